@@ -1,0 +1,16 @@
+/* appui: the umbrella header of libappui. */
+#ifndef APPUI_APPUI_H
+#define APPUI_APPUI_H
+
+#include "appui/case.h"
+#include "appui/common.h"
+#include "appui/config.h"
+#include "appui/diag.h"
+#include "appui/host.h"
+#include "appui/plugin.h"
+#include "appui/reader.h"
+#include "appui/report.h"
+#include "appui/score.h"
+#include "appui/version.h"
+
+#endif

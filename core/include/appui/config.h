@@ -1,0 +1,51 @@
+/*
+ * Host configuration (libconfig): where plugins are, which are enabled, each
+ * theme's catalogue thresholds and weights and rule parameters, the band
+ * limits, the day rules, the priority weights and the complexity factors.
+ * Every number has the default of docs/scoring.md; a file overrides them.
+ */
+#ifndef APPUI_CONFIG_H
+#define APPUI_CONFIG_H
+
+#include <stddef.h>
+
+#include "appui/common.h"
+#include "appui/diag.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ap_config ap_config;
+
+/* The built-in defaults, with no file. */
+AP_API ap_config *ap_config_defaults(void);
+
+/*
+ * Reads `path` over the defaults. Every problem (syntax, unknown key, wrong
+ * type, value out of range, thresholds out of order, missing or unreadable
+ * file) is added to `d` as FILE:LINE: message. Returns 0 and the
+ * configuration, or -1 when any error was found (*out is NULL).
+ */
+AP_API int ap_config_load(ap_config **out, const char *path, ap_diags *d);
+
+AP_API void ap_config_free(ap_config *cfg);
+
+/* The file it was read from, or NULL for the defaults. */
+AP_API const char *ap_config_path(const ap_config *cfg);
+
+/* Plugin folders of 'plugin_path', resolved against the file's folder. */
+AP_API size_t ap_config_plugin_dir_count(const ap_config *cfg);
+AP_API const char *ap_config_plugin_dir_at(const ap_config *cfg, size_t i);
+
+/* The schema named by 'schema', or NULL for the installed one. */
+AP_API const char *ap_config_schema(const ap_config *cfg);
+
+/* limits.max_file_bytes. */
+AP_API size_t ap_config_max_file_bytes(const ap_config *cfg);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,107 @@
+#include "appui/diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+struct ap_diags {
+	ap_diag *items;
+	size_t len, cap, errors;
+};
+
+ap_diags *ap_diags_new(void)
+{
+	return ap_xcalloc(1, sizeof(ap_diags));
+}
+
+void ap_diags_clear(ap_diags *d)
+{
+	for (size_t i = 0; i < d->len; i++) {
+		free((char *)d->items[i].file);
+		free((char *)d->items[i].field);
+		free((char *)d->items[i].message);
+	}
+	d->len = 0;
+	d->errors = 0;
+}
+
+void ap_diags_free(ap_diags *d)
+{
+	if (!d)
+		return;
+	ap_diags_clear(d);
+	free(d->items);
+	free(d);
+}
+
+static void push(ap_diags *d, ap_severity sev, const char *file, long line,
+                 const char *field, char *message)
+{
+	if (d->len == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 8;
+		d->items = ap_xrealloc(d->items, d->cap * sizeof(*d->items));
+	}
+	/* libxml2 messages end with a newline; a diagnostic is one line. */
+	size_t n = strlen(message);
+	while (n && (message[n - 1] == '\n' || message[n - 1] == ' '))
+		message[--n] = '\0';
+	d->items[d->len++] = (ap_diag){
+		.severity = sev,
+		.file = ap_xstrdup(file ? file : "-"),
+		.line = line,
+		.field = ap_xstrdup(field ? field : ""),
+		.message = message,
+	};
+	if (sev == AP_ERROR)
+		d->errors++;
+}
+
+void ap_diags_add(ap_diags *d, ap_severity sev, const char *file, long line,
+                  const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *message = ap_xvasprintf(fmt, ap);
+	va_end(ap);
+	push(d, sev, file, line, field, message);
+}
+
+size_t ap_diags_count(const ap_diags *d)
+{
+	return d->len;
+}
+
+const ap_diag *ap_diags_at(const ap_diags *d, size_t i)
+{
+	return i < d->len ? &d->items[i] : NULL;
+}
+
+size_t ap_diags_errors(const ap_diags *d)
+{
+	return d->errors;
+}
+
+void ap_diags_move(ap_diags *dst, ap_diags *src, int strict)
+{
+	for (size_t i = 0; i < src->len; i++) {
+		ap_diag *g = &src->items[i];
+		ap_severity sev = strict ? AP_ERROR : g->severity;
+		push(dst, sev, g->file, g->line, g->field, (char *)g->message);
+		free((char *)g->file);
+		free((char *)g->field);
+	}
+	src->len = 0;
+	src->errors = 0;
+}
+
+void ap_diag_print(FILE *out, const ap_diag *g)
+{
+	fprintf(out, "%s:%ld: ", g->file, g->line);
+	if (g->field[0])
+		fprintf(out, "%s: ", g->field);
+	if (g->severity == AP_WARNING)
+		fputs("warning: ", out);
+	fprintf(out, "%s\n", g->message);
+}

@@ -1,0 +1,266 @@
+#include "util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void oom(void)
+{
+	fputs("appui: out of memory\n", stderr);
+	exit(70);
+}
+
+void *ap_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *ap_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *ap_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		oom();
+	return q;
+}
+
+char *ap_xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = ap_xmalloc(n);
+	memcpy(p, s, n);
+	return p;
+}
+
+char *ap_xvasprintf(const char *fmt, va_list ap)
+{
+	va_list copy;
+	va_copy(copy, ap);
+	int n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		return ap_xstrdup("");
+	char *p = ap_xmalloc((size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *ap_xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *p = ap_xvasprintf(fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+struct ap_arena_block {
+	ap_arena_block *next;
+	size_t cap;
+	_Alignas(16) unsigned char data[];
+};
+
+void ap_arena_init(ap_arena *a)
+{
+	a->head = NULL;
+	a->used = a->cap = 0;
+}
+
+void ap_arena_free(ap_arena *a)
+{
+	ap_arena_block *b = a->head;
+	while (b) {
+		ap_arena_block *next = b->next;
+		free(b);
+		b = next;
+	}
+	ap_arena_init(a);
+}
+
+void *ap_arena_alloc(ap_arena *a, size_t n)
+{
+	n = (n + 15) & ~(size_t)15;
+	if (!a->head || a->cap - a->used < n) {
+		size_t cap = a->head ? a->head->cap * 2 : 4096;
+		if (cap < n)
+			cap = n;
+		ap_arena_block *b = ap_xmalloc(sizeof(*b) + cap);
+		b->cap = cap;
+		b->next = a->head;
+		a->head = b;
+		a->cap = cap;
+		a->used = 0;
+	}
+	void *p = a->head->data + a->used;
+	a->used += n;
+	return p;
+}
+
+char *ap_arena_strdup(ap_arena *a, const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s) + 1;
+	char *p = ap_arena_alloc(a, n);
+	memcpy(p, s, n);
+	return p;
+}
+
+void ap_buf_init(ap_buf *b)
+{
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+void ap_buf_free(ap_buf *b)
+{
+	free(b->data);
+	ap_buf_init(b);
+}
+
+void ap_buf_reset(ap_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+static void buf_reserve(ap_buf *b, size_t extra)
+{
+	if (b->cap - b->len > extra)
+		return;
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap - b->len <= extra)
+		cap *= 2;
+	b->data = ap_xrealloc(b->data, cap);
+	b->cap = cap;
+}
+
+void ap_buf_add(ap_buf *b, const char *s, size_t n)
+{
+	buf_reserve(b, n);
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void ap_buf_puts(ap_buf *b, const char *s)
+{
+	ap_buf_add(b, s, strlen(s));
+}
+
+void ap_buf_putc(ap_buf *b, char c)
+{
+	ap_buf_add(b, &c, 1);
+}
+
+void ap_buf_printf(ap_buf *b, const char *fmt, ...)
+{
+	va_list ap, copy;
+	va_start(ap, fmt);
+	va_copy(copy, ap);
+	int n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n > 0) {
+		buf_reserve(b, (size_t)n);
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+		b->len += (size_t)n;
+	}
+	va_end(ap);
+}
+
+void ap_ptrs_push(ap_ptrs *v, void *p)
+{
+	if (v->len == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 8;
+		v->items = ap_xrealloc(v->items, v->cap * sizeof(*v->items));
+	}
+	v->items[v->len++] = p;
+}
+
+void ap_ptrs_free(ap_ptrs *v)
+{
+	free(v->items);
+	v->items = NULL;
+	v->len = v->cap = 0;
+}
+
+int ap_parse_double(const char *s, double *out)
+{
+	if (!s || !*s)
+		return -1;
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || *end || !isfinite(v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int ap_parse_long(const char *s, long *out)
+{
+	if (!s || !*s)
+		return -1;
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int ap_days_in_month(int year, int month)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (month < 1 || month > 12)
+		return 0;
+	if (month == 2 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
+		return 29;
+	return days[month - 1];
+}
+
+char *ap_path_join(const char *dir, const char *name)
+{
+	if (name[0] == '/' || !dir || !*dir)
+		return ap_xstrdup(name);
+	size_t n = strlen(dir);
+	if (dir[n - 1] == '/')
+		return ap_xasprintf("%s%s", dir, name);
+	return ap_xasprintf("%s/%s", dir, name);
+}
+
+char *ap_path_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return ap_xstrdup(".");
+	if (slash == path)
+		return ap_xstrdup("/");
+	size_t n = (size_t)(slash - path);
+	char *d = ap_xmalloc(n + 1);
+	memcpy(d, path, n);
+	d[n] = '\0';
+	return d;
+}
+
+int ap_str_ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && memcmp(s + a - b, suffix, b) == 0;
+}

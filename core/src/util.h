@@ -1,0 +1,73 @@
+/* Small internal helpers: an arena, a growable buffer, safe string copies. */
+#ifndef APPUI_UTIL_H
+#define APPUI_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "appui/common.h"
+
+#define AP_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Out of memory is not recoverable for a command-line batch: say so, exit 70. */
+void *ap_xmalloc(size_t n);
+void *ap_xcalloc(size_t n, size_t size);
+void *ap_xrealloc(void *p, size_t n);
+char *ap_xstrdup(const char *s);
+char *ap_xasprintf(const char *fmt, ...) AP_PRINTF(1, 2);
+char *ap_xvasprintf(const char *fmt, va_list ap);
+
+/*
+ * An arena: everything of one case is freed at once. Blocks grow
+ * geometrically; allocations are 16-byte aligned.
+ */
+typedef struct ap_arena_block ap_arena_block;
+typedef struct ap_arena {
+	ap_arena_block *head;
+	size_t used, cap;
+} ap_arena;
+
+void ap_arena_init(ap_arena *a);
+void ap_arena_free(ap_arena *a);
+void *ap_arena_alloc(ap_arena *a, size_t n);
+char *ap_arena_strdup(ap_arena *a, const char *s);
+
+/* A growable byte buffer, always NUL-terminated. */
+typedef struct ap_buf {
+	char *data;
+	size_t len, cap;
+} ap_buf;
+
+void ap_buf_init(ap_buf *b);
+void ap_buf_free(ap_buf *b);
+void ap_buf_reset(ap_buf *b);
+void ap_buf_add(ap_buf *b, const char *s, size_t n);
+void ap_buf_puts(ap_buf *b, const char *s);
+void ap_buf_putc(ap_buf *b, char c);
+void ap_buf_printf(ap_buf *b, const char *fmt, ...) AP_PRINTF(2, 3);
+
+/* A growable array of pointers. */
+typedef struct ap_ptrs {
+	void **items;
+	size_t len, cap;
+} ap_ptrs;
+
+void ap_ptrs_push(ap_ptrs *v, void *p);
+void ap_ptrs_free(ap_ptrs *v);
+
+/* strtod/strtol wrappers that accept only a whole, finite, in-range string. */
+int ap_parse_double(const char *s, double *out);
+int ap_parse_long(const char *s, long *out);
+
+/* Days in a month of the proleptic Gregorian calendar. */
+int ap_days_in_month(int year, int month);
+
+/* Joins a folder and a name; "name" stays as is when absolute. */
+char *ap_path_join(const char *dir, const char *name);
+/* The folder part of a path ("." when there is none). */
+char *ap_path_dirname(const char *path);
+
+/* Returns 1 if `s` ends with `suffix`. */
+int ap_str_ends_with(const char *s, const char *suffix);
+
+#endif
