@@ -43,10 +43,13 @@ static void push(ap_diags *d, ap_severity sev, const char *file, long line,
 		d->cap = d->cap ? d->cap * 2 : 8;
 		d->items = ap_xrealloc(d->items, d->cap * sizeof(*d->items));
 	}
-	/* libxml2 messages end with a newline; a diagnostic is one line. */
+	/* A diagnostic is one line; library messages may hold several. */
 	size_t n = strlen(message);
 	while (n && (message[n - 1] == '\n' || message[n - 1] == ' '))
 		message[--n] = '\0';
+	for (char *p = message; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
 	d->items[d->len++] = (ap_diag){
 		.severity = sev,
 		.file = ap_xstrdup(file ? file : "-"),

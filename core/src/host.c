@@ -362,11 +362,11 @@ static size_t load_one(ap_host *h, const char *path, ap_diags *d)
 	loaded_plugin *other = find_loaded(h, desc->theme);
 	if (other) {
 		refuse(info, d, "theme '%s' is already provided by %s", desc->theme,
-		       other->info->path);
+		       h->infos[other->info_index].path);
 		return 0;
 	}
 
-	loaded_plugin lp = {.desc = desc};
+	loaded_plugin lp = {.desc = desc, .info_index = h->n_infos - 1};
 	size_t errors = configure(h->cfg, &lp, d);
 	if (errors) {
 		refuse(info, d, "its configuration has %zu error%s (see above)", errors,
@@ -448,12 +448,9 @@ int ap_host_open(ap_host **out, const ap_config *cfg, const ap_search_dir *dirs,
 		errors += load_dir(h, &dirs[i], d);
 	if (h->n_loaded)
 		qsort(h->loaded, h->n_loaded, sizeof(*h->loaded), cmp_loaded);
-	/* info pointers were taken while infos grew: fix them up now. */
+	/* infos moved while they grew: point at them only now. */
 	for (size_t i = 0; i < h->n_loaded; i++)
-		for (size_t k = 0; k < h->n_infos; k++)
-			if (h->infos[k].status == AP_PLUGIN_LOADED &&
-			    h->infos[k].theme == h->loaded[i].desc->theme)
-				h->loaded[i].info = &h->infos[k];
+		h->loaded[i].info = &h->infos[h->loaded[i].info_index];
 	h->themes = ap_xcalloc(h->n_loaded + 1, sizeof(*h->themes));
 	for (size_t i = 0; i < h->n_loaded; i++)
 		h->themes[i] = h->loaded[i].desc->theme;

@@ -9,7 +9,8 @@
 /* A plugin that loaded, with its catalogue after configuration. */
 typedef struct loaded_plugin {
 	const ap_plugin *desc;
-	const ap_plugin_info *info;
+	const ap_plugin_info *info; /* set once loading is done */
+	size_t info_index;
 	ap_indicator_def *catalogue; /* desc->catalogue with overrides applied */
 	size_t n_catalogue;
 	double *params; /* one per desc->params, after configuration */

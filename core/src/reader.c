@@ -171,6 +171,15 @@ static void schema_error(void *data, xmlErrorPtr err)
 			text = close + 3;
 		}
 	}
+	/* "The attribute 'ref' is required but missing.": name it in the field. */
+	if (strncmp(text, "The attribute '", 15) == 0) {
+		const char *an = text + 15;
+		const char *aend = strchr(an, '\'');
+		if (aend) {
+			ap_buf_puts(&field, "/@");
+			ap_buf_add(&field, an, (size_t)(aend - an));
+		}
+	}
 	ap_diags_add(r->diags, AP_ERROR, r->name, err->line, field.data, "%s", text);
 	r->schema_errors++;
 	ap_buf_free(&field);
@@ -690,12 +699,13 @@ static void report_parse_error(ap_reader *r, ap_diags *d)
 		ap_diags_add(d, AP_ERROR, r->name, 0, "", "not well-formed XML");
 		return;
 	}
+	/* libxml2 ends some messages with a newline before our hint. */
 	char *msg = ap_xstrdup(e->message);
+	size_t len = strlen(msg);
+	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+		msg[--len] = '\0';
 	const char *hint = "";
 	switch (e->code) {
-	case XML_ERR_DOCUMENT_EMPTY:
-		hint = " (the file is empty)";
-		break;
 	case XML_ERR_INVALID_CHAR:
 	case XML_ERR_INVALID_ENCODING:
 		hint = " (case files are UTF-8 text)";

@@ -1,0 +1,268 @@
+/* Unit tests of the plugin host: the shipped plugins load; every kind of bad
+ * plugin is refused with its file and cause while the others still score. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+static ap_diags *diags;
+static ap_config *config;
+
+static void setup(void)
+{
+	diags = ap_diags_new();
+	config = ap_config_defaults(); /* every theme enabled */
+}
+
+static void teardown(void)
+{
+	ap_config_free(config);
+	ap_diags_free(diags);
+}
+
+/* Opens a host on the shipped plugins and the test plugins of `bad_dir`
+ * (searched first). */
+static ap_host *open_with(const char *bad_dir)
+{
+	static char path[1024];
+	snprintf(path, sizeof path, "%s/%s", APPUI_TEST_BADPLUGINS, bad_dir);
+	ap_search_dir dirs[] = {{path, "test"}, {APPUI_TEST_PLUGINDIR, "installed"}};
+	ap_host *h = NULL;
+	ck_assert_int_eq(ap_host_open(&h, config, dirs, 2, diags), 0);
+	return h;
+}
+
+static const ap_plugin_info *find(const ap_host *h, const char *id)
+{
+	for (size_t i = 0; i < ap_host_plugin_count(h); i++)
+		if (strcmp(ap_host_plugin_at(h, i)->id, id) == 0)
+			return ap_host_plugin_at(h, i);
+	ck_abort_msg("plugin %s not listed", id);
+	return NULL;
+}
+
+/* The three shipped plugins are loaded and score a case. */
+static void shipped_still_score(ap_host *h)
+{
+	ck_assert_uint_eq(ap_host_loaded_count(h), 3);
+	ck_assert_str_eq(ap_host_theme_at(h, 0), "quality");
+	ck_assert_str_eq(ap_host_theme_at(h, 1), "security");
+	ck_assert_str_eq(ap_host_theme_at(h, 2), "urban");
+	ap_reader *r = tu_reader();
+	char *xml = tu_casefile(100, "",
+	                        "<theme ref=\"quality\"><indicator "
+	                        "ref=\"satisfaction.overall\" value=\"65\"/></theme>");
+	ap_case *c;
+	ap_case_result *res = tu_score(h, r, xml, &c);
+	const ap_theme_result *t = tu_theme(res, "quality");
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(t->band, AP_BAND_DEGRADED); /* level 2: need 66.67 */
+	ap_case_result_free(res);
+	ap_case_free(c);
+	free(xml);
+	ap_reader_free(r);
+}
+
+static void expect_refusal(const ap_host *h, const char *id, const char *needle)
+{
+	const ap_plugin_info *p = find(h, id);
+	ck_assert_int_eq(p->status, AP_PLUGIN_REFUSED);
+	ck_assert_msg(strstr(p->reason, needle), "reason: %s", p->reason);
+	int warned = 0;
+	for (size_t i = 0; i < ap_diags_count(diags); i++) {
+		const ap_diag *g = ap_diags_at(diags, i);
+		if (strcmp(g->file, p->path) == 0 && strstr(g->message, needle))
+			warned = 1;
+	}
+	ck_assert_msg(warned, "the refusal of %s was not reported with its path", id);
+}
+
+START_TEST(shipped_plugins_load)
+{
+	ap_search_dir dir = {APPUI_TEST_PLUGINDIR, "installed"};
+	ap_host *h = NULL;
+	ck_assert_int_eq(ap_host_open(&h, config, &dir, 1, diags), 0);
+	ck_assert_uint_eq(ap_diags_count(diags), 0);
+	const ap_plugin_info *q = find(h, "quality");
+	ck_assert_int_eq(q->status, AP_PLUGIN_LOADED);
+	ck_assert_str_eq(q->theme, "quality");
+	ck_assert_str_eq(q->version, "1.0.0");
+	ck_assert_int_eq(q->abi_major, AP_PLUGIN_ABI_MAJOR);
+	ck_assert_ptr_null(q->reason);
+	shipped_still_score(h);
+	ap_host_free(h);
+}
+END_TEST
+
+START_TEST(other_abi_is_refused)
+{
+	ap_host *h = open_with("bad_abi");
+	/* The test plugin aborts if its score function is ever called. */
+	expect_refusal(h, "bad_abi", "built for plugin ABI 99.0, but this appui provides ABI 1.0");
+	ck_assert_int_eq(find(h, "bad_abi")->abi_major, 99);
+	shipped_still_score(h);
+	ap_host_free(h);
+}
+END_TEST
+
+START_TEST(missing_entry_is_refused)
+{
+	ap_host *h = open_with("no_entry");
+	expect_refusal(h, "no_entry", "no 'appui_plugin_entry' symbol");
+	shipped_still_score(h);
+	ap_host_free(h);
+}
+END_TEST
+
+START_TEST(failing_init_is_refused)
+{
+	ap_host *h = open_with("init_fails");
+	expect_refusal(h, "init_fails",
+	               "its init failed: licence file /nonexistent/licence.key not found");
+	shipped_still_score(h);
+	ap_host_free(h);
+}
+END_TEST
+
+START_TEST(duplicate_theme_is_refused)
+{
+	/* Searched after the shipped plugins: the shipped quality plugin wins. */
+	char path[1024];
+	snprintf(path, sizeof path, "%s/duplicate", APPUI_TEST_BADPLUGINS);
+	ap_search_dir dirs[] = {{APPUI_TEST_PLUGINDIR, "installed"}, {path, "test"}};
+	ap_host *h = NULL;
+	ck_assert_int_eq(ap_host_open(&h, config, dirs, 2, diags), 0);
+	char needle[1200];
+	snprintf(needle, sizeof needle, "theme 'quality' is already provided by %s/quality.so",
+	         APPUI_TEST_PLUGINDIR);
+	expect_refusal(h, "quality_again", needle);
+	shipped_still_score(h);
+	ap_host_free(h);
+}
+END_TEST
+
+START_TEST(unresolved_symbol_is_refused_at_load)
+{
+	ap_host *h = open_with("missing_symbol");
+	expect_refusal(h, "missing_symbol", "ap_function_that_does_not_exist");
+	ck_assert(strstr(find(h, "missing_symbol")->reason, "cannot be loaded"));
+	shipped_still_score(h);
+	ap_host_free(h);
+}
+END_TEST
+
+START_TEST(same_file_name_is_shadowed)
+{
+	ap_search_dir dirs[] = {{APPUI_TEST_PLUGINDIR, "first"},
+	                        {APPUI_TEST_PLUGINDIR, "second"}};
+	ap_host *h = NULL;
+	ck_assert_int_eq(ap_host_open(&h, config, dirs, 2, diags), 0);
+	ck_assert_uint_eq(ap_host_plugin_count(h), 6);
+	ck_assert_uint_eq(ap_host_loaded_count(h), 3);
+	ck_assert_int_eq(ap_host_plugin_at(h, 3)->status, AP_PLUGIN_SHADOWED);
+	ck_assert(strstr(ap_host_plugin_at(h, 3)->reason, "shadowed by"));
+	ap_host_free(h);
+}
+END_TEST
+
+START_TEST(disabled_by_configuration)
+{
+	ap_diags *d = ap_diags_new();
+	char dir[] = "/tmp/appui-host-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof path, "%s/appui.cfg", dir);
+	FILE *f = fopen(path, "w");
+	fputs("plugins = [ \"quality\", \"energy\" ];\n", f);
+	fclose(f);
+	ap_config *cfg = NULL;
+	ck_assert_int_eq(ap_config_load(&cfg, path, d), 0);
+	ap_search_dir sd = {APPUI_TEST_PLUGINDIR, "installed"};
+	ap_host *h = NULL;
+	ck_assert_int_eq(ap_host_open(&h, cfg, &sd, 1, d), 0);
+	ck_assert_uint_eq(ap_host_loaded_count(h), 1);
+	const ap_plugin_info *u = find(h, "urban");
+	ck_assert_int_eq(u->status, AP_PLUGIN_DISABLED);
+	ck_assert(strstr(u->reason, "not listed in 'plugins'"));
+	/* An enabled theme that no plugin provides is said loudly. */
+	int warned = 0;
+	for (size_t i = 0; i < ap_diags_count(d); i++)
+		warned |= strstr(ap_diags_at(d, i)->message,
+		                 "theme 'energy' is enabled but was not found") != NULL;
+	ck_assert(warned);
+	ap_host_free(h);
+	ap_config_free(cfg);
+	ap_diags_free(d);
+}
+END_TEST
+
+START_TEST(missing_folder_is_reported)
+{
+	ap_search_dir dirs[] = {{"/nonexistent/plugins", "--plugin-dir"},
+	                        {APPUI_TEST_PLUGINDIR, "installed"}};
+	ap_host *h = NULL;
+	ck_assert_int_eq(ap_host_open(&h, config, dirs, 2, diags), 0);
+	ck_assert_uint_eq(ap_diags_count(diags), 1);
+	ck_assert_str_eq(ap_diags_at(diags, 0)->file, "/nonexistent/plugins");
+	ck_assert(strstr(ap_diags_at(diags, 0)->message, "from --plugin-dir"));
+	ap_host_free(h);
+}
+END_TEST
+
+START_TEST(failing_plugin_costs_only_its_theme)
+{
+	ap_host *h = open_with("score_fails");
+	ck_assert_uint_eq(ap_host_loaded_count(h), 4);
+	ap_reader *r = tu_reader();
+	const char *themes =
+		"<theme ref=\"quality\"><indicator ref=\"satisfaction.overall\" value=\"65\"/></theme>"
+		"<theme ref=\"failing\"><indicator ref=\"x.value\" value=\"1\"/></theme>";
+	/* 50 dwellings: the plugin fails; quality is still scored. */
+	char *xml = tu_casefile(50, "", themes);
+	ap_case *c = NULL;
+	ck_assert_int_eq(ap_reader_read_memory(r, "small.xml", xml, strlen(xml), &c, diags), 0);
+	ap_case_result *res = NULL;
+	ck_assert_int_eq(ap_host_score(h, c, &res, diags), 0);
+	ck_assert_uint_eq(res->n_themes, 1);
+	ck_assert_ptr_nonnull(tu_theme(res, "quality"));
+	ck_assert_uint_eq(ap_diags_errors(diags), 1);
+	const ap_diag *g = ap_diags_at(diags, ap_diags_count(diags) - 1);
+	ck_assert_str_eq(g->file, "small.xml");
+	ck_assert_str_eq(g->field, "diagnostic/theme[failing]");
+	ck_assert_str_eq(g->message, "plugin 'score_fails' failed on CF-TEST-001: "
+	                             "cannot score sites under 100 dwellings");
+	ap_case_result_free(res);
+	ap_case_free(c);
+	free(xml);
+	/* 200 dwellings: both themes scored. */
+	xml = tu_casefile(200, "", themes);
+	res = tu_score(h, r, xml, &c);
+	ck_assert_uint_eq(res->n_themes, 2);
+	ap_case_result_free(res);
+	ap_case_free(c);
+	free(xml);
+	ap_reader_free(r);
+	ap_host_free(h);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("host");
+	TCase *tc = tcase_create("host");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, shipped_plugins_load);
+	tcase_add_test(tc, other_abi_is_refused);
+	tcase_add_test(tc, missing_entry_is_refused);
+	tcase_add_test(tc, failing_init_is_refused);
+	tcase_add_test(tc, duplicate_theme_is_refused);
+	tcase_add_test(tc, unresolved_symbol_is_refused_at_load);
+	tcase_add_test(tc, same_file_name_is_shadowed);
+	tcase_add_test(tc, disabled_by_configuration);
+	tcase_add_test(tc, missing_folder_is_reported);
+	tcase_add_test(tc, failing_plugin_costs_only_its_theme);
+	suite_add_tcase(s, tc);
+	return tu_run(s);
+}

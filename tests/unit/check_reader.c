@@ -1,0 +1,498 @@
+/* Unit tests of the case file reader: valid files, every kind of invalid
+ * and hostile input, and the FILE:LINE: FIELD of each problem. */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+static ap_reader *reader;
+static ap_host *host;
+static ap_config *config;
+static ap_diags *diags;
+
+static void setup(void)
+{
+	reader = tu_reader();
+	host = tu_host(&config);
+	diags = ap_diags_new();
+}
+
+static void teardown(void)
+{
+	ap_diags_free(diags);
+	ap_host_free(host);
+	ap_config_free(config);
+	ap_reader_free(reader);
+}
+
+/* Reads and checks `xml` as the reader and host would for a batch. Returns
+ * the number of errors. */
+static size_t check_xml(const char *xml, size_t len)
+{
+	ap_diags_clear(diags);
+	ap_case *c = NULL;
+	if (ap_reader_read_memory(reader, "t.xml", xml, len, &c, diags) == 0) {
+		ck_assert_ptr_nonnull(c);
+		ap_host_check_case(host, c, diags);
+		ap_case_free(c);
+	} else {
+		ck_assert_ptr_null(c);
+		ck_assert_uint_ge(ap_diags_errors(diags), 1);
+	}
+	return ap_diags_errors(diags);
+}
+
+/* Asserts a problem with `field` (exact, or any when NULL), `line` (any
+ * when < 0) and a message containing `needle`. */
+static void expect(ap_severity sev, long line, const char *field,
+                   const char *needle)
+{
+	for (size_t i = 0; i < ap_diags_count(diags); i++) {
+		const ap_diag *g = ap_diags_at(diags, i);
+		if (g->severity == sev && (line < 0 || g->line == line) &&
+		    (!field || strcmp(g->field, field) == 0) &&
+		    strstr(g->message, needle))
+			return;
+	}
+	for (size_t i = 0; i < ap_diags_count(diags); i++)
+		ap_diag_print(stderr, ap_diags_at(diags, i));
+	ck_abort_msg("expected %s at line %ld, field %s, containing '%s'",
+	             sev == AP_ERROR ? "error" : "warning", line,
+	             field ? field : "(any)", needle);
+}
+
+static size_t check_str(const char *xml)
+{
+	return check_xml(xml, strlen(xml));
+}
+
+/* A valid case file with `from` replaced by `to` (first occurrence). */
+static char *variant(const char *from, const char *to)
+{
+	char *base = tu_casefile(
+		412,
+		"    <built>1968</built>\n"
+		"    <occupancy low-income-share=\"58\"/>",
+		"    <theme ref=\"quality\">\n"
+		"      <indicator ref=\"satisfaction.overall\" value=\"61\" unit=\"percent\"/>\n"
+		"      <indicator ref=\"complaints.count\" value=\"210\" period-months=\"12\"/>\n"
+		"    </theme>\n"
+		"    <theme ref=\"security\">\n"
+		"      <indicator ref=\"deal.points\" value=\"1\"/>\n"
+		"    </theme>");
+	char *at = strstr(base, from);
+	ck_assert_msg(at != NULL, "'%s' not in the base file", from);
+	size_t n = strlen(base) - strlen(from) + strlen(to) + 1;
+	char *out = malloc(n);
+	size_t head = (size_t)(at - base);
+	memcpy(out, base, head);
+	strcpy(out + head, to);
+	strcat(out, at + strlen(from));
+	free(base);
+	return out;
+}
+
+static void expect_variant(const char *from, const char *to, long line,
+                           const char *field, const char *needle)
+{
+	char *xml = variant(from, to);
+	ck_assert_uint_ge(check_str(xml), 1);
+	expect(AP_ERROR, line, field, needle);
+	free(xml);
+}
+
+START_TEST(examples_are_valid)
+{
+	DIR *d = opendir(APPUI_TEST_EXAMPLES);
+	ck_assert_ptr_nonnull(d);
+	struct dirent *e;
+	int n = 0;
+	while ((e = readdir(d)) != NULL) {
+		if (!strstr(e->d_name, ".xml"))
+			continue;
+		char path[1024];
+		snprintf(path, sizeof path, "%s/%s", APPUI_TEST_EXAMPLES, e->d_name);
+		ap_case *c = NULL;
+		ap_diags_clear(diags);
+		ck_assert_int_eq(ap_reader_read_file(reader, path, &c, diags), 0);
+		ck_assert_uint_eq(ap_host_check_case(host, c, diags), 0);
+		ck_assert_uint_eq(ap_diags_count(diags), 0);
+		ck_assert_str_eq(ap_case_file(c), path);
+		ck_assert_uint_ge(ap_case_site(c)->dwellings, 1);
+		ap_case_free(c);
+		n++;
+	}
+	closedir(d);
+	ck_assert_int_eq(n, 39);
+}
+END_TEST
+
+START_TEST(model_holds_the_file)
+{
+	char *xml = variant("<request date=\"2019-05-02\"/>",
+	                    "<request date=\"2019-05-02\" themes=\"quality  security quality\">"
+	                    "<window start=\"2019-09-02\" end=\"2019-12-20\"/>"
+	                    "<note>Demande relayée.</note></request>");
+	ap_case *c = NULL;
+	ck_assert_int_eq(ap_reader_read_memory(reader, "m.xml", xml, strlen(xml), &c, diags), 0);
+	ck_assert_str_eq(ap_case_id(c), "CF-TEST-001");
+	ck_assert_str_eq(ap_case_organisation(c)->name, "Test Habitat");
+	const ap_site *s = ap_case_site(c);
+	ck_assert_str_eq(s->name, "Résidence Test");
+	ck_assert_int_eq(s->dwellings, 412);
+	ck_assert_int_eq(s->built, 1968);
+	ck_assert_int_eq(s->lifts, -1);
+	ck_assert_double_eq(s->low_income_share, 58);
+	ck_assert(s->onsite_fte != s->onsite_fte); /* NAN: absent */
+	ck_assert_uint_eq(ap_case_theme_count(c), 2);
+	const ap_theme_data *q = ap_case_theme(c, "quality");
+	ck_assert_uint_eq(q->n_indicators, 2);
+	const ap_indicator *cnt = ap_theme_indicator(q, "complaints.count");
+	ck_assert_double_eq(cnt->value, 210);
+	ck_assert_int_eq(cnt->period_months, 12);
+	ck_assert_int_eq(cnt->line, 12);
+	const ap_request *rq = ap_case_request(c);
+	ck_assert_uint_eq(rq->n_themes, 2); /* duplicates collapsed */
+	ck_assert_str_eq(rq->themes[1], "security");
+	ck_assert_int_eq(rq->window_end.month, 12);
+	ck_assert_str_eq(rq->note, "Demande relayée.");
+	ck_assert_int_eq(ap_case_diagnostic(c)->date.day, 11);
+	ap_case_free(c);
+	free(xml);
+}
+END_TEST
+
+START_TEST(schema_errors_name_line_and_field)
+{
+	expect_variant("<dwellings>412</dwellings>", "<dwellings>-4</dwellings>", 5,
+	               "site/dwellings", "not a valid value");
+	expect_variant("<dwellings>412</dwellings>", "", 4, "site",
+	               "Missing child element(s)");
+	expect_variant("kind=\"oph\"", "kind=\"hlm\"", 3, "organisation/@kind",
+	               "not an element of the set");
+	expect_variant("value=\"210\"", "value=\"lots\"", 12,
+	               "diagnostic/theme[quality]/indicator[complaints.count]/@value",
+	               "not a valid value");
+	expect_variant("<indicator ref=\"deal.points\" value=\"1\"/>",
+	               "<indicator value=\"1\"/>", 15,
+	               "diagnostic/theme[security]/indicator/@ref",
+	               "The attribute 'ref' is required but missing");
+	expect_variant("id=\"CF-TEST-001\"", "id=\"CF TEST/001\"", 2, "casefile/@id",
+	               "not accepted by the pattern");
+}
+END_TEST
+
+START_TEST(semantic_errors)
+{
+	expect_variant("date=\"2019-04-11\"", "date=\"2019-02-30\"", 9,
+	               "diagnostic/@date",
+	               "'2019-02-30' is not a calendar date: month 02 of 2019 has 28 days");
+	expect_variant("date=\"2019-04-11\"", "date=\"2019-13-01\"", 9,
+	               "diagnostic/@date", "no month 13");
+	expect_variant("<request date=\"2019-05-02\"/>",
+	               "<request date=\"2019-05-02\"><window start=\"2019-12-20\" "
+	               "end=\"2019-09-02\"/></request>",
+	               18, "request/window/@end", "the window ends (2019-09-02) before it starts");
+	expect_variant("<indicator ref=\"complaints.count\" value=\"210\" period-months=\"12\"/>",
+	               "<indicator ref=\"satisfaction.overall\" value=\"70\"/>", 12,
+	               "diagnostic/theme[quality]/indicator[satisfaction.overall]/@ref",
+	               "given twice in theme 'quality' (first at line 11)");
+	expect_variant("<theme ref=\"security\">", "<theme ref=\"quality\">", 14,
+	               "diagnostic/theme[quality]/@ref", "theme 'quality' appears twice");
+	expect_variant("<built>1968</built>", "<built>2021</built>", 6, "site/built",
+	               "after the diagnostic (2019)");
+	expect_variant("<built>1968</built>", "<built>1492</built>", 6, "site/built",
+	               "before 1850");
+}
+END_TEST
+
+START_TEST(catalogue_errors_and_warnings)
+{
+	expect_variant("value=\"61\"", "value=\"161\"", 11,
+	               "diagnostic/theme[quality]/indicator[satisfaction.overall]/@value",
+	               "a percentage must be between 0 and 100");
+	expect_variant("value=\"210\"", "value=\"-3\"", 12,
+	               "diagnostic/theme[quality]/indicator[complaints.count]/@value",
+	               "a count cannot be negative");
+	expect_variant("<indicator ref=\"deal.points\" value=\"1\"/>",
+	               "<indicator ref=\"deal.points\" value=\"1.5\"/>", 15,
+	               "diagnostic/theme[security]/indicator[deal.points]/@value",
+	               "a count must be a whole number");
+	expect_variant("unit=\"percent\"", "unit=\"%\"", 11,
+	               "diagnostic/theme[quality]/indicator[satisfaction.overall]/@unit",
+	               "unit '%' does not match the catalogue's unit 'percent'");
+
+	/* Unknown refs and themes are warnings: the file stays valid. */
+	char *xml = variant("<indicator ref=\"deal.points\" value=\"1\"/>",
+	                    "<indicator ref=\"deal.points\" value=\"1\"/>"
+	                    "<indicator ref=\"drones.sightings\" value=\"4\"/>");
+	ck_assert_uint_eq(check_str(xml), 0);
+	expect(AP_WARNING, 15,
+	       "diagnostic/theme[security]/indicator[drones.sightings]/@ref",
+	       "no indicator 'drones.sightings'");
+	free(xml);
+	xml = variant("<theme ref=\"security\">", "<theme ref=\"energy\">");
+	ck_assert_uint_eq(check_str(xml), 0);
+	expect(AP_WARNING, 14, "diagnostic/theme[energy]/@ref",
+	       "no loaded plugin scores theme 'energy'");
+	free(xml);
+}
+END_TEST
+
+/* ---- hostile input ------------------------------------------------------------ */
+
+static const char secret_marker[] = "TOP-SECRET-9f2c";
+
+START_TEST(xxe_local_file_is_refused)
+{
+	char path[] = "/tmp/appui-secret-XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, secret_marker, strlen(secret_marker)),
+	                 (ssize_t)strlen(secret_marker));
+	close(fd);
+	char xml[1024];
+	snprintf(xml, sizeof xml,
+	         "<?xml version=\"1.0\"?>\n"
+	         "<!DOCTYPE casefile [ <!ENTITY xxe SYSTEM \"file://%s\"> ]>\n"
+	         "<casefile xmlns=\"urn:appui:casefile:1\" id=\"X\">&xxe;</casefile>\n",
+	         path);
+	ck_assert_uint_eq(check_str(xml), 1);
+	expect(AP_ERROR, 2, "DOCTYPE", "document type declarations are not allowed");
+	for (size_t i = 0; i < ap_diags_count(diags); i++)
+		ck_assert(strstr(ap_diags_at(diags, i)->message, secret_marker) == NULL);
+	unlink(path);
+}
+END_TEST
+
+/* A listening socket on loopback: any attempt to fetch a DTD or entity
+ * from it would show as a pending connection. */
+START_TEST(xxe_network_is_never_contacted)
+{
+	int srv = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	ck_assert_int_ge(srv, 0);
+	struct sockaddr_in addr = {.sin_family = AF_INET};
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(srv, (struct sockaddr *)&addr, sizeof addr), 0);
+	ck_assert_int_eq(listen(srv, 4), 0);
+	socklen_t len = sizeof addr;
+	ck_assert_int_eq(getsockname(srv, (struct sockaddr *)&addr, &len), 0);
+	int port = ntohs(addr.sin_port);
+
+	const char *forms[] = {
+		"<!DOCTYPE casefile SYSTEM \"http://127.0.0.1:%d/casefile.dtd\">\n"
+		"<casefile xmlns=\"urn:appui:casefile:1\" id=\"X\"/>\n",
+		"<!DOCTYPE casefile [ <!ENTITY e SYSTEM \"http://127.0.0.1:%d/e\"> ]>\n"
+		"<casefile xmlns=\"urn:appui:casefile:1\" id=\"X\">&e;</casefile>\n",
+		"<!DOCTYPE casefile [ <!ENTITY %% p SYSTEM \"http://127.0.0.1:%d/p\"> %%p; ]>\n"
+		"<casefile xmlns=\"urn:appui:casefile:1\" id=\"X\"/>\n",
+		/* XInclude and schemaLocation are not processed either. */
+		"<casefile xmlns=\"urn:appui:casefile:1\" id=\"X\" "
+		"xmlns:xi=\"http://www.w3.org/2001/XInclude\" "
+		"xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+		"xsi:schemaLocation=\"urn:appui:casefile:1 http://127.0.0.1:%d/x.xsd\">"
+		"<xi:include href=\"http://127.0.0.1:%d/inc.xml\"/></casefile>\n",
+	};
+	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+		char xml[1024];
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+		snprintf(xml, sizeof xml, forms[i], port, port);
+#pragma GCC diagnostic pop
+		ck_assert_uint_ge(check_str(xml), 1);
+		int conn = accept(srv, NULL, NULL);
+		ck_assert_msg(conn < 0 && (errno == EAGAIN || errno == EWOULDBLOCK),
+		              "form %zu connected to the network", i);
+	}
+	close(srv);
+}
+END_TEST
+
+START_TEST(entity_bomb_is_refused_at_once)
+{
+	const char *bomb =
+		"<?xml version=\"1.0\"?>\n"
+		"<!DOCTYPE lolz [\n"
+		" <!ENTITY lol \"lol\">\n"
+		" <!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
+		" <!ENTITY lol2 \"&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;\">\n"
+		" <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n"
+		" <!ENTITY lol4 \"&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;\">\n"
+		" <!ENTITY lol5 \"&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;\">\n"
+		" <!ENTITY lol6 \"&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;\">\n"
+		" <!ENTITY lol7 \"&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;\">\n"
+		" <!ENTITY lol8 \"&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;\">\n"
+		" <!ENTITY lol9 \"&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;\">\n"
+		"]>\n"
+		"<casefile xmlns=\"urn:appui:casefile:1\" id=\"&lol9;\"/>\n";
+	ck_assert_uint_eq(check_str(bomb), 1);
+	expect(AP_ERROR, 2, "DOCTYPE", "not allowed");
+}
+END_TEST
+
+START_TEST(undeclared_entity_is_an_error)
+{
+	char *xml = variant("name=\"Test Habitat\"", "name=\"&lol9;\"");
+	ck_assert_uint_eq(check_str(xml), 1);
+	expect(AP_ERROR, 3, "", "Entity 'lol9' not defined");
+	free(xml);
+}
+END_TEST
+
+START_TEST(deep_nesting_is_refused)
+{
+	const int depth = 100000;
+	size_t cap = (size_t)depth * 8 + 200;
+	char *xml = malloc(cap);
+	strcpy(xml, "<casefile xmlns=\"urn:appui:casefile:1\" id=\"X\">");
+	size_t n = strlen(xml);
+	for (int i = 0; i < depth; i++) {
+		memcpy(xml + n, "<a>", 3);
+		n += 3;
+	}
+	for (int i = 0; i < depth; i++) {
+		memcpy(xml + n, "</a>", 4);
+		n += 4;
+	}
+	strcpy(xml + n, "</casefile>");
+	ck_assert_uint_eq(check_xml(xml, strlen(xml)), 1);
+	expect(AP_ERROR, 1, "", "Excessive depth");
+	free(xml);
+}
+END_TEST
+
+START_TEST(broken_files)
+{
+	/* Truncated. */
+	char *xml = variant("</casefile>", "");
+	xml[strlen(xml) - 40] = '\0';
+	ck_assert_uint_eq(check_str(xml), 1);
+	expect(AP_ERROR, -1, "", "truncated");
+	free(xml);
+	/* Empty. */
+	ck_assert_uint_eq(check_xml("", 0), 1);
+	expect(AP_ERROR, 0, "", "empty");
+	ck_assert_uint_eq(check_str("   \n"), 1);
+	expect(AP_ERROR, -1, "", "not well-formed XML");
+	/* Binary. */
+	unsigned char bin[512];
+	for (size_t i = 0; i < sizeof bin; i++)
+		bin[i] = (unsigned char)(i * 7 + 3);
+	ck_assert_uint_eq(check_xml((const char *)bin, sizeof bin), 1);
+	expect(AP_ERROR, -1, "", "not well-formed XML");
+	/* Bad UTF-8. */
+	xml = variant("Résidence Test", "R\xc3\x28sidence");
+	ck_assert_uint_eq(check_str(xml), 1);
+	expect(AP_ERROR, 4, "", "UTF-8");
+	free(xml);
+	/* Not XML at all. */
+	ck_assert_uint_eq(check_str("site;dwellings\nLes Moulins;412\n"), 1);
+	expect(AP_ERROR, 1, "", "Start tag expected");
+}
+END_TEST
+
+START_TEST(wrong_namespace_or_root)
+{
+	char *xml = variant("urn:appui:casefile:1", "urn:appui:casefile:2");
+	ck_assert_uint_eq(check_str(xml), 1);
+	expect(AP_ERROR, 2, "casefile", "in namespace \"urn:appui:casefile:2\"");
+	free(xml);
+	xml = variant(" xmlns=\"urn:appui:casefile:1\"", "");
+	ck_assert_uint_eq(check_str(xml), 1);
+	expect(AP_ERROR, 2, "casefile", "with no namespace");
+	free(xml);
+	ck_assert_uint_eq(check_str("<dossier xmlns=\"urn:appui:casefile:1\"/>"), 1);
+	expect(AP_ERROR, 1, "dossier", "the root element must be <casefile");
+}
+END_TEST
+
+START_TEST(size_limit_and_file_kinds)
+{
+	ap_reader *small = NULL;
+	ck_assert_int_eq(ap_reader_new(&small, APPUI_TEST_SCHEMA, 2048, diags), 0);
+	char path[] = "/tmp/appui-big-XXXXXX";
+	int fd = mkstemp(path);
+	char *xml = variant("</casefile>", "<!-- padding -->\n</casefile>");
+	char pad[4096];
+	memset(pad, ' ', sizeof pad);
+	ck_assert_int_eq(write(fd, xml, strlen(xml)), (ssize_t)strlen(xml));
+	ck_assert_int_eq(write(fd, pad, sizeof pad), (ssize_t)sizeof pad);
+	close(fd);
+	ap_case *c = NULL;
+	ap_diags_clear(diags);
+	ck_assert_int_eq(ap_reader_read_file(small, path, &c, diags), -1);
+	expect(AP_ERROR, 0, "", "over the limit of 2048 bytes");
+	unlink(path);
+	free(xml);
+	ap_reader_free(small);
+
+	ap_diags_clear(diags);
+	ck_assert_int_eq(ap_reader_read_file(reader, "/tmp", &c, diags), -1);
+	expect(AP_ERROR, 0, "", "not a regular file");
+	char fifo[] = "/tmp/appui-fifo-XXXXXX";
+	fd = mkstemp(fifo);
+	close(fd);
+	unlink(fifo);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	ap_diags_clear(diags);
+	ck_assert_int_eq(ap_reader_read_file(reader, fifo, &c, diags), -1);
+	expect(AP_ERROR, 0, "", "not a regular file");
+	unlink(fifo);
+	ap_diags_clear(diags);
+	ck_assert_int_eq(ap_reader_read_file(reader, "/nonexistent.xml", &c, diags), -1);
+	expect(AP_ERROR, 0, "", "cannot open: No such file or directory");
+}
+END_TEST
+
+START_TEST(reader_survives_a_batch_of_bad_files)
+{
+	/* A parser context reused after errors still reads good files. */
+	for (int i = 0; i < 50; i++) {
+		ck_assert_uint_ge(check_str("<casefile"), 1);
+		char *xml = variant("x", "x");
+		ck_assert_uint_eq(check_str(xml), 0);
+		free(xml);
+	}
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("reader");
+	TCase *tc = tcase_create("valid");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, examples_are_valid);
+	tcase_add_test(tc, model_holds_the_file);
+	tcase_add_test(tc, reader_survives_a_batch_of_bad_files);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("invalid");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, schema_errors_name_line_and_field);
+	tcase_add_test(tc, semantic_errors);
+	tcase_add_test(tc, catalogue_errors_and_warnings);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("hostile");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, xxe_local_file_is_refused);
+	tcase_add_test(tc, xxe_network_is_never_contacted);
+	tcase_add_test(tc, entity_bomb_is_refused_at_once);
+	tcase_add_test(tc, undeclared_entity_is_an_error);
+	tcase_add_test(tc, deep_nesting_is_refused);
+	tcase_add_test(tc, broken_files);
+	tcase_add_test(tc, wrong_namespace_or_root);
+	tcase_add_test(tc, size_limit_and_file_kinds);
+	suite_add_tcase(s, tc);
+	return tu_run(s);
+}

@@ -1,0 +1,130 @@
+/* Unit tests of the internal helpers (util.c, diag.c). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "util.h"
+
+START_TEST(arena_keeps_every_allocation)
+{
+	ap_arena a;
+	ap_arena_init(&a);
+	char *ptrs[2000];
+	for (int i = 0; i < 2000; i++) {
+		ptrs[i] = ap_arena_alloc(&a, (size_t)(i % 97) + 1);
+		ck_assert_uint_eq((uintptr_t)ptrs[i] % 16, 0);
+		memset(ptrs[i], i & 0xff, (size_t)(i % 97) + 1);
+	}
+	for (int i = 0; i < 2000; i++)
+		ck_assert_int_eq((unsigned char)ptrs[i][0], i & 0xff);
+	char *big = ap_arena_alloc(&a, 1 << 20); /* larger than a block */
+	memset(big, 1, 1 << 20);
+	ck_assert_str_eq(ap_arena_strdup(&a, "réclamations"), "réclamations");
+	ck_assert_ptr_null(ap_arena_strdup(&a, NULL));
+	ap_arena_free(&a);
+}
+END_TEST
+
+START_TEST(buf_grows_and_formats)
+{
+	ap_buf b;
+	ap_buf_init(&b);
+	for (int i = 0; i < 1000; i++)
+		ap_buf_printf(&b, "%d,", i);
+	ck_assert_uint_eq(b.len, strlen(b.data));
+	ck_assert(strncmp(b.data, "0,1,2,", 6) == 0);
+	ap_buf_reset(&b);
+	ck_assert_uint_eq(b.len, 0);
+	ck_assert_str_eq(b.data, "");
+	ap_buf_puts(&b, "a");
+	ap_buf_putc(&b, 'b');
+	ck_assert_str_eq(b.data, "ab");
+	ap_buf_free(&b);
+}
+END_TEST
+
+START_TEST(numbers_are_parsed_strictly)
+{
+	double d;
+	long l;
+	ck_assert_int_eq(ap_parse_double("61.5", &d), 0);
+	ck_assert_double_eq(d, 61.5);
+	ck_assert_int_eq(ap_parse_double("61.5x", &d), -1);
+	ck_assert_int_eq(ap_parse_double("", &d), -1);
+	ck_assert_int_eq(ap_parse_double("1e999", &d), -1);
+	ck_assert_int_eq(ap_parse_double("nan", &d), -1);
+	ck_assert_int_eq(ap_parse_long("412", &l), 0);
+	ck_assert_int_eq(l, 412);
+	ck_assert_int_eq(ap_parse_long("4.5", &l), -1);
+	ck_assert_int_eq(ap_parse_long("99999999999999999999999", &l), -1);
+}
+END_TEST
+
+START_TEST(calendar_months)
+{
+	ck_assert_int_eq(ap_days_in_month(2019, 2), 28);
+	ck_assert_int_eq(ap_days_in_month(2020, 2), 29);
+	ck_assert_int_eq(ap_days_in_month(1900, 2), 28);
+	ck_assert_int_eq(ap_days_in_month(2000, 2), 29);
+	ck_assert_int_eq(ap_days_in_month(2019, 4), 30);
+	ck_assert_int_eq(ap_days_in_month(2019, 12), 31);
+	ck_assert_int_eq(ap_days_in_month(2019, 13), 0);
+}
+END_TEST
+
+START_TEST(paths)
+{
+	char *p = ap_path_join("/etc/appui", "x.cfg");
+	ck_assert_str_eq(p, "/etc/appui/x.cfg");
+	free(p);
+	p = ap_path_join("/etc/appui/", "x.cfg");
+	ck_assert_str_eq(p, "/etc/appui/x.cfg");
+	free(p);
+	p = ap_path_join("/etc/appui", "/abs/x.cfg");
+	ck_assert_str_eq(p, "/abs/x.cfg");
+	free(p);
+	p = ap_path_dirname("configs/appui.cfg");
+	ck_assert_str_eq(p, "configs");
+	free(p);
+	p = ap_path_dirname("appui.cfg");
+	ck_assert_str_eq(p, ".");
+	free(p);
+	p = ap_path_dirname("/appui.cfg");
+	ck_assert_str_eq(p, "/");
+	free(p);
+}
+END_TEST
+
+START_TEST(diagnostics_count_and_move)
+{
+	ap_diags *a = ap_diags_new(), *b = ap_diags_new();
+	ap_diags_add(a, AP_WARNING, "f.xml", 3, "site/@id", "w %d", 1);
+	ap_diags_add(a, AP_ERROR, "f.xml", 4, "", "problem\n");
+	ck_assert_uint_eq(ap_diags_count(a), 2);
+	ck_assert_uint_eq(ap_diags_errors(a), 1);
+	/* Trailing newlines of library messages are trimmed. */
+	ck_assert_str_eq(ap_diags_at(a, 1)->message, "problem");
+	ap_diags_move(b, a, 1);
+	ck_assert_uint_eq(ap_diags_count(a), 0);
+	ck_assert_uint_eq(ap_diags_errors(b), 2); /* strict: warnings become errors */
+	ck_assert_str_eq(ap_diags_at(b, 0)->field, "site/@id");
+	ck_assert_int_eq(ap_diags_at(b, 0)->line, 3);
+	ap_diags_free(a);
+	ap_diags_free(b);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("util");
+	TCase *tc = tcase_create("util");
+	tcase_add_test(tc, arena_keeps_every_allocation);
+	tcase_add_test(tc, buf_grows_and_formats);
+	tcase_add_test(tc, numbers_are_parsed_strictly);
+	tcase_add_test(tc, calendar_months);
+	tcase_add_test(tc, paths);
+	tcase_add_test(tc, diagnostics_count_and_move);
+	suite_add_tcase(s, tc);
+	return tu_run(s);
+}
