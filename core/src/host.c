@@ -289,7 +289,8 @@ static loaded_plugin *find_loaded(ap_host *h, const char *theme)
 	return NULL;
 }
 
-static size_t load_one(ap_host *h, const char *path, ap_diags *d)
+static size_t load_one(ap_host *h, const char *path, size_t dir_index,
+                       ap_diags *d)
 {
 	ap_plugin_info *info = new_info(h, path);
 
@@ -359,14 +360,25 @@ static size_t load_one(ap_host *h, const char *path, ap_diags *d)
 		                            h->cfg->path ? h->cfg->path : "the configuration");
 		return 0;
 	}
+	/* A theme provided by a folder earlier in the path is overridden on
+	 * purpose (--plugin-dir before the installed plugins); two plugins for
+	 * one theme in the same folder are a mistake. */
 	loaded_plugin *other = find_loaded(h, desc->theme);
+	if (other && other->dir_index != dir_index) {
+		info->status = AP_PLUGIN_SHADOWED;
+		info->reason = ap_xasprintf("theme '%s' is provided by %s, earlier in "
+		                            "the search path",
+		                            desc->theme, h->infos[other->info_index].path);
+		return 0;
+	}
 	if (other) {
 		refuse(info, d, "theme '%s' is already provided by %s", desc->theme,
 		       h->infos[other->info_index].path);
 		return 0;
 	}
 
-	loaded_plugin lp = {.desc = desc, .info_index = h->n_infos - 1};
+	loaded_plugin lp = {
+		.desc = desc, .info_index = h->n_infos - 1, .dir_index = dir_index};
 	size_t errors = configure(h->cfg, &lp, d);
 	if (errors) {
 		refuse(info, d, "its configuration has %zu error%s (see above)", errors,
@@ -405,7 +417,8 @@ static int cmp_loaded(const void *a, const void *b)
 }
 
 /* Loads the *.so files of one folder, in name order. */
-static size_t load_dir(ap_host *h, const ap_search_dir *sd, ap_diags *d)
+static size_t load_dir(ap_host *h, const ap_search_dir *sd, size_t dir_index,
+                       ap_diags *d)
 {
 	DIR *dir = opendir(sd->dir);
 	if (!dir) {
@@ -430,7 +443,7 @@ static size_t load_dir(ap_host *h, const ap_search_dir *sd, ap_diags *d)
 		char *path = ap_path_join(sd->dir, names.items[i]);
 		struct stat st;
 		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-			errors += load_one(h, path, d);
+			errors += load_one(h, path, dir_index, d);
 		free(path);
 		free(names.items[i]);
 	}
@@ -445,7 +458,7 @@ int ap_host_open(ap_host **out, const ap_config *cfg, const ap_search_dir *dirs,
 	h->cfg = cfg;
 	size_t errors = 0;
 	for (size_t i = 0; i < n_dirs; i++)
-		errors += load_dir(h, &dirs[i], d);
+		errors += load_dir(h, &dirs[i], i, d);
 	if (h->n_loaded)
 		qsort(h->loaded, h->n_loaded, sizeof(*h->loaded), cmp_loaded);
 	/* infos moved while they grew: point at them only now. */
@@ -473,8 +486,8 @@ int ap_host_open(ap_host **out, const ap_config *cfg, const ap_search_dir *dirs,
 				        strcmp(h->infos[k].theme, cfg->plugins[i]) == 0;
 			if (!seen)
 				ap_diags_add(d, AP_WARNING, file, 0, "plugins",
-				             "plugin for theme '%s' is enabled but was not "
-				             "found in the plugin path",
+				             "theme '%s' is enabled but no usable plugin "
+				             "provides it (see 'appui plugins')",
 				             cfg->plugins[i]);
 		}
 	}

@@ -13,7 +13,7 @@
 
 #include "util.h"
 
-#define JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(12) | JSON_ENSURE_ASCII)
+#define JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(12))
 
 static double r2(double x)
 {

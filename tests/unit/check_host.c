@@ -127,16 +127,27 @@ END_TEST
 
 START_TEST(duplicate_theme_is_refused)
 {
-	/* Searched after the shipped plugins: the shipped quality plugin wins. */
+	/* Two plugins for "quality" in one folder: the second (in name order) is
+	 * refused; the installed quality plugin, later in the path, is shadowed. */
+	ap_host *h = open_with("duplicate");
+	char needle[1200];
+	snprintf(needle, sizeof needle,
+	         "theme 'quality' is already provided by %s/duplicate/quality_again.so",
+	         APPUI_TEST_BADPLUGINS);
+	expect_refusal(h, "quality_again_too", needle);
+	ck_assert_int_eq(find(h, "quality_again")->status, AP_PLUGIN_LOADED);
+	const ap_plugin_info *q = find(h, "quality");
+	ck_assert_int_eq(q->status, AP_PLUGIN_SHADOWED);
+	ck_assert(strstr(q->reason, "earlier in the search path"));
+	ap_host_free(h);
+
+	/* In the other order the shipped plugin wins and both copies are
+	 * shadowed; the shipped plugins all score. */
 	char path[1024];
 	snprintf(path, sizeof path, "%s/duplicate", APPUI_TEST_BADPLUGINS);
 	ap_search_dir dirs[] = {{APPUI_TEST_PLUGINDIR, "installed"}, {path, "test"}};
-	ap_host *h = NULL;
 	ck_assert_int_eq(ap_host_open(&h, config, dirs, 2, diags), 0);
-	char needle[1200];
-	snprintf(needle, sizeof needle, "theme 'quality' is already provided by %s/quality.so",
-	         APPUI_TEST_PLUGINDIR);
-	expect_refusal(h, "quality_again", needle);
+	ck_assert_int_eq(find(h, "quality_again")->status, AP_PLUGIN_SHADOWED);
 	shipped_still_score(h);
 	ap_host_free(h);
 }
@@ -189,7 +200,7 @@ START_TEST(disabled_by_configuration)
 	int warned = 0;
 	for (size_t i = 0; i < ap_diags_count(d); i++)
 		warned |= strstr(ap_diags_at(d, i)->message,
-		                 "theme 'energy' is enabled but was not found") != NULL;
+		                 "theme 'energy' is enabled but no usable plugin") != NULL;
 	ck_assert(warned);
 	ap_host_free(h);
 	ap_config_free(cfg);

@@ -24,7 +24,8 @@ typedef enum ap_plugin_status {
 	AP_PLUGIN_LOADED = 0,
 	AP_PLUGIN_REFUSED = 1,  /* could not be used: see reason */
 	AP_PLUGIN_DISABLED = 2, /* loadable, but not enabled by the configuration */
-	AP_PLUGIN_SHADOWED = 3  /* same file name found earlier in the path */
+	AP_PLUGIN_SHADOWED = 3  /* its file name or theme is provided by a
+	                           folder earlier in the search path */
 } ap_plugin_status;
 
 typedef struct ap_plugin_info {
@@ -45,8 +46,9 @@ typedef struct ap_search_dir {
 } ap_search_dir;
 
 /*
- * Loads the plugins found in `dirs`, in order (the first plugin found for a
- * theme is the one used). Refusals are warnings in `d`, listed by
+ * Loads the plugins found in `dirs`, in order: the first plugin found for a
+ * theme is the one used, later ones are shadowed; two plugins for one theme
+ * in the same folder are refused. Refusals are warnings in `d`, listed by
  * ap_host_plugin_at(); configuration errors found against the plugins'
  * declarations (unknown indicator or parameter, thresholds out of order) are
  * errors. Returns 0, or -1 when the configuration is wrong (the host is still

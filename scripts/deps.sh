@@ -1,0 +1,12 @@
+#!/bin/sh
+# Installs the Debian packages appui needs to build, test and run.
+# Run as root (or through sudo) on Debian 12 or later.
+set -eu
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+	build-essential cmake pkg-config \
+	libxml2-dev libconfig-dev libarchive-dev libjansson-dev check \
+	libxml2-utils python3 strace valgrind make >/dev/null

@@ -1,0 +1,21 @@
+#!/bin/sh
+# The full test suite: install the dependencies, build with warnings as
+# errors, run every test (Check unit suites, corpus, end-to-end); then the
+# same suite under AddressSanitizer + UndefinedBehaviorSanitizer, and the
+# end-to-end tests of the command under valgrind memcheck.
+set -eu
+cd "$(dirname "$0")/.."
+./scripts/deps.sh
+jobs=$(nproc)
+
+cmake -S . -B build -DAPPUI_WERROR=ON >/dev/null
+cmake --build build -j"$jobs"
+(cd build && ctest --output-on-failure -j"$jobs")
+
+cmake -S . -B build-asan -DAPPUI_WERROR=ON -DAPPUI_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+cmake --build build-asan -j"$jobs"
+# Plugins stay loaded until exit on purpose: their memory is not a leak.
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	ctest --output-on-failure -j"$jobs")
+
+./tests/valgrind.sh build

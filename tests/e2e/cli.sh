@@ -1,0 +1,162 @@
+#!/bin/sh
+# End-to-end tests of the appui command: what a coordinator runs.
+# usage: cli.sh APPUI SOURCE_DIR BUILD_DIR
+set -u
+APPUI=$1
+SRC=$2
+. "$SRC/tests/e2e/lib.sh"
+EX=$SRC/casefiles/examples
+cd "$TMP" || exit 1
+
+# --- version and help ---------------------------------------------------------
+expect_status 0 version -- "$APPUI" --version
+expect_grep version "$TMP/out" "(plugin ABI 1.0)"
+for cmd in validate score plugins config; do
+	expect_status 0 "help $cmd" -- "$APPUI" $cmd --help
+	expect_grep "help $cmd" "$TMP/out" "usage: appui $cmd"
+done
+expect_status 0 help -- "$APPUI" --help
+expect_grep help "$TMP/out" "exit status"
+expect_status 2 "no command" -- "$APPUI"
+expect_status 2 "unknown command" -- "$APPUI" frobnicate
+expect_grep "unknown command" "$TMP/err" "unknown command 'frobnicate'"
+expect_status 2 "unknown option" -- "$APPUI" score --colour "$EX"
+expect_status 2 "bad format" -- "$APPUI" score --format xml "$EX"
+expect_grep "bad format" "$TMP/err" "unknown format 'xml'"
+expect_status 2 "no inputs" -- "$APPUI" score
+
+# --- validate -------------------------------------------------------------------
+expect_status 0 "validate examples" -- "$APPUI" validate "$EX"
+expect_grep "validate examples" "$TMP/out" "39 files: 39 valid, 0 invalid, 0 warnings"
+
+# A batch with a bad file: the bad file is reported, the others validated.
+mkdir batch
+cp "$EX"/cf-2016-00[1-3]*.xml batch/
+sed 's/<dwellings>[0-9]*</<dwellings>0</' "$EX"/cf-2016-004*.xml >batch/cf-2016-004-broken.xml
+expect_status 1 "validate mixed batch" -- "$APPUI" validate batch
+expect_grep "validate mixed batch" "$TMP/out" "batch/cf-2016-004-broken.xml:"
+expect_grep "validate mixed batch" "$TMP/out" ": site/dwellings: "
+expect_grep "validate mixed batch" "$TMP/out" "4 files: 3 valid, 1 invalid"
+expect_status 1 "missing file" -- "$APPUI" validate nonexistent.xml
+expect_grep "missing file" "$TMP/out" "nonexistent.xml:0: cannot open: No such file or directory"
+
+# --strict: an unknown indicator is a warning, and an error with --strict.
+sed 's#</theme>#<indicator ref="drones.sightings" value="2"/></theme>#' "$EX"/cf-2016-001*.xml >strict.xml
+expect_status 0 "unknown ref is a warning" -- "$APPUI" validate strict.xml
+expect_grep "unknown ref is a warning" "$TMP/out" "warning: theme"
+expect_status 1 "unknown ref with --strict" -- "$APPUI" validate --strict strict.xml
+expect_no_grep "unknown ref with --strict" "$TMP/out" "warning:"
+
+# --- score ----------------------------------------------------------------------
+expect_status 0 "score table" -- "$APPUI" score "$EX"
+expect_grep "score table" "$TMP/out" "RANK  SITE"
+expect_grep "score table" "$TMP/out" "39 sites scored"
+# Sorted by priority: the first row has the highest priority.
+awk 'NR>1 && $NF ~ /^[0-9.]+$/ {print $NF}' "$TMP/out" >prio
+if sort -rn -c prio 2>/dev/null; then pass; else fail "table not sorted by priority"; fi
+# Sites without a mission are last.
+tail -n 3 "$TMP/out" | head -1 | grep -q ' -  *-$' && pass || fail "sites without mission not last"
+
+expect_status 0 "score explain" -- "$APPUI" score --explain "$EX"/cf-2017-005*.xml
+expect_grep "score explain" "$TMP/out" "indicator"
+expect_grep "score explain" "$TMP/out" "contribution"
+expect_grep "score explain" "$TMP/out" "levers:"
+expect_grep "score explain" "$TMP/out" "rule: "
+expect_grep "score explain" "$TMP/out" "mission: 6 days"
+expect_grep "score explain" "$TMP/out" "confidence"
+
+# JSON: one valid document with the documented fields; the same bytes twice.
+expect_status 0 "score json" -- "$APPUI" score --format json "$EX"
+cp "$TMP/out" json1
+"$APPUI" score --format json "$EX" >json2 2>/dev/null
+if cmp -s json1 json2; then pass; else fail "JSON output differs between two runs"; fi
+if python3 - json1 <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+assert set(doc) == {"cases", "errors", "warnings"}, doc.keys()
+assert len(doc["cases"]) == 39
+files = [c["file"] for c in doc["cases"]]
+assert files == sorted(files), "cases not in input order"
+for c in doc["cases"]:
+    for k in ("file", "case_id", "site_id", "organisation_id", "complexity", "factors", "themes", "mission"):
+        assert k in c, k
+    for t in c["themes"]:
+        for k in ("theme", "plugin", "need", "need_low", "need_high", "confidence", "band", "days", "indicators", "levers", "rules"):
+            assert k in t, k
+        assert t["need_low"] <= t["need"] <= t["need_high"]
+        assert abs(sum(r["contribution"] for r in t["indicators"]) - t["need"]) < 0.1
+        for r in t["indicators"]:
+            assert set(("ref", "value", "level", "weight", "contribution")) <= set(r)
+    m = c["mission"]
+    if m is not None:
+        assert 3 <= m["days"] <= 6 and m["themes"] and m["priority"] > 0
+    else:
+        assert all(t["band"] == "good" for t in c["themes"])
+PY
+then pass; else fail "JSON document does not have the documented shape"; fi
+
+# Invalid files are listed in errors, the others scored, exit 1.
+expect_status 1 "score mixed batch" -- "$APPUI" score --format json batch
+if python3 -c "
+import json,sys
+d=json.load(open('$TMP/out'))
+assert len(d['cases'])==3, len(d['cases'])
+assert len(d['errors'])==1 and d['errors'][0]['file'].endswith('cf-2016-004-broken.xml')
+assert d['errors'][0]['line'] > 0 and d['errors'][0]['field'] == 'site/dwellings'
+"; then pass; else fail "JSON errors of a mixed batch"; fi
+
+# --output writes atomically and only on success of the write.
+expect_status 0 "score --output" -- "$APPUI" score --format json -o result.json "$EX"
+if cmp -s result.json json1; then pass; else fail "--output differs from stdout"; fi
+if ls result.json.tmp.* >/dev/null 2>&1; then fail "temporary file left behind"; else pass; fi
+expect_status 3 "unwritable output" -- "$APPUI" score -o /nonexistent/dir/out.json "$EX"
+expect_grep "unwritable output" "$TMP/err" "/nonexistent/dir/out.json: cannot create the output file"
+
+# --- configuration ----------------------------------------------------------------
+expect_status 0 "config check shipped" -- "$APPUI" config check "$SRC/configs/appui.cfg"
+expect_grep "config check shipped" "$TMP/out" "valid (3 plugins loaded)"
+cat >bad.cfg <<'CFG'
+plugins = [ "quality", "urban", "security" ];
+bands = { watch = 25.0; degraded = 50.0; critical = 75.0; };
+days = {
+  watch = 3;
+  degraded = "four";
+};
+CFG
+expect_status 1 "config check bad type" -- "$APPUI" config check bad.cfg
+expect_grep "config check bad type" "$TMP/out" "bad.cfg:5: 'days.degraded' must be a whole number, not a string"
+cat >bad2.cfg <<'CFG'
+themes = {
+  quality = {
+    indicators = (
+      { ref = "satisfaction.overall"; thresholds = [ 60.0, 70.0, 80.0 ]; weight = 3.0; }
+    );
+  };
+};
+CFG
+expect_status 1 "config check thresholds" -- "$APPUI" config check bad2.cfg
+expect_grep "config check thresholds" "$TMP/out" "bad2.cfg:4: indicator 'satisfaction.overall' of theme 'quality': thresholds out of order"
+expect_status 1 "config check missing" -- "$APPUI" config check nothing.cfg
+expect_grep "config check missing" "$TMP/out" "nothing.cfg:0: cannot read configuration: No such file or directory"
+# A bad configuration stops scoring with status 3 before any file is read.
+expect_status 3 "score with bad config" -- "$APPUI" --config bad.cfg score "$EX"
+# APPUI_CONFIG is honoured.
+expect_status 3 "APPUI_CONFIG" -- env APPUI_CONFIG=bad.cfg "$APPUI" score "$EX"
+
+# A configuration change changes the scores: with a watch limit of 1, a
+# security need of 5.6 is no longer good.
+sed 's/watch = 25.0;/watch = 1.0;/' "$SRC/configs/appui.cfg" >strict.cfg
+"$APPUI" score "$EX" >default.out 2>/dev/null
+"$APPUI" --config strict.cfg score "$EX" >strict.out 2>/dev/null
+expect_grep "default band limit" default.out "5.6 good"
+expect_grep "configured band limit" strict.out "5.6 watch"
+
+# --- plugins --------------------------------------------------------------------
+expect_status 0 "plugins" -- "$APPUI" plugins
+expect_grep "plugins" "$TMP/out" "plugin ABI: 1.0"
+for t in quality urban security; do
+	expect_grep "plugins $t" "$TMP/out" "$t.so"
+done
+if [ "$(grep -c '^  loaded' "$TMP/out")" -eq 3 ]; then pass; else fail "3 plugins loaded"; fi
+
+summary

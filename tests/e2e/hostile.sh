@@ -1,0 +1,75 @@
+#!/bin/sh
+# Hostile input is harmless: no file outside the inputs is read, no
+# connection is attempted, nothing hangs, everything is reported.
+# usage: hostile.sh APPUI SOURCE_DIR BUILD_DIR
+set -u
+APPUI=$1
+SRC=$2
+. "$SRC/tests/e2e/lib.sh"
+cd "$TMP" || exit 1
+INV=$SRC/tests/casefiles/invalid
+
+# An XXE aimed at a secret file of our own, and at the network.
+echo "TOP-SECRET-4b1d" >secret.txt
+cat >xxe.xml <<XML
+<?xml version="1.0"?>
+<!DOCTYPE casefile [ <!ENTITY s SYSTEM "file://$TMP/secret.txt"> <!ENTITY % p SYSTEM "http://127.0.0.1:9/p.dtd"> %p; ]>
+<casefile xmlns="urn:appui:casefile:1" id="X">&s;</casefile>
+XML
+cat >xinclude.xml <<XML
+<?xml version="1.0"?>
+<casefile xmlns="urn:appui:casefile:1" xmlns:xi="http://www.w3.org/2001/XInclude" id="X"><xi:include href="file://$TMP/secret.txt" parse="text"/></casefile>
+XML
+
+if command -v strace >/dev/null 2>&1; then
+	strace -f -qq -e trace=open,openat,connect,socket -o trace \
+		"$APPUI" validate xxe.xml xinclude.xml "$INV/xxe-local-file.xml" \
+		"$INV/xxe-network-dtd.xml" "$INV/entity-bomb.xml" >out 2>err
+	rc=$?
+	[ $rc -eq 1 ] && pass || fail "hostile batch exit $rc, expected 1"
+	expect_no_grep "secret file never opened" trace "secret.txt"
+	expect_no_grep "/etc/passwd never opened" trace "/etc/passwd"
+	expect_no_grep "no connection attempted" trace "connect("
+	expect_no_grep "no socket created" trace "socket("
+	expect_grep "the XXE files were opened (so the trace works)" trace "xxe.xml"
+	expect_no_grep "secret not echoed" out "TOP-SECRET"
+	expect_grep "DOCTYPE refused" out "xxe.xml:2: DOCTYPE: document type declarations are not allowed"
+	expect_grep "batch summary" out "5 files: 0 valid, 5 invalid"
+else
+	fail "strace is not installed: cannot prove that no file is read"
+fi
+
+# The XInclude file is valid XML with a foreign element: the schema refuses
+# it, and the include is not processed.
+expect_status 1 "xinclude refused" -- "$APPUI" validate xinclude.xml
+expect_grep "xinclude refused" "$TMP/out" "xinclude.xml:2:"
+
+# A file over the size limit is refused before parsing (a sparse 17 MiB
+# file: reading it would take time and memory).
+truncate -s 17M huge.xml
+expect_status 1 "huge file" -- timeout 10 "$APPUI" validate huge.xml
+expect_grep "huge file" "$TMP/out" "huge.xml:0: file is 17825792 bytes, over the limit of 16777216 bytes"
+
+# Not regular files: a FIFO (would block a naive reader) and a device.
+mkfifo fifo.xml
+expect_status 1 "fifo" -- timeout 10 "$APPUI" validate fifo.xml
+expect_grep "fifo" "$TMP/out" "fifo.xml:0: not a regular file"
+expect_status 1 "device" -- timeout 10 "$APPUI" validate /dev/zero
+expect_grep "device" "$TMP/out" "/dev/zero:0: not a regular file"
+
+# Every hostile file of the corpus in one batch, with good files between:
+# each is reported and the good ones are scored.
+mkdir mixed
+cp "$INV"/*.xml mixed/
+cp "$SRC"/casefiles/examples/cf-2016-001*.xml mixed/zz-good-1.xml
+cp "$SRC"/casefiles/examples/cf-2019-002*.xml mixed/aa-good-2.xml
+expect_status 1 "mixed batch" -- timeout 60 "$APPUI" score --format json mixed
+if python3 -c "
+import json
+d = json.load(open('$TMP/out'))
+assert len(d['cases']) == 2, len(d['cases'])
+files = {e['file'] for e in d['errors']}
+assert len(files) == $(ls "$INV"/*.xml | wc -l), len(files)
+"; then pass; else fail "mixed batch: not every file reported"; fi
+
+summary
