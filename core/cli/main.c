@@ -60,12 +60,14 @@ static const char usage_main[] =
 	"  plugins                list the plugins found, loaded and refused, and why\n"
 	"  config check [FILE]    check a configuration file\n"
 	"  version                print the version and the plugin ABI\n"
+	"  help [COMMAND]         this help, or a command's\n"
 	"\n"
 	"common options:\n"
 	"  -c, --config FILE      configuration (default: $APPUI_CONFIG, then the\n"
 	"                         installed etc/appui/appui.cfg)\n"
 	"  -P, --plugin-dir DIR   search DIR for plugins first (repeatable)\n"
 	"  -h, --help             help for a command: appui COMMAND --help\n"
+	"  -V, --version          print the version and the plugin ABI\n"
 	"\n"
 	"exit status: 0 all valid, 1 some input invalid, 2 usage error,\n"
 	"3 set-up error (configuration, schema, plugins, output). See docs/cli.md.\n";
@@ -78,7 +80,9 @@ static const char usage_validate[] =
 	"catalogues). Folders are searched recursively for *.xml files, in name\n"
 	"order. Each problem is printed as FILE:LINE: FIELD: message.\n"
 	"\n"
-	"  --strict      treat warnings (unknown theme or indicator) as errors\n"
+	"  -s, --strict  treat every warning about a case file as an error\n"
+	"                (unknown theme or indicator, a theme that cannot be\n"
+	"                scored, a request for a theme no plugin scores, ...)\n"
 	"  -q, --quiet   print only the problems, not the summary line\n";
 
 static const char usage_score[] =
@@ -93,7 +97,7 @@ static const char usage_score[] =
 	"                     document, cases in input order)\n"
 	"  -e, --explain      with the table: every indicator's value, level,\n"
 	"                     weight and contribution, the rules, the levers\n"
-	"  --strict           treat warnings as errors\n"
+	"  -s, --strict       treat every warning about a case file as an error\n"
 	"  -o, --output FILE  write to FILE (atomically: a temporary file, then\n"
 	"                     renamed) instead of standard output\n";
 
@@ -524,7 +528,9 @@ static int cmd_score(const options *o, int argc, char **argv)
 		if (!c)
 			continue;
 		ap_case_result *r = NULL;
-		ap_host_score(s.host, c, &r, d);
+		ap_diags_clear(tmp);
+		ap_host_score(s.host, c, &r, tmp);
+		ap_diags_move(d, tmp, o->strict);
 		if (json) {
 			ap_report_json_case(out.f, r, n_json++);
 			ap_case_result_free(r);
@@ -747,10 +753,6 @@ int main(int argc, char **argv)
 		       AP_PLUGIN_ABI_MINOR);
 		return 0;
 	}
-	if (strcmp(command, "help") == 0) {
-		fputs(usage_main, stdout);
-		return 0;
-	}
 	struct {
 		const char *name;
 		const char *usage;
@@ -758,6 +760,15 @@ int main(int argc, char **argv)
 	                   {"score", usage_score},
 	                   {"plugins", usage_plugins},
 	                   {"config", usage_config}};
+	if (strcmp(command, "help") == 0) {
+		/* appui help COMMAND is appui COMMAND --help. */
+		if (n_args == 0) {
+			fputs(usage_main, stdout);
+			return 0;
+		}
+		command = args[0];
+		help = 1;
+	}
 	for (size_t i = 0; i < sizeof helps / sizeof helps[0]; i++) {
 		if (strcmp(command, helps[i].name) == 0 && help) {
 			fputs(helps[i].usage, stdout);

@@ -238,6 +238,29 @@ static void opt_strings(reader *r, const config_setting_t *g, const char *name,
 		*set = 1;
 }
 
+/* Each of `values` must be one of `allowed` (the case file's enumeration). */
+static void check_values(reader *r, const config_setting_t *s,
+                         const char *const *values, size_t n,
+                         const char *const *allowed, size_t n_allowed)
+{
+	for (size_t i = 0; i < n; i++) {
+		int ok = 0;
+		for (size_t k = 0; k < n_allowed && !ok; k++)
+			ok = strcmp(values[i], allowed[k]) == 0;
+		if (!ok) {
+			ap_buf b;
+			ap_buf_init(&b);
+			for (size_t k = 0; k < n_allowed; k++)
+				ap_buf_printf(&b, "%s%s", k ? ", " : "", allowed[k]);
+			char *full = setting_name(s);
+			cerr(r, s, "'%s' in '%s' is not one of: %s", values[i], full,
+			     b.data);
+			free(full);
+			ap_buf_free(&b);
+		}
+	}
+}
+
 static int is_name(const char *s, const char *extra)
 {
 	if (!*s)
@@ -406,6 +429,17 @@ static void read_policy(reader *r, const config_setting_t *root, ap_policy *p)
 		opt_number(r, g, "agency_km_above", &p->agency_km_above, 0, 10000);
 		opt_strings(r, g, "situations", &p->situations, &p->n_situations, NULL);
 		opt_strings(r, g, "renewals", &p->renewals, &p->n_renewals, NULL);
+		/* A typo here would silently switch a factor off. */
+		static const char *const situations[] = {"central", "peripheral",
+		                                         "enclaved", "rural"};
+		static const char *const renewals[] = {"none", "pnru", "npnru-national",
+		                                       "npnru-regional"};
+		check_values(r, config_setting_get_member(g, "situations"),
+		             (const char *const *)p->situations, p->n_situations,
+		             situations, AP_ARRAY_LEN(situations));
+		check_values(r, config_setting_get_member(g, "renewals"),
+		             (const char *const *)p->renewals, p->n_renewals, renewals,
+		             AP_ARRAY_LEN(renewals));
 	}
 }
 
@@ -472,7 +506,7 @@ static void read_root(reader *r, const config_setting_t *root)
 	opt_strings(r, root, "plugins", &cfg->plugins, &cfg->n_plugins,
 	            &cfg->plugins_set);
 	for (size_t i = 0; i < cfg->n_plugins; i++)
-		if (!is_name(cfg->plugins[i], NULL))
+		if (!is_name(cfg->plugins[i], "."))
 			cerr(r, config_setting_get_member(root, "plugins"),
 			     "'%s' in 'plugins' is not a theme id", cfg->plugins[i]);
 

@@ -168,10 +168,19 @@ static int check_descriptor(ap_plugin_info *info, const ap_plugin *desc,
 	}
 	for (size_t i = 0; i < desc->params_len; i++) {
 		const ap_param_def *pd = &desc->params[i];
-		if (!pd->name || !(pd->default_value >= pd->min &&
-		                   pd->default_value <= pd->max)) {
-			refuse(info, d, "parameter %zu is malformed", i);
+		if (!pd->name || !valid_id(pd->name) ||
+		    !(pd->default_value >= pd->min && pd->default_value <= pd->max)) {
+			refuse(info, d,
+			       "parameter %zu is malformed (a name [a-z0-9._-], a "
+			       "default within its range)",
+			       i);
 			return -1;
+		}
+		for (size_t k = 0; k < i; k++) {
+			if (strcmp(desc->params[k].name, pd->name) == 0) {
+				refuse(info, d, "parameter '%s' is declared twice", pd->name);
+				return -1;
+			}
 		}
 	}
 	return 0;
@@ -451,14 +460,30 @@ static size_t load_dir(ap_host *h, const ap_search_dir *sd, size_t dir_index,
 	return errors;
 }
 
+static int same_dir(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	if (strcmp(a, b) == 0)
+		return 1;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
 int ap_host_open(ap_host **out, const ap_config *cfg, const ap_search_dir *dirs,
                  size_t n_dirs, ap_diags *d)
 {
 	ap_host *h = ap_xcalloc(1, sizeof(*h));
 	h->cfg = cfg;
 	size_t errors = 0;
-	for (size_t i = 0; i < n_dirs; i++)
-		errors += load_dir(h, &dirs[i], i, d);
+	for (size_t i = 0; i < n_dirs; i++) {
+		/* A folder named twice (by --plugin-dir and the configuration,
+		 * say) is searched once. */
+		int again = 0;
+		for (size_t k = 0; k < i && !again; k++)
+			again = same_dir(dirs[k].dir, dirs[i].dir);
+		if (!again)
+			errors += load_dir(h, &dirs[i], i, d);
+	}
 	if (h->n_loaded)
 		qsort(h->loaded, h->n_loaded, sizeof(*h->loaded), cmp_loaded);
 	/* infos moved while they grew: point at them only now. */
@@ -468,11 +493,16 @@ int ap_host_open(ap_host **out, const ap_config *cfg, const ap_search_dir *dirs,
 	for (size_t i = 0; i < h->n_loaded; i++)
 		h->themes[i] = h->loaded[i].desc->theme;
 
-	/* Configuration nobody reads is a trap: say so loudly. */
+	/* Configuration nobody reads is a trap: say so loudly (unless the
+	 * plugin was found and refused: that was said already). */
 	const char *file = cfg->path ? cfg->path : "(defaults)";
 	for (size_t i = 0; i < cfg->n_themes; i++) {
 		const cfg_theme *ct = &cfg->themes[i];
-		if (!find_loaded(h, ct->theme))
+		int found = 0;
+		for (size_t k = 0; k < h->n_infos; k++)
+			found |= h->infos[k].theme &&
+			         strcmp(h->infos[k].theme, ct->theme) == 0;
+		if (!find_loaded(h, ct->theme) && !found)
 			ap_diags_add(d, AP_WARNING, file, ct->line, "",
 			             "theme '%s' is configured but no loaded plugin "
 			             "provides it; its settings are not used",
@@ -584,6 +614,7 @@ size_t ap_host_check_case(const ap_host *h, const ap_case *c, ap_diags *d)
 			             t->ref);
 			continue;
 		}
+		size_t known = 0;
 		for (size_t i = 0; i < t->n_indicators; i++) {
 			const ap_indicator *in = &t->indicators[i];
 			const ap_indicator_def *def = NULL;
@@ -602,6 +633,7 @@ size_t ap_host_check_case(const ap_host *h, const ap_case *c, ap_diags *d)
 				             t->ref, in->ref);
 				continue;
 			}
+			known++;
 			if (in->unit && strcmp(in->unit, def->unit) != 0) {
 				field.len = base;
 				ap_buf_puts(&field, "/@unit");
@@ -620,11 +652,19 @@ size_t ap_host_check_case(const ap_host *h, const ap_case *c, ap_diags *d)
 				errors++;
 			}
 		}
+		if (!known) {
+			ap_buf_reset(&field);
+			ap_buf_printf(&field, "diagnostic/theme[%s]", t->ref);
+			ap_diags_add(d, AP_WARNING, file, t->line, field.data,
+			             "theme '%s' gives no indicator of its catalogue: it "
+			             "cannot be scored",
+			             t->ref);
+		}
 	}
 	const ap_request *rq = ap_case_request(c);
 	for (size_t i = 0; i < rq->n_themes; i++) {
 		if (!plugin_for(h, rq->themes[i]))
-			ap_diags_add(d, AP_WARNING, file, 0, "request/@themes",
+			ap_diags_add(d, AP_WARNING, file, rq->line, "request/@themes",
 			             "the request asks for theme '%s', which no loaded "
 			             "plugin scores",
 			             rq->themes[i]);

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -591,6 +592,7 @@ static void build_request(build *b, const xmlNode *node)
 {
 	ap_case *c = b->c;
 	ap_request *rq = &c->request;
+	rq->line = xmlGetLineNo(node);
 	rq->date = date_of(b, node, "date");
 	const char *themes = attr(node, "themes");
 	if (themes) {
@@ -705,6 +707,12 @@ static void report_parse_error(ap_reader *r, ap_diags *d)
 	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
 		msg[--len] = '\0';
 	const char *hint = "";
+	/* libxml2 suggests an option the user cannot set: drop it. */
+	char *huge = strstr(msg, " use XML_PARSE_HUGE option");
+	if (huge) {
+		*huge = '\0';
+		hint = " (a case file is at most 5 elements deep)";
+	}
 	switch (e->code) {
 	case XML_ERR_INVALID_CHAR:
 	case XML_ERR_INVALID_ENCODING:
@@ -764,6 +772,17 @@ int ap_reader_read_memory(ap_reader *r, const char *name, const char *data,
 		goto out;
 	}
 
+	/* Case files are UTF-8: libxml2 would convert a declared Latin-1 file,
+	 * but a firm's tool writing Latin-1 will get accents wrong elsewhere. */
+	if (doc->encoding && strcasecmp((const char *)doc->encoding, "UTF-8") != 0 &&
+	    strcasecmp((const char *)doc->encoding, "UTF8") != 0 &&
+	    strcasecmp((const char *)doc->encoding, "US-ASCII") != 0) {
+		ap_diags_add(d, AP_ERROR, name, 1, "encoding",
+		             "case files are UTF-8, this one declares '%s'; save it "
+		             "as UTF-8",
+		             (const char *)doc->encoding);
+		goto out;
+	}
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 	if (!root) {
 		ap_diags_add(d, AP_ERROR, name, 0, "", "no root element");

@@ -67,6 +67,7 @@ static json_t *theme_json(const ap_theme_result *t)
 		json_object_set_new(ro, "level", json_integer(row->level));
 		json_object_set_new(ro, "weight", jnum(row->weight));
 		json_object_set_new(ro, "contribution", jnum(r2(row->contribution)));
+		json_object_set_new(ro, "line", json_integer(row->line));
 		if (row->derived)
 			json_object_set_new(ro, "derived", json_true());
 		json_array_append_new(rows, ro);
@@ -324,6 +325,8 @@ void ap_report_explain(FILE *out, const ap_case_result *r)
 		fprintf(out, "\n   mission: %d days on ", r->mission.days);
 		list(out, r->mission.themes, r->mission.n_themes, "");
 		fprintf(out, ", priority %.2f", r2(r->mission.priority));
+	} else if (r->n_themes == 0) {
+		fputs("\n   no mission: no theme could be scored", out);
 	} else {
 		fputs("\n   no mission: every theme is good", out);
 	}

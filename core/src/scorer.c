@@ -115,6 +115,12 @@ int ap_scorer_derive(ap_scorer *s, const char *ref, double value,
 	long i = index_of(s, ref);
 	if (i < 0 || s->has[i] || s->computed || !isfinite(value))
 		return -1;
+	/* A derived value obeys the same domain as a read one. */
+	ap_domain dom = s->p->catalogue[i].domain;
+	if (value < 0 || (dom == AP_DOMAIN_PERCENT && value > 100) ||
+	    (dom == AP_DOMAIN_FLAG && value != 0 && value != 1) ||
+	    (dom == AP_DOMAIN_COUNT && value != floor(value)))
+		return -1;
 	s->value[i] = value;
 	s->has[i] = 1;
 	s->derived[i] = 1;

@@ -47,6 +47,15 @@ expect_grep "unknown ref is a warning" "$TMP/out" "warning: theme"
 expect_status 1 "unknown ref with --strict" -- "$APPUI" validate --strict strict.xml
 expect_no_grep "unknown ref with --strict" "$TMP/out" "warning:"
 
+# --strict applies to scoring too: a theme that cannot be scored is an error.
+sed -e 's/"satisfaction.overall"/"drones.sightings"/' -e 's/"complaints.rate"/"drones.noise"/' \
+	"$SRC/tests/casefiles/valid/missing-data-interval.xml" >noscore.xml
+expect_status 0 "unscorable theme is a warning" -- "$APPUI" score noscore.xml
+expect_grep "unscorable theme is a warning" "$TMP/err" "cannot be scored"
+expect_status 1 "unscorable theme with --strict" -- "$APPUI" score --strict noscore.xml
+expect_status 0 "help COMMAND" -- "$APPUI" help score
+expect_grep "help COMMAND" "$TMP/out" "usage: appui score"
+
 # --- score ----------------------------------------------------------------------
 expect_status 0 "score table" -- "$APPUI" score "$EX"
 expect_grep "score table" "$TMP/out" "RANK  SITE"

@@ -207,6 +207,9 @@ START_TEST(out_of_order_and_range)
 	expect_error("days = {\n  mission_min = 7;\n  mission_max = 6;\n};\n", 1,
 	             "mission_min (7) is above mission_max (6)");
 	expect_error("bands = {\n  critical = 175.0;\n};\n", 2, "out of range");
+	/* A typo in an enumeration would silently switch a factor off. */
+	expect_error("complexity = {\n  situations = [ \"enclaved\", \"periferal\" ];\n};\n",
+	             2, "'periferal' in 'complexity.situations' is not one of");
 }
 END_TEST
 

@@ -165,15 +165,38 @@ END_TEST
 
 START_TEST(same_file_name_is_shadowed)
 {
-	ap_search_dir dirs[] = {{APPUI_TEST_PLUGINDIR, "first"},
-	                        {APPUI_TEST_PLUGINDIR, "second"}};
+	/* The same folder twice is searched once. */
+	ap_search_dir twice[] = {{APPUI_TEST_PLUGINDIR, "first"},
+	                         {APPUI_TEST_PLUGINDIR, "second"}};
 	ap_host *h = NULL;
-	ck_assert_int_eq(ap_host_open(&h, config, dirs, 2, diags), 0);
-	ck_assert_uint_eq(ap_host_plugin_count(h), 6);
+	ck_assert_int_eq(ap_host_open(&h, config, twice, 2, diags), 0);
+	ck_assert_uint_eq(ap_host_plugin_count(h), 3);
 	ck_assert_uint_eq(ap_host_loaded_count(h), 3);
-	ck_assert_int_eq(ap_host_plugin_at(h, 3)->status, AP_PLUGIN_SHADOWED);
-	ck_assert(strstr(ap_host_plugin_at(h, 3)->reason, "shadowed by"));
 	ap_host_free(h);
+
+	/* A copy of quality.so in an earlier folder shadows the installed one. */
+	char dir[] = "/tmp/appui-shadow-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "cp %s/quality.so %s/", APPUI_TEST_PLUGINDIR, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	ap_search_dir dirs[] = {{dir, "--plugin-dir"}, {APPUI_TEST_PLUGINDIR, "installed"}};
+	ck_assert_int_eq(ap_host_open(&h, config, dirs, 2, diags), 0);
+	ck_assert_uint_eq(ap_host_plugin_count(h), 4);
+	ck_assert_uint_eq(ap_host_loaded_count(h), 3);
+	const ap_plugin_info *first = ap_host_plugin_at(h, 0);
+	ck_assert_int_eq(first->status, AP_PLUGIN_LOADED);
+	ck_assert(strstr(first->path, dir) == first->path);
+	const ap_plugin_info *q = NULL;
+	for (size_t i = 1; i < ap_host_plugin_count(h); i++)
+		if (strcmp(ap_host_plugin_at(h, i)->id, "quality") == 0)
+			q = ap_host_plugin_at(h, i);
+	ck_assert_ptr_nonnull(q);
+	ck_assert_int_eq(q->status, AP_PLUGIN_SHADOWED);
+	ck_assert(strstr(q->reason, "shadowed by"));
+	ap_host_free(h);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
 }
 END_TEST
 

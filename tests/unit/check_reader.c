@@ -240,6 +240,13 @@ START_TEST(catalogue_errors_and_warnings)
 	       "diagnostic/theme[security]/indicator[drones.sightings]/@ref",
 	       "no indicator 'drones.sightings'");
 	free(xml);
+	/* A theme with nothing its plugin knows cannot be scored: said at once. */
+	xml = variant("<indicator ref=\"deal.points\" value=\"1\"/>",
+	              "<indicator ref=\"drones.sightings\" value=\"4\"/>");
+	ck_assert_uint_eq(check_str(xml), 0);
+	expect(AP_WARNING, 14, "diagnostic/theme[security]",
+	       "gives no indicator of its catalogue: it cannot be scored");
+	free(xml);
 	xml = variant("<theme ref=\"security\">", "<theme ref=\"energy\">");
 	ck_assert_uint_eq(check_str(xml), 0);
 	expect(AP_WARNING, 14, "diagnostic/theme[energy]/@ref",
@@ -393,6 +400,11 @@ START_TEST(broken_files)
 	xml = variant("Résidence Test", "R\xc3\x28sidence");
 	ck_assert_uint_eq(check_str(xml), 1);
 	expect(AP_ERROR, 4, "", "UTF-8");
+	free(xml);
+	/* Declared in another encoding than UTF-8. */
+	xml = variant("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"");
+	ck_assert_uint_eq(check_str(xml), 1);
+	expect(AP_ERROR, 1, "encoding", "case files are UTF-8, this one declares 'ISO-8859-1'");
 	free(xml);
 	/* Not XML at all. */
 	ck_assert_uint_eq(check_str("site;dwellings\nLes Moulins;412\n"), 1);

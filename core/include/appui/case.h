@@ -88,6 +88,7 @@ typedef struct ap_request {
 	ap_date window_start; /* year 0 when no window */
 	ap_date window_end;
 	const char *note; /* or NULL */
+	long line;        /* of the request element */
 } ap_request;
 
 AP_API const char *ap_case_id(const ap_case *c);
