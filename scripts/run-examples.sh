@@ -12,4 +12,12 @@ cmake --build build -j"$(nproc)" >/dev/null
 ./build/bin/appui score --explain casefiles/examples >build/examples-explained.txt
 ./build/bin/appui score --format json -o build/examples.json casefiles/examples
 echo
-echo "Explanations: build/examples-explained.txt; JSON: build/examples.json"
+# Plan the scheme's missions over 2016-2019 with the example campaign.
+./build/bin/appui plan --campaign configs/campaign.cfg --ics build/calendars \
+	-o build/plan.txt casefiles/examples
+./build/bin/appui plan --campaign configs/campaign.cfg --format csv \
+	-o build/plan.csv casefiles/examples
+sed -n '1,/^Firms/p' build/plan.txt
+echo
+echo "Explanations: build/examples-explained.txt; scores: build/examples.json"
+echo "Plan: build/plan.txt, build/plan.csv, one calendar per firm in build/calendars/"

@@ -8,7 +8,7 @@ set -u
 BUILD=$(cd "${1:-build}" && pwd)
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 APPUI=$BUILD/bin/appui
-VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --track-fds=no"
+VG="valgrind -q --suppressions=$SRC/tests/valgrind.supp --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --track-fds=no"
 export APPUI_CONFIG= APPUI_PLUGIN_PATH=
 passed=0
 failed=0
@@ -30,7 +30,7 @@ run() { # name allowed-exit-status cmd...
 	fi
 }
 
-for t in util config reader host scoring; do
+for t in util config reader host scoring calendar campaign plan plan_report; do
 	CK_FORK=no run "check_$t" 0 "$BUILD/bin/check_$t"
 done
 EX=$SRC/casefiles/examples
@@ -44,6 +44,10 @@ echo 'plugins = [ "quality", "urban", "security", "initfail", "failing" ];' >"$t
 run "plugins with refusals" 0 "$APPUI" --config "$tmp/all.cfg" -P "$BAD/bad_abi" -P "$BAD/no_entry" \
 	-P "$BAD/init_fails" -P "$BAD/missing_symbol" -P "$BAD/duplicate" -P "$BAD/score_fails" plugins
 run "config check" 0 "$APPUI" config check "$SRC/configs/appui.cfg"
+run "plan table" 0 "$APPUI" plan --campaign "$SRC/configs/campaign.cfg" "$EX"
+run "plan json, csv, ics" 0 "$APPUI" plan --campaign "$SRC/configs/campaign.cfg" --format csv \
+	--ics "$tmp/ics" -o "$tmp/plan.csv" "$EX"
+run "config check campaign" 0 "$APPUI" config check "$SRC/configs/campaign.cfg"
 printf 'days = {\n watch = "x";\n};\n' >"$tmp/bad.cfg"
 run "config check bad" 1 "$APPUI" config check "$tmp/bad.cfg"
 echo "valgrind: $passed passed, $failed failed"

@@ -29,6 +29,9 @@ enum { EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_SETUP = 3 };
 
 typedef struct options {
 	const char *config;
+	const char *campaign;
+	const char *ics_dir;
+	double time_limit;
 	const char *output;
 	const char *format;
 	const char **plugin_dirs;
@@ -57,6 +60,7 @@ static const char usage_main[] =
 	"commands:\n"
 	"  validate FILE|DIR...   check case files; print FILE:LINE: FIELD: message\n"
 	"  score FILE|DIR...      score case files; table, --explain or --format json\n"
+	"  plan FILE|DIR...       score and plan the missions of a campaign\n"
 	"  plugins                list the plugins found, loaded and refused, and why\n"
 	"  config check [FILE]    check a configuration file\n"
 	"  version                print the version and the plugin ABI\n"
@@ -101,6 +105,25 @@ static const char usage_score[] =
 	"  -o, --output FILE  write to FILE (atomically: a temporary file, then\n"
 	"                     renamed) instead of standard output\n";
 
+static const char usage_plan[] =
+	"usage: appui plan [--campaign FILE] [--format table|json|csv] [--ics DIR]\n"
+	"                  [--time-limit SECONDS] [-o FILE] FILE|DIR...\n"
+	"\n"
+	"Scores the case files, then chooses which sites get a mission, with which\n"
+	"firm and on which days, within the campaign's budget, the firms'\n"
+	"capacities and calendars (weekends, French public holidays, days off)\n"
+	"and each site's request window. The choice maximises the sum of the\n"
+	"priorities of the planned sites, proven optimal unless the time limit\n"
+	"stops the search (the gap is then printed). See docs/planning.md.\n"
+	"\n"
+	"  --campaign FILE        the campaign (default: the installed\n"
+	"                         etc/appui/campaign.cfg)\n"
+	"  -f, --format FMT       table (default), json or csv (RFC 4180)\n"
+	"  --ics DIR              also write one iCalendar file per firm in DIR\n"
+	"  --time-limit SECONDS   for the solver (default 10)\n"
+	"  -o, --output FILE      write to FILE atomically instead of stdout\n"
+	"  -s, --strict           treat every warning about a case file as an error\n";
+
 static const char usage_plugins[] =
 	"usage: appui plugins\n"
 	"\n"
@@ -111,8 +134,10 @@ static const char usage_config[] =
 	"usage: appui config check [FILE]\n"
 	"\n"
 	"Checks FILE (default: the configuration in use), including each theme's\n"
-	"section against its plugin's catalogue and parameters. Problems are\n"
-	"printed as FILE:LINE: message; exit 1 when there is any.\n";
+	"section against its plugin's catalogue and parameters. A campaign file\n"
+	"(one with 'firms') is checked as a campaign, its themes against the\n"
+	"loaded plugins. Problems are printed as FILE:LINE: message; exit 1 when\n"
+	"there is any.\n";
 
 static void print_diags(FILE *out, const ap_diags *d, size_t from)
 {
@@ -565,6 +590,125 @@ static int cmd_score(const options *o, int argc, char **argv)
 	return errors ? EXIT_INVALID : 0;
 }
 
+/* The campaign in use: --campaign, then the installed one. */
+static char *campaign_path(const options *o)
+{
+	if (o->campaign)
+		return strdup(o->campaign);
+	char *installed = paths_campaign();
+	if (installed && access(installed, F_OK) == 0)
+		return installed;
+	free(installed);
+	return NULL;
+}
+
+static int load_campaign(const char *path, const setup *s, ap_campaign **out,
+                         ap_diags *d, FILE *report)
+{
+	size_t nt = ap_host_theme_count(s->host);
+	const char **themes = calloc(nt + 1, sizeof(*themes));
+	if (!themes)
+		exit(70);
+	for (size_t i = 0; i < nt; i++)
+		themes[i] = ap_host_theme_at(s->host, i);
+	size_t before = ap_diags_count(d);
+	int rc = ap_campaign_load(out, path, themes, nt, d);
+	print_diags(report, d, before);
+	free(themes);
+	return rc;
+}
+
+static int cmd_plan(const options *o, int argc, char **argv)
+{
+	enum { TABLE, JSON, CSV } format = TABLE;
+	if (o->format && strcmp(o->format, "json") == 0)
+		format = JSON;
+	else if (o->format && strcmp(o->format, "csv") == 0)
+		format = CSV;
+	else if (o->format && strcmp(o->format, "table") != 0) {
+		fprintf(stderr, "appui plan: unknown format '%s' (table, json or csv)\n",
+		        o->format);
+		return EXIT_USAGE;
+	}
+	if (argc < 1) {
+		fputs(usage_plan, stderr);
+		return EXIT_USAGE;
+	}
+	ap_diags *d = ap_diags_new(), *tmp = ap_diags_new();
+	setup s;
+	ap_campaign *campaign = NULL;
+	ap_plan_input *input = NULL;
+	ap_plan *plan = NULL;
+	inputs in = {0};
+	int rc = setup_open(o, &s, 1, d, stderr);
+	if (rc)
+		goto out;
+	char *cpath = campaign_path(o);
+	if (!cpath) {
+		fputs("appui plan: no campaign: give --campaign FILE\n", stderr);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	/* The campaign is checked whole before any case file is read. */
+	int crc = load_campaign(cpath, &s, &campaign, d, stderr);
+	if (crc != 0) {
+		fprintf(stderr, "appui plan: the campaign %s has errors; nothing planned\n",
+		        cpath);
+		free(cpath);
+		rc = EXIT_SETUP;
+		goto out;
+	}
+	free(cpath);
+	ap_diags_clear(d);
+
+	expand(&in, argv, argc, d);
+	input = ap_plan_input_new();
+	for (size_t i = 0; i < in.n; i++) {
+		ap_case *c = load_case(&s, o, in.paths[i], d, tmp);
+		progress("scoring", i + 1, in.n);
+		if (!c)
+			continue;
+		ap_case_result *r = NULL;
+		ap_diags_clear(tmp);
+		ap_host_score(s.host, c, &r, tmp);
+		ap_diags_move(d, tmp, o->strict);
+		ap_plan_input_add(input, r);
+		ap_case_result_free(r);
+		ap_case_free(c);
+	}
+	ap_plan_options popt = {.time_limit = o->time_limit};
+	if (ap_plan_build(&plan, campaign, input, &popt, d) != 0) {
+		print_diags(stderr, d, 0);
+		rc = EXIT_SETUP;
+		goto out;
+	}
+	outfile out;
+	rc = out_open(&out, o->output);
+	if (rc)
+		goto out;
+	if (format == JSON)
+		ap_plan_json(out.f, plan, d);
+	else if (format == CSV)
+		ap_plan_csv(out.f, plan);
+	else
+		ap_plan_table(out.f, plan);
+	rc = out_close(&out, 1);
+	if (!rc && o->ics_dir && ap_plan_ics(plan, o->ics_dir, d) != 0)
+		rc = EXIT_SETUP;
+	print_diags(stderr, d, 0);
+	if (!rc && ap_diags_errors(d))
+		rc = EXIT_INVALID;
+out:
+	ap_plan_free(plan);
+	ap_plan_input_free(input);
+	ap_campaign_free(campaign);
+	inputs_free(&in);
+	ap_diags_free(d);
+	ap_diags_free(tmp);
+	setup_free(&s);
+	return rc;
+}
+
 static const char *status_name(ap_plugin_status st)
 {
 	switch (st) {
@@ -645,9 +789,27 @@ static int cmd_config(options *o, int argc, char **argv)
 	}
 	char *shown = strdup(path);
 	setup_free(&s);
+	ap_diags *d = ap_diags_new();
+	if (ap_config_is_campaign(shown)) {
+		/* A campaign: its themes are checked against the plugins of the
+		 * configuration in use. */
+		options host_opts = *o;
+		host_opts.config = NULL;
+		int rc = setup_open(&host_opts, &s, 0, d, stderr);
+		ap_campaign *campaign = NULL;
+		if (rc == 0 && load_campaign(shown, &s, &campaign, d, stdout) == 0)
+			printf("%s: valid campaign (%zu firm%s)\n", shown,
+			       campaign->n_firms, campaign->n_firms == 1 ? "" : "s");
+		else if (rc == 0)
+			rc = EXIT_INVALID;
+		ap_campaign_free(campaign);
+		free(shown);
+		ap_diags_free(d);
+		setup_free(&s);
+		return rc == 0 ? 0 : EXIT_INVALID;
+	}
 	/* Loading the plugins checks each theme's section against them; the
 	 * problems are this command's output, so they go to stdout. */
-	ap_diags *d = ap_diags_new();
 	int rc = setup_open(o, &s, 0, d, stdout);
 	if (rc == 0)
 		printf("%s: valid (%zu plugin%s loaded)\n", shown,
@@ -673,6 +835,9 @@ int main(int argc, char **argv)
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
+		{"campaign", required_argument, NULL, 'C'},
+		{"ics", required_argument, NULL, 'I'},
+		{"time-limit", required_argument, NULL, 'T'},
 		{NULL, 0, NULL, 0},
 	};
 	options o = {0};
@@ -686,7 +851,7 @@ int main(int argc, char **argv)
 	/* Options may come before or after the command and its arguments. */
 	opterr = 0;
 	for (;;) {
-		int ch = getopt_long(argc, argv, "+c:P:f:o:esqhV", long_opts, NULL);
+		int ch = getopt_long(argc, argv, "+c:P:f:o:esqhVC:I:T:", long_opts, NULL);
 		if (ch == -1) {
 			if (optind >= argc)
 				break;
@@ -733,6 +898,23 @@ int main(int argc, char **argv)
 		case 'V':
 			command = "version";
 			break;
+		case 'C':
+			o.campaign = optarg;
+			break;
+		case 'I':
+			o.ics_dir = optarg;
+			break;
+		case 'T': {
+			char *end;
+			o.time_limit = strtod(optarg, &end);
+			if (*end || !(o.time_limit > 0) || o.time_limit > 86400) {
+				fprintf(stderr, "appui: --time-limit wants seconds (0..86400), "
+				                "not '%s'\n",
+				        optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		}
 		default:
 			if (optopt)
 				fprintf(stderr, "appui: option -%c: unknown or missing its value\n",
@@ -758,6 +940,7 @@ int main(int argc, char **argv)
 		const char *usage;
 	} const helps[] = {{"validate", usage_validate},
 	                   {"score", usage_score},
+	                   {"plan", usage_plan},
 	                   {"plugins", usage_plugins},
 	                   {"config", usage_config}};
 	if (strcmp(command, "help") == 0) {
@@ -779,6 +962,8 @@ int main(int argc, char **argv)
 		return cmd_validate(&o, n_args, args);
 	if (strcmp(command, "score") == 0)
 		return cmd_score(&o, n_args, args);
+	if (strcmp(command, "plan") == 0)
+		return cmd_plan(&o, n_args, args);
 	if (strcmp(command, "plugins") == 0)
 		return cmd_plugins(&o, n_args, args);
 	if (strcmp(command, "config") == 0)

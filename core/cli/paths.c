@@ -38,6 +38,11 @@ char *paths_config(void)
 	return prefix_join(AP_REL_SYSCONFDIR "/appui.cfg");
 }
 
+char *paths_campaign(void)
+{
+	return prefix_join(AP_REL_SYSCONFDIR "/campaign.cfg");
+}
+
 char *paths_plugins(void)
 {
 	return prefix_join(AP_REL_PLUGINDIR);

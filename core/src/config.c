@@ -641,3 +641,20 @@ size_t ap_config_max_file_bytes(const ap_config *cfg)
 {
 	return cfg->max_file_bytes;
 }
+
+int ap_config_is_campaign(const char *path)
+{
+	config_t lc;
+	config_init(&lc);
+	char *dir = ap_path_dirname(path);
+	config_set_include_dir(&lc, dir);
+	int is = 0;
+	if (config_read_file(&lc, path) == CONFIG_TRUE) {
+		const config_setting_t *root = config_root_setting(&lc);
+		is = config_setting_get_member(root, "firms") != NULL ||
+		     config_setting_get_member(root, "budget") != NULL;
+	}
+	config_destroy(&lc);
+	free(dir);
+	return is;
+}

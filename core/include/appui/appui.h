@@ -2,11 +2,14 @@
 #ifndef APPUI_APPUI_H
 #define APPUI_APPUI_H
 
+#include "appui/calendar.h"
+#include "appui/campaign.h"
 #include "appui/case.h"
 #include "appui/common.h"
 #include "appui/config.h"
 #include "appui/diag.h"
 #include "appui/host.h"
+#include "appui/plan.h"
 #include "appui/plugin.h"
 #include "appui/reader.h"
 #include "appui/report.h"

@@ -41,6 +41,13 @@ AP_API const char *ap_config_plugin_dir_at(const ap_config *cfg, size_t i);
 /* The schema named by 'schema', or NULL for the installed one. */
 AP_API const char *ap_config_schema(const ap_config *cfg);
 
+/*
+ * 1 when the file at `path` is a campaign file (it has a top-level 'firms'
+ * or 'budget'), 0 when it is not or cannot be read (ap_config_load() then
+ * says why).
+ */
+AP_API int ap_config_is_campaign(const char *path);
+
 /* limits.max_file_bytes. */
 AP_API size_t ap_config_max_file_bytes(const ap_config *cfg);
 

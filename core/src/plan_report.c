@@ -1,0 +1,1057 @@
+/*
+ * Plan outputs: the terminal table, one JSON document, RFC 4180 CSV, and one
+ * RFC 5545 calendar per firm.
+ *
+ * Every output is a function of the plan alone (no clock, no locale, no hash
+ * order), so the same plan gives the same bytes: the outputs go into diffs,
+ * version control and the firms' calendars, where a spurious change is noise
+ * or, in a calendar, an event that looks rescheduled. Numbers are rounded as
+ * in report.c (two decimals) before they are written.
+ *
+ * Text from the case files is UTF-8 when it was read through the reader, but
+ * the plan input can also be filled field by field; every output therefore
+ * replaces a malformed UTF-8 sequence with U+FFFD rather than emit invalid
+ * JSON (jansson would silently drop the field), CSV or iCalendar text.
+ */
+#include "appui/plan.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(12))
+
+const char *ap_unplanned_reason_name(ap_unplanned_reason r)
+{
+	switch (r) {
+	case AP_UNPLANNED_BELOW_THRESHOLD:
+		return "below threshold";
+	case AP_UNPLANNED_NO_FIRM:
+		return "no firm";
+	case AP_UNPLANNED_WINDOW:
+		return "window too short";
+	case AP_UNPLANNED_BUDGET:
+		return "budget exhausted";
+	case AP_UNPLANNED_CAPACITY:
+		return "firms fully booked";
+	}
+	return "unknown";
+}
+
+/* ---- shared helpers ------------------------------------------------------ */
+
+static double r2(double x)
+{
+	return round(x * 100.0) / 100.0;
+}
+
+/* The gap is a fraction: four decimals keep the hundredths of a percent that
+ * the table shows. */
+static double r4(double x)
+{
+	return round(x * 10000.0) / 10000.0;
+}
+
+/* Length of the well-formed UTF-8 sequence at `s` (1 to 4), or 0 when the
+ * bytes there are not one (RFC 3629: no overlong form, no surrogate, nothing
+ * above U+10FFFF). Stops at a NUL, which is never a continuation byte. */
+static size_t u8_seq(const unsigned char *s)
+{
+	unsigned c = s[0];
+	unsigned lo = 0x80, hi = 0xBF;
+	size_t n;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF) {
+		n = 2;
+	} else if (c == 0xE0) {
+		n = 3;
+		lo = 0xA0;
+	} else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) {
+		n = 3;
+	} else if (c == 0xED) {
+		n = 3;
+		hi = 0x9F;
+	} else if (c == 0xF0) {
+		n = 4;
+		lo = 0x90;
+	} else if (c >= 0xF1 && c <= 0xF3) {
+		n = 4;
+	} else if (c == 0xF4) {
+		n = 4;
+		hi = 0x8F;
+	} else {
+		return 0;
+	}
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+	return n;
+}
+
+/* Appends `s` (NULL: nothing) with each malformed byte replaced by U+FFFD. */
+static void put_utf8(ap_buf *b, const char *s)
+{
+	if (!s)
+		return;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		size_t n = u8_seq(p);
+		if (n == 0) {
+			ap_buf_puts(b, "\xEF\xBF\xBD");
+			p++;
+		} else {
+			ap_buf_add(b, (const char *)p, n);
+			p += n;
+		}
+	}
+}
+
+/* Joins strings with `sep`, as valid UTF-8; returns a string to free. */
+static char *join(const char *const *v, size_t n, const char *sep)
+{
+	ap_buf b;
+	ap_buf_init(&b);
+	ap_buf_puts(&b, "");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			ap_buf_puts(&b, sep);
+		put_utf8(&b, v[i]);
+	}
+	return b.data;
+}
+
+static const ap_plan_site *site_of(const ap_plan *p, size_t i)
+{
+	return ap_plan_input_at(p->input, i);
+}
+
+static const ap_firm *firm_of(const ap_plan *p, size_t i)
+{
+	return &p->campaign->firms[i];
+}
+
+static void day_str(ap_day day, char out[11])
+{
+	ap_date_format(ap_date_from_day(day), out);
+}
+
+/* "M-001": missions are numbered in plan order, from 1. */
+static void mission_id(size_t i, char out[24])
+{
+	snprintf(out, 24, "M-%03zu", i + 1);
+}
+
+static int firm_days(const ap_plan *p, size_t f)
+{
+	return p->firm_days ? p->firm_days[f] : 0;
+}
+
+static double firm_euros(const ap_plan *p, size_t f)
+{
+	return p->firm_euros ? p->firm_euros[f] : 0;
+}
+
+/* ---- table --------------------------------------------------------------- */
+
+/*
+ * A table whose column widths come from the data. Cells are made safe for a
+ * terminal (valid UTF-8, no control character: a detail text must not move
+ * the cursor) and measured in code points, which is the display width of the
+ * Latin text of this domain.
+ */
+typedef struct table {
+	size_t ncols;
+	const char *const *head;
+	const char *align; /* 'l' or 'r', one per column */
+	ap_ptrs cells;     /* row-major, owned */
+} table;
+
+static char *cell_text(const char *s)
+{
+	ap_buf b;
+	ap_buf_init(&b);
+	ap_buf_puts(&b, "");
+	put_utf8(&b, s);
+	for (size_t i = 0; i < b.len; i++) {
+		unsigned char c = (unsigned char)b.data[i];
+		if (c < 0x20 || c == 0x7F)
+			b.data[i] = ' ';
+	}
+	return b.data;
+}
+
+static size_t width(const char *s)
+{
+	size_t w = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			w++;
+	return w;
+}
+
+static void tbl_add(table *t, const char *s)
+{
+	ap_ptrs_push(&t->cells, cell_text(s && *s ? s : "-"));
+}
+
+static void tbl_addf(table *t, const char *fmt, ...) AP_PRINTF(2, 3);
+static void tbl_addf(table *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = ap_xvasprintf(fmt, ap);
+	va_end(ap);
+	tbl_add(t, s);
+	free(s);
+}
+
+static void tbl_line(FILE *out, const table *t, const char *const *row,
+                     const size_t *w, const char *indent)
+{
+	ap_buf b;
+	ap_buf_init(&b);
+	ap_buf_puts(&b, indent);
+	for (size_t c = 0; c < t->ncols; c++) {
+		size_t pad = w[c] - width(row[c]);
+		if (c)
+			ap_buf_puts(&b, "  ");
+		if (t->align[c] == 'r')
+			for (size_t k = 0; k < pad; k++)
+				ap_buf_putc(&b, ' ');
+		ap_buf_puts(&b, row[c]);
+		if (t->align[c] != 'r')
+			for (size_t k = 0; k < pad; k++)
+				ap_buf_putc(&b, ' ');
+	}
+	/* A left-aligned last column would leave trailing spaces. */
+	while (b.len && b.data[b.len - 1] == ' ')
+		b.len--;
+	fwrite(b.data, 1, b.len, out);
+	fputc('\n', out);
+	ap_buf_free(&b);
+}
+
+static void tbl_print(FILE *out, table *t, const char *indent)
+{
+	size_t *w = ap_xcalloc(t->ncols, sizeof(*w));
+	for (size_t c = 0; c < t->ncols; c++)
+		w[c] = width(t->head[c]);
+	for (size_t i = 0; i < t->cells.len; i++) {
+		size_t cw = width(t->cells.items[i]);
+		if (cw > w[i % t->ncols])
+			w[i % t->ncols] = cw;
+	}
+	tbl_line(out, t, t->head, w, indent);
+	for (size_t i = 0; i + t->ncols <= t->cells.len; i += t->ncols)
+		tbl_line(out, t, (const char *const *)&t->cells.items[i], w,
+		         indent);
+	for (size_t i = 0; i < t->cells.len; i++)
+		free(t->cells.items[i]);
+	ap_ptrs_free(&t->cells);
+	free(w);
+}
+
+/* "2019-09-02..2019-10-07 (5 d)": the first and last day and the count; the
+ * full list is in the other outputs. */
+static char *compact_dates(const ap_planned *m)
+{
+	char a[11], b[11];
+	if (m->days <= 0 || !m->dates)
+		return ap_xstrdup("-");
+	day_str(m->dates[0], a);
+	day_str(m->dates[m->days - 1], b);
+	if (m->days == 1)
+		return ap_xasprintf("%s (1 d)", a);
+	return ap_xasprintf("%s..%s (%d d)", a, b, m->days);
+}
+
+static void table_missions(FILE *out, const ap_plan *p)
+{
+	static const char *const head[] = {"MISSION", "SITE", "ORGANISATION",
+	                                   "THEMES",  "DAYS", "FIRM",
+	                                   "DATES",   "COST"};
+	table t = {AP_ARRAY_LEN(head), head, "llllrllr", {0}};
+	if (!p->n_missions) {
+		fputs("No mission planned.\n", out);
+		return;
+	}
+	for (size_t i = 0; i < p->n_missions; i++) {
+		const ap_planned *m = &p->missions[i];
+		const ap_plan_site *s = site_of(p, m->site);
+		char id[24];
+		mission_id(i, id);
+		tbl_add(&t, id);
+		tbl_add(&t, s->site_id);
+		tbl_add(&t, s->organisation_id);
+		char *themes = join(s->themes, s->n_themes, ",");
+		tbl_add(&t, themes);
+		free(themes);
+		tbl_addf(&t, "%d", m->days);
+		tbl_add(&t, firm_of(p, m->firm)->id);
+		char *dates = compact_dates(m);
+		tbl_add(&t, dates);
+		free(dates);
+		tbl_addf(&t, "%.2f", r2(m->cost));
+	}
+	tbl_print(out, &t, "");
+}
+
+static void table_totals(FILE *out, const ap_plan *p)
+{
+	const ap_campaign *c = p->campaign;
+	fprintf(out, "\n%zu mission%s, %zu site%s not planned.\n",
+	        p->n_missions, p->n_missions == 1 ? "" : "s", p->n_unplanned,
+	        p->n_unplanned == 1 ? "" : "s");
+	if (c->has_budget_days)
+		fprintf(out, "Days:          %d / %d budgeted\n", p->total_days,
+		        c->budget_days);
+	else
+		fprintf(out, "Days:          %d (no budget in days)\n",
+		        p->total_days);
+	if (c->has_budget_euros)
+		fprintf(out, "Euros:         %.2f / %.2f budgeted\n",
+		        r2(p->total_euros), r2(c->budget_euros));
+	else
+		fprintf(out, "Euros:         %.2f (no budget in euros)\n",
+		        r2(p->total_euros));
+	fprintf(out, "Priority sum:  %.2f\n", r2(p->priority_sum));
+	if (p->optimal)
+		fputs("Solution:      optimal\n", out);
+	else
+		fprintf(
+		    out,
+		    "Solution:      best found in the time limit, gap %.2f%% "
+		    "(bound %.2f)\n",
+		    r2(p->gap * 100.0), r2(p->bound));
+	fprintf(out, "Solver rounds: %d\n", p->solver_rounds);
+}
+
+static void table_firms(FILE *out, const ap_plan *p)
+{
+	static const char *const head[] = {"FIRM", "NAME", "DAYS", "CAPACITY",
+	                                   "EUROS"};
+	const ap_campaign *c = p->campaign;
+	table t = {AP_ARRAY_LEN(head), head, "llrrr", {0}};
+	if (!c->n_firms)
+		return;
+	fputs("\nFirms (days booked / capacity)\n", out);
+	for (size_t f = 0; f < c->n_firms; f++) {
+		tbl_add(&t, c->firms[f].id);
+		tbl_add(&t, c->firms[f].name);
+		tbl_addf(&t, "%d", firm_days(p, f));
+		tbl_addf(&t, "%d", c->firms[f].capacity);
+		tbl_addf(&t, "%.2f", r2(firm_euros(p, f)));
+	}
+	tbl_print(out, &t, "  ");
+}
+
+static void table_unplanned(FILE *out, const ap_plan *p)
+{
+	static const char *const head[] = {
+	    "SITE", "ORGANISATION", "DAYS", "PRIORITY", "REASON", "DETAIL"};
+	table t = {AP_ARRAY_LEN(head), head, "llrrll", {0}};
+	if (!p->n_unplanned)
+		return;
+	fprintf(out, "\nNot planned (%zu)\n", p->n_unplanned);
+	for (size_t i = 0; i < p->n_unplanned; i++) {
+		const ap_unplanned *u = &p->unplanned[i];
+		const ap_plan_site *s = site_of(p, u->site);
+		tbl_add(&t, s->site_id);
+		tbl_add(&t, s->organisation_id);
+		tbl_addf(&t, "%d", s->days);
+		tbl_addf(&t, "%.2f", r2(s->priority));
+		tbl_add(&t, ap_unplanned_reason_name(u->reason));
+		tbl_add(&t, u->detail);
+	}
+	tbl_print(out, &t, "  ");
+}
+
+static void table_why(FILE *out, const ap_plan *p)
+{
+	if (!p->n_missions)
+		return;
+	fputs("\nWhy these firms\n", out);
+	for (size_t i = 0; i < p->n_missions; i++) {
+		const ap_planned *m = &p->missions[i];
+		char id[24];
+		mission_id(i, id);
+		char *site = cell_text(site_of(p, m->site)->site_id);
+		char *firm = cell_text(firm_of(p, m->firm)->id);
+		char *why = cell_text(m->why && *m->why ? m->why : "-");
+		fprintf(out, "  %s %s -> %s: %s\n", id, site, firm, why);
+		free(site);
+		free(firm);
+		free(why);
+	}
+}
+
+void ap_plan_table(FILE *out, const ap_plan *p)
+{
+	const ap_campaign *c = p->campaign;
+	char a[11], b[11];
+	day_str(c->window_first, a);
+	day_str(c->window_last, b);
+	char *name = cell_text(c->name ? c->name : c->id);
+	fprintf(out, "Campaign %s, %s to %s\n\n", name, a, b);
+	free(name);
+	table_missions(out, p);
+	table_totals(out, p);
+	table_firms(out, p);
+	table_unplanned(out, p);
+	table_why(out, p);
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+static json_t *jstr(const char *s)
+{
+	if (!s)
+		return json_null();
+	json_t *j = json_string(s);
+	if (j)
+		return j;
+	/* Not UTF-8: json_string() refused it; keep the field, repaired. */
+	ap_buf b;
+	ap_buf_init(&b);
+	ap_buf_puts(&b, "");
+	put_utf8(&b, s);
+	j = json_string(b.data);
+	ap_buf_free(&b);
+	return j;
+}
+
+static json_t *jstrings(const char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, jstr(v[i]));
+	return a;
+}
+
+/* A number: integers print without a fraction (61, not 61.0); a value that
+ * is not finite has no JSON form and is null. */
+static json_t *jnum(double x)
+{
+	if (!isfinite(x))
+		return json_null();
+	if (x == floor(x) && fabs(x) < 1e15)
+		return json_integer((json_int_t)x);
+	return json_real(x);
+}
+
+static json_t *jday(ap_day day)
+{
+	char s[11];
+	day_str(day, s);
+	return json_string(s);
+}
+
+static json_t *campaign_json(const ap_campaign *c)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", jstr(c->id));
+	json_object_set_new(o, "name", jstr(c->name));
+	json_t *w = json_object();
+	json_object_set_new(w, "start", jday(c->window_first));
+	json_object_set_new(w, "end", jday(c->window_last));
+	json_object_set_new(o, "window", w);
+	json_t *b = json_object();
+	json_object_set_new(b, "days",
+	                    c->has_budget_days ? json_integer(c->budget_days)
+	                                       : json_null());
+	json_object_set_new(b, "euros",
+	                    c->has_budget_euros ? jnum(r2(c->budget_euros))
+	                                        : json_null());
+	json_object_set_new(o, "budget", b);
+	return o;
+}
+
+static json_t *result_json(const ap_plan *p)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "optimal", json_boolean(p->optimal));
+	json_object_set_new(o, "gap", jnum(r4(p->gap)));
+	json_object_set_new(o, "bound", jnum(r2(p->bound)));
+	json_object_set_new(o, "priority_sum", jnum(r2(p->priority_sum)));
+	json_object_set_new(o, "days", json_integer(p->total_days));
+	json_object_set_new(o, "euros", jnum(r2(p->total_euros)));
+	json_object_set_new(o, "solver_rounds", json_integer(p->solver_rounds));
+	json_object_set_new(o, "missions",
+	                    json_integer((json_int_t)p->n_missions));
+	json_object_set_new(o, "unplanned",
+	                    json_integer((json_int_t)p->n_unplanned));
+	return o;
+}
+
+static json_t *mission_json(const ap_plan *p, size_t i)
+{
+	const ap_planned *m = &p->missions[i];
+	const ap_plan_site *s = site_of(p, m->site);
+	const ap_firm *f = firm_of(p, m->firm);
+	char id[24];
+	mission_id(i, id);
+	json_t *o = json_object();
+	json_object_set_new(o, "mission", json_string(id));
+	json_object_set_new(o, "case_id", jstr(s->case_id));
+	json_object_set_new(o, "site_id", jstr(s->site_id));
+	json_object_set_new(o, "site_name", jstr(s->site_name));
+	json_object_set_new(o, "commune", jstr(s->commune));
+	json_object_set_new(o, "organisation_id", jstr(s->organisation_id));
+	json_object_set_new(o, "organisation_name", jstr(s->organisation_name));
+	json_object_set_new(o, "region", jstr(s->region));
+	json_object_set_new(o, "themes", jstrings(s->themes, s->n_themes));
+	json_object_set_new(o, "days", json_integer(m->days));
+	json_object_set_new(o, "recommended_days", json_integer(s->days));
+	json_object_set_new(o, "priority", jnum(r2(s->priority)));
+	json_object_set_new(o, "firm", jstr(f->id));
+	json_object_set_new(o, "firm_name", jstr(f->name));
+	json_object_set_new(o, "daily_rate", jnum(r2(f->daily_rate)));
+	json_object_set_new(o, "cost", jnum(r2(m->cost)));
+	json_t *dates = json_array();
+	for (int k = 0; m->dates && k < m->days; k++)
+		json_array_append_new(dates, jday(m->dates[k]));
+	json_object_set_new(o, "dates", dates);
+	json_object_set_new(o, "why", jstr(m->why));
+	return o;
+}
+
+static json_t *unplanned_json(const ap_plan *p, size_t i)
+{
+	const ap_unplanned *u = &p->unplanned[i];
+	const ap_plan_site *s = site_of(p, u->site);
+	json_t *o = json_object();
+	json_object_set_new(o, "case_id", jstr(s->case_id));
+	json_object_set_new(o, "site_id", jstr(s->site_id));
+	json_object_set_new(o, "site_name", jstr(s->site_name));
+	json_object_set_new(o, "organisation_id", jstr(s->organisation_id));
+	json_object_set_new(o, "region", jstr(s->region));
+	json_object_set_new(o, "reason",
+	                    json_string(ap_unplanned_reason_name(u->reason)));
+	json_object_set_new(o, "detail", jstr(u->detail));
+	json_object_set_new(o, "priority", jnum(r2(s->priority)));
+	json_object_set_new(o, "days", json_integer(s->days));
+	return o;
+}
+
+static json_t *firm_json(const ap_plan *p, size_t i)
+{
+	const ap_firm *f = firm_of(p, i);
+	json_t *o = json_object();
+	json_object_set_new(o, "id", jstr(f->id));
+	json_object_set_new(o, "name", jstr(f->name));
+	json_object_set_new(o, "daily_rate", jnum(r2(f->daily_rate)));
+	json_object_set_new(o, "days_booked", json_integer(firm_days(p, i)));
+	json_object_set_new(o, "capacity", json_integer(f->capacity));
+	json_object_set_new(o, "euros", jnum(r2(firm_euros(p, i))));
+	return o;
+}
+
+static json_t *diags_json(const ap_diags *d, ap_severity sev)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; d && i < ap_diags_count(d); i++) {
+		const ap_diag *g = ap_diags_at(d, i);
+		if (g->severity != sev)
+			continue;
+		json_t *o = json_object();
+		json_object_set_new(o, "file", jstr(g->file));
+		json_object_set_new(o, "line", json_integer(g->line));
+		json_object_set_new(o, "field", jstr(g->field));
+		json_object_set_new(o, "message", jstr(g->message));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static void dump(FILE *out, json_t *j)
+{
+	json_dumpf(j, out, JSON_FLAGS);
+	json_decref(j);
+}
+
+/* `"key":[` then one element a line, so that a diff of two plans shows the
+ * missions that changed. */
+static void dump_list(FILE *out, const char *key, const ap_plan *p, size_t n,
+                      json_t *(*one)(const ap_plan *, size_t))
+{
+	fprintf(out, ",\"%s\":[", key);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ",\n" : "\n", out);
+		dump(out, one(p, i));
+	}
+	fputs(n ? "\n]" : "]", out);
+}
+
+void ap_plan_json(FILE *out, const ap_plan *p, const ap_diags *d)
+{
+	fputs("{\"campaign\":", out);
+	dump(out, campaign_json(p->campaign));
+	fputs(",\"result\":", out);
+	dump(out, result_json(p));
+	dump_list(out, "missions", p, p->n_missions, mission_json);
+	dump_list(out, "unplanned", p, p->n_unplanned, unplanned_json);
+	dump_list(out, "firms", p, p->campaign->n_firms, firm_json);
+	fputs(",\"errors\":", out);
+	dump(out, diags_json(d, AP_ERROR));
+	fputs(",\"warnings\":", out);
+	dump(out, diags_json(d, AP_WARNING));
+	fputs("}\n", out);
+}
+
+/* ---- CSV ----------------------------------------------------------------- */
+
+/* One RFC 4180 field: quoted, with quotes doubled, when it holds a comma, a
+ * quote, CR or LF. Values are written as they are otherwise (no prefix
+ * against spreadsheet formulas), so that the file reads back exactly. */
+static void csv_field(FILE *out, const char *s, int first)
+{
+	ap_buf b;
+	ap_buf_init(&b);
+	ap_buf_puts(&b, "");
+	put_utf8(&b, s);
+	if (!first)
+		fputc(',', out);
+	if (strpbrk(b.data, ",\"\r\n")) {
+		fputc('"', out);
+		for (const char *c = b.data; *c; c++) {
+			if (*c == '"')
+				fputc('"', out);
+			fputc(*c, out);
+		}
+		fputc('"', out);
+	} else {
+		fputs(b.data, out);
+	}
+	ap_buf_free(&b);
+}
+
+static void csv_fieldf(FILE *out, const char *fmt, ...) AP_PRINTF(2, 3);
+static void csv_fieldf(FILE *out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = ap_xvasprintf(fmt, ap);
+	va_end(ap);
+	csv_field(out, s, 0);
+	free(s);
+}
+
+void ap_plan_csv(FILE *out, const ap_plan *p)
+{
+	static const char *const head[] = {
+	    "mission",         "case_id",    "site_id",   "site_name",
+	    "organisation_id", "region",     "themes",    "days",
+	    "firm_id",         "firm_name",  "first_day", "last_day",
+	    "dates",           "daily_rate", "cost_eur",  "priority"};
+	for (size_t i = 0; i < AP_ARRAY_LEN(head); i++)
+		csv_field(out, head[i], i == 0);
+	fputs("\r\n", out);
+	for (size_t i = 0; i < p->n_missions; i++) {
+		const ap_planned *m = &p->missions[i];
+		const ap_plan_site *s = site_of(p, m->site);
+		const ap_firm *f = firm_of(p, m->firm);
+		char id[24], first[11] = "", last[11] = "";
+		mission_id(i, id);
+		csv_field(out, id, 1);
+		csv_field(out, s->case_id, 0);
+		csv_field(out, s->site_id, 0);
+		csv_field(out, s->site_name, 0);
+		csv_field(out, s->organisation_id, 0);
+		csv_field(out, s->region, 0);
+		char *themes = join(s->themes, s->n_themes, " ");
+		csv_field(out, themes, 0);
+		free(themes);
+		csv_fieldf(out, "%d", m->days);
+		csv_field(out, f->id, 0);
+		csv_field(out, f->name, 0);
+		ap_buf dates;
+		ap_buf_init(&dates);
+		ap_buf_puts(&dates, "");
+		for (int k = 0; m->dates && k < m->days; k++) {
+			char day[11];
+			day_str(m->dates[k], day);
+			ap_buf_printf(&dates, "%s%s", k ? " " : "", day);
+		}
+		if (m->dates && m->days > 0) {
+			day_str(m->dates[0], first);
+			day_str(m->dates[m->days - 1], last);
+		}
+		csv_field(out, first, 0);
+		csv_field(out, last, 0);
+		csv_field(out, dates.data, 0);
+		ap_buf_free(&dates);
+		csv_fieldf(out, "%.2f", r2(f->daily_rate));
+		csv_fieldf(out, "%.2f", r2(m->cost));
+		csv_fieldf(out, "%.2f", r2(s->priority));
+		fputs("\r\n", out);
+	}
+}
+
+/* ---- iCalendar ----------------------------------------------------------- */
+
+/* RFC 5545 3.3.11: TEXT escapes backslash, semicolon and comma, and writes a
+ * line break as \n. Other control characters are not allowed in TEXT and are
+ * dropped; a CR LF pair is one line break. */
+static void ics_escape(ap_buf *b, const char *s)
+{
+	ap_buf clean;
+	ap_buf_init(&clean);
+	ap_buf_puts(&clean, "");
+	put_utf8(&clean, s);
+	for (const char *c = clean.data; *c; c++) {
+		switch (*c) {
+		case '\\':
+			ap_buf_puts(b, "\\\\");
+			break;
+		case ';':
+			ap_buf_puts(b, "\\;");
+			break;
+		case ',':
+			ap_buf_puts(b, "\\,");
+			break;
+		case '\r':
+			if (c[1] != '\n')
+				ap_buf_puts(b, "\\n");
+			break;
+		case '\n':
+			ap_buf_puts(b, "\\n");
+			break;
+		default:
+			if (((unsigned char)*c >= 0x20 && *c != 0x7F) ||
+			    *c == '\t')
+				ap_buf_putc(b, *c);
+			break;
+		}
+	}
+	ap_buf_free(&clean);
+}
+
+/*
+ * Appends one content line, folded (RFC 5545 3.1): at most 75 octets a line
+ * without the CRLF, a continuation line starting with one space. A fold never
+ * splits a UTF-8 sequence: clients that decode each physical line would show
+ * two replacement characters instead of the letter.
+ */
+static void ics_line(ap_buf *out, const char *line)
+{
+	size_t len = strlen(line), pos = 0, max = 75;
+	while (len - pos > max) {
+		size_t cut = pos + max, back = 0;
+		/* Back up to the start of a sequence (at most 3 bytes: longer
+		 * runs of continuation bytes are not UTF-8 anyway). */
+		while (back < 3 && ((unsigned char)line[cut] & 0xC0) == 0x80) {
+			cut--;
+			back++;
+		}
+		ap_buf_add(out, line + pos, cut - pos);
+		ap_buf_puts(out, "\r\n ");
+		pos = cut;
+		max = 74; /* the leading space counts */
+	}
+	ap_buf_add(out, line + pos, len - pos);
+	ap_buf_puts(out, "\r\n");
+}
+
+/* NAME:escaped text */
+static void ics_text(ap_buf *out, const char *name, const char *text)
+{
+	ap_buf l;
+	ap_buf_init(&l);
+	ap_buf_puts(&l, name);
+	ap_buf_putc(&l, ':');
+	ics_escape(&l, text);
+	ics_line(out, l.data);
+	ap_buf_free(&l);
+}
+
+static void ics_linef(ap_buf *out, const char *fmt, ...) AP_PRINTF(2, 3);
+static void ics_linef(ap_buf *out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = ap_xvasprintf(fmt, ap);
+	va_end(ap);
+	ics_line(out, s);
+	free(s);
+}
+
+/* YYYYMMDD; the buffer is larger than the 9 bytes a real date needs so
+ * that no value can truncate. */
+static void ics_day(ap_day day, char out[24])
+{
+	ap_date d = ap_date_from_day(day);
+	snprintf(out, 24, "%04d%02d%02d", d.year, d.month, d.day);
+}
+
+static void ics_event(ap_buf *out, const ap_plan *p, size_t i, int k,
+                      const char *dtstamp)
+{
+	const ap_planned *m = &p->missions[i];
+	const ap_plan_site *s = site_of(p, m->site);
+	const ap_firm *f = firm_of(p, m->firm);
+	char id[24], day[24], next[24];
+	mission_id(i, id);
+	ics_day(m->dates[k], day);
+	ics_day(m->dates[k] + 1, next);
+	char *themes = join(s->themes, s->n_themes, ", ");
+	const char *name = s->site_name ? s->site_name : s->site_id;
+
+	ics_line(out, "BEGIN:VEVENT");
+	/* The UID names the mission, the day and the firm: stable across runs
+	 * of the same plan, so a re-import updates events instead of
+	 * duplicating them. */
+	ap_buf l;
+	ap_buf_init(&l);
+	ap_buf_printf(&l, "UID:%s-%s-", id, day);
+	ics_escape(&l, f->id);
+	ap_buf_puts(&l, "@appui");
+	ics_line(out, l.data);
+	ics_linef(out, "DTSTAMP:%s", dtstamp);
+	ics_linef(out, "DTSTART;VALUE=DATE:%s", day);
+	ics_linef(out, "DTEND;VALUE=DATE:%s", next);
+
+	char *text = ap_xasprintf("Appui solidaire: %s (%s) day %d/%d", name,
+	                          themes, k + 1, m->days);
+	ics_text(out, "SUMMARY", text);
+	free(text);
+	if (s->commune && *s->commune)
+		text = ap_xasprintf("%s, %s", name, s->commune);
+	else
+		text = ap_xstrdup(name);
+	ics_text(out, "LOCATION", text);
+	free(text);
+	ap_buf_reset(&l);
+	ap_buf_printf(&l,
+	              "Case %s\nOrganisation: ", s->case_id ? s->case_id : "-");
+	if (s->organisation_name)
+		ap_buf_printf(&l, "%s (%s)", s->organisation_name,
+		              s->organisation_id ? s->organisation_id : "-");
+	else
+		ap_buf_puts(&l, s->organisation_id ? s->organisation_id : "-");
+	ap_buf_printf(
+	    &l, "\nThemes: %s\nMission %s, day %d of %d, site %s, firm %s",
+	    themes, id, k + 1, m->days, s->site_id ? s->site_id : "-", f->id);
+	ics_text(out, "DESCRIPTION", l.data);
+	ap_buf_free(&l);
+	ics_line(out, "TRANSP:OPAQUE");
+	ics_line(out, "STATUS:CONFIRMED");
+	ics_line(out, "END:VEVENT");
+	free(themes);
+}
+
+/* The calendar of firm `f`, into `out`. */
+static void ics_calendar(ap_buf *out, const ap_plan *p, size_t f)
+{
+	const ap_campaign *c = p->campaign;
+	/*
+	 * DTSTAMP is required in every VEVENT of a METHOD:PUBLISH calendar
+	 * (RFC 5545 3.6.1, RFC 5546). It should be the time the calendar was
+	 * written, but the clock would make two runs of the same plan differ
+	 * in every event; the campaign window's first day, at midnight UTC, is
+	 * a fixed, plausible instant (the plan is about that window) that keeps
+	 * the file byte-stable.
+	 */
+	char stamp[24], dtstamp[40];
+	ics_day(c->window_first, stamp);
+	snprintf(dtstamp, sizeof dtstamp, "%sT000000Z", stamp);
+
+	ics_line(out, "BEGIN:VCALENDAR");
+	ics_line(out, "VERSION:2.0");
+	ics_line(out, "PRODID:-//appui//mission plan//EN");
+	ics_line(out, "CALSCALE:GREGORIAN");
+	ics_line(out, "METHOD:PUBLISH");
+	char *name = ap_xasprintf(
+	    "%s - %s", c->name ? c->name : (c->id ? c->id : ""),
+	    c->firms[f].name ? c->firms[f].name : c->firms[f].id);
+	ics_text(out, "X-WR-CALNAME", name);
+	free(name);
+	for (size_t i = 0; i < p->n_missions; i++) {
+		const ap_planned *m = &p->missions[i];
+		if (m->firm != f || !m->dates)
+			continue;
+		for (int k = 0; k < m->days; k++)
+			ics_event(out, p, i, k, dtstamp);
+	}
+	ics_line(out, "END:VCALENDAR");
+}
+
+static void ics_error(ap_diags *d, const char *file, const char *fmt, ...)
+    AP_PRINTF(3, 4);
+static void ics_error(ap_diags *d, const char *file, const char *fmt, ...)
+{
+	if (!d)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = ap_xvasprintf(fmt, ap);
+	va_end(ap);
+	ap_diags_add(d, AP_ERROR, file, 0, "", "%s", msg);
+	free(msg);
+}
+
+/* A firm id becomes a file name: it must stay one name inside DIR. */
+static int safe_file_name(const char *id)
+{
+	if (!id || !*id || strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+		return 0;
+	for (const unsigned char *c = (const unsigned char *)id; *c; c++)
+		if (*c == '/' || *c < 0x20 || *c == 0x7F)
+			return 0;
+	return 1;
+}
+
+static int write_all(int fd, const char *data, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, data, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		data += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+typedef struct ics_file {
+	char *path; /* DIR/<firm-id>.ics */
+	char *tmp;  /* the temporary file next to it, NULL once renamed */
+} ics_file;
+
+/* Writes `data` to a new temporary file next to `f->path`, synced. */
+static int ics_write_tmp(ics_file *f, const ap_buf *data, ap_diags *d)
+{
+	f->tmp = ap_xasprintf("%s.tmp.XXXXXX", f->path);
+	int fd = mkstemp(f->tmp);
+	if (fd < 0) {
+		ics_error(d, f->path, "cannot create the calendar: %s",
+		          strerror(errno));
+		free(f->tmp);
+		f->tmp = NULL;
+		return -1;
+	}
+	int rc = 0;
+	if (write_all(fd, data->data, data->len) != 0 || fsync(fd) != 0) {
+		ics_error(d, f->path, "cannot write the calendar: %s",
+		          strerror(errno));
+		rc = -1;
+	}
+	if (close(fd) != 0 && rc == 0) {
+		ics_error(d, f->path, "cannot write the calendar: %s",
+		          strerror(errno));
+		rc = -1;
+	}
+	return rc;
+}
+
+/* The firms' renamed files survive for a crash only once the folder entry is
+ * on disk too; a folder that cannot be synced (some file systems) changes
+ * nothing for the caller, hence no error. */
+static void sync_dir(const char *dir)
+{
+	int fd = open(*dir ? dir : ".", O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return;
+	(void)fsync(fd);
+	close(fd);
+}
+
+/*
+ * Every calendar is first written and synced to a temporary file, and only
+ * when all are complete are they renamed in place: a failure to write (disk
+ * full, no permission) then leaves no temporary file and no calendar of this
+ * plan beside the calendars of an older one, and a calendar is always
+ * replaced whole. Only a failing rename, after the others succeeded, can
+ * leave part of the set in place.
+ */
+int ap_plan_ics(const ap_plan *p, const char *dir, ap_diags *d)
+{
+	const ap_campaign *c = p->campaign;
+	if (!dir)
+		dir = ".";
+	size_t n = 0;
+	ics_file *files =
+	    ap_xcalloc(c->n_firms ? c->n_firms : 1, sizeof(*files));
+	size_t *firm = ap_xcalloc(c->n_firms ? c->n_firms : 1, sizeof(*firm));
+	int rc = 0;
+
+	for (size_t f = 0; f < c->n_firms && rc == 0; f++) {
+		int used = 0;
+		for (size_t i = 0; i < p->n_missions && !used; i++)
+			used =
+			    p->missions[i].firm == f && p->missions[i].days > 0;
+		if (!used)
+			continue;
+		const char *id = c->firms[f].id;
+		if (!safe_file_name(id)) {
+			ics_error(d, dir,
+			          "firm '%s': its id cannot be a file name",
+			          id ? id : "");
+			rc = -1;
+			break;
+		}
+		/* Two firms with one id would write one file: refuse rather
+		 * than lose one firm's calendar. */
+		for (size_t k = 0; k < n; k++)
+			if (strcmp(c->firms[firm[k]].id, id) == 0) {
+				ics_error(d, dir, "two firms have the id '%s'",
+				          id);
+				rc = -1;
+			}
+		char *name = ap_xasprintf("%s.ics", id);
+		files[n].path = ap_path_join(dir, name);
+		free(name);
+		firm[n++] = f;
+	}
+	if (rc == 0 && n > 0 && *dir && mkdir(dir, 0777) != 0 &&
+	    errno != EEXIST) {
+		ics_error(d, dir, "cannot create the folder: %s",
+		          strerror(errno));
+		rc = -1;
+	}
+
+	ap_buf data;
+	ap_buf_init(&data);
+	for (size_t k = 0; k < n && rc == 0; k++) {
+		ap_buf_reset(&data);
+		ics_calendar(&data, p, firm[k]);
+		rc = ics_write_tmp(&files[k], &data, d);
+	}
+	ap_buf_free(&data);
+	for (size_t k = 0; k < n && rc == 0; k++) {
+		if (rename(files[k].tmp, files[k].path) != 0) {
+			ics_error(d, files[k].path,
+			          "cannot move the calendar in place: %s",
+			          strerror(errno));
+			rc = -1;
+			break;
+		}
+		free(files[k].tmp);
+		files[k].tmp = NULL;
+	}
+	if (rc == 0 && n > 0)
+		sync_dir(dir);
+
+	for (size_t k = 0; k < n; k++) {
+		if (files[k].tmp)
+			unlink(files[k].tmp);
+		free(files[k].tmp);
+		free(files[k].path);
+	}
+	free(files);
+	free(firm);
+	return rc;
+}

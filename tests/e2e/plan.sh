@@ -1,0 +1,123 @@
+#!/bin/sh
+# End-to-end tests of `appui plan`: the example campaign, every output
+# format, determinism, and bad campaign files refused before any planning.
+# usage: plan.sh APPUI SOURCE_DIR BUILD_DIR
+set -u
+APPUI=$1
+SRC=$2
+. "$SRC/tests/e2e/lib.sh"
+EX=$SRC/casefiles/examples
+CAMPAIGN=$SRC/configs/campaign.cfg
+cd "$TMP" || exit 1
+
+expect_status 0 "help plan" -- "$APPUI" plan --help
+expect_grep "help plan" "$TMP/out" "usage: appui plan"
+expect_status 2 "plan without inputs" -- "$APPUI" plan --campaign "$CAMPAIGN"
+expect_status 2 "bad time limit" -- "$APPUI" plan --time-limit soon --campaign "$CAMPAIGN" "$EX"
+expect_status 2 "bad format" -- "$APPUI" plan --format xls --campaign "$CAMPAIGN" "$EX"
+
+# The table: missions, totals against the budget, unplanned sites, why.
+expect_status 0 "plan table" -- "$APPUI" plan --campaign "$CAMPAIGN" "$EX"
+for s in "MISSION" "Days:" "budgeted" "Solution:" "Not planned" "Why these firms" "below threshold"; do
+	expect_grep "plan table" "$TMP/out" "$s"
+done
+
+# JSON: same bytes twice; the guarantees hold on the example campaign.
+expect_status 0 "plan json" -- "$APPUI" plan --campaign "$CAMPAIGN" --format json "$EX"
+cp "$TMP/out" plan1.json
+"$APPUI" plan --campaign "$CAMPAIGN" --format json "$EX" >plan2.json 2>/dev/null
+if cmp -s plan1.json plan2.json; then pass; else fail "plan JSON differs between runs"; fi
+if python3 - plan1.json <<'PY'
+import json, sys, datetime
+doc = json.load(open(sys.argv[1]))
+c = doc["campaign"]
+res = doc["result"]
+assert res["optimal"] is True, res
+assert res["days"] <= c["budget"]["days"]
+assert res["euros"] <= c["budget"]["euros"] + 1e-6
+assert len(doc["missions"]) == res["missions"] > 0
+assert len(doc["missions"]) + len(doc["unplanned"]) == 39
+booked = {}
+for m in doc["missions"]:
+    assert 3 <= m["days"] <= 6 and len(m["dates"]) == m["days"]
+    assert m["dates"] == sorted(m["dates"])
+    for d in m["dates"]:
+        day = datetime.date.fromisoformat(d)
+        assert day.weekday() < 5, d
+        assert c["window"]["start"] <= d <= c["window"]["end"]
+        key = (m["firm"], d)
+        assert key not in booked, key
+        booked[key] = m["mission"]
+    assert m["why"]
+for f in doc["firms"]:
+    assert f["days_booked"] <= f["capacity"]
+reasons = {u["reason"] for u in doc["unplanned"]}
+assert reasons <= {"below threshold", "no firm", "window too short", "budget exhausted", "firms fully booked"}, reasons
+assert "below threshold" in reasons
+PY
+then pass; else fail "plan JSON breaks a guarantee"; fi
+
+# CSV: RFC 4180, one row per mission, read back by a standard parser.
+expect_status 0 "plan csv" -- "$APPUI" plan --campaign "$CAMPAIGN" --format csv -o plan.csv "$EX"
+if python3 - plan.csv plan1.json <<'PY'
+import csv, json, sys
+raw = open(sys.argv[1], "rb").read()
+assert raw.count(b"\r\n") == raw.count(b"\n"), "lines must end with CRLF"
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+doc = json.load(open(sys.argv[2]))
+assert len(rows) == len(doc["missions"])
+for r, m in zip(rows, doc["missions"]):
+    assert r["site_name"] == m["site_name"] and r["firm_id"] == m["firm"]
+    assert r["dates"].split() == m["dates"]
+PY
+then pass; else fail "plan CSV does not read back"; fi
+
+# iCalendar: one file per booked firm, one event per mission day.
+expect_status 0 "plan ics" -- "$APPUI" plan --campaign "$CAMPAIGN" --ics cal "$EX"
+if python3 - cal plan1.json <<'PY'
+import json, os, sys
+doc = json.load(open(sys.argv[2]))
+per_firm = {}
+for m in doc["missions"]:
+    per_firm[m["firm"]] = per_firm.get(m["firm"], 0) + m["days"]
+files = sorted(os.listdir(sys.argv[1]))
+assert files == sorted(f + ".ics" for f in per_firm), (files, per_firm)
+for f, days in per_firm.items():
+    text = open(os.path.join(sys.argv[1], f + ".ics"), "rb").read()
+    assert text.startswith(b"BEGIN:VCALENDAR\r\n") and text.endswith(b"END:VCALENDAR\r\n")
+    assert text.count(b"BEGIN:VEVENT") == days
+    assert all(len(l) <= 75 for l in text.split(b"\r\n"))
+PY
+then pass; else fail "iCalendar files"; fi
+
+# Bad campaign files: a FILE:LINE error, nothing planned, status 3; and
+# `config check` reports the same with status 1.
+good() {
+	cat <<'CFG'
+id = "T";
+window = { start = "2019-09-02"; end = "2019-12-20"; };
+budget = { days = 60; euros = 80000.0; };
+firms = (
+  { id = "F1"; themes = [ "quality", "urban" ]; regions = [ "*" ];
+    daily_rate = 1000.0; capacity = 30; }
+);
+CFG
+}
+check_bad() { # name sed-expression expected-line expected-text
+	good | sed "$2" >bad.cfg
+	expect_status 3 "campaign: $1" -- "$APPUI" plan --campaign bad.cfg "$EX"
+	expect_grep "campaign: $1" "$TMP/err" "bad.cfg:$3: "
+	expect_grep "campaign: $1" "$TMP/err" "$4"
+	expect_no_grep "campaign: $1 plans nothing" "$TMP/out" "MISSION"
+	expect_status 1 "config check: $1" -- "$APPUI" config check bad.cfg
+	expect_grep "config check: $1" "$TMP/out" "bad.cfg:$3: "
+}
+good >ok.cfg
+expect_status 0 "config check campaign" -- "$APPUI" config check ok.cfg
+expect_grep "config check campaign" "$TMP/out" "valid campaign (1 firm)"
+check_bad "dates in the wrong order" 's/end = "2019-12-20"/end = "2019-08-20"/' 2 "2019-08-20"
+check_bad "firm with no theme" 's/themes = \[ "quality", "urban" \]/themes = [ ]/' 5 "theme"
+check_bad "negative budget" 's/days = 60/days = -60/' 3 "-60"
+check_bad "unknown theme" 's/"urban" \]/"urbanism" ]/' 5 "urbanism"
+check_bad "capacity below a mission" 's/capacity = 30/capacity = 2/' 6 "capacity 2 cannot hold a 3-day mission"
+summary
