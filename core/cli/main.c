@@ -49,95 +49,103 @@ typedef struct setup {
 	size_t n_owned;
 } setup;
 
-/* ---- help ------------------------------------------------------------------- */
+/* ---- help -------------------------------------------------------------------
+ */
 
 static const char usage_main[] =
-	"usage: appui [--config FILE] [--plugin-dir DIR]... COMMAND [ARGS]\n"
-	"\n"
-	"Scores site diagnostics of the USH solidarity-support scheme (dispositif\n"
-	"d'appui solidaire) and turns them into 3-6 day support missions.\n"
-	"\n"
-	"commands:\n"
-	"  validate FILE|DIR...   check case files; print FILE:LINE: FIELD: message\n"
-	"  score FILE|DIR...      score case files; table, --explain or --format json\n"
-	"  plan FILE|DIR...       score and plan the missions of a campaign\n"
-	"  plugins                list the plugins found, loaded and refused, and why\n"
-	"  config check [FILE]    check a configuration file\n"
-	"  version                print the version and the plugin ABI\n"
-	"  help [COMMAND]         this help, or a command's\n"
-	"\n"
-	"common options:\n"
-	"  -c, --config FILE      configuration (default: $APPUI_CONFIG, then the\n"
-	"                         installed etc/appui/appui.cfg)\n"
-	"  -P, --plugin-dir DIR   search DIR for plugins first (repeatable)\n"
-	"  -h, --help             help for a command: appui COMMAND --help\n"
-	"  -V, --version          print the version and the plugin ABI\n"
-	"\n"
-	"exit status: 0 all valid, 1 some input invalid, 2 usage error,\n"
-	"3 set-up error (configuration, schema, plugins, output). See docs/cli.md.\n";
+    "usage: appui [--config FILE] [--plugin-dir DIR]... COMMAND [ARGS]\n"
+    "\n"
+    "Scores site diagnostics of the USH solidarity-support scheme (dispositif\n"
+    "d'appui solidaire) and turns them into 3-6 day support missions.\n"
+    "\n"
+    "commands:\n"
+    "  validate FILE|DIR...   check case files; print FILE:LINE: FIELD: "
+    "message\n"
+    "  score FILE|DIR...      score case files; table, --explain or --format "
+    "json\n"
+    "  plan FILE|DIR...       score and plan the missions of a campaign\n"
+    "  plugins                list the plugins found, loaded and refused, and "
+    "why\n"
+    "  config check [FILE]    check a configuration file\n"
+    "  version                print the version and the plugin ABI\n"
+    "  help [COMMAND]         this help, or a command's\n"
+    "\n"
+    "common options:\n"
+    "  -c, --config FILE      configuration (default: $APPUI_CONFIG, then the\n"
+    "                         installed etc/appui/appui.cfg)\n"
+    "  -P, --plugin-dir DIR   search DIR for plugins first (repeatable)\n"
+    "  -h, --help             help for a command: appui COMMAND --help\n"
+    "  -V, --version          print the version and the plugin ABI\n"
+    "\n"
+    "exit status: 0 all valid, 1 some input invalid, 2 usage error,\n"
+    "3 set-up error (configuration, schema, plugins, output). See "
+    "docs/cli.md.\n";
 
 static const char usage_validate[] =
-	"usage: appui validate [--strict] [-q] FILE|DIR...\n"
-	"\n"
-	"Checks each case file: safe parsing, the schema, then the semantics\n"
-	"(duplicates, dates, windows, units and value domains of the loaded\n"
-	"catalogues). Folders are searched recursively for *.xml files, in name\n"
-	"order. Each problem is printed as FILE:LINE: FIELD: message.\n"
-	"\n"
-	"  -s, --strict  treat every warning about a case file as an error\n"
-	"                (unknown theme or indicator, a theme that cannot be\n"
-	"                scored, a request for a theme no plugin scores, ...)\n"
-	"  -q, --quiet   print only the problems, not the summary line\n";
+    "usage: appui validate [--strict] [-q] FILE|DIR...\n"
+    "\n"
+    "Checks each case file: safe parsing, the schema, then the semantics\n"
+    "(duplicates, dates, windows, units and value domains of the loaded\n"
+    "catalogues). Folders are searched recursively for *.xml files, in name\n"
+    "order. Each problem is printed as FILE:LINE: FIELD: message.\n"
+    "\n"
+    "  -s, --strict  treat every warning about a case file as an error\n"
+    "                (unknown theme or indicator, a theme that cannot be\n"
+    "                scored, a request for a theme no plugin scores, ...)\n"
+    "  -q, --quiet   print only the problems, not the summary line\n";
 
 static const char usage_score[] =
-	"usage: appui score [--format table|json] [--explain] [--strict]\n"
-	"                   [-o FILE] FILE|DIR...\n"
-	"\n"
-	"Scores each valid case file on every theme a loaded plugin covers, then\n"
-	"gives the site's mission (3-6 days) and its priority. Invalid files are\n"
-	"reported and skipped; the others are scored.\n"
-	"\n"
-	"  -f, --format FMT   table (default: sorted by priority) or json (one\n"
-	"                     document, cases in input order)\n"
-	"  -e, --explain      with the table: every indicator's value, level,\n"
-	"                     weight and contribution, the rules, the levers\n"
-	"  -s, --strict       treat every warning about a case file as an error\n"
-	"  -o, --output FILE  write to FILE (atomically: a temporary file, then\n"
-	"                     renamed) instead of standard output\n";
+    "usage: appui score [--format table|json] [--explain] [--strict]\n"
+    "                   [-o FILE] FILE|DIR...\n"
+    "\n"
+    "Scores each valid case file on every theme a loaded plugin covers, then\n"
+    "gives the site's mission (3-6 days) and its priority. Invalid files are\n"
+    "reported and skipped; the others are scored.\n"
+    "\n"
+    "  -f, --format FMT   table (default: sorted by priority) or json (one\n"
+    "                     document, cases in input order)\n"
+    "  -e, --explain      with the table: every indicator's value, level,\n"
+    "                     weight and contribution, the rules, the levers\n"
+    "  -s, --strict       treat every warning about a case file as an error\n"
+    "  -o, --output FILE  write to FILE (atomically: a temporary file, then\n"
+    "                     renamed) instead of standard output\n";
 
 static const char usage_plan[] =
-	"usage: appui plan [--campaign FILE] [--format table|json|csv] [--ics DIR]\n"
-	"                  [--time-limit SECONDS] [-o FILE] FILE|DIR...\n"
-	"\n"
-	"Scores the case files, then chooses which sites get a mission, with which\n"
-	"firm and on which days, within the campaign's budget, the firms'\n"
-	"capacities and calendars (weekends, French public holidays, days off)\n"
-	"and each site's request window. The choice maximises the sum of the\n"
-	"priorities of the planned sites, proven optimal unless the time limit\n"
-	"stops the search (the gap is then printed). See docs/planning.md.\n"
-	"\n"
-	"  --campaign FILE        the campaign (default: the installed\n"
-	"                         etc/appui/campaign.cfg)\n"
-	"  -f, --format FMT       table (default), json or csv (RFC 4180)\n"
-	"  --ics DIR              also write one iCalendar file per firm in DIR\n"
-	"  --time-limit SECONDS   for the solver (default 10)\n"
-	"  -o, --output FILE      write to FILE atomically instead of stdout\n"
-	"  -s, --strict           treat every warning about a case file as an error\n";
+    "usage: appui plan [--campaign FILE] [--format table|json|csv] [--ics "
+    "DIR]\n"
+    "                  [--time-limit SECONDS] [-o FILE] FILE|DIR...\n"
+    "\n"
+    "Scores the case files, then chooses which sites get a mission, with "
+    "which\n"
+    "firm and on which days, within the campaign's budget, the firms'\n"
+    "capacities and calendars (weekends, French public holidays, days off)\n"
+    "and each site's request window. The choice maximises the sum of the\n"
+    "priorities of the planned sites, proven optimal unless the time limit\n"
+    "stops the search (the gap is then printed). See docs/planning.md.\n"
+    "\n"
+    "  --campaign FILE        the campaign (default: the installed\n"
+    "                         etc/appui/campaign.cfg)\n"
+    "  -f, --format FMT       table (default), json or csv (RFC 4180)\n"
+    "  --ics DIR              also write one iCalendar file per firm in DIR\n"
+    "  --time-limit SECONDS   for the solver (default 10)\n"
+    "  -o, --output FILE      write to FILE atomically instead of stdout\n"
+    "  -s, --strict           treat every warning about a case file as an "
+    "error\n";
 
 static const char usage_plugins[] =
-	"usage: appui plugins\n"
-	"\n"
-	"Lists the plugin search path, then each plugin found: loaded, disabled,\n"
-	"shadowed or refused, with the reason.\n";
+    "usage: appui plugins\n"
+    "\n"
+    "Lists the plugin search path, then each plugin found: loaded, disabled,\n"
+    "shadowed or refused, with the reason.\n";
 
 static const char usage_config[] =
-	"usage: appui config check [FILE]\n"
-	"\n"
-	"Checks FILE (default: the configuration in use), including each theme's\n"
-	"section against its plugin's catalogue and parameters. A campaign file\n"
-	"(one with 'firms') is checked as a campaign, its themes against the\n"
-	"loaded plugins. Problems are printed as FILE:LINE: message; exit 1 when\n"
-	"there is any.\n";
+    "usage: appui config check [FILE]\n"
+    "\n"
+    "Checks FILE (default: the configuration in use), including each theme's\n"
+    "section against its plugin's catalogue and parameters. A campaign file\n"
+    "(one with 'firms') is checked as a campaign, its themes against the\n"
+    "loaded plugins. Problems are printed as FILE:LINE: message; exit 1 when\n"
+    "there is any.\n";
 
 static void print_diags(FILE *out, const ap_diags *d, size_t from)
 {
@@ -145,7 +153,8 @@ static void print_diags(FILE *out, const ap_diags *d, size_t from)
 		ap_diag_print(out, ap_diags_at(d, i));
 }
 
-/* ---- set-up ----------------------------------------------------------------- */
+/* ---- set-up -----------------------------------------------------------------
+ */
 
 static void setup_free(setup *s)
 {
@@ -200,15 +209,17 @@ static const char *config_path(const options *o, setup *s)
  * Loads the configuration and the plugins. With `want_reader`, also the
  * schema. Problems go to stderr; returns 0 or EXIT_SETUP.
  */
-static int setup_open(const options *o, setup *s, int want_reader,
-                      ap_diags *d, FILE *report)
+static int setup_open(const options *o, setup *s, int want_reader, ap_diags *d,
+                      FILE *report)
 {
 	memset(s, 0, sizeof(*s));
 	const char *path = config_path(o, s);
 	if (path) {
 		if (ap_config_load(&s->cfg, path, d) != 0) {
 			print_diags(report, d, 0);
-			fprintf(report, "appui: the configuration %s has errors\n", path);
+			fprintf(report,
+			        "appui: the configuration %s has errors\n",
+			        path);
 			return EXIT_SETUP;
 		}
 	} else {
@@ -222,7 +233,8 @@ static int setup_open(const options *o, setup *s, int want_reader,
 	if (env && *env) {
 		char *copy = own(s, strdup(env));
 		char *save = NULL;
-		for (char *p = strtok_r(copy, ":", &save); p; p = strtok_r(NULL, ":", &save))
+		for (char *p = strtok_r(copy, ":", &save); p;
+		     p = strtok_r(NULL, ":", &save))
 			add_dir(s, p, "APPUI_PLUGIN_PATH");
 	}
 	for (size_t i = 0; i < ap_config_plugin_dir_count(cfg); i++)
@@ -236,34 +248,39 @@ static int setup_open(const options *o, setup *s, int want_reader,
 	print_diags(report, d, before);
 	if (host_rc != 0) {
 		fprintf(report, "appui: the configuration %s has errors\n",
-		        ap_config_path(cfg) ? ap_config_path(cfg) : "(defaults)");
+		        ap_config_path(cfg) ? ap_config_path(cfg)
+		                            : "(defaults)");
 		return EXIT_SETUP;
 	}
 	ap_diags_clear(d);
 	if (!want_reader)
 		return 0;
 	if (ap_host_loaded_count(s->host) == 0) {
-		fputs("appui: no theme plugin could be loaded; see 'appui plugins'\n",
+		fputs("appui: no theme plugin could be loaded; see 'appui "
+		      "plugins'\n",
 		      stderr);
 		return EXIT_SETUP;
 	}
 	char *schema = ap_config_schema(cfg) ? strdup(ap_config_schema(cfg))
 	                                     : paths_schema();
 	if (!schema) {
-		fputs("appui: cannot locate the case file schema (casefile.xsd); set "
+		fputs("appui: cannot locate the case file schema "
+		      "(casefile.xsd); set "
 		      "'schema' in the configuration\n",
 		      stderr);
 		return EXIT_SETUP;
 	}
 	own(s, schema);
-	if (ap_reader_new(&s->reader, schema, ap_config_max_file_bytes(cfg), d) != 0) {
+	if (ap_reader_new(&s->reader, schema, ap_config_max_file_bytes(cfg),
+	                  d) != 0) {
 		print_diags(stderr, d, 0);
 		return EXIT_SETUP;
 	}
 	return 0;
 }
 
-/* ---- inputs ------------------------------------------------------------------ */
+/* ---- inputs
+ * ------------------------------------------------------------------ */
 
 typedef struct inputs {
 	char **paths;
@@ -298,7 +315,8 @@ static int has_xml_suffix(const char *name)
 static void expand_dir(inputs *in, const char *dir, ap_diags *d, int depth)
 {
 	if (depth > 32) {
-		ap_diags_add(d, AP_ERROR, dir, 0, "", "folders nested too deeply");
+		ap_diags_add(d, AP_ERROR, dir, 0, "",
+		             "folders nested too deeply");
 		return;
 	}
 	DIR *dh = opendir(dir);
@@ -325,8 +343,8 @@ static void expand_dir(inputs *in, const char *dir, ap_diags *d, int depth)
 			fputs("appui: out of memory\n", stderr);
 			exit(70);
 		}
-		snprintf(path, len, "%s%s%s", dir, dir[dl - 1] == '/' ? "" : "/",
-		         names.paths[i]);
+		snprintf(path, len, "%s%s%s", dir,
+		         dir[dl - 1] == '/' ? "" : "/", names.paths[i]);
 		struct stat st;
 		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 			expand_dir(in, path, d, depth + 1);
@@ -348,7 +366,9 @@ static void expand(inputs *in, char **args, int n, ap_diags *d)
 		if (stat(args[i], &st) == 0 && S_ISDIR(st.st_mode))
 			expand_dir(in, args[i], d, 0);
 		else
-			inputs_add(in, strdup(args[i])); /* the reader reports problems */
+			inputs_add(
+			    in,
+			    strdup(args[i])); /* the reader reports problems */
 	}
 }
 
@@ -372,7 +392,8 @@ static void progress(const char *verb, size_t done, size_t total)
 		        done == total ? "\n" : "");
 }
 
-/* ---- atomic output -------------------------------------------------------------- */
+/* ---- atomic output
+ * -------------------------------------------------------------- */
 
 typedef struct outfile {
 	FILE *f;
@@ -394,7 +415,8 @@ static int out_open(outfile *o, const char *path)
 	snprintf(o->tmp, n, "%s.tmp.XXXXXX", path);
 	int fd = mkstemp(o->tmp);
 	if (fd < 0) {
-		fprintf(stderr, "appui: %s: cannot create the output file: %s\n", path,
+		fprintf(stderr,
+		        "appui: %s: cannot create the output file: %s\n", path,
 		        strerror(errno));
 		free(o->tmp);
 		return EXIT_SETUP;
@@ -417,17 +439,18 @@ static int out_close(outfile *o, int ok)
 	}
 	int rc = 0;
 	if (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0 || ferror(o->f)) {
-		fprintf(stderr, "appui: %s: cannot write the output: %s\n", o->final,
-		        strerror(errno));
+		fprintf(stderr, "appui: %s: cannot write the output: %s\n",
+		        o->final, strerror(errno));
 		rc = EXIT_SETUP;
 	}
 	if (fclose(o->f) != 0 && rc == 0) {
-		fprintf(stderr, "appui: %s: cannot write the output: %s\n", o->final,
-		        strerror(errno));
+		fprintf(stderr, "appui: %s: cannot write the output: %s\n",
+		        o->final, strerror(errno));
 		rc = EXIT_SETUP;
 	}
 	if (rc == 0 && ok && rename(o->tmp, o->final) != 0) {
-		fprintf(stderr, "appui: %s: cannot move the output in place: %s\n",
+		fprintf(stderr,
+		        "appui: %s: cannot move the output in place: %s\n",
 		        o->final, strerror(errno));
 		rc = EXIT_SETUP;
 	}
@@ -437,7 +460,8 @@ static int out_close(outfile *o, int ok)
 	return rc;
 }
 
-/* ---- commands ----------------------------------------------------------------- */
+/* ---- commands
+ * ----------------------------------------------------------------- */
 
 /* Reads and checks one file. Problems go to `d` (strict turns warnings into
  * errors). Returns the case or NULL. */
@@ -448,7 +472,8 @@ static ap_case *load_case(setup *s, const options *o, const char *path,
 	ap_diags_clear(tmp);
 	if (ap_reader_read_file(s->reader, path, &c, tmp) == 0)
 		ap_host_check_case(s->host, c, tmp);
-	int bad = ap_diags_errors(tmp) > 0 || (o->strict && ap_diags_count(tmp) > 0);
+	int bad =
+	    ap_diags_errors(tmp) > 0 || (o->strict && ap_diags_count(tmp) > 0);
 	ap_diags_move(d, tmp, o->strict);
 	if (bad) {
 		ap_case_free(c);
@@ -480,7 +505,8 @@ static int cmd_validate(const options *o, int argc, char **argv)
 		size_t before = ap_diags_count(d), errs = ap_diags_errors(d);
 		ap_case *c = load_case(&s, o, in.paths[i], d, tmp);
 		print_diags(stdout, d, before);
-		warnings += (ap_diags_count(d) - before) - (ap_diags_errors(d) - errs);
+		warnings +=
+		    (ap_diags_count(d) - before) - (ap_diags_errors(d) - errs);
 		if (c)
 			valid++;
 		else
@@ -490,8 +516,8 @@ static int cmd_validate(const options *o, int argc, char **argv)
 		progress("validating", i + 1, in.n);
 	}
 	if (!o->quiet)
-		printf("%zu file%s: %zu valid, %zu invalid, %zu warning%s\n", in.n,
-		       in.n == 1 ? "" : "s", valid, invalid, warnings,
+		printf("%zu file%s: %zu valid, %zu invalid, %zu warning%s\n",
+		       in.n, in.n == 1 ? "" : "s", valid, invalid, warnings,
 		       warnings == 1 ? "" : "s");
 	inputs_free(&in);
 	ap_diags_free(d);
@@ -506,7 +532,8 @@ static int cmd_score(const options *o, int argc, char **argv)
 	if (o->format && strcmp(o->format, "json") == 0)
 		json = 1;
 	else if (o->format && strcmp(o->format, "table") != 0) {
-		fprintf(stderr, "appui score: unknown format '%s' (table or json)\n",
+		fprintf(stderr,
+		        "appui score: unknown format '%s' (table or json)\n",
 		        o->format);
 		return EXIT_USAGE;
 	}
@@ -626,8 +653,10 @@ static int cmd_plan(const options *o, int argc, char **argv)
 	else if (o->format && strcmp(o->format, "csv") == 0)
 		format = CSV;
 	else if (o->format && strcmp(o->format, "table") != 0) {
-		fprintf(stderr, "appui plan: unknown format '%s' (table, json or csv)\n",
-		        o->format);
+		fprintf(
+		    stderr,
+		    "appui plan: unknown format '%s' (table, json or csv)\n",
+		    o->format);
 		return EXIT_USAGE;
 	}
 	if (argc < 1) {
@@ -645,15 +674,18 @@ static int cmd_plan(const options *o, int argc, char **argv)
 		goto out;
 	char *cpath = campaign_path(o);
 	if (!cpath) {
-		fputs("appui plan: no campaign: give --campaign FILE\n", stderr);
+		fputs("appui plan: no campaign: give --campaign FILE\n",
+		      stderr);
 		rc = EXIT_USAGE;
 		goto out;
 	}
 	/* The campaign is checked whole before any case file is read. */
 	int crc = load_campaign(cpath, &s, &campaign, d, stderr);
 	if (crc != 0) {
-		fprintf(stderr, "appui plan: the campaign %s has errors; nothing planned\n",
-		        cpath);
+		fprintf(
+		    stderr,
+		    "appui plan: the campaign %s has errors; nothing planned\n",
+		    cpath);
 		free(cpath);
 		rc = EXIT_SETUP;
 		goto out;
@@ -739,8 +771,9 @@ static int cmd_plugins(const options *o, int argc, char **argv)
 		setup_free(&s);
 		return rc ? rc : EXIT_SETUP;
 	}
-	printf("configuration: %s\n",
-	       ap_config_path(s.cfg) ? ap_config_path(s.cfg) : "(built-in defaults)");
+	printf("configuration: %s\n", ap_config_path(s.cfg)
+	                                  ? ap_config_path(s.cfg)
+	                                  : "(built-in defaults)");
 	printf("plugin ABI: %d.%d\nsearch path:\n", AP_PLUGIN_ABI_MAJOR,
 	       AP_PLUGIN_ABI_MINOR);
 	for (size_t i = 0; i < s.n_dirs; i++)
@@ -751,7 +784,8 @@ static int cmd_plugins(const options *o, int argc, char **argv)
 		printf("  none found\n");
 	for (size_t i = 0; i < n; i++) {
 		const ap_plugin_info *p = ap_host_plugin_at(s.host, i);
-		printf("  %-9s %-10s", status_name(p->status), p->theme ? p->theme : "-");
+		printf("  %-9s %-10s", status_name(p->status),
+		       p->theme ? p->theme : "-");
 		if (p->version)
 			printf(" %-8s", p->version);
 		else
@@ -783,7 +817,8 @@ static int cmd_config(options *o, int argc, char **argv)
 	memset(&s, 0, sizeof(s));
 	const char *path = config_path(o, &s);
 	if (!path) {
-		printf("no configuration file in use: the built-in defaults apply\n");
+		printf("no configuration file in use: the built-in defaults "
+		       "apply\n");
 		setup_free(&s);
 		return 0;
 	}
@@ -797,9 +832,11 @@ static int cmd_config(options *o, int argc, char **argv)
 		host_opts.config = NULL;
 		int rc = setup_open(&host_opts, &s, 0, d, stderr);
 		ap_campaign *campaign = NULL;
-		if (rc == 0 && load_campaign(shown, &s, &campaign, d, stdout) == 0)
+		if (rc == 0 &&
+		    load_campaign(shown, &s, &campaign, d, stdout) == 0)
 			printf("%s: valid campaign (%zu firm%s)\n", shown,
-			       campaign->n_firms, campaign->n_firms == 1 ? "" : "s");
+			       campaign->n_firms,
+			       campaign->n_firms == 1 ? "" : "s");
 		else if (rc == 0)
 			rc = EXIT_INVALID;
 		ap_campaign_free(campaign);
@@ -821,24 +858,26 @@ static int cmd_config(options *o, int argc, char **argv)
 	return rc ? EXIT_INVALID : 0;
 }
 
-/* ---- main --------------------------------------------------------------------------- */
+/* ---- main
+ * ---------------------------------------------------------------------------
+ */
 
 int main(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"plugin-dir", required_argument, NULL, 'P'},
-		{"format", required_argument, NULL, 'f'},
-		{"output", required_argument, NULL, 'o'},
-		{"explain", no_argument, NULL, 'e'},
-		{"strict", no_argument, NULL, 's'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{"campaign", required_argument, NULL, 'C'},
-		{"ics", required_argument, NULL, 'I'},
-		{"time-limit", required_argument, NULL, 'T'},
-		{NULL, 0, NULL, 0},
+	    {"config", required_argument, NULL, 'c'},
+	    {"plugin-dir", required_argument, NULL, 'P'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"explain", no_argument, NULL, 'e'},
+	    {"strict", no_argument, NULL, 's'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {"campaign", required_argument, NULL, 'C'},
+	    {"ics", required_argument, NULL, 'I'},
+	    {"time-limit", required_argument, NULL, 'T'},
+	    {NULL, 0, NULL, 0},
 	};
 	options o = {0};
 	const char *dirs[64];
@@ -851,7 +890,8 @@ int main(int argc, char **argv)
 	/* Options may come before or after the command and its arguments. */
 	opterr = 0;
 	for (;;) {
-		int ch = getopt_long(argc, argv, "+c:P:f:o:esqhVC:I:T:", long_opts, NULL);
+		int ch = getopt_long(argc, argv,
+		                     "+c:P:f:o:esqhVC:I:T:", long_opts, NULL);
 		if (ch == -1) {
 			if (optind >= argc)
 				break;
@@ -872,7 +912,8 @@ int main(int argc, char **argv)
 			break;
 		case 'P':
 			if (o.n_plugin_dirs == 64) {
-				fputs("appui: too many --plugin-dir options\n", stderr);
+				fputs("appui: too many --plugin-dir options\n",
+				      stderr);
 				return EXIT_USAGE;
 			}
 			dirs[o.n_plugin_dirs++] = optarg;
@@ -907,9 +948,12 @@ int main(int argc, char **argv)
 		case 'T': {
 			char *end;
 			o.time_limit = strtod(optarg, &end);
-			if (*end || !(o.time_limit > 0) || o.time_limit > 86400) {
-				fprintf(stderr, "appui: --time-limit wants seconds (0..86400), "
-				                "not '%s'\n",
+			if (*end || !(o.time_limit > 0) ||
+			    o.time_limit > 86400) {
+				fprintf(stderr,
+				        "appui: --time-limit wants seconds "
+				        "(0..86400), "
+				        "not '%s'\n",
 				        optarg);
 				return EXIT_USAGE;
 			}
@@ -917,10 +961,13 @@ int main(int argc, char **argv)
 		}
 		default:
 			if (optopt)
-				fprintf(stderr, "appui: option -%c: unknown or missing its value\n",
+				fprintf(stderr,
+				        "appui: option -%c: unknown or missing "
+				        "its value\n",
 				        optopt);
 			else
-				fprintf(stderr, "appui: unknown option '%s'\n", argv[optind - 1]);
+				fprintf(stderr, "appui: unknown option '%s'\n",
+				        argv[optind - 1]);
 			fputs("try 'appui --help'\n", stderr);
 			return EXIT_USAGE;
 		}
@@ -931,8 +978,8 @@ int main(int argc, char **argv)
 		return help ? 0 : EXIT_USAGE;
 	}
 	if (strcmp(command, "version") == 0) {
-		printf("appui %s (plugin ABI %d.%d)\n", AP_VERSION, AP_PLUGIN_ABI_MAJOR,
-		       AP_PLUGIN_ABI_MINOR);
+		printf("appui %s (plugin ABI %d.%d)\n", AP_VERSION,
+		       AP_PLUGIN_ABI_MAJOR, AP_PLUGIN_ABI_MINOR);
 		return 0;
 	}
 	struct {

@@ -10,7 +10,7 @@
 /* Each returns a string to free, or NULL when it cannot be determined. */
 char *paths_config(void);   /* <prefix>/etc/appui/appui.cfg */
 char *paths_campaign(void); /* <prefix>/etc/appui/campaign.cfg */
-char *paths_plugins(void); /* <prefix>/lib/appui/plugins */
-char *paths_schema(void);  /* <prefix>/share/appui/casefile.xsd */
+char *paths_plugins(void);  /* <prefix>/lib/appui/plugins */
+char *paths_schema(void);   /* <prefix>/share/appui/casefile.xsd */
 
 #endif

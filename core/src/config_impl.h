@@ -1,4 +1,5 @@
-/* The configuration as plain structs, read once; libconfig stays in config.c. */
+/* The configuration as plain structs, read once; libconfig stays in config.c.
+ */
 #ifndef APPUI_CONFIG_IMPL_H
 #define APPUI_CONFIG_IMPL_H
 

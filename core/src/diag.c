@@ -51,11 +51,11 @@ static void push(ap_diags *d, ap_severity sev, const char *file, long line,
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
 	d->items[d->len++] = (ap_diag){
-		.severity = sev,
-		.file = ap_xstrdup(file ? file : "-"),
-		.line = line,
-		.field = ap_xstrdup(field ? field : ""),
-		.message = message,
+	    .severity = sev,
+	    .file = ap_xstrdup(file ? file : "-"),
+	    .line = line,
+	    .field = ap_xstrdup(field ? field : ""),
+	    .message = message,
 	};
 	if (sev == AP_ERROR)
 		d->errors++;

@@ -22,7 +22,8 @@
 #include "util.h"
 
 /* The size of the descriptor in ABI 1.0: every member up to `finish`. */
-#define AP_PLUGIN_SIZE_1_0 (offsetof(ap_plugin, finish) + sizeof(void (*)(void *)))
+#define AP_PLUGIN_SIZE_1_0 \
+	(offsetof(ap_plugin, finish) + sizeof(void (*)(void *)))
 
 struct ap_host {
 	const ap_config *cfg;
@@ -33,7 +34,8 @@ struct ap_host {
 	const char **themes;
 };
 
-/* ---- plugin environment ----------------------------------------------------- */
+/* ---- plugin environment -----------------------------------------------------
+ */
 
 double ap_env_param(const ap_plugin_env *env, const char *name)
 {
@@ -53,13 +55,15 @@ void ap_env_fail(ap_plugin_env *env, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* ---- loading ----------------------------------------------------------------- */
+/* ---- loading
+ * ----------------------------------------------------------------- */
 
 static ap_plugin_info *new_info(ap_host *h, const char *path)
 {
 	if (h->n_infos == h->cap_infos) {
 		h->cap_infos = h->cap_infos ? h->cap_infos * 2 : 8;
-		h->infos = ap_xrealloc(h->infos, h->cap_infos * sizeof(*h->infos));
+		h->infos =
+		    ap_xrealloc(h->infos, h->cap_infos * sizeof(*h->infos));
 	}
 	ap_plugin_info *info = &h->infos[h->n_infos++];
 	memset(info, 0, sizeof(*info));
@@ -83,7 +87,7 @@ static ap_plugin_info *new_info(ap_host *h, const char *path)
 }
 
 static void refuse(ap_plugin_info *info, ap_diags *d, const char *fmt, ...)
-	AP_PRINTF(3, 4);
+    AP_PRINTF(3, 4);
 
 static void refuse(ap_plugin_info *info, ap_diags *d, const char *fmt, ...)
 {
@@ -93,7 +97,8 @@ static void refuse(ap_plugin_info *info, ap_diags *d, const char *fmt, ...)
 	va_end(ap);
 	info->status = AP_PLUGIN_REFUSED;
 	info->reason = why;
-	ap_diags_add(d, AP_WARNING, info->path, 0, "plugin", "refused: %s", why);
+	ap_diags_add(d, AP_WARNING, info->path, 0, "plugin", "refused: %s",
+	             why);
 }
 
 static int valid_id(const char *s)
@@ -113,16 +118,21 @@ static char *def_problem(const ap_indicator_def *def)
 	const double *t = def->thresholds;
 	if (!isfinite(t[0]) || !isfinite(t[1]) || !isfinite(t[2]))
 		return ap_xstrdup("thresholds must be finite numbers");
-	if (def->direction == AP_LOWER_IS_BETTER && !(t[0] <= t[1] && t[1] <= t[2]))
-		return ap_xasprintf("thresholds out of order: lower is better, so "
-		                    "%g <= %g <= %g is required",
-		                    t[0], t[1], t[2]);
-	if (def->direction == AP_HIGHER_IS_BETTER && !(t[0] >= t[1] && t[1] >= t[2]))
-		return ap_xasprintf("thresholds out of order: higher is better, so "
-		                    "%g >= %g >= %g is required",
-		                    t[0], t[1], t[2]);
+	if (def->direction == AP_LOWER_IS_BETTER &&
+	    !(t[0] <= t[1] && t[1] <= t[2]))
+		return ap_xasprintf(
+		    "thresholds out of order: lower is better, so "
+		    "%g <= %g <= %g is required",
+		    t[0], t[1], t[2]);
+	if (def->direction == AP_HIGHER_IS_BETTER &&
+	    !(t[0] >= t[1] && t[1] >= t[2]))
+		return ap_xasprintf(
+		    "thresholds out of order: higher is better, so "
+		    "%g >= %g >= %g is required",
+		    t[0], t[1], t[2]);
 	if (!(def->weight >= 0 && def->weight <= 100))
-		return ap_xasprintf("weight %g is out of range (0..100)", def->weight);
+		return ap_xasprintf("weight %g is out of range (0..100)",
+		                    def->weight);
 	return NULL;
 }
 
@@ -130,7 +140,8 @@ static int check_descriptor(ap_plugin_info *info, const ap_plugin *desc,
                             ap_diags *d)
 {
 	if (!valid_id(desc->theme)) {
-		refuse(info, d, "its theme id is missing or not [a-z0-9._-]{1,64}");
+		refuse(info, d,
+		       "its theme id is missing or not [a-z0-9._-]{1,64}");
 		return -1;
 	}
 	if (!desc->score) {
@@ -155,13 +166,15 @@ static int check_descriptor(ap_plugin_info *info, const ap_plugin *desc,
 		}
 		for (size_t k = 0; k < i; k++) {
 			if (strcmp(desc->catalogue[k].ref, def->ref) == 0) {
-				refuse(info, d, "catalogue lists '%s' twice", def->ref);
+				refuse(info, d, "catalogue lists '%s' twice",
+				       def->ref);
 				return -1;
 			}
 		}
 		char *why = def_problem(def);
 		if (why) {
-			refuse(info, d, "catalogue entry '%s': %s", def->ref, why);
+			refuse(info, d, "catalogue entry '%s': %s", def->ref,
+			       why);
 			free(why);
 			return -1;
 		}
@@ -169,16 +182,20 @@ static int check_descriptor(ap_plugin_info *info, const ap_plugin *desc,
 	for (size_t i = 0; i < desc->params_len; i++) {
 		const ap_param_def *pd = &desc->params[i];
 		if (!pd->name || !valid_id(pd->name) ||
-		    !(pd->default_value >= pd->min && pd->default_value <= pd->max)) {
-			refuse(info, d,
-			       "parameter %zu is malformed (a name [a-z0-9._-], a "
-			       "default within its range)",
-			       i);
+		    !(pd->default_value >= pd->min &&
+		      pd->default_value <= pd->max)) {
+			refuse(
+			    info, d,
+			    "parameter %zu is malformed (a name [a-z0-9._-], a "
+			    "default within its range)",
+			    i);
 			return -1;
 		}
 		for (size_t k = 0; k < i; k++) {
 			if (strcmp(desc->params[k].name, pd->name) == 0) {
-				refuse(info, d, "parameter '%s' is declared twice", pd->name);
+				refuse(info, d,
+				       "parameter '%s' is declared twice",
+				       pd->name);
 				return -1;
 			}
 		}
@@ -228,22 +245,24 @@ static size_t configure(const ap_config *cfg, loaded_plugin *lp, ap_diags *d)
 			for (size_t k = 0; k < lp->n_catalogue; k++)
 				ap_buf_printf(&known, "%s%s", k ? ", " : "",
 				              lp->catalogue[k].ref);
-			ap_diags_add(d, AP_ERROR, file, ci->line, "",
-			             "theme '%s' has no indicator '%s' (known: %s)",
-			             desc->theme, ci->ref, known.data);
+			ap_diags_add(
+			    d, AP_ERROR, file, ci->line, "",
+			    "theme '%s' has no indicator '%s' (known: %s)",
+			    desc->theme, ci->ref, known.data);
 			ap_buf_free(&known);
 			errors++;
 			continue;
 		}
 		if (ci->has_thresholds)
-			memcpy(def->thresholds, ci->thresholds, sizeof(def->thresholds));
+			memcpy(def->thresholds, ci->thresholds,
+			       sizeof(def->thresholds));
 		if (ci->has_weight)
 			def->weight = ci->weight;
 		char *why = def_problem(def);
 		if (why) {
 			ap_diags_add(d, AP_ERROR, file, ci->line, "",
-			             "indicator '%s' of theme '%s': %s", ci->ref,
-			             desc->theme, why);
+			             "indicator '%s' of theme '%s': %s",
+			             ci->ref, desc->theme, why);
 			free(why);
 			errors++;
 		}
@@ -251,7 +270,8 @@ static size_t configure(const ap_config *cfg, loaded_plugin *lp, ap_diags *d)
 	for (size_t i = 0; i < ct->n_params; i++) {
 		const cfg_param *cp = &ct->params[i];
 		size_t k = 0;
-		while (k < desc->params_len && strcmp(desc->params[k].name, cp->name) != 0)
+		while (k < desc->params_len &&
+		       strcmp(desc->params[k].name, cp->name) != 0)
 			k++;
 		if (k == desc->params_len) {
 			ap_buf known;
@@ -259,19 +279,22 @@ static size_t configure(const ap_config *cfg, loaded_plugin *lp, ap_diags *d)
 			for (size_t j = 0; j < desc->params_len; j++)
 				ap_buf_printf(&known, "%s%s", j ? ", " : "",
 				              desc->params[j].name);
-			ap_diags_add(d, AP_ERROR, file, cp->line, "",
-			             "theme '%s' has no parameter '%s' (known: %s)",
-			             desc->theme, cp->name, known.data ? known.data : "none");
+			ap_diags_add(
+			    d, AP_ERROR, file, cp->line, "",
+			    "theme '%s' has no parameter '%s' (known: %s)",
+			    desc->theme, cp->name,
+			    known.data ? known.data : "none");
 			ap_buf_free(&known);
 			errors++;
 			continue;
 		}
 		const ap_param_def *pd = &desc->params[k];
 		if (!(cp->value >= pd->min && cp->value <= pd->max)) {
-			ap_diags_add(d, AP_ERROR, file, cp->line, "",
-			             "parameter '%s' of theme '%s' = %g is out of range "
-			             "(%g..%g)",
-			             cp->name, desc->theme, cp->value, pd->min, pd->max);
+			ap_diags_add(
+			    d, AP_ERROR, file, cp->line, "",
+			    "parameter '%s' of theme '%s' = %g is out of range "
+			    "(%g..%g)",
+			    cp->name, desc->theme, cp->value, pd->min, pd->max);
 			errors++;
 			continue;
 		}
@@ -309,7 +332,8 @@ static size_t load_one(ap_host *h, const char *path, size_t dir_index,
 		if (strcmp(h->infos[i].id, info->id) == 0 &&
 		    h->infos[i].status != AP_PLUGIN_REFUSED) {
 			info->status = AP_PLUGIN_SHADOWED;
-			info->reason = ap_xasprintf("shadowed by %s", h->infos[i].path);
+			info->reason =
+			    ap_xasprintf("shadowed by %s", h->infos[i].path);
 			return 0;
 		}
 	}
@@ -318,7 +342,8 @@ static size_t load_one(ap_host *h, const char *path, size_t dir_index,
 	void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!handle) {
 		const char *e = dlerror();
-		refuse(info, d, "cannot be loaded: %s", e ? e : "unknown dlopen error");
+		refuse(info, d, "cannot be loaded: %s",
+		       e ? e : "unknown dlopen error");
 		return 0;
 	}
 	/* From here on the handle is kept: plugins stay resident until exit. */
@@ -326,7 +351,8 @@ static size_t load_one(ap_host *h, const char *path, size_t dir_index,
 	void *sym = dlsym(handle, AP_PLUGIN_ENTRY_SYMBOL);
 	if (!sym) {
 		refuse(info, d,
-		       "no '" AP_PLUGIN_ENTRY_SYMBOL "' symbol: not an appui plugin, "
+		       "no '" AP_PLUGIN_ENTRY_SYMBOL
+		       "' symbol: not an appui plugin, "
 		       "or built without AP_PLUGIN_ENTRY");
 		return 0;
 	}
@@ -334,7 +360,8 @@ static size_t load_one(ap_host *h, const char *path, size_t dir_index,
 	memcpy(&entry, &sym, sizeof entry);
 	const ap_plugin *desc = entry();
 	if (!desc) {
-		refuse(info, d, AP_PLUGIN_ENTRY_SYMBOL "() returned no descriptor");
+		refuse(info, d,
+		       AP_PLUGIN_ENTRY_SYMBOL "() returned no descriptor");
 		return 0;
 	}
 	info->abi_major = desc->abi_major;
@@ -342,8 +369,10 @@ static size_t load_one(ap_host *h, const char *path, size_t dir_index,
 	if (desc->abi_major != AP_PLUGIN_ABI_MAJOR ||
 	    desc->abi_minor > AP_PLUGIN_ABI_MINOR) {
 		refuse(info, d,
-		       "built for plugin ABI %u.%u, but this appui provides ABI %d.%d; "
-		       "rebuild the plugin against this appui's headers (pkg-config "
+		       "built for plugin ABI %u.%u, but this appui provides "
+		       "ABI %d.%d; "
+		       "rebuild the plugin against this appui's headers "
+		       "(pkg-config "
 		       "appui)",
 		       desc->abi_major, desc->abi_minor, AP_PLUGIN_ABI_MAJOR,
 		       AP_PLUGIN_ABI_MINOR);
@@ -351,9 +380,11 @@ static size_t load_one(ap_host *h, const char *path, size_t dir_index,
 	}
 	if (desc->struct_size < AP_PLUGIN_SIZE_1_0) {
 		refuse(info, d,
-		       "its descriptor is %u bytes, smaller than the %zu bytes of ABI "
+		       "its descriptor is %u bytes, smaller than the %zu bytes "
+		       "of ABI "
 		       "%d.0; rebuild the plugin",
-		       desc->struct_size, (size_t)AP_PLUGIN_SIZE_1_0, AP_PLUGIN_ABI_MAJOR);
+		       desc->struct_size, (size_t)AP_PLUGIN_SIZE_1_0,
+		       AP_PLUGIN_ABI_MAJOR);
 		return 0;
 	}
 	if (check_descriptor(info, desc, d) != 0)
@@ -364,9 +395,9 @@ static size_t load_one(ap_host *h, const char *path, size_t dir_index,
 
 	if (!enabled(h->cfg, desc->theme)) {
 		info->status = AP_PLUGIN_DISABLED;
-		info->reason = ap_xasprintf("theme '%s' is not listed in 'plugins' of %s",
-		                            desc->theme,
-		                            h->cfg->path ? h->cfg->path : "the configuration");
+		info->reason = ap_xasprintf(
+		    "theme '%s' is not listed in 'plugins' of %s", desc->theme,
+		    h->cfg->path ? h->cfg->path : "the configuration");
 		return 0;
 	}
 	/* A theme provided by a folder earlier in the path is overridden on
@@ -375,23 +406,24 @@ static size_t load_one(ap_host *h, const char *path, size_t dir_index,
 	loaded_plugin *other = find_loaded(h, desc->theme);
 	if (other && other->dir_index != dir_index) {
 		info->status = AP_PLUGIN_SHADOWED;
-		info->reason = ap_xasprintf("theme '%s' is provided by %s, earlier in "
-		                            "the search path",
-		                            desc->theme, h->infos[other->info_index].path);
+		info->reason =
+		    ap_xasprintf("theme '%s' is provided by %s, earlier in "
+		                 "the search path",
+		                 desc->theme, h->infos[other->info_index].path);
 		return 0;
 	}
 	if (other) {
-		refuse(info, d, "theme '%s' is already provided by %s", desc->theme,
-		       h->infos[other->info_index].path);
+		refuse(info, d, "theme '%s' is already provided by %s",
+		       desc->theme, h->infos[other->info_index].path);
 		return 0;
 	}
 
 	loaded_plugin lp = {
-		.desc = desc, .info_index = h->n_infos - 1, .dir_index = dir_index};
+	    .desc = desc, .info_index = h->n_infos - 1, .dir_index = dir_index};
 	size_t errors = configure(h->cfg, &lp, d);
 	if (errors) {
-		refuse(info, d, "its configuration has %zu error%s (see above)", errors,
-		       errors > 1 ? "s" : "");
+		refuse(info, d, "its configuration has %zu error%s (see above)",
+		       errors, errors > 1 ? "s" : "");
 		free(lp.catalogue);
 		free(lp.params);
 		return errors;
@@ -409,7 +441,8 @@ static size_t load_one(ap_host *h, const char *path, size_t dir_index,
 		free(env.failure);
 	}
 	info->status = AP_PLUGIN_LOADED;
-	h->loaded = ap_xrealloc(h->loaded, (h->n_loaded + 1) * sizeof(*h->loaded));
+	h->loaded =
+	    ap_xrealloc(h->loaded, (h->n_loaded + 1) * sizeof(*h->loaded));
 	h->loaded[h->n_loaded++] = lp;
 	return 0;
 }
@@ -431,12 +464,13 @@ static size_t load_dir(ap_host *h, const ap_search_dir *sd, size_t dir_index,
 {
 	DIR *dir = opendir(sd->dir);
 	if (!dir) {
-		/* A folder of the default path may legitimately not exist; one the
-		 * user named should. */
+		/* A folder of the default path may legitimately not exist; one
+		 * the user named should. */
 		if (strcmp(sd->origin, "installed") != 0)
-			ap_diags_add(d, AP_WARNING, sd->dir, 0, "plugin path",
-			             "cannot search this plugin folder (from %s): %s",
-			             sd->origin, strerror(errno));
+			ap_diags_add(
+			    d, AP_WARNING, sd->dir, 0, "plugin path",
+			    "cannot search this plugin folder (from %s): %s",
+			    sd->origin, strerror(errno));
 		return 0;
 	}
 	ap_ptrs names = {0};
@@ -465,8 +499,8 @@ static int same_dir(const char *a, const char *b)
 	struct stat sa, sb;
 	if (strcmp(a, b) == 0)
 		return 1;
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-	       sa.st_ino == sb.st_ino;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 int ap_host_open(ap_host **out, const ap_config *cfg, const ap_search_dir *dirs,
@@ -503,22 +537,26 @@ int ap_host_open(ap_host **out, const ap_config *cfg, const ap_search_dir *dirs,
 			found |= h->infos[k].theme &&
 			         strcmp(h->infos[k].theme, ct->theme) == 0;
 		if (!find_loaded(h, ct->theme) && !found)
-			ap_diags_add(d, AP_WARNING, file, ct->line, "",
-			             "theme '%s' is configured but no loaded plugin "
-			             "provides it; its settings are not used",
-			             ct->theme);
+			ap_diags_add(
+			    d, AP_WARNING, file, ct->line, "",
+			    "theme '%s' is configured but no loaded plugin "
+			    "provides it; its settings are not used",
+			    ct->theme);
 	}
 	for (size_t i = 0; i < cfg->n_plugins; i++) {
 		if (!find_loaded(h, cfg->plugins[i])) {
 			int seen = 0;
 			for (size_t k = 0; k < h->n_infos; k++)
 				seen |= h->infos[k].theme &&
-				        strcmp(h->infos[k].theme, cfg->plugins[i]) == 0;
+				        strcmp(h->infos[k].theme,
+				               cfg->plugins[i]) == 0;
 			if (!seen)
-				ap_diags_add(d, AP_WARNING, file, 0, "plugins",
-				             "theme '%s' is enabled but no usable plugin "
-				             "provides it (see 'appui plugins')",
-				             cfg->plugins[i]);
+				ap_diags_add(
+				    d, AP_WARNING, file, 0, "plugins",
+				    "theme '%s' is enabled but no usable "
+				    "plugin "
+				    "provides it (see 'appui plugins')",
+				    cfg->plugins[i]);
 		}
 	}
 	*out = h;
@@ -572,7 +610,8 @@ const char *ap_host_theme_at(const ap_host *h, size_t i)
 	return i < h->n_loaded ? h->themes[i] : NULL;
 }
 
-/* ---- checking and scoring ------------------------------------------------------ */
+/* ---- checking and scoring
+ * ------------------------------------------------------ */
 
 static const loaded_plugin *plugin_for(const ap_host *h, const char *theme)
 {
@@ -583,14 +622,16 @@ static const char *domain_problem(ap_domain domain, double v)
 {
 	switch (domain) {
 	case AP_DOMAIN_PERCENT:
-		return v < 0 || v > 100 ? "a percentage must be between 0 and 100"
-		                        : NULL;
+		return v < 0 || v > 100
+		           ? "a percentage must be between 0 and 100"
+		           : NULL;
 	case AP_DOMAIN_COUNT:
 		if (v < 0)
 			return "a count cannot be negative";
 		return v != floor(v) ? "a count must be a whole number" : NULL;
 	case AP_DOMAIN_FLAG:
-		return v != 0 && v != 1 ? "this indicator is 0 (no) or 1 (yes)" : NULL;
+		return v != 0 && v != 1 ? "this indicator is 0 (no) or 1 (yes)"
+		                        : NULL;
 	case AP_DOMAIN_NONNEGATIVE:
 	default:
 		return v < 0 ? "this indicator cannot be negative" : NULL;
@@ -608,10 +649,12 @@ size_t ap_host_check_case(const ap_host *h, const ap_case *c, ap_diags *d)
 		const loaded_plugin *p = plugin_for(h, t->ref);
 		if (!p) {
 			ap_buf_reset(&field);
-			ap_buf_printf(&field, "diagnostic/theme[%s]/@ref", t->ref);
-			ap_diags_add(d, AP_WARNING, file, t->line, field.data,
-			             "no loaded plugin scores theme '%s'; it is ignored",
-			             t->ref);
+			ap_buf_printf(&field, "diagnostic/theme[%s]/@ref",
+			              t->ref);
+			ap_diags_add(
+			    d, AP_WARNING, file, t->line, field.data,
+			    "no loaded plugin scores theme '%s'; it is ignored",
+			    t->ref);
 			continue;
 		}
 		size_t known = 0;
@@ -622,13 +665,16 @@ size_t ap_host_check_case(const ap_host *h, const ap_case *c, ap_diags *d)
 				if (strcmp(p->catalogue[k].ref, in->ref) == 0)
 					def = &p->catalogue[k];
 			ap_buf_reset(&field);
-			ap_buf_printf(&field, "diagnostic/theme[%s]/indicator[%s]", t->ref,
-			              in->ref);
+			ap_buf_printf(&field,
+			              "diagnostic/theme[%s]/indicator[%s]",
+			              t->ref, in->ref);
 			size_t base = field.len;
 			if (!def) {
 				ap_buf_puts(&field, "/@ref");
-				ap_diags_add(d, AP_WARNING, file, in->line, field.data,
-				             "theme '%s' has no indicator '%s' in its catalogue; "
+				ap_diags_add(d, AP_WARNING, file, in->line,
+				             field.data,
+				             "theme '%s' has no indicator '%s' "
+				             "in its catalogue; "
 				             "it is ignored",
 				             t->ref, in->ref);
 				continue;
@@ -637,18 +683,22 @@ size_t ap_host_check_case(const ap_host *h, const ap_case *c, ap_diags *d)
 			if (in->unit && strcmp(in->unit, def->unit) != 0) {
 				field.len = base;
 				ap_buf_puts(&field, "/@unit");
-				ap_diags_add(d, AP_ERROR, file, in->line, field.data,
-				             "unit '%s' does not match the catalogue's unit '%s'",
+				ap_diags_add(d, AP_ERROR, file, in->line,
+				             field.data,
+				             "unit '%s' does not match the "
+				             "catalogue's unit '%s'",
 				             in->unit, def->unit);
 				errors++;
 			}
-			const char *why = domain_problem(def->domain, in->value);
+			const char *why =
+			    domain_problem(def->domain, in->value);
 			if (why) {
 				field.len = base;
 				ap_buf_puts(&field, "/@value");
-				ap_diags_add(d, AP_ERROR, file, in->line, field.data,
-				             "%g is out of the domain of '%s': %s", in->value,
-				             in->ref, why);
+				ap_diags_add(
+				    d, AP_ERROR, file, in->line, field.data,
+				    "%g is out of the domain of '%s': %s",
+				    in->value, in->ref, why);
 				errors++;
 			}
 		}
@@ -656,7 +706,8 @@ size_t ap_host_check_case(const ap_host *h, const ap_case *c, ap_diags *d)
 			ap_buf_reset(&field);
 			ap_buf_printf(&field, "diagnostic/theme[%s]", t->ref);
 			ap_diags_add(d, AP_WARNING, file, t->line, field.data,
-			             "theme '%s' gives no indicator of its catalogue: it "
+			             "theme '%s' gives no indicator of its "
+			             "catalogue: it "
 			             "cannot be scored",
 			             t->ref);
 		}
@@ -664,10 +715,11 @@ size_t ap_host_check_case(const ap_host *h, const ap_case *c, ap_diags *d)
 	const ap_request *rq = ap_case_request(c);
 	for (size_t i = 0; i < rq->n_themes; i++) {
 		if (!plugin_for(h, rq->themes[i]))
-			ap_diags_add(d, AP_WARNING, file, rq->line, "request/@themes",
-			             "the request asks for theme '%s', which no loaded "
-			             "plugin scores",
-			             rq->themes[i]);
+			ap_diags_add(
+			    d, AP_WARNING, file, rq->line, "request/@themes",
+			    "the request asks for theme '%s', which no loaded "
+			    "plugin scores",
+			    rq->themes[i]);
 	}
 	ap_buf_free(&field);
 	return errors;
@@ -681,9 +733,9 @@ int ap_host_score(const ap_host *h, const ap_case *c, ap_case_result **out,
 	r->c = c;
 	r->factors = ap_xcalloc(6, sizeof(*r->factors));
 	r->unknown_factors = ap_xcalloc(6, sizeof(*r->unknown_factors));
-	r->complexity = site_complexity(policy, ap_case_site(c), r->factors,
-	                                &r->n_factors, r->unknown_factors,
-	                                &r->n_unknown_factors);
+	r->complexity =
+	    site_complexity(policy, ap_case_site(c), r->factors, &r->n_factors,
+	                    r->unknown_factors, &r->n_unknown_factors);
 	size_t n = ap_case_theme_count(c);
 	r->themes = ap_xcalloc(n ? n : 1, sizeof(*r->themes));
 	for (size_t i = 0; i < n; i++) {
@@ -701,12 +753,12 @@ int ap_host_score(const ap_host *h, const ap_case *c, ap_case_result **out,
 		char field[96];
 		snprintf(field, sizeof field, "diagnostic/theme[%s]", t->ref);
 		if (rc == -2)
-			ap_diags_add(d, AP_WARNING, ap_case_file(c), t->line, field,
-			             "theme not scored: %s", error);
+			ap_diags_add(d, AP_WARNING, ap_case_file(c), t->line,
+			             field, "theme not scored: %s", error);
 		else
-			ap_diags_add(d, AP_ERROR, ap_case_file(c), t->line, field,
-			             "plugin '%s' failed on %s: %s", p->info->id,
-			             ap_case_id(c), error);
+			ap_diags_add(d, AP_ERROR, ap_case_file(c), t->line,
+			             field, "plugin '%s' failed on %s: %s",
+			             p->info->id, ap_case_id(c), error);
 		free(error);
 	}
 	site_mission(policy, r);

@@ -12,7 +12,8 @@ typedef struct loaded_plugin {
 	const ap_plugin_info *info; /* set once loading is done */
 	size_t info_index;
 	size_t dir_index; /* position of its folder in the search path */
-	ap_indicator_def *catalogue; /* desc->catalogue with overrides applied */
+	ap_indicator_def
+	    *catalogue; /* desc->catalogue with overrides applied */
 	size_t n_catalogue;
 	double *params; /* one per desc->params, after configuration */
 	void *state;

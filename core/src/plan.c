@@ -29,9 +29,10 @@
 #include "util.h"
 
 #define DEFAULT_TIME_LIMIT 10.0
-#define MAX_ROUNDS 200
+#define MAX_ROUNDS         200
 
-/* ---- input ---------------------------------------------------------------------- */
+/* ---- input
+ * ---------------------------------------------------------------------- */
 
 struct ap_plan_input {
 	ap_arena arena;
@@ -59,7 +60,8 @@ void ap_plan_input_add_site(ap_plan_input *in, const ap_plan_site *s)
 {
 	if (in->n == in->cap) {
 		in->cap = in->cap ? in->cap * 2 : 64;
-		in->sites = ap_xrealloc(in->sites, in->cap * sizeof(*in->sites));
+		in->sites =
+		    ap_xrealloc(in->sites, in->cap * sizeof(*in->sites));
 	}
 	ap_arena *a = &in->arena;
 	ap_plan_site *c = &in->sites[in->n++];
@@ -75,7 +77,8 @@ void ap_plan_input_add_site(ap_plan_input *in, const ap_plan_site *s)
 	c->organisation_id = ap_arena_strdup(a, s->organisation_id);
 	c->organisation_name = ap_arena_strdup(a, s->organisation_name);
 	c->region = ap_arena_strdup(a, s->region);
-	const char **themes = ap_arena_alloc(a, (s->n_themes + 1) * sizeof(*themes));
+	const char **themes =
+	    ap_arena_alloc(a, (s->n_themes + 1) * sizeof(*themes));
 	for (size_t i = 0; i < s->n_themes; i++)
 		themes[i] = ap_arena_strdup(a, s->themes[i]);
 	c->themes = themes;
@@ -88,14 +91,14 @@ void ap_plan_input_add(ap_plan_input *in, const ap_case_result *r)
 	const ap_organisation *org = ap_case_organisation(c);
 	const ap_request *rq = ap_case_request(c);
 	ap_plan_site s = {
-		.file = ap_case_file(c),
-		.case_id = ap_case_id(c),
-		.site_id = site->id,
-		.site_name = site->name,
-		.commune = site->commune,
-		.organisation_id = org->id,
-		.organisation_name = org->name,
-		.region = org->region,
+	    .file = ap_case_file(c),
+	    .case_id = ap_case_id(c),
+	    .site_id = site->id,
+	    .site_name = site->name,
+	    .commune = site->commune,
+	    .organisation_id = org->id,
+	    .organisation_name = org->name,
+	    .region = org->region,
 	};
 	if (r->has_mission) {
 		s.themes = r->mission.themes;
@@ -123,7 +126,8 @@ const ap_plan_site *ap_plan_input_at(const ap_plan_input *in, size_t i)
 
 const char *ap_unplanned_reason_name(ap_unplanned_reason r);
 
-/* ---- options ------------------------------------------------------------------- */
+/* ---- options
+ * ------------------------------------------------------------------- */
 
 /* One way to plan a site: a firm and a number of days. */
 typedef struct option {
@@ -149,7 +153,8 @@ typedef struct planner {
 	option *opts;
 	size_t n_opts, cap_opts;
 	size_t *site_first_opt, *site_n_opts;
-	/* Calendar cuts: each a list of option indices that may not all hold. */
+	/* Calendar cuts: each a list of option indices that may not all hold.
+	 */
 	size_t **cuts;
 	size_t *cut_len;
 	size_t n_cuts;
@@ -157,7 +162,7 @@ typedef struct planner {
 	double deadline; /* monotonic seconds */
 	int timed_out;   /* stage 1 stopped at the time limit */
 	double tie_day_weight, tie_short_weight, tie_max; /* stage 2 weights */
-	double best_bound; /* stage 1, in hundredths */
+	double best_bound;         /* stage 1, in hundredths */
 	double max_priority_cents; /* sum over the sites with options */
 	int have_bound;
 } planner;
@@ -266,7 +271,8 @@ static void build_options(planner *p)
 	for (size_t f = 0; f < nf; f++)
 		for (size_t g = 0; g < nf; g++)
 			if (c->firms[g].daily_rate < c->firms[f].daily_rate ||
-			    (c->firms[g].daily_rate == c->firms[f].daily_rate && g < f))
+			    (c->firms[g].daily_rate == c->firms[f].daily_rate &&
+			     g < f))
 				rank[f]++;
 
 	for (size_t i = 0; i < ns; i++) {
@@ -276,11 +282,13 @@ static void build_options(planner *p)
 		    (c->min_priority > 0 && s->priority < c->min_priority)) {
 			p->reason[i] = AP_UNPLANNED_BELOW_THRESHOLD;
 			p->detail[i] =
-				s->days <= 0
-					? ap_xstrdup("every theme is good: no mission needed")
-					: ap_xasprintf("priority %.2f is below the campaign's "
-					               "minimum of %.2f",
-					               s->priority, c->min_priority);
+			    s->days <= 0
+			        ? ap_xstrdup(
+			              "every theme is good: no mission needed")
+			        : ap_xasprintf(
+			              "priority %.2f is below the campaign's "
+			              "minimum of %.2f",
+			              s->priority, c->min_priority);
 			continue;
 		}
 		ap_day from = p->first, to = p->last;
@@ -309,8 +317,10 @@ static void build_options(planner *p)
 			if (fit > best_days)
 				best_days = fit;
 			/* Firms in the site's region first, then by rate. */
-			long pref = (firm_region_match(firm, s->region) ? 0 : (long)nf) +
-			            (long)rank[f];
+			long pref =
+			    (firm_region_match(firm, s->region) ? 0
+			                                        : (long)nf) +
+			    (long)rank[f];
 			for (int d = p->max_days[i]; d >= p->min_days[i]; d--)
 				if (d <= fit && d <= p->capacity[f])
 					add_option(p, i, f, d, pref);
@@ -321,29 +331,34 @@ static void build_options(planner *p)
 		char *themes = themes_text(s);
 		if (!eligible) {
 			p->reason[i] = AP_UNPLANNED_NO_FIRM;
-			p->detail[i] = ap_xasprintf("no firm covers %s in %s", themes,
-			                            s->region ? s->region : "its region");
+			p->detail[i] =
+			    ap_xasprintf("no firm covers %s in %s", themes,
+			                 s->region ? s->region : "its region");
 		} else {
 			char a[11], b[11];
 			ap_date_format(ap_date_from_day(from), a);
 			ap_date_format(ap_date_from_day(to), b);
 			p->reason[i] = AP_UNPLANNED_WINDOW;
 			if (from > to)
-				p->detail[i] = ap_xstrdup("its request window is outside the "
-				                          "campaign window");
+				p->detail[i] = ap_xstrdup(
+				    "its request window is outside the "
+				    "campaign window");
 			else
 				p->detail[i] = ap_xasprintf(
-					"needs %d working days between %s and %s; the %d "
-					"eligible firm%s %s at most %d",
-					p->min_days[i], a, b, eligible, eligible > 1 ? "s" : "",
-					eligible > 1 ? "have" : "has", best_days);
+				    "needs %d working days between %s and %s; "
+				    "the %d "
+				    "eligible firm%s %s at most %d",
+				    p->min_days[i], a, b, eligible,
+				    eligible > 1 ? "s" : "",
+				    eligible > 1 ? "have" : "has", best_days);
 		}
 		free(themes);
 	}
 	free(rank);
 }
 
-/* ---- the 0-1 programs -------------------------------------------------------- */
+/* ---- the 0-1 programs
+ * -------------------------------------------------------- */
 
 /*
  * Stage 2 ranks the plans of equal priority lexicographically: less
@@ -371,8 +386,8 @@ static void tie_weights(planner *p)
 	p->max_priority_cents = cents_total;
 	p->tie_day_weight = pref_total + 1;
 	p->tie_short_weight = p->tie_day_weight * (days_total + 1);
-	p->tie_max = p->tie_short_weight * days_total + p->tie_day_weight * days_total +
-	             pref_total;
+	p->tie_max = p->tie_short_weight * days_total +
+	             p->tie_day_weight * days_total + pref_total;
 	if (p->tie_max > 1125899906842624.0) /* 2^50 */
 		p->tie_max = 1125899906842624.0;
 }
@@ -387,7 +402,8 @@ static void solver_callback(glp_tree *tree, void *info)
 	cb_state *st = info;
 	if (st->stage != 1)
 		return;
-	if (glp_ios_reason(tree) == GLP_ISELECT || glp_ios_reason(tree) == GLP_IBINGO) {
+	if (glp_ios_reason(tree) == GLP_ISELECT ||
+	    glp_ios_reason(tree) == GLP_IBINGO) {
 		int node = glp_ios_best_node(tree);
 		if (node) {
 			st->p->best_bound = glp_ios_node_bound(tree, node);
@@ -433,14 +449,17 @@ static int solve(planner *p, int stage, long target, unsigned char *chosen,
 	if (days_row)
 		glp_set_row_bnds(lp, days_row, GLP_UP, 0, c->budget_days);
 	if (euros_row)
-		glp_set_row_bnds(lp, euros_row, GLP_UP, 0, c->budget_euros + 1e-6);
+		glp_set_row_bnds(lp, euros_row, GLP_UP, 0,
+		                 c->budget_euros + 1e-6);
 	for (size_t f = 0; f < nf; f++)
-		glp_set_row_bnds(lp, firm_row0 + (int)f, GLP_UP, 0, p->capacity[f]);
+		glp_set_row_bnds(lp, firm_row0 + (int)f, GLP_UP, 0,
+		                 p->capacity[f]);
 	for (size_t k = 0; k < p->n_cuts; k++)
 		glp_set_row_bnds(lp, cut_row0 + (int)k, GLP_UP, 0,
 		                 (double)p->cut_len[k] - 1);
 	if (floor_row)
-		glp_set_row_bnds(lp, floor_row, GLP_LO, (double)target - 0.5, 0);
+		glp_set_row_bnds(lp, floor_row, GLP_LO, (double)target - 0.5,
+		                 0);
 
 	size_t cap = no * 6 + 1;
 	for (size_t k = 0; k < p->n_cuts; k++)
@@ -461,26 +480,30 @@ static int solve(planner *p, int stage, long target, unsigned char *chosen,
 		if (stage == 1) {
 			glp_set_obj_coef(lp, col, (double)cents(s->priority));
 		} else {
-			double shortfall = (double)(p->max_days[o->site] - o->days);
+			double shortfall =
+			    (double)(p->max_days[o->site] - o->days);
 			glp_set_obj_coef(lp, col,
 			                 shortfall * p->tie_short_weight +
-			                     (double)o->days * p->tie_day_weight +
+			                     (double)o->days *
+			                         p->tie_day_weight +
 			                     (double)o->pref);
 		}
 		ne++, ia[ne] = site_row[o->site], ja[ne] = col, ar[ne] = 1;
 		if (days_row)
 			ne++, ia[ne] = days_row, ja[ne] = col, ar[ne] = o->days;
 		if (euros_row)
-			ne++, ia[ne] = euros_row, ja[ne] = col, ar[ne] = o->days * rate;
-		ne++, ia[ne] = firm_row0 + (int)o->firm, ja[ne] = col, ar[ne] = o->days;
+			ne++, ia[ne] = euros_row, ja[ne] = col,
+			      ar[ne] = o->days * rate;
+		ne++, ia[ne] = firm_row0 + (int)o->firm, ja[ne] = col,
+		      ar[ne] = o->days;
 		if (floor_row)
 			ne++, ia[ne] = floor_row, ja[ne] = col,
-			ar[ne] = (double)cents(s->priority);
+			      ar[ne] = (double)cents(s->priority);
 	}
 	for (size_t k = 0; k < p->n_cuts; k++)
 		for (size_t m = 0; m < p->cut_len[k]; m++)
-			ne++, ia[ne] = cut_row0 + (int)k, ja[ne] = (int)p->cuts[k][m] + 1,
-			ar[ne] = 1;
+			ne++, ia[ne] = cut_row0 + (int)k,
+			      ja[ne] = (int)p->cuts[k][m] + 1, ar[ne] = 1;
 	if (ne)
 		glp_load_matrix(lp, (int)ne, ia, ja, ar);
 	free(ia);
@@ -522,8 +545,8 @@ static int solve(planner *p, int stage, long target, unsigned char *chosen,
 			p->timed_out = 1;
 		*optimal = 0;
 	} else if (ret != 0) {
-		ap_diags_add(d, AP_ERROR, c->path ? c->path : "campaign", 0, "plan",
-		             "the solver failed (GLPK code %d)", ret);
+		ap_diags_add(d, AP_ERROR, c->path ? c->path : "campaign", 0,
+		             "plan", "the solver failed (GLPK code %d)", ret);
 		glp_delete_prob(lp);
 		return -1;
 	}
@@ -538,7 +561,8 @@ static int solve(planner *p, int stage, long target, unsigned char *chosen,
 	return 0;
 }
 
-/* ---- calendars ------------------------------------------------------------------ */
+/* ---- calendars
+ * ------------------------------------------------------------------ */
 
 typedef struct job {
 	size_t opt;
@@ -612,7 +636,8 @@ static int schedule_firm(const planner *p, size_t f, job *jobs, size_t n,
 				pick = k;
 			else {
 				ap_day pdl = jobs[pick].deadline;
-				if (jobs[pick].done && jobs[pick].started + span - 1 < pdl)
+				if (jobs[pick].done &&
+				    jobs[pick].started + span - 1 < pdl)
 					pdl = jobs[pick].started + span - 1;
 				if (dl < pdl)
 					pick = k;
@@ -631,12 +656,14 @@ static int schedule_firm(const planner *p, size_t f, job *jobs, size_t n,
 	return 0;
 }
 
-/* ---- building ------------------------------------------------------------------- */
+/* ---- building
+ * ------------------------------------------------------------------- */
 
 static void add_cut(planner *p, const size_t *opts, size_t n)
 {
 	p->cuts = ap_xrealloc(p->cuts, (p->n_cuts + 1) * sizeof(*p->cuts));
-	p->cut_len = ap_xrealloc(p->cut_len, (p->n_cuts + 1) * sizeof(*p->cut_len));
+	p->cut_len =
+	    ap_xrealloc(p->cut_len, (p->n_cuts + 1) * sizeof(*p->cut_len));
 	p->cuts[p->n_cuts] = ap_xmalloc(n * sizeof(size_t));
 	memcpy(p->cuts[p->n_cuts], opts, n * sizeof(size_t));
 	p->cut_len[p->n_cuts++] = n;
@@ -646,8 +673,7 @@ static void add_cut(planner *p, const size_t *opts, size_t n)
  * Schedules every firm's chosen options. Returns the number of firms whose
  * set did not fit (a cut was added for each); fills `dates` otherwise.
  */
-static size_t place_all(planner *p, const unsigned char *chosen,
-                        ap_day **dates)
+static size_t place_all(planner *p, const unsigned char *chosen, ap_day **dates)
 {
 	size_t nf = p->c->n_firms, bad = 0;
 	for (size_t f = 0; f < nf; f++) {
@@ -663,13 +689,18 @@ static size_t place_all(planner *p, const unsigned char *chosen,
 			if (!chosen[j] || p->opts[j].firm != f)
 				continue;
 			const option *o = &p->opts[j];
-			jobs[k] = (job){j, p->win_first[o->site], p->win_last[o->site],
-			                o->days, 0, 0};
+			jobs[k] = (job){j,
+			                p->win_first[o->site],
+			                p->win_last[o->site],
+			                o->days,
+			                0,
+			                0};
 			k++;
 		}
 		qsort(jobs, n, sizeof(*jobs), by_deadline);
 		for (k = 0; k < n; k++)
-			slots[k] = ap_xcalloc((size_t)jobs[k].need, sizeof(ap_day));
+			slots[k] =
+			    ap_xcalloc((size_t)jobs[k].need, sizeof(ap_day));
 		if (schedule_firm(p, f, jobs, n, slots) == 0) {
 			for (k = 0; k < n; k++) {
 				free(dates[jobs[k].opt]);
@@ -704,11 +735,14 @@ static int cmp_unplanned(const void *a, const void *b, void *ctx)
 {
 	const ap_unplanned *x = a, *y = b;
 	const ap_plan_input *in = ctx;
-	double px = in->sites[x->site].priority, py = in->sites[y->site].priority;
+	double px = in->sites[x->site].priority,
+	       py = in->sites[y->site].priority;
 	if (px != py)
 		return px > py ? -1 : 1;
 	int c = strcmp(in->sites[x->site].site_id, in->sites[y->site].site_id);
-	return c ? c : strcmp(in->sites[x->site].case_id, in->sites[y->site].case_id);
+	return c ? c
+	         : strcmp(in->sites[x->site].case_id,
+	                  in->sites[y->site].case_id);
 }
 
 /* Why this firm: the preference order, and why better-ranked firms were not
@@ -725,7 +759,8 @@ static char *explain_firm(const planner *p, const ap_plan *plan, size_t opt)
 		              s->region);
 	else
 		ap_buf_printf(&b, "%s works in every region", firm->id);
-	ap_buf_printf(&b, ", covers its themes, %.2f EUR/day", firm->daily_rate);
+	ap_buf_printf(&b, ", covers its themes, %.2f EUR/day",
+	              firm->daily_rate);
 	size_t first = p->site_first_opt[o->site], n = p->site_n_opts[o->site];
 	size_t better = 0, others = 0;
 	for (size_t j = first; j < first + n; j++) {
@@ -745,17 +780,19 @@ static char *explain_firm(const planner *p, const ap_plan *plan, size_t opt)
 		             p->c->budget_euros + 1e-6)
 			why = "would exceed the euro budget";
 		else
-			why = "had no room in its calendar in the site's window";
-		ap_buf_printf(&b, "%s %s (%.2f EUR/day, %s) %s",
-		              better ? ";" : "; preferred", other->id,
-		              other->daily_rate,
-		              firm_region_match(other, s->region) ? "in region"
-		                                                   : "every region",
-		              why);
+			why =
+			    "had no room in its calendar in the site's window";
+		ap_buf_printf(
+		    &b, "%s %s (%.2f EUR/day, %s) %s",
+		    better ? ";" : "; preferred", other->id, other->daily_rate,
+		    firm_region_match(other, s->region) ? "in region"
+		                                        : "every region",
+		    why);
 		better++;
 	}
 	if (!better && others)
-		ap_buf_printf(&b, "; the preferred of %zu eligible firms", others + 1);
+		ap_buf_printf(&b, "; the preferred of %zu eligible firms",
+		              others + 1);
 	else if (!better)
 		ap_buf_puts(&b, "; the only eligible firm");
 	return b.data;
@@ -774,7 +811,8 @@ static void greedy(planner *p, unsigned char *chosen)
 	size_t *order = ap_xmalloc((ns ? ns : 1) * sizeof(size_t));
 	for (size_t i = 0; i < ns; i++)
 		order[i] = i;
-	/* Insertion sort by priority, then site id: stable and deterministic. */
+	/* Insertion sort by priority, then site id: stable and deterministic.
+	 */
 	for (size_t i = 1; i < ns; i++) {
 		size_t v = order[i], k = i;
 		while (k > 0) {
@@ -800,15 +838,19 @@ static void greedy(planner *p, unsigned char *chosen)
 		     j < p->site_first_opt[i] + p->site_n_opts[i]; j++) {
 			const option *o = &p->opts[j];
 			double cost = o->days * c->firms[o->firm].daily_rate;
-			if ((c->has_budget_days && days + o->days > c->budget_days) ||
-			    (c->has_budget_euros && euros + cost > c->budget_euros + 1e-6) ||
+			if ((c->has_budget_days &&
+			     days + o->days > c->budget_days) ||
+			    (c->has_budget_euros &&
+			     euros + cost > c->budget_euros + 1e-6) ||
 			    load[o->firm] + o->days > p->capacity[o->firm])
 				continue;
-			/* More days first (closest to the recommendation), then the
-			 * preferred firm; and it must fit the firm's calendar. */
-			if (best != SIZE_MAX && (p->opts[best].days > o->days ||
-			                         (p->opts[best].days == o->days &&
-			                          p->opts[best].pref <= o->pref)))
+			/* More days first (closest to the recommendation), then
+			 * the preferred firm; and it must fit the firm's
+			 * calendar. */
+			if (best != SIZE_MAX &&
+			    (p->opts[best].days > o->days ||
+			     (p->opts[best].days == o->days &&
+			      p->opts[best].pref <= o->pref)))
 				continue;
 			chosen[j] = 1;
 			size_t n = 0;
@@ -819,12 +861,17 @@ static void greedy(planner *p, unsigned char *chosen)
 			size_t k = 0;
 			for (size_t q = 0; q < p->n_opts; q++)
 				if (chosen[q] && p->opts[q].firm == o->firm)
-					jobs[k++] = (job){q, p->win_first[p->opts[q].site],
-					                  p->win_last[p->opts[q].site],
-					                  p->opts[q].days, 0, 0};
+					jobs[k++] =
+					    (job){q,
+					          p->win_first[p->opts[q].site],
+					          p->win_last[p->opts[q].site],
+					          p->opts[q].days,
+					          0,
+					          0};
 			qsort(jobs, n, sizeof(*jobs), by_deadline);
 			for (k = 0; k < n; k++)
-				slots[k] = ap_xcalloc((size_t)jobs[k].need, sizeof(ap_day));
+				slots[k] = ap_xcalloc((size_t)jobs[k].need,
+				                      sizeof(ap_day));
 			if (schedule_firm(p, o->firm, jobs, n, slots) == 0)
 				best = j;
 			for (k = 0; k < n; k++)
@@ -837,7 +884,8 @@ static void greedy(planner *p, unsigned char *chosen)
 			continue;
 		chosen[best] = 1;
 		days += p->opts[best].days;
-		euros += p->opts[best].days * c->firms[p->opts[best].firm].daily_rate;
+		euros += p->opts[best].days *
+		         c->firms[p->opts[best].firm].daily_rate;
 		load[p->opts[best].firm] += p->opts[best].days;
 	}
 	free(load);
@@ -872,17 +920,19 @@ int ap_plan_build(ap_plan **out, const ap_campaign *c, const ap_plan_input *in,
                   const ap_plan_options *opt, ap_diags *d)
 {
 	*out = NULL;
-	double limit = opt && opt->time_limit > 0 ? opt->time_limit
-	                                          : DEFAULT_TIME_LIMIT;
+	double limit =
+	    opt && opt->time_limit > 0 ? opt->time_limit : DEFAULT_TIME_LIMIT;
 	size_t ns = in->n, nf = c->n_firms;
-	planner p = {.c = c, .in = in, .first = c->window_first, .last = c->window_last};
+	planner p = {
+	    .c = c, .in = in, .first = c->window_first, .last = c->window_last};
 	p.deadline = now() + limit;
 	p.avail = ap_xcalloc(nf ? nf : 1, sizeof(*p.avail));
 	p.n_avail = ap_xcalloc(nf ? nf : 1, sizeof(*p.n_avail));
 	p.capacity = ap_xcalloc(nf ? nf : 1, sizeof(*p.capacity));
 	for (size_t f = 0; f < nf; f++) {
 		long span = c->window_last - c->window_first + 1;
-		p.avail[f] = ap_xmalloc((size_t)(span > 0 ? span : 1) * sizeof(ap_day));
+		p.avail[f] =
+		    ap_xmalloc((size_t)(span > 0 ? span : 1) * sizeof(ap_day));
 		for (ap_day day = c->window_first; day <= c->window_last; day++)
 			if (ap_firm_available(c, &c->firms[f], day))
 				p.avail[f][p.n_avail[f]++] = day;
@@ -919,19 +969,23 @@ int ap_plan_build(ap_plan **out, const ap_campaign *c, const ap_plan_input *in,
 		best = 0;
 		for (size_t j = 0; j < p.n_opts; j++)
 			if (chosen[j])
-				best += cents(in->sites[p.opts[j].site].priority);
+				best +=
+				    cents(in->sites[p.opts[j].site].priority);
 		if (!p.timed_out) {
 			/* Stage 2 keeps the optimum and breaks the ties. */
-			unsigned char *tie = ap_xcalloc(p.n_opts ? p.n_opts : 1, 1);
+			unsigned char *tie =
+			    ap_xcalloc(p.n_opts ? p.n_opts : 1, 1);
 			int tie_found = 1;
-			if (solve(&p, 2, best, tie, &optimal2, &tie_found, d) != 0) {
+			if (solve(&p, 2, best, tie, &optimal2, &tie_found, d) !=
+			    0) {
 				free(tie);
 				goto fail;
 			}
 			long check = 0;
 			for (size_t j = 0; j < p.n_opts; j++)
 				if (tie[j])
-					check += cents(in->sites[p.opts[j].site].priority);
+					check += cents(
+					    in->sites[p.opts[j].site].priority);
 			if (tie_found && check >= best)
 				memcpy(chosen, tie, p.n_opts);
 			free(tie);
@@ -1000,7 +1054,8 @@ int ap_plan_build(ap_plan **out, const ap_campaign *c, const ap_plan_input *in,
 			p.detail[i] = NULL;
 			continue;
 		}
-		/* It had options: what stopped it is the budget or the firms. */
+		/* It had options: what stopped it is the budget or the firms.
+		 */
 		int dmin = p.min_days[i];
 		double cheapest = -1;
 		int room = 0;
@@ -1010,27 +1065,33 @@ int ap_plan_build(ap_plan **out, const ap_campaign *c, const ap_plan_input *in,
 			double cost = o->days * c->firms[o->firm].daily_rate;
 			if (cheapest < 0 || cost < cheapest)
 				cheapest = cost;
-			room |= plan->firm_days[o->firm] + o->days <= p.capacity[o->firm];
+			room |= plan->firm_days[o->firm] + o->days <=
+			        p.capacity[o->firm];
 		}
-		if (c->has_budget_days && plan->total_days + dmin > c->budget_days) {
+		if (c->has_budget_days &&
+		    plan->total_days + dmin > c->budget_days) {
 			u->reason = AP_UNPLANNED_BUDGET;
-			u->detail = ap_xasprintf("needs %d days; %d of the %d budget days "
-			                         "are left",
-			                         dmin, c->budget_days - plan->total_days,
-			                         c->budget_days);
-		} else if (c->has_budget_euros &&
-		           plan->total_euros + cheapest > c->budget_euros + 1e-6) {
+			u->detail = ap_xasprintf(
+			    "needs %d days; %d of the %d budget days "
+			    "are left",
+			    dmin, c->budget_days - plan->total_days,
+			    c->budget_days);
+		} else if (c->has_budget_euros && plan->total_euros + cheapest >
+		                                      c->budget_euros + 1e-6) {
 			u->reason = AP_UNPLANNED_BUDGET;
-			u->detail = ap_xasprintf("costs at least %.2f EUR; %.2f EUR of the "
-			                         "budget are left",
-			                         cheapest, c->budget_euros - plan->total_euros);
+			u->detail = ap_xasprintf(
+			    "costs at least %.2f EUR; %.2f EUR of the "
+			    "budget are left",
+			    cheapest, c->budget_euros - plan->total_euros);
 		} else if (!room) {
 			u->reason = AP_UNPLANNED_CAPACITY;
-			u->detail = ap_xstrdup("every eligible firm is fully booked");
+			u->detail =
+			    ap_xstrdup("every eligible firm is fully booked");
 		} else {
 			u->reason = AP_UNPLANNED_CAPACITY;
-			u->detail = ap_xstrdup("the eligible firms' calendars are full in "
-			                       "its window");
+			u->detail = ap_xstrdup(
+			    "the eligible firms' calendars are full in "
+			    "its window");
 		}
 	}
 	qsort_r(plan->unplanned, plan->n_unplanned, sizeof(*plan->unplanned),
@@ -1046,7 +1107,8 @@ int ap_plan_build(ap_plan **out, const ap_campaign *c, const ap_plan_input *in,
 	} else {
 		/* Without a bound from the search, every site with an option
 		 * planned is one. */
-		double bound = p.have_bound ? p.best_bound : p.max_priority_cents;
+		double bound =
+		    p.have_bound ? p.best_bound : p.max_priority_cents;
 		if (bound < (double)got)
 			bound = (double)got;
 		plan->bound = bound / 100.0;

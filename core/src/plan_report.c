@@ -871,9 +871,9 @@ static void ics_calendar(ap_buf *out, const ap_plan *p, size_t f)
 	ics_line(out, "PRODID:-//appui//mission plan//EN");
 	ics_line(out, "CALSCALE:GREGORIAN");
 	ics_line(out, "METHOD:PUBLISH");
-	char *name = ap_xasprintf(
-	    "%s - %s", c->name ? c->name : (c->id ? c->id : ""),
-	    c->firms[f].name ? c->firms[f].name : c->firms[f].id);
+	char *name =
+	    ap_xasprintf("%s - %s", c->name ? c->name : (c->id ? c->id : ""),
+	                 c->firms[f].name ? c->firms[f].name : c->firms[f].id);
 	ics_text(out, "X-WR-CALNAME", name);
 	free(name);
 	for (size_t i = 0; i < p->n_missions; i++) {

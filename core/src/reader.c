@@ -33,7 +33,7 @@
 #include "util.h"
 
 #define CASEFILE_NS "urn:appui:casefile:1"
-#define NS_PREFIX "{" CASEFILE_NS "}"
+#define NS_PREFIX   "{" CASEFILE_NS "}"
 
 struct ap_reader {
 	xmlSchemaPtr schema;
@@ -50,7 +50,8 @@ struct ap_reader {
 	size_t schema_errors;
 };
 
-/* ---- hardening ------------------------------------------------------------ */
+/* ---- hardening ------------------------------------------------------------
+ */
 
 /*
  * Every external entity, DTD or schema import is refused: a case file never
@@ -78,7 +79,8 @@ static void deny_doctype(void *ctx, const xmlChar *name, const xmlChar *ext_id,
 	xmlStopParser(ctxt);
 }
 
-/* ---- fields and messages -------------------------------------------------- */
+/* ---- fields and messages --------------------------------------------------
+ */
 
 static const char *attr(const xmlNode *node, const char *name)
 {
@@ -107,11 +109,12 @@ static void field_path(ap_buf *b, const xmlNode *node)
 	}
 	const xmlNode *chain[32];
 	size_t n = 0;
-	for (const xmlNode *p = node; p && p->type == XML_ELEMENT_NODE && n < 32;
-	     p = p->parent)
+	for (const xmlNode *p = node;
+	     p && p->type == XML_ELEMENT_NODE && n < 32; p = p->parent)
 		chain[n++] = p;
 	ap_buf_reset(b);
-	/* chain[n-1] is the root: the path starts below it, except for itself. */
+	/* chain[n-1] is the root: the path starts below it, except for itself.
+	 */
 	if (n == 1)
 		ap_buf_puts(b, (const char *)chain[0]->name);
 	for (size_t i = n >= 2 ? n - 1 : 0; i-- > 0;) {
@@ -119,8 +122,9 @@ static void field_path(ap_buf *b, const xmlNode *node)
 			ap_buf_putc(b, '/');
 		ap_buf_puts(b, (const char *)chain[i]->name);
 		const char *ref = attr(chain[i], "ref");
-		if (ref && (strcmp((const char *)chain[i]->name, "theme") == 0 ||
-		            strcmp((const char *)chain[i]->name, "indicator") == 0))
+		if (ref &&
+		    (strcmp((const char *)chain[i]->name, "theme") == 0 ||
+		     strcmp((const char *)chain[i]->name, "indicator") == 0))
 			ap_buf_printf(b, "[%s]", ref);
 	}
 	if (attr_name) {
@@ -160,8 +164,9 @@ static void schema_error(void *data, xmlErrorPtr err)
 		if (close && strncmp(close, "', attribute '", 14) == 0) {
 			const char *an = close + 14;
 			const char *aend = strstr(an, "': ");
-			if (aend && (!err->node ||
-			             ((const xmlNode *)err->node)->type != XML_ATTRIBUTE_NODE)) {
+			if (aend &&
+			    (!err->node || ((const xmlNode *)err->node)->type !=
+			                       XML_ATTRIBUTE_NODE)) {
 				ap_buf_putc(&field, '/');
 				ap_buf_putc(&field, '@');
 				ap_buf_add(&field, an, (size_t)(aend - an));
@@ -172,7 +177,8 @@ static void schema_error(void *data, xmlErrorPtr err)
 			text = close + 3;
 		}
 	}
-	/* "The attribute 'ref' is required but missing.": name it in the field. */
+	/* "The attribute 'ref' is required but missing.": name it in the field.
+	 */
 	if (strncmp(text, "The attribute '", 15) == 0) {
 		const char *an = text + 15;
 		const char *aend = strchr(an, '\'');
@@ -181,13 +187,15 @@ static void schema_error(void *data, xmlErrorPtr err)
 			ap_buf_add(&field, an, (size_t)(aend - an));
 		}
 	}
-	ap_diags_add(r->diags, AP_ERROR, r->name, err->line, field.data, "%s", text);
+	ap_diags_add(r->diags, AP_ERROR, r->name, err->line, field.data, "%s",
+	             text);
 	r->schema_errors++;
 	ap_buf_free(&field);
 	ap_buf_free(&msg);
 }
 
-/* ---- set-up --------------------------------------------------------------- */
+/* ---- set-up ---------------------------------------------------------------
+ */
 
 static int read_whole_file(const char *path, size_t limit, ap_buf *out,
                            ap_diags *d, const char *field)
@@ -211,10 +219,11 @@ static int read_whole_file(const char *path, size_t limit, ap_buf *out,
 		goto out;
 	}
 	if ((unsigned long long)st.st_size > limit) {
-		ap_diags_add(d, AP_ERROR, path, 0, field,
-		             "file is %lld bytes, over the limit of %zu bytes; refusing "
-		             "to parse it",
-		             (long long)st.st_size, limit);
+		ap_diags_add(
+		    d, AP_ERROR, path, 0, field,
+		    "file is %lld bytes, over the limit of %zu bytes; refusing "
+		    "to parse it",
+		    (long long)st.st_size, limit);
 		goto out;
 	}
 	ap_buf_reset(out);
@@ -224,16 +233,17 @@ static int read_whole_file(const char *path, size_t limit, ap_buf *out,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			ap_diags_add(d, AP_ERROR, path, 0, field, "read error: %s",
-			             strerror(errno));
+			ap_diags_add(d, AP_ERROR, path, 0, field,
+			             "read error: %s", strerror(errno));
 			goto out;
 		}
 		if (n == 0)
 			break;
 		if (out->len + (size_t)n > limit) {
-			ap_diags_add(d, AP_ERROR, path, 0, field,
-			             "file grew over the limit of %zu bytes while read",
-			             limit);
+			ap_diags_add(
+			    d, AP_ERROR, path, 0, field,
+			    "file grew over the limit of %zu bytes while read",
+			    limit);
 			goto out;
 		}
 		ap_buf_add(out, chunk, (size_t)n);
@@ -253,14 +263,16 @@ int ap_reader_new(ap_reader **out, const char *schema_path,
 	xmlSetExternalEntityLoader(deny_external_entity);
 
 	ap_reader *r = ap_xcalloc(1, sizeof(*r));
-	r->max_file_bytes = max_file_bytes ? max_file_bytes : AP_DEFAULT_MAX_FILE_BYTES;
+	r->max_file_bytes =
+	    max_file_bytes ? max_file_bytes : AP_DEFAULT_MAX_FILE_BYTES;
 	ap_buf_init(&r->file);
 
 	ap_buf xsd;
 	ap_buf_init(&xsd);
 	if (read_whole_file(schema_path, 4u << 20, &xsd, d, "schema") != 0)
 		goto fail_buf;
-	xmlSchemaParserCtxtPtr sp = xmlSchemaNewMemParserCtxt(xsd.data, (int)xsd.len);
+	xmlSchemaParserCtxtPtr sp =
+	    xmlSchemaNewMemParserCtxt(xsd.data, (int)xsd.len);
 	if (!sp) {
 		ap_diags_add(d, AP_ERROR, schema_path, 0, "schema",
 		             "cannot create a schema parser");
@@ -270,8 +282,8 @@ int ap_reader_new(ap_reader **out, const char *schema_path,
 	xmlSchemaFreeParserCtxt(sp);
 	if (!r->schema) {
 		const xmlError *e = xmlGetLastError();
-		ap_diags_add(d, AP_ERROR, schema_path, e ? e->line : 0, "schema",
-		             "not a valid XML schema: %s",
+		ap_diags_add(d, AP_ERROR, schema_path, e ? e->line : 0,
+		             "schema", "not a valid XML schema: %s",
 		             e && e->message ? e->message : "unknown error");
 		goto fail_buf;
 	}
@@ -312,7 +324,8 @@ void ap_reader_free(ap_reader *r)
 	free(r);
 }
 
-/* ---- building the model --------------------------------------------------- */
+/* ---- building the model ---------------------------------------------------
+ */
 
 typedef struct build {
 	ap_reader *r;
@@ -335,8 +348,8 @@ static void err_at(build *b, const xmlNode *node, const char *attr_name,
 	va_start(ap, fmt);
 	char *msg = ap_xvasprintf(fmt, ap);
 	va_end(ap);
-	ap_diags_add(b->d, AP_ERROR, b->r->name, xmlGetLineNo(node), b->field.data,
-	             "%s", msg);
+	ap_diags_add(b->d, AP_ERROR, b->r->name, xmlGetLineNo(node),
+	             b->field.data, "%s", msg);
 	free(msg);
 	b->errors++;
 }
@@ -407,14 +420,16 @@ static ap_date date_of(build *b, const xmlNode *node, const char *name)
 		return dt;
 	}
 	if (m < 1 || m > 12) {
-		err_at(b, node, name, "'%s' is not a calendar date: no month %d", s, m);
+		err_at(b, node, name,
+		       "'%s' is not a calendar date: no month %d", s, m);
 		return dt;
 	}
 	int last = ap_days_in_month(y, m);
 	if (dd < 1 || dd > last) {
-		err_at(b, node, name,
-		       "'%s' is not a calendar date: month %02d of %d has %d days", s,
-		       m, y, last);
+		err_at(
+		    b, node, name,
+		    "'%s' is not a calendar date: month %02d of %d has %d days",
+		    s, m, y, last);
 		return dt;
 	}
 	if (y < 1900) {
@@ -495,10 +510,12 @@ static void check_built(build *b, const xmlNode *site)
 	while (n && !is(n, "built"))
 		n = n->next;
 	if (built < 1850)
-		err_at(b, n, NULL, "construction year %ld is before 1850", built);
+		err_at(b, n, NULL, "construction year %ld is before 1850",
+		       built);
 	else if (diag_year && built > diag_year)
 		err_at(b, n, NULL,
-		       "construction year %ld is after the diagnostic (%d): the site "
+		       "construction year %ld is after the diagnostic (%d): "
+		       "the site "
 		       "must exist when diagnosed",
 		       built, diag_year);
 }
@@ -526,7 +543,8 @@ static void build_theme(build *b, const xmlNode *node, ap_theme_data *t)
 			for (size_t k = 0; k < ni; k++) {
 				if (strcmp(inds[k].ref, in->ref) == 0) {
 					err_at(b, n, "ref",
-					       "indicator '%s' is given twice in theme '%s' (first "
+					       "indicator '%s' is given twice "
+					       "in theme '%s' (first "
 					       "at line %ld)",
 					       in->ref, t->ref, inds[k].line);
 					break;
@@ -578,7 +596,8 @@ static void build_diagnostic(build *b, const xmlNode *node)
 		for (size_t k = 0; k < c->n_themes; k++) {
 			if (strcmp(c->themes[k].ref, t->ref) == 0) {
 				err_at(b, n, "ref",
-				       "theme '%s' appears twice in the diagnostic (first at "
+				       "theme '%s' appears twice in the "
+				       "diagnostic (first at "
 				       "line %ld)",
 				       t->ref, c->themes[k].line);
 				break;
@@ -600,8 +619,10 @@ static void build_request(build *b, const xmlNode *node)
 		char *copy = ap_arena_strdup(&c->arena, themes);
 		size_t cap = 1;
 		for (const char *p = copy; *p; p++)
-			cap += (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r');
-		const char **list = ap_arena_alloc(&c->arena, cap * sizeof(*list));
+			cap += (*p == ' ' || *p == '\t' || *p == '\n' ||
+			        *p == '\r');
+		const char **list =
+		    ap_arena_alloc(&c->arena, cap * sizeof(*list));
 		char *save = NULL;
 		for (char *tok = strtok_r(copy, " \t\r\n", &save); tok;
 		     tok = strtok_r(NULL, " \t\r\n", &save)) {
@@ -615,13 +636,14 @@ static void build_request(build *b, const xmlNode *node)
 	}
 	if (rq->date.year && c->diagnostic.date.year &&
 	    date_cmp(rq->date, c->diagnostic.date) < 0)
-		ap_diags_add(b->d, AP_WARNING, b->r->name, xmlGetLineNo(node),
-		             "request/@date",
-		             "the request (%04d-%02d-%02d) predates the diagnostic "
-		             "(%04d-%02d-%02d)",
-		             rq->date.year, rq->date.month, rq->date.day,
-		             c->diagnostic.date.year, c->diagnostic.date.month,
-		             c->diagnostic.date.day);
+		ap_diags_add(
+		    b->d, AP_WARNING, b->r->name, xmlGetLineNo(node),
+		    "request/@date",
+		    "the request (%04d-%02d-%02d) predates the diagnostic "
+		    "(%04d-%02d-%02d)",
+		    rq->date.year, rq->date.month, rq->date.day,
+		    c->diagnostic.date.year, c->diagnostic.date.month,
+		    c->diagnostic.date.day);
 	for (const xmlNode *n = node->children; n; n = n->next) {
 		if (is(n, "window")) {
 			c->window_line = xmlGetLineNo(n);
@@ -630,11 +652,14 @@ static void build_request(build *b, const xmlNode *node)
 			if (rq->window_start.year && rq->window_end.year &&
 			    date_cmp(rq->window_end, rq->window_start) < 0)
 				err_at(b, n, "end",
-				       "the window ends (%04d-%02d-%02d) before it starts "
+				       "the window ends (%04d-%02d-%02d) "
+				       "before it starts "
 				       "(%04d-%02d-%02d)",
-				       rq->window_end.year, rq->window_end.month,
-				       rq->window_end.day, rq->window_start.year,
-				       rq->window_start.month, rq->window_start.day);
+				       rq->window_end.year,
+				       rq->window_end.month, rq->window_end.day,
+				       rq->window_start.year,
+				       rq->window_start.month,
+				       rq->window_start.day);
 		} else if (is(n, "note")) {
 			rq->note = ap_arena_strdup(&c->arena, text_of(n));
 		}
@@ -684,21 +709,24 @@ static int build_case(ap_reader *r, xmlDocPtr doc, ap_case **out, ap_diags *d)
 	return 0;
 }
 
-/* ---- reading -------------------------------------------------------------- */
+/* ---- reading --------------------------------------------------------------
+ */
 
 static void report_parse_error(ap_reader *r, ap_diags *d)
 {
 	if (r->doctype_seen) {
-		ap_diags_add(d, AP_ERROR, r->name, xmlSAX2GetLineNumber(r->pctxt),
-		             "DOCTYPE",
-		             "document type declarations are not allowed in case "
-		             "files (they can define entities); remove the "
-		             "<!DOCTYPE ...> line");
+		ap_diags_add(
+		    d, AP_ERROR, r->name, xmlSAX2GetLineNumber(r->pctxt),
+		    "DOCTYPE",
+		    "document type declarations are not allowed in case "
+		    "files (they can define entities); remove the "
+		    "<!DOCTYPE ...> line");
 		return;
 	}
 	const xmlError *e = xmlCtxtGetLastError(r->pctxt);
 	if (!e || !e->message) {
-		ap_diags_add(d, AP_ERROR, r->name, 0, "", "not well-formed XML");
+		ap_diags_add(d, AP_ERROR, r->name, 0, "",
+		             "not well-formed XML");
 		return;
 	}
 	/* libxml2 ends some messages with a newline before our hint. */
@@ -746,9 +774,10 @@ int ap_reader_read_memory(ap_reader *r, const char *name, const char *data,
 		return -1;
 	}
 	if (len > r->max_file_bytes) {
-		ap_diags_add(d, AP_ERROR, name, 0, "",
-		             "document is %zu bytes, over the limit of %zu bytes", len,
-		             r->max_file_bytes);
+		ap_diags_add(
+		    d, AP_ERROR, name, 0, "",
+		    "document is %zu bytes, over the limit of %zu bytes", len,
+		    r->max_file_bytes);
 		return -1;
 	}
 	if (len > (size_t)INT32_MAX) {
@@ -759,13 +788,15 @@ int ap_reader_read_memory(ap_reader *r, const char *name, const char *data,
 	/*
 	 * No XML_PARSE_NOENT (substitutes entities, loads external ones), no
 	 * DTDLOAD/DTDATTR/DTDVALID, no HUGE (keeps libxml2's depth and
-	 * amplification limits); NONET in case anything still tries the network.
+	 * amplification limits); NONET in case anything still tries the
+	 * network.
 	 */
-	int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-	              XML_PARSE_NOBLANKS | XML_PARSE_NOCDATA | XML_PARSE_COMPACT |
+	int options = XML_PARSE_NONET | XML_PARSE_NOERROR |
+	              XML_PARSE_NOWARNING | XML_PARSE_NOBLANKS |
+	              XML_PARSE_NOCDATA | XML_PARSE_COMPACT |
 	              XML_PARSE_BIG_LINES;
-	xmlDocPtr doc = xmlCtxtReadMemory(r->pctxt, data, (int)len, name, NULL,
-	                                  options);
+	xmlDocPtr doc =
+	    xmlCtxtReadMemory(r->pctxt, data, (int)len, name, NULL, options);
 	int rc = -1;
 	if (!doc || r->doctype_seen || !r->pctxt->wellFormed) {
 		report_parse_error(r, d);
@@ -773,14 +804,17 @@ int ap_reader_read_memory(ap_reader *r, const char *name, const char *data,
 	}
 
 	/* Case files are UTF-8: libxml2 would convert a declared Latin-1 file,
-	 * but a firm's tool writing Latin-1 will get accents wrong elsewhere. */
-	if (doc->encoding && strcasecmp((const char *)doc->encoding, "UTF-8") != 0 &&
+	 * but a firm's tool writing Latin-1 will get accents wrong elsewhere.
+	 */
+	if (doc->encoding &&
+	    strcasecmp((const char *)doc->encoding, "UTF-8") != 0 &&
 	    strcasecmp((const char *)doc->encoding, "UTF8") != 0 &&
 	    strcasecmp((const char *)doc->encoding, "US-ASCII") != 0) {
-		ap_diags_add(d, AP_ERROR, name, 1, "encoding",
-		             "case files are UTF-8, this one declares '%s'; save it "
-		             "as UTF-8",
-		             (const char *)doc->encoding);
+		ap_diags_add(
+		    d, AP_ERROR, name, 1, "encoding",
+		    "case files are UTF-8, this one declares '%s'; save it "
+		    "as UTF-8",
+		    (const char *)doc->encoding);
 		goto out;
 	}
 	xmlNodePtr root = xmlDocGetRootElement(doc);
@@ -788,15 +822,16 @@ int ap_reader_read_memory(ap_reader *r, const char *name, const char *data,
 		ap_diags_add(d, AP_ERROR, name, 0, "", "no root element");
 		goto out;
 	}
-	const char *ns = root->ns && root->ns->href ? (const char *)root->ns->href
-	                                            : NULL;
+	const char *ns =
+	    root->ns && root->ns->href ? (const char *)root->ns->href : NULL;
 	if (strcmp((const char *)root->name, "casefile") != 0 || !ns ||
 	    strcmp(ns, CASEFILE_NS) != 0) {
 		ap_diags_add(d, AP_ERROR, name, xmlGetLineNo(root),
 		             (const char *)root->name,
 		             "the root element must be <casefile "
 		             "xmlns=\"" CASEFILE_NS "\">; found <%s>%s%s%s",
-		             (const char *)root->name, ns ? " in namespace \"" : " with no namespace",
+		             (const char *)root->name,
+		             ns ? " in namespace \"" : " with no namespace",
 		             ns ? ns : "", ns ? "\"" : "");
 		goto out;
 	}
@@ -804,8 +839,9 @@ int ap_reader_read_memory(ap_reader *r, const char *name, const char *data,
 	int v = xmlSchemaValidateDoc(r->vctxt, doc);
 	if (v != 0) {
 		if (r->schema_errors == 0)
-			ap_diags_add(d, AP_ERROR, name, 0, "",
-			             "schema validation failed (internal error %d)", v);
+			ap_diags_add(
+			    d, AP_ERROR, name, 0, "",
+			    "schema validation failed (internal error %d)", v);
 		goto out;
 	}
 	rc = build_case(r, doc, out, d);
@@ -823,9 +859,10 @@ int ap_reader_read_file(ap_reader *r, const char *path, ap_case **out,
 	*out = NULL;
 	if (read_whole_file(path, r->max_file_bytes, &r->file, d, "") != 0)
 		return -1;
-	int rc = ap_reader_read_memory(r, path, r->file.data ? r->file.data : "",
-	                               r->file.len, out, d);
-	/* Keep the buffer for the next file unless this one was unusually big. */
+	int rc = ap_reader_read_memory(
+	    r, path, r->file.data ? r->file.data : "", r->file.len, out, d);
+	/* Keep the buffer for the next file unless this one was unusually big.
+	 */
 	if (r->file.cap > (1u << 20))
 		ap_buf_free(&r->file);
 	return rc;

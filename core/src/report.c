@@ -51,7 +51,8 @@ static json_t *theme_json(const ap_theme_result *t)
 	json_t *o = json_object();
 	json_object_set_new(o, "theme", json_string(t->theme));
 	json_object_set_new(o, "plugin", json_string(t->plugin));
-	json_object_set_new(o, "plugin_version", json_string(t->plugin_version));
+	json_object_set_new(o, "plugin_version",
+	                    json_string(t->plugin_version));
 	json_object_set_new(o, "need", jnum(r2(t->need)));
 	json_object_set_new(o, "need_low", jnum(r2(t->need_low)));
 	json_object_set_new(o, "need_high", jnum(r2(t->need_high)));
@@ -66,7 +67,8 @@ static json_t *theme_json(const ap_theme_result *t)
 		json_object_set_new(ro, "value", jnum(r2(row->value)));
 		json_object_set_new(ro, "level", json_integer(row->level));
 		json_object_set_new(ro, "weight", jnum(row->weight));
-		json_object_set_new(ro, "contribution", jnum(r2(row->contribution)));
+		json_object_set_new(ro, "contribution",
+		                    jnum(r2(row->contribution)));
 		json_object_set_new(ro, "line", json_integer(row->line));
 		if (row->derived)
 			json_object_set_new(ro, "derived", json_true());
@@ -80,14 +82,15 @@ static json_t *theme_json(const ap_theme_result *t)
 		json_t *lo = json_object();
 		json_object_set_new(lo, "ref", json_string(lv->ref));
 		json_object_set_new(lo, "level", json_integer(lv->level));
-		json_object_set_new(lo, "new_level", json_integer(lv->new_level));
+		json_object_set_new(lo, "new_level",
+		                    json_integer(lv->new_level));
 		json_object_set_new(lo, "need_after", jnum(r2(lv->need_after)));
 		json_object_set_new(lo, "gain", jnum(r2(lv->gain)));
 		json_array_append_new(levers, lo);
 	}
 	json_object_set_new(o, "levers", levers);
-	json_object_set_new(o, "rules",
-	                    jstrings((const char *const *)t->rules, t->n_rules));
+	json_object_set_new(
+	    o, "rules", jstrings((const char *const *)t->rules, t->n_rules));
 	return o;
 }
 
@@ -111,7 +114,8 @@ void ap_report_json_case(FILE *out, const ap_case_result *r, size_t index)
 	json_object_set_new(o, "organisation_id", json_string(org->id));
 	json_object_set_new(o, "organisation_name", json_string(org->name));
 	json_object_set_new(o, "region", jstr(org->region));
-	json_object_set_new(o, "firm", json_string(ap_case_diagnostic(c)->firm));
+	json_object_set_new(o, "firm",
+	                    json_string(ap_case_diagnostic(c)->firm));
 	json_object_set_new(o, "complexity", json_integer(r->complexity));
 	json_object_set_new(o, "factors", jstrings(r->factors, r->n_factors));
 	json_object_set_new(o, "unknown_factors",
@@ -123,9 +127,11 @@ void ap_report_json_case(FILE *out, const ap_case_result *r, size_t index)
 	if (r->has_mission) {
 		json_t *m = json_object();
 		json_object_set_new(m, "days", json_integer(r->mission.days));
-		json_object_set_new(m, "themes",
-		                    jstrings(r->mission.themes, r->mission.n_themes));
-		json_object_set_new(m, "priority", jnum(r2(r->mission.priority)));
+		json_object_set_new(
+		    m, "themes",
+		    jstrings(r->mission.themes, r->mission.n_themes));
+		json_object_set_new(m, "priority",
+		                    jnum(r2(r->mission.priority)));
 		json_object_set_new(o, "mission", m);
 	} else {
 		json_object_set_new(o, "mission", json_null());
@@ -170,7 +176,8 @@ void ap_report_json_end(FILE *out, const ap_diags *d)
 	json_decref(warnings);
 }
 
-/* ---- table ------------------------------------------------------------------ */
+/* ---- table ------------------------------------------------------------------
+ */
 
 static double top_need(const ap_case_result *r)
 {
@@ -226,20 +233,23 @@ void ap_report_table(FILE *out, const ap_host *h,
 	fprintf(out, "  %4s  %8s\n", "DAYS", "PRIORITY");
 	for (size_t i = 0; i < n; i++) {
 		const ap_case_result *r = results[i];
-		fprintf(out, "%4zu  %-*s  %-*s", i + 1, site_w, ap_case_site(r->c)->id,
-		        org_w, ap_case_organisation(r->c)->id);
+		fprintf(out, "%4zu  %-*s  %-*s", i + 1, site_w,
+		        ap_case_site(r->c)->id, org_w,
+		        ap_case_organisation(r->c)->id);
 		for (size_t t = 0; t < nt; t++) {
-			const ap_theme_result *tr = theme_of(r, ap_host_theme_at(h, t));
+			const ap_theme_result *tr =
+			    theme_of(r, ap_host_theme_at(h, t));
 			char cell[32];
 			if (tr)
-				snprintf(cell, sizeof cell, "%5.1f %s", r2(tr->need),
-				         ap_band_name(tr->band));
+				snprintf(cell, sizeof cell, "%5.1f %s",
+				         r2(tr->need), ap_band_name(tr->band));
 			else
 				snprintf(cell, sizeof cell, "    -");
 			fprintf(out, "  %-15s", cell);
 		}
 		if (r->has_mission)
-			fprintf(out, "  %4d  %8.2f\n", r->mission.days, r2(r->mission.priority));
+			fprintf(out, "  %4d  %8.2f\n", r->mission.days,
+			        r2(r->mission.priority));
 		else
 			fprintf(out, "  %4s  %8s\n", "-", "-");
 	}
@@ -251,8 +261,9 @@ void ap_report_table(FILE *out, const ap_host *h,
 			days += results[i]->mission.days;
 		}
 	}
-	fprintf(out, "\n%zu site%s scored, %zu with a mission, %ld mission days in "
-	             "all.\n",
+	fprintf(out,
+	        "\n%zu site%s scored, %zu with a mission, %ld mission days in "
+	        "all.\n",
 	        n, n == 1 ? "" : "s", missions, days);
 	if (explain)
 		for (size_t i = 0; i < n; i++) {
@@ -290,18 +301,21 @@ void ap_report_explain(FILE *out, const ap_case_result *r)
 	for (size_t i = 0; i < r->n_themes; i++) {
 		const ap_theme_result *t = &r->themes[i];
 		fprintf(out,
-		        "\n   %s: need %.2f, interval %.2f..%.2f, confidence %.0f%%, "
+		        "\n   %s: need %.2f, interval %.2f..%.2f, confidence "
+		        "%.0f%%, "
 		        "band %s, %d day%s (plugin %s %s)\n",
-		        t->theme, r2(t->need), r2(t->need_low), r2(t->need_high),
-		        round(t->confidence * 100), ap_band_name(t->band), t->days,
-		        t->days == 1 ? "" : "s", t->plugin, t->plugin_version);
-		fprintf(out, "     %-28s %10s %5s %6s %12s\n", "indicator", "value",
-		        "level", "weight", "contribution");
+		        t->theme, r2(t->need), r2(t->need_low),
+		        r2(t->need_high), round(t->confidence * 100),
+		        ap_band_name(t->band), t->days, t->days == 1 ? "" : "s",
+		        t->plugin, t->plugin_version);
+		fprintf(out, "     %-28s %10s %5s %6s %12s\n", "indicator",
+		        "value", "level", "weight", "contribution");
 		for (size_t k = 0; k < t->n_rows; k++) {
 			const ap_indicator_row *row = &t->rows[k];
-			fprintf(out, "     %-28s %10.2f %5d %6g %12.2f%s\n", row->ref,
-			        r2(row->value), row->level, row->weight,
-			        r2(row->contribution), row->derived ? "  (derived)" : "");
+			fprintf(out, "     %-28s %10.2f %5d %6g %12.2f%s\n",
+			        row->ref, r2(row->value), row->level,
+			        row->weight, r2(row->contribution),
+			        row->derived ? "  (derived)" : "");
 		}
 		if (t->n_missing) {
 			fputs("     missing: ", out);
@@ -314,9 +328,12 @@ void ap_report_explain(FILE *out, const ap_case_result *r)
 			fputs("     levers:", out);
 			for (size_t k = 0; k < t->n_levers; k++) {
 				const ap_lever *lv = &t->levers[k];
-				fprintf(out, "%s %s level %d->%d lowers the need to %.2f (-%.2f)",
-				        k ? ";" : "", lv->ref, lv->level, lv->new_level,
-				        r2(lv->need_after), r2(lv->gain));
+				fprintf(out,
+				        "%s %s level %d->%d lowers the need to "
+				        "%.2f (-%.2f)",
+				        k ? ";" : "", lv->ref, lv->level,
+				        lv->new_level, r2(lv->need_after),
+				        r2(lv->gain));
 			}
 			fputc('\n', out);
 		}

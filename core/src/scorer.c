@@ -2,13 +2,12 @@
  * The scoring toolkit: what every theme plugin shares. A plugin supplies its
  * catalogue and its rules; everything here follows docs/scoring.md:
  *
- *   need      = 100 x sum(w_i x level_i) / (3 x sum(w_i))  over indicators present
- *   need_low  = the same over the whole catalogue, missing ones at level 0
- *   need_high = the same, missing ones at level 3
- *   confidence = sum(w present) / sum(w catalogue)
- *   levers    = the three indicators whose improvement by one level (for a
- *               yes/no indicator: the other answer) lowers the need most
- *               (ties: catalogue order)
+ *   need      = 100 x sum(w_i x level_i) / (3 x sum(w_i))  over indicators
+ * present need_low  = the same over the whole catalogue, missing ones at level
+ * 0 need_high = the same, missing ones at level 3 confidence = sum(w present) /
+ * sum(w catalogue) levers    = the three indicators whose improvement by one
+ * level (for a yes/no indicator: the other answer) lowers the need most (ties:
+ * catalogue order)
  */
 #include <math.h>
 #include <stdarg.h>
@@ -38,7 +37,8 @@ struct ap_scorer {
 
 const char *ap_band_name(ap_band band)
 {
-	static const char *const names[] = {"good", "watch", "degraded", "critical"};
+	static const char *const names[] = {"good", "watch", "degraded",
+	                                    "critical"};
 	return (unsigned)band < 4 ? names[band] : "unknown";
 }
 
@@ -124,7 +124,8 @@ int ap_scorer_derive(ap_scorer *s, const char *ref, double value,
 	s->value[i] = value;
 	s->has[i] = 1;
 	s->derived[i] = 1;
-	add_rule(s, ap_xasprintf("%s derived: %s", ref, how ? how : "by the plugin"));
+	add_rule(s, ap_xasprintf("%s derived: %s", ref,
+	                         how ? how : "by the plugin"));
 	return 0;
 }
 
@@ -181,7 +182,8 @@ int ap_scorer_compute(ap_scorer *s)
 		}
 	}
 	if (w_present <= 0) {
-		ap_scorer_fail(s, "no scorable indicator of theme '%s' is given",
+		ap_scorer_fail(s,
+		               "no scorable indicator of theme '%s' is given",
 		               s->p->desc->theme);
 		s->no_data = 1;
 		return -1;
@@ -204,14 +206,14 @@ int ap_scorer_compute(ap_scorer *s)
 			continue;
 		}
 		r->rows[r->n_rows++] = (ap_indicator_row){
-			.ref = def->ref,
-			.value = s->value[i],
-			.level = s->level[i],
-			.weight = def->weight,
-			.contribution = tidy(100.0 * def->weight * s->level[i] /
-			                     (3.0 * w_present)),
-			.derived = s->derived[i],
-			.line = s->input[i] ? s->input[i]->line : 0,
+		    .ref = def->ref,
+		    .value = s->value[i],
+		    .level = s->level[i],
+		    .weight = def->weight,
+		    .contribution = tidy(100.0 * def->weight * s->level[i] /
+		                         (3.0 * w_present)),
+		    .derived = s->derived[i],
+		    .line = s->input[i] ? s->input[i]->line : 0,
 		};
 	}
 
@@ -222,8 +224,8 @@ int ap_scorer_compute(ap_scorer *s)
 		if (!s->has[i] || s->level[i] == 0 || def->weight <= 0)
 			continue;
 		memcpy(trial, s->level, n * sizeof(*trial));
-		/* A yes/no indicator has no "one level better": its improvement is
-		 * the other answer (no GUP convention -> a convention). */
+		/* A yes/no indicator has no "one level better": its improvement
+		 * is the other answer (no GUP convention -> a convention). */
 		if (def->domain == AP_DOMAIN_FLAG)
 			trial[i] = level_of(def, s->value[i] != 0 ? 0 : 1);
 		else
@@ -231,10 +233,10 @@ int ap_scorer_compute(ap_scorer *s)
 		if (trial[i] >= s->level[i])
 			continue;
 		ap_lever lv = {
-			.ref = def->ref,
-			.level = s->level[i],
-			.new_level = trial[i],
-			.need_after = need_of(s, trial, 0, 0),
+		    .ref = def->ref,
+		    .level = s->level[i],
+		    .new_level = trial[i],
+		    .need_after = need_of(s, trial, 0, 0),
 		};
 		lv.gain = tidy(r->need - lv.need_after);
 		/* Insert in order of gain; equal gains keep catalogue order. */
@@ -281,10 +283,12 @@ void ap_scorer_raise_band(ap_scorer *s, ap_band band, const char *rule)
 	if (band > before) {
 		s->res->band = band;
 		add_rule(s, ap_xasprintf("%s: band raised from %s to %s", rule,
-		                         ap_band_name(before), ap_band_name(band)));
+		                         ap_band_name(before),
+		                         ap_band_name(band)));
 	} else {
-		add_rule(s, ap_xasprintf("%s: band at least %s (already %s)", rule,
-		                         ap_band_name(band), ap_band_name(before)));
+		add_rule(s, ap_xasprintf("%s: band at least %s (already %s)",
+		                         rule, ap_band_name(band),
+		                         ap_band_name(before)));
 	}
 }
 
@@ -342,12 +346,12 @@ int scorer_run(const loaded_plugin *p, const ap_policy *policy,
 {
 	const size_t n = p->n_catalogue;
 	ap_scorer s = {
-		.p = p,
-		.policy = policy,
-		.c = c,
-		.theme = theme,
-		.complexity = complexity,
-		.res = out,
+	    .p = p,
+	    .policy = policy,
+	    .c = c,
+	    .theme = theme,
+	    .complexity = complexity,
+	    .res = out,
 	};
 	/* One allocation for the per-indicator arrays. */
 	s.value = ap_xcalloc(n ? n : 1, sizeof(*s.value));
@@ -373,8 +377,9 @@ int scorer_run(const loaded_plugin *p, const ap_policy *policy,
 	if (rc == 0 && !s.computed)
 		rc = ap_scorer_compute(&s);
 	if (rc != 0 || s.failure) {
-		*error = s.failure ? s.failure
-		                   : ap_xstrdup("the plugin reported a failure");
+		*error = s.failure
+		             ? s.failure
+		             : ap_xstrdup("the plugin reported a failure");
 		s.failure = NULL;
 		for (size_t i = 0; i < s.rules.len; i++)
 			free(s.rules.items[i]);
@@ -393,7 +398,8 @@ int scorer_run(const loaded_plugin *p, const ap_policy *policy,
 	return rc;
 }
 
-/* ---- the site -------------------------------------------------------------- */
+/* ---- the site --------------------------------------------------------------
+ */
 
 static int in_list(char *const *list, size_t n, const char *s)
 {
@@ -410,19 +416,20 @@ int site_complexity(const ap_policy *p, const ap_site *site,
                     const char **unknown, size_t *n_unknown)
 {
 	*n_factors = *n_unknown = 0;
-#define FACTOR(name, known, holds)                                             \
-	do {                                                                       \
-		if (!(known))                                                          \
-			unknown[(*n_unknown)++] = name;                                    \
-		else if (holds)                                                        \
-			factors[(*n_factors)++] = name;                                    \
+#define FACTOR(name, known, holds)                      \
+	do {                                            \
+		if (!(known))                           \
+			unknown[(*n_unknown)++] = name; \
+		else if (holds)                         \
+			factors[(*n_factors)++] = name; \
 	} while (0)
 	FACTOR("ageing-stock", site->built >= 0, site->built < p->built_before);
 	FACTOR("fragile-occupancy", !isnan(site->low_income_share),
 	       site->low_income_share > p->low_income_share_above);
 	FACTOR("enclaved-or-peripheral", site->situation != NULL,
 	       in_list(p->situations, p->n_situations, site->situation));
-	FACTOR("no-local-staff", !isnan(site->onsite_fte) && site->dwellings > 0,
+	FACTOR("no-local-staff",
+	       !isnan(site->onsite_fte) && site->dwellings > 0,
 	       site->onsite_fte * 100.0 / (double)site->dwellings <
 	           p->staff_per_100_below);
 	FACTOR("far-from-agency", !isnan(site->agency_distance_km),

@@ -227,10 +227,12 @@ int ap_parse_long(const char *s, long *out)
 
 int ap_days_in_month(int year, int month)
 {
-	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	static const int days[] = {31, 28, 31, 30, 31, 30,
+	                           31, 31, 30, 31, 30, 31};
 	if (month < 1 || month > 12)
 		return 0;
-	if (month == 2 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
+	if (month == 2 &&
+	    ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
 		return 29;
 	return days[month - 1];
 }

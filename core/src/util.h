@@ -9,7 +9,8 @@
 
 #define AP_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Out of memory is not recoverable for a command-line batch: say so, exit 70. */
+/* Out of memory is not recoverable for a command-line batch: say so, exit 70.
+ */
 void *ap_xmalloc(size_t n);
 void *ap_xcalloc(size_t n, size_t size);
 void *ap_xrealloc(void *p, size_t n);

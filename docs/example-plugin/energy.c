@@ -18,15 +18,27 @@
  * file (themes.energy.indicators), so these are only defaults.
  */
 static const ap_indicator_def catalogue[] = {
-	{"heating.complaints", "per-100-dwellings-year",
-	 "heating complaints per 100 dwellings per year", AP_LOWER_IS_BETTER,
-	 AP_DOMAIN_NONNEGATIVE, {5, 15, 30}, 2},
-	{"energy.label_fg", "percent",
-	 "dwellings with energy label (DPE) F or G", AP_LOWER_IS_BETTER,
-	 AP_DOMAIN_PERCENT, {10, 25, 50}, 1},
-	{"heating.outage_days", "days",
-	 "longest heating outage in the heating season, in days",
-	 AP_LOWER_IS_BETTER, AP_DOMAIN_NONNEGATIVE, {1, 3, 7}, 2},
+    {"heating.complaints",
+     "per-100-dwellings-year",
+     "heating complaints per 100 dwellings per year",
+     AP_LOWER_IS_BETTER,
+     AP_DOMAIN_NONNEGATIVE,
+     {5, 15, 30},
+     2},
+    {"energy.label_fg",
+     "percent",
+     "dwellings with energy label (DPE) F or G",
+     AP_LOWER_IS_BETTER,
+     AP_DOMAIN_PERCENT,
+     {10, 25, 50},
+     1},
+    {"heating.outage_days",
+     "days",
+     "longest heating outage in the heating season, in days",
+     AP_LOWER_IS_BETTER,
+     AP_DOMAIN_NONNEGATIVE,
+     {1, 3, 7},
+     2},
 };
 
 /*
@@ -34,9 +46,9 @@ static const ap_indicator_def catalogue[] = {
  * lets the configuration change the value: themes.energy.params.label_fg_floor.
  */
 static const ap_param_def params[] = {
-	{"label_fg_floor",
-	 "share of F/G dwellings (percent) from which the band is at least watch",
-	 50, 0, 100},
+    {"label_fg_floor",
+     "share of F/G dwellings (percent) from which the band is at least watch",
+     50, 0, 100},
 };
 
 /*
@@ -82,12 +94,15 @@ static int energy_score(void *state, ap_scorer *s)
 	if (ap_scorer_compute(s) != 0)
 		return -1; /* e.g. no indicator given: the host reports why */
 
-	if (ap_scorer_value(s, "energy.label_fg", &fg) && fg >= st->label_fg_floor) {
+	if (ap_scorer_value(s, "energy.label_fg", &fg) &&
+	    fg >= st->label_fg_floor) {
 		char rule[128];
-		snprintf(rule, sizeof rule,
-		         "%g %% of dwellings labelled F or G (rule: %g or more)", fg,
-		         st->label_fg_floor);
-		ap_scorer_raise_band(s, AP_BAND_WATCH, rule); /* recorded either way */
+		snprintf(
+		    rule, sizeof rule,
+		    "%g %% of dwellings labelled F or G (rule: %g or more)", fg,
+		    st->label_fg_floor);
+		ap_scorer_raise_band(s, AP_BAND_WATCH,
+		                     rule); /* recorded either way */
 	}
 	return 0;
 }
@@ -98,20 +113,21 @@ static int energy_score(void *state, ap_scorer *s)
  * case files write in <theme ref="...">.
  */
 static const ap_plugin plugin = {
-	AP_PLUGIN_HEADER,
-	.theme = "energy",
-	.name = "Précarité énergétique (energy poverty)",
-	.version = "1.0.0",
-	.catalogue = catalogue,
-	.catalogue_len = sizeof catalogue / sizeof catalogue[0],
-	.params = params,
-	.params_len = sizeof params / sizeof params[0],
-	.init = energy_init,
-	.score = energy_score,
-	.finish = energy_finish,
+    AP_PLUGIN_HEADER,
+    .theme = "energy",
+    .name = "Précarité énergétique (energy poverty)",
+    .version = "1.0.0",
+    .catalogue = catalogue,
+    .catalogue_len = sizeof catalogue / sizeof catalogue[0],
+    .params = params,
+    .params_len = sizeof params / sizeof params[0],
+    .init = energy_init,
+    .score = energy_score,
+    .finish = energy_finish,
 };
 
-/* 6. The one exported symbol: appui_plugin_entry(), returning the descriptor. */
+/* 6. The one exported symbol: appui_plugin_entry(), returning the descriptor.
+ */
 AP_PLUGIN_ENTRY
 {
 	return &plugin;

@@ -4,7 +4,13 @@
 #include <stdlib.h>
 
 static const ap_indicator_def catalogue[] = {
-	{"x.value", "count", "x", AP_LOWER_IS_BETTER, AP_DOMAIN_COUNT, {0, 1, 2}, 1},
+    {"x.value",
+     "count",
+     "x",
+     AP_LOWER_IS_BETTER,
+     AP_DOMAIN_COUNT,
+     {0, 1, 2},
+     1},
 };
 
 /* Would abort the test if the host called it. */
@@ -16,15 +22,15 @@ static int never_score(void *state, ap_scorer *s)
 }
 
 static const ap_plugin plugin = {
-	.abi_major = 99,
-	.abi_minor = 0,
-	.struct_size = sizeof(ap_plugin),
-	.theme = "future",
-	.name = "future",
-	.version = "9.0.0",
-	.catalogue = catalogue,
-	.catalogue_len = 1,
-	.score = never_score,
+    .abi_major = 99,
+    .abi_minor = 0,
+    .struct_size = sizeof(ap_plugin),
+    .theme = "future",
+    .name = "future",
+    .version = "9.0.0",
+    .catalogue = catalogue,
+    .catalogue_len = 1,
+    .score = never_score,
 };
 
 AP_PLUGIN_ENTRY

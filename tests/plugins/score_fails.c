@@ -3,7 +3,13 @@
 #include <appui/plugin.h>
 
 static const ap_indicator_def catalogue[] = {
-	{"x.value", "count", "x", AP_LOWER_IS_BETTER, AP_DOMAIN_COUNT, {0, 1, 2}, 1},
+    {"x.value",
+     "count",
+     "x",
+     AP_LOWER_IS_BETTER,
+     AP_DOMAIN_COUNT,
+     {0, 1, 2},
+     1},
 };
 
 static int score(void *state, ap_scorer *s)
@@ -17,13 +23,9 @@ static int score(void *state, ap_scorer *s)
 }
 
 static const ap_plugin plugin = {
-	AP_PLUGIN_HEADER,
-	.theme = "failing",
-	.name = "fails on small sites",
-	.version = "1.0.0",
-	.catalogue = catalogue,
-	.catalogue_len = 1,
-	.score = score,
+    AP_PLUGIN_HEADER,   .theme = "failing",     .name = "fails on small sites",
+    .version = "1.0.0", .catalogue = catalogue, .catalogue_len = 1,
+    .score = score,
 };
 
 AP_PLUGIN_ENTRY

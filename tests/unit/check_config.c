@@ -109,8 +109,10 @@ START_TEST(shipped_file_equals_defaults)
 	ck_assert_int_eq(ap_config_load(&cfg, APPUI_TEST_CONFIG, d), 0);
 	ck_assert_uint_eq(ap_diags_count(d), 0);
 	ap_config *defaults = ap_config_defaults();
-	ck_assert_double_eq(cfg->policy.band_watch, defaults->policy.band_watch);
-	ck_assert_int_eq(cfg->policy.days_critical, defaults->policy.days_critical);
+	ck_assert_double_eq(cfg->policy.band_watch,
+	                    defaults->policy.band_watch);
+	ck_assert_int_eq(cfg->policy.days_critical,
+	                 defaults->policy.days_critical);
 	ck_assert_uint_eq(cfg->n_themes, 3);
 	ck_assert_int_eq(cfg->plugins_set, 1);
 	ck_assert_uint_eq(cfg->n_plugins, 3);
@@ -118,7 +120,8 @@ START_TEST(shipped_file_equals_defaults)
 	for (size_t t = 0; t < cfg->n_themes; t++) {
 		const cfg_theme *ct = &cfg->themes[t];
 		char so[512];
-		snprintf(so, sizeof so, "%s/%s.so", APPUI_TEST_PLUGINDIR, ct->theme);
+		snprintf(so, sizeof so, "%s/%s.so", APPUI_TEST_PLUGINDIR,
+		         ct->theme);
 		void *handle = dlopen(so, RTLD_NOW | RTLD_LOCAL);
 		ck_assert_msg(handle != NULL, "%s", dlerror());
 		ap_plugin_entry_fn entry;
@@ -128,27 +131,33 @@ START_TEST(shipped_file_equals_defaults)
 		size_t scored = 0;
 		for (size_t k = 0; k < desc->catalogue_len; k++)
 			scored += desc->catalogue[k].weight > 0;
-		/* Every scored indicator is in the file, with the same numbers. */
+		/* Every scored indicator is in the file, with the same numbers.
+		 */
 		ck_assert_uint_eq(ct->n_indicators, scored);
 		for (size_t i = 0; i < ct->n_indicators; i++) {
 			const cfg_indicator *ci = &ct->indicators[i];
 			const ap_indicator_def *def = NULL;
 			for (size_t k = 0; k < desc->catalogue_len; k++)
-				if (strcmp(desc->catalogue[k].ref, ci->ref) == 0)
+				if (strcmp(desc->catalogue[k].ref, ci->ref) ==
+				    0)
 					def = &desc->catalogue[k];
-			ck_assert_msg(def != NULL, "%s not in the plugin", ci->ref);
+			ck_assert_msg(def != NULL, "%s not in the plugin",
+			              ci->ref);
 			ck_assert(ci->has_thresholds && ci->has_weight);
 			for (int j = 0; j < 3; j++)
-				ck_assert_double_eq(ci->thresholds[j], def->thresholds[j]);
+				ck_assert_double_eq(ci->thresholds[j],
+				                    def->thresholds[j]);
 			ck_assert_double_eq(ci->weight, def->weight);
 		}
 		for (size_t i = 0; i < ct->n_params; i++) {
 			const ap_param_def *pd = NULL;
 			for (size_t k = 0; k < desc->params_len; k++)
-				if (strcmp(desc->params[k].name, ct->params[i].name) == 0)
+				if (strcmp(desc->params[k].name,
+				           ct->params[i].name) == 0)
 					pd = &desc->params[k];
 			ck_assert_ptr_nonnull(pd);
-			ck_assert_double_eq(ct->params[i].value, pd->default_value);
+			ck_assert_double_eq(ct->params[i].value,
+			                    pd->default_value);
 		}
 	}
 	ap_config_free(defaults);
@@ -159,15 +168,16 @@ END_TEST
 
 START_TEST(syntax_error_has_its_line)
 {
-	expect_error("bands = {\n  watch = 25.0;\n  degraded = = 50.0;\n};\n", 3,
-	             "syntax error");
+	expect_error("bands = {\n  watch = 25.0;\n  degraded = = 50.0;\n};\n",
+	             3, "syntax error");
 }
 END_TEST
 
 START_TEST(unknown_key)
 {
-	expect_error("plugins = [ \"quality\" ];\n\nbandz = { watch = 25.0; };\n", 3,
-	             "unknown setting 'bandz'");
+	expect_error(
+	    "plugins = [ \"quality\" ];\n\nbandz = { watch = 25.0; };\n", 3,
+	    "unknown setting 'bandz'");
 	expect_error("days = {\n  watch = 3;\n  critcal = 5;\n};\n", 3,
 	             "unknown setting 'days.critcal'");
 }
@@ -179,14 +189,17 @@ START_TEST(wrong_type)
 	             "'days.watch' must be a whole number, not a string");
 	expect_error("days = {\n  watch = 3.5;\n};\n", 2,
 	             "must be a whole number, not a decimal");
-	expect_error("plugins = \"quality\";\n", 1, "must be an array of strings");
+	expect_error("plugins = \"quality\";\n", 1,
+	             "must be an array of strings");
 }
 END_TEST
 
 START_TEST(numbers_accept_whole_values)
 {
 	make_dir();
-	char *path = write_file("appui.cfg", "bands = { watch = 20; degraded = 45; critical = 70; };\n");
+	char *path = write_file(
+	    "appui.cfg",
+	    "bands = { watch = 20; degraded = 45; critical = 70; };\n");
 	ap_diags *d = ap_diags_new();
 	ap_config *cfg = NULL;
 	ck_assert_int_eq(ap_config_load(&cfg, path, d), 0);
@@ -204,11 +217,12 @@ START_TEST(out_of_order_and_range)
 	             "band limits out of order");
 	expect_error("days = {\n  watch = 5;\n  degraded = 4;\n};\n", 1,
 	             "days out of order");
-	expect_error("days = {\n  mission_min = 7;\n  mission_max = 6;\n};\n", 1,
-	             "mission_min (7) is above mission_max (6)");
+	expect_error("days = {\n  mission_min = 7;\n  mission_max = 6;\n};\n",
+	             1, "mission_min (7) is above mission_max (6)");
 	expect_error("bands = {\n  critical = 175.0;\n};\n", 2, "out of range");
 	/* A typo in an enumeration would silently switch a factor off. */
-	expect_error("complexity = {\n  situations = [ \"enclaved\", \"periferal\" ];\n};\n",
+	expect_error("complexity = {\n  situations = [ \"enclaved\", "
+	             "\"periferal\" ];\n};\n",
 	             2, "'periferal' in 'complexity.situations' is not one of");
 }
 END_TEST
@@ -216,21 +230,25 @@ END_TEST
 START_TEST(thresholds_against_the_plugin)
 {
 	expect_error("themes = {\n quality = {\n  indicators = (\n"
-	             "   { ref = \"satisfaction.overall\"; thresholds = [ 80.0, 70.0 ]; }\n"
+	             "   { ref = \"satisfaction.overall\"; thresholds = [ "
+	             "80.0, 70.0 ]; }\n"
 	             "  );\n };\n};\n",
 	             4, "must be three numbers");
 	expect_host_error("themes = {\n quality = {\n  indicators = (\n"
-	                  "   { ref = \"satisfaction.overall\"; thresholds = [ 60.0, 70.0, 80.0 ]; }\n"
+	                  "   { ref = \"satisfaction.overall\"; thresholds = [ "
+	                  "60.0, 70.0, 80.0 ]; }\n"
 	                  "  );\n };\n};\n",
 	                  4, "thresholds out of order: higher is better");
-	expect_host_error("themes = {\n security = {\n  indicators = (\n"
-	                  "   { ref = \"deal.points\"; thresholds = [ 2.0, 1.0, 0.0 ]; }\n"
-	                  "  );\n };\n};\n",
-	                  4, "thresholds out of order: lower is better");
+	expect_host_error(
+	    "themes = {\n security = {\n  indicators = (\n"
+	    "   { ref = \"deal.points\"; thresholds = [ 2.0, 1.0, 0.0 ]; }\n"
+	    "  );\n };\n};\n",
+	    4, "thresholds out of order: lower is better");
 	expect_host_error("themes = {\n urban = {\n  indicators = (\n"
 	                  "   { ref = \"gup.conventions\"; weight = 2.0; }\n"
 	                  "  );\n };\n};\n",
-	                  4, "theme 'urban' has no indicator 'gup.conventions'");
+	                  4,
+	                  "theme 'urban' has no indicator 'gup.conventions'");
 	expect_host_error("themes = {\n urban = {\n  params = {\n"
 	                  "   orphan_spaces = 3;\n  };\n };\n};\n",
 	                  4, "theme 'urban' has no parameter 'orphan_spaces'");
@@ -244,9 +262,9 @@ START_TEST(configured_values_are_used)
 {
 	make_dir();
 	char *path = write_file(
-		"appui.cfg", "themes = {\n security = {\n  indicators = (\n"
-		             "   { ref = \"deal.points\"; weight = 5.0; }\n  );\n"
-		             "  params = { deal_points_floor = 4; };\n };\n};\n");
+	    "appui.cfg", "themes = {\n security = {\n  indicators = (\n"
+	                 "   { ref = \"deal.points\"; weight = 5.0; }\n  );\n"
+	                 "  params = { deal_points_floor = 4; };\n };\n};\n");
 	ap_diags *d = ap_diags_new();
 	ap_config *cfg = NULL;
 	ck_assert_int_eq(ap_config_load(&cfg, path, d), 0);
@@ -254,11 +272,12 @@ START_TEST(configured_values_are_used)
 	ap_host *h = NULL;
 	ck_assert_int_eq(ap_host_open(&h, cfg, &sd, 1, d), 0);
 	ap_reader *r = tu_reader();
-	char *xml = tu_casefile(100, "",
-	                        "<theme ref=\"security\">"
-	                        "<indicator ref=\"deal.points\" value=\"3\"/>"
-	                        "<indicator ref=\"staff.assaults\" value=\"0\"/>"
-	                        "</theme>");
+	char *xml =
+	    tu_casefile(100, "",
+	                "<theme ref=\"security\">"
+	                "<indicator ref=\"deal.points\" value=\"3\"/>"
+	                "<indicator ref=\"staff.assaults\" value=\"0\"/>"
+	                "</theme>");
 	ap_case *c;
 	ap_case_result *res = tu_score(h, r, xml, &c);
 	const ap_theme_result *t = tu_theme(res, "security");
@@ -285,7 +304,8 @@ START_TEST(missing_and_unreadable_files)
 	ck_assert_int_eq(ap_config_load(&cfg, "/nonexistent/appui.cfg", d), -1);
 	ck_assert_uint_eq(ap_diags_count(d), 1);
 	ck_assert_str_eq(ap_diags_at(d, 0)->file, "/nonexistent/appui.cfg");
-	ck_assert(strstr(ap_diags_at(d, 0)->message, "No such file or directory"));
+	ck_assert(
+	    strstr(ap_diags_at(d, 0)->message, "No such file or directory"));
 	ap_diags_clear(d);
 	make_dir();
 	ck_assert_int_eq(ap_config_load(&cfg, dir, d), -1);
@@ -297,11 +317,14 @@ END_TEST
 START_TEST(includes_resolve_against_the_file)
 {
 	make_dir();
-	char *inc = write_file("bands.cfg", "bands = { watch = 30.0; degraded = 55.0; critical = 80.0; };\n");
+	char *inc = write_file(
+	    "bands.cfg",
+	    "bands = { watch = 30.0; degraded = 55.0; critical = 80.0; };\n");
 	char *path = write_file("appui.cfg", "@include \"bands.cfg\"\n");
 	ap_diags *d = ap_diags_new();
 	ap_config *cfg = NULL;
-	/* The test runs from another folder: the include is found all the same. */
+	/* The test runs from another folder: the include is found all the same.
+	 */
 	ck_assert_int_eq(chdir("/"), 0);
 	ck_assert_int_eq(ap_config_load(&cfg, path, d), 0);
 	ck_assert_double_eq(cfg->policy.band_watch, 30);

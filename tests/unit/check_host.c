@@ -27,7 +27,8 @@ static ap_host *open_with(const char *bad_dir)
 {
 	static char path[1024];
 	snprintf(path, sizeof path, "%s/%s", APPUI_TEST_BADPLUGINS, bad_dir);
-	ap_search_dir dirs[] = {{path, "test"}, {APPUI_TEST_PLUGINDIR, "installed"}};
+	ap_search_dir dirs[] = {{path, "test"},
+	                        {APPUI_TEST_PLUGINDIR, "installed"}};
 	ap_host *h = NULL;
 	ck_assert_int_eq(ap_host_open(&h, config, dirs, 2, diags), 0);
 	return h;
@@ -50,9 +51,10 @@ static void shipped_still_score(ap_host *h)
 	ck_assert_str_eq(ap_host_theme_at(h, 1), "security");
 	ck_assert_str_eq(ap_host_theme_at(h, 2), "urban");
 	ap_reader *r = tu_reader();
-	char *xml = tu_casefile(100, "",
-	                        "<theme ref=\"quality\"><indicator "
-	                        "ref=\"satisfaction.overall\" value=\"65\"/></theme>");
+	char *xml =
+	    tu_casefile(100, "",
+	                "<theme ref=\"quality\"><indicator "
+	                "ref=\"satisfaction.overall\" value=\"65\"/></theme>");
 	ap_case *c;
 	ap_case_result *res = tu_score(h, r, xml, &c);
 	const ap_theme_result *t = tu_theme(res, "quality");
@@ -75,7 +77,8 @@ static void expect_refusal(const ap_host *h, const char *id, const char *needle)
 		if (strcmp(g->file, p->path) == 0 && strstr(g->message, needle))
 			warned = 1;
 	}
-	ck_assert_msg(warned, "the refusal of %s was not reported with its path", id);
+	ck_assert_msg(warned,
+	              "the refusal of %s was not reported with its path", id);
 }
 
 START_TEST(shipped_plugins_load)
@@ -99,7 +102,9 @@ START_TEST(other_abi_is_refused)
 {
 	ap_host *h = open_with("bad_abi");
 	/* The test plugin aborts if its score function is ever called. */
-	expect_refusal(h, "bad_abi", "built for plugin ABI 99.0, but this appui provides ABI 1.0");
+	expect_refusal(
+	    h, "bad_abi",
+	    "built for plugin ABI 99.0, but this appui provides ABI 1.0");
 	ck_assert_int_eq(find(h, "bad_abi")->abi_major, 99);
 	shipped_still_score(h);
 	ap_host_free(h);
@@ -118,8 +123,9 @@ END_TEST
 START_TEST(failing_init_is_refused)
 {
 	ap_host *h = open_with("init_fails");
-	expect_refusal(h, "init_fails",
-	               "its init failed: licence file /nonexistent/licence.key not found");
+	expect_refusal(
+	    h, "init_fails",
+	    "its init failed: licence file /nonexistent/licence.key not found");
 	shipped_still_score(h);
 	ap_host_free(h);
 }
@@ -127,12 +133,14 @@ END_TEST
 
 START_TEST(duplicate_theme_is_refused)
 {
-	/* Two plugins for "quality" in one folder: the second (in name order) is
-	 * refused; the installed quality plugin, later in the path, is shadowed. */
+	/* Two plugins for "quality" in one folder: the second (in name order)
+	 * is refused; the installed quality plugin, later in the path, is
+	 * shadowed. */
 	ap_host *h = open_with("duplicate");
 	char needle[1200];
 	snprintf(needle, sizeof needle,
-	         "theme 'quality' is already provided by %s/duplicate/quality_again.so",
+	         "theme 'quality' is already provided by "
+	         "%s/duplicate/quality_again.so",
 	         APPUI_TEST_BADPLUGINS);
 	expect_refusal(h, "quality_again_too", needle);
 	ck_assert_int_eq(find(h, "quality_again")->status, AP_PLUGIN_LOADED);
@@ -145,7 +153,8 @@ START_TEST(duplicate_theme_is_refused)
 	 * shadowed; the shipped plugins all score. */
 	char path[1024];
 	snprintf(path, sizeof path, "%s/duplicate", APPUI_TEST_BADPLUGINS);
-	ap_search_dir dirs[] = {{APPUI_TEST_PLUGINDIR, "installed"}, {path, "test"}};
+	ap_search_dir dirs[] = {{APPUI_TEST_PLUGINDIR, "installed"},
+	                        {path, "test"}};
 	ck_assert_int_eq(ap_host_open(&h, config, dirs, 2, diags), 0);
 	ck_assert_int_eq(find(h, "quality_again")->status, AP_PLUGIN_SHADOWED);
 	shipped_still_score(h);
@@ -157,7 +166,8 @@ START_TEST(unresolved_symbol_is_refused_at_load)
 {
 	ap_host *h = open_with("missing_symbol");
 	expect_refusal(h, "missing_symbol", "ap_function_that_does_not_exist");
-	ck_assert(strstr(find(h, "missing_symbol")->reason, "cannot be loaded"));
+	ck_assert(
+	    strstr(find(h, "missing_symbol")->reason, "cannot be loaded"));
 	shipped_still_score(h);
 	ap_host_free(h);
 }
@@ -174,13 +184,16 @@ START_TEST(same_file_name_is_shadowed)
 	ck_assert_uint_eq(ap_host_loaded_count(h), 3);
 	ap_host_free(h);
 
-	/* A copy of quality.so in an earlier folder shadows the installed one. */
+	/* A copy of quality.so in an earlier folder shadows the installed one.
+	 */
 	char dir[] = "/tmp/appui-shadow-XXXXXX";
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	char cmd[2048];
-	snprintf(cmd, sizeof cmd, "cp %s/quality.so %s/", APPUI_TEST_PLUGINDIR, dir);
+	snprintf(cmd, sizeof cmd, "cp %s/quality.so %s/", APPUI_TEST_PLUGINDIR,
+	         dir);
 	ck_assert_int_eq(system(cmd), 0);
-	ap_search_dir dirs[] = {{dir, "--plugin-dir"}, {APPUI_TEST_PLUGINDIR, "installed"}};
+	ap_search_dir dirs[] = {{dir, "--plugin-dir"},
+	                        {APPUI_TEST_PLUGINDIR, "installed"}};
 	ck_assert_int_eq(ap_host_open(&h, config, dirs, 2, diags), 0);
 	ck_assert_uint_eq(ap_host_plugin_count(h), 4);
 	ck_assert_uint_eq(ap_host_loaded_count(h), 3);
@@ -222,8 +235,10 @@ START_TEST(disabled_by_configuration)
 	/* An enabled theme that no plugin provides is said loudly. */
 	int warned = 0;
 	for (size_t i = 0; i < ap_diags_count(d); i++)
-		warned |= strstr(ap_diags_at(d, i)->message,
-		                 "theme 'energy' is enabled but no usable plugin") != NULL;
+		warned |=
+		    strstr(ap_diags_at(d, i)->message,
+		           "theme 'energy' is enabled but no usable plugin") !=
+		    NULL;
 	ck_assert(warned);
 	ap_host_free(h);
 	ap_config_free(cfg);
@@ -250,12 +265,16 @@ START_TEST(failing_plugin_costs_only_its_theme)
 	ck_assert_uint_eq(ap_host_loaded_count(h), 4);
 	ap_reader *r = tu_reader();
 	const char *themes =
-		"<theme ref=\"quality\"><indicator ref=\"satisfaction.overall\" value=\"65\"/></theme>"
-		"<theme ref=\"failing\"><indicator ref=\"x.value\" value=\"1\"/></theme>";
+	    "<theme ref=\"quality\"><indicator ref=\"satisfaction.overall\" "
+	    "value=\"65\"/></theme>"
+	    "<theme ref=\"failing\"><indicator ref=\"x.value\" "
+	    "value=\"1\"/></theme>";
 	/* 50 dwellings: the plugin fails; quality is still scored. */
 	char *xml = tu_casefile(50, "", themes);
 	ap_case *c = NULL;
-	ck_assert_int_eq(ap_reader_read_memory(r, "small.xml", xml, strlen(xml), &c, diags), 0);
+	ck_assert_int_eq(
+	    ap_reader_read_memory(r, "small.xml", xml, strlen(xml), &c, diags),
+	    0);
 	ap_case_result *res = NULL;
 	ck_assert_int_eq(ap_host_score(h, c, &res, diags), 0);
 	ck_assert_uint_eq(res->n_themes, 1);
@@ -264,8 +283,9 @@ START_TEST(failing_plugin_costs_only_its_theme)
 	const ap_diag *g = ap_diags_at(diags, ap_diags_count(diags) - 1);
 	ck_assert_str_eq(g->file, "small.xml");
 	ck_assert_str_eq(g->field, "diagnostic/theme[failing]");
-	ck_assert_str_eq(g->message, "plugin 'score_fails' failed on CF-TEST-001: "
-	                             "cannot score sites under 100 dwellings");
+	ck_assert_str_eq(g->message,
+	                 "plugin 'score_fails' failed on CF-TEST-001: "
+	                 "cannot score sites under 100 dwellings");
 	ap_case_result_free(res);
 	ap_case_free(c);
 	free(xml);

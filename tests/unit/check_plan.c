@@ -15,7 +15,8 @@
 #include "appui/plan.h"
 #include "testutil.h"
 
-/* ---- building campaigns by hand ---------------------------------------------- */
+/* ---- building campaigns by hand
+ * ---------------------------------------------- */
 
 static uint64_t rng_state;
 
@@ -88,18 +89,18 @@ static void site_add(ap_plan_input *in, const char *id, const char *region,
                      double priority, const char *w_first, const char *w_last)
 {
 	ap_plan_site s = {
-		.file = "test.xml",
-		.case_id = id,
-		.site_id = id,
-		.site_name = id,
-		.commune = "Rennes",
-		.organisation_id = "ORG",
-		.organisation_name = "Org",
-		.region = region,
-		.themes = themes,
-		.n_themes = n_themes,
-		.days = days,
-		.priority = priority,
+	    .file = "test.xml",
+	    .case_id = id,
+	    .site_id = id,
+	    .site_name = id,
+	    .commune = "Rennes",
+	    .organisation_id = "ORG",
+	    .organisation_name = "Org",
+	    .region = region,
+	    .themes = themes,
+	    .n_themes = n_themes,
+	    .days = days,
+	    .priority = priority,
 	};
 	if (w_first) {
 		s.has_window = 1;
@@ -109,7 +110,8 @@ static void site_add(ap_plan_input *in, const char *id, const char *region,
 	ap_plan_input_add_site(in, &s);
 }
 
-/* ---- checking a plan against the guarantees ---------------------------------- */
+/* ---- checking a plan against the guarantees
+ * ---------------------------------- */
 
 static void check_plan_valid(const ap_campaign *c, const ap_plan_input *in,
                              const ap_plan *p)
@@ -124,11 +126,13 @@ static void check_plan_valid(const ap_campaign *c, const ap_plan_input *in,
 		const ap_firm *f = &c->firms[pm->firm];
 		ck_assert_msg(!seen[pm->site], "site planned twice");
 		seen[pm->site] = 1;
-		/* 1. 3..6 days, never more than recommended, only covered themes,
-		 * a firm serving the region. */
+		/* 1. 3..6 days, never more than recommended, only covered
+		 * themes, a firm serving the region. */
 		ck_assert_int_ge(pm->days, c->min_days);
 		ck_assert_int_le(pm->days, c->max_days);
-		ck_assert_int_le(pm->days, s->days > c->max_days ? c->max_days : s->days < c->min_days ? c->min_days : s->days);
+		ck_assert_int_le(pm->days, s->days > c->max_days   ? c->max_days
+		                           : s->days < c->min_days ? c->min_days
+		                                                   : s->days);
 		if (!c->allow_shorter)
 			ck_assert_int_eq(pm->days, s->days);
 		for (size_t t = 0; t < s->n_themes; t++)
@@ -143,19 +147,24 @@ static void check_plan_valid(const ap_campaign *c, const ap_plan_input *in,
 			ck_assert(ap_french_holiday(d) == NULL);
 			ck_assert(d >= c->window_first && d <= c->window_last);
 			if (s->has_window)
-				ck_assert(d >= s->window_first && d <= s->window_last);
+				ck_assert(d >= s->window_first &&
+				          d <= s->window_last);
 			if (k)
 				ck_assert(d > pm->dates[k - 1]);
 			for (size_t o = 0; o < p->n_missions; o++) {
 				if (o == m || p->missions[o].firm != pm->firm)
 					continue;
 				for (int q = 0; q < p->missions[o].days; q++)
-					ck_assert_msg(p->missions[o].dates[q] != d,
-					              "firm %s booked twice on one day", f->id);
+					ck_assert_msg(
+					    p->missions[o].dates[q] != d,
+					    "firm %s booked twice on one day",
+					    f->id);
 			}
 		}
-		ck_assert_int_lt(pm->dates[pm->days - 1] - pm->dates[0], c->max_span_days);
-		ck_assert_double_eq_tol(pm->cost, pm->days * f->daily_rate, 1e-9);
+		ck_assert_int_lt(pm->dates[pm->days - 1] - pm->dates[0],
+		                 c->max_span_days);
+		ck_assert_double_eq_tol(pm->cost, pm->days * f->daily_rate,
+		                        1e-9);
 		ck_assert_ptr_nonnull(pm->why);
 		days += pm->days;
 		euros += pm->cost;
@@ -173,7 +182,8 @@ static void check_plan_valid(const ap_campaign *c, const ap_plan_input *in,
 	ck_assert_double_eq_tol(euros, p->total_euros, 1e-6);
 	ck_assert_double_eq_tol(prio, p->priority_sum, 1e-6);
 	/* 7. every other site is listed, with a reason. */
-	ck_assert_uint_eq(p->n_missions + p->n_unplanned, ap_plan_input_count(in));
+	ck_assert_uint_eq(p->n_missions + p->n_unplanned,
+	                  ap_plan_input_count(in));
 	for (size_t u = 0; u < p->n_unplanned; u++) {
 		ck_assert(!seen[p->unplanned[u].site]);
 		ck_assert_ptr_nonnull(p->unplanned[u].detail);
@@ -182,7 +192,8 @@ static void check_plan_valid(const ap_campaign *c, const ap_plan_input *in,
 	free(seen);
 }
 
-/* ---- exhaustive search ----------------------------------------------------------- */
+/* ---- exhaustive search
+ * ----------------------------------------------------------- */
 
 /*
  * Can a firm fit these missions? Max flow from missions (capacity: days)
@@ -230,7 +241,8 @@ static int flow_fits(const ap_campaign *c, const ap_firm *f,
 			int advanced = 0;
 			while (stack_pos[sp] < (int)nd) {
 				int k = stack_pos[sp]++;
-				if (visited[k] || days[k] < bm->from || days[k] > bm->to)
+				if (visited[k] || days[k] < bm->from ||
+				    days[k] > bm->to)
 					continue;
 				visited[k] = 1;
 				path_day[sp] = k;
@@ -273,7 +285,9 @@ static long cents(double x)
 
 static int rec_days(const ap_campaign *c, const ap_plan_site *s)
 {
-	return s->days < c->min_days ? c->min_days : s->days > c->max_days ? c->max_days : s->days;
+	return s->days < c->min_days   ? c->min_days
+	       : s->days > c->max_days ? c->max_days
+	                               : s->days;
 }
 
 static void bf_evaluate(bf *b)
@@ -287,7 +301,8 @@ static void bf_evaluate(bf *b)
 			continue;
 		const ap_plan_site *s = ap_plan_input_at(b->in, i);
 		days += b->choice_days[i];
-		euros += b->choice_days[i] * c->firms[b->choice_firm[i]].daily_rate;
+		euros +=
+		    b->choice_days[i] * c->firms[b->choice_firm[i]].daily_rate;
 		sum += cents(s->priority);
 		shortfall += rec_days(c, s) - b->choice_days[i];
 	}
@@ -305,7 +320,8 @@ static void bf_evaluate(bf *b)
 			const ap_plan_site *s = ap_plan_input_at(b->in, i);
 			ap_day from = c->window_first, to = c->window_last;
 			if (s->has_window) {
-				from = s->window_first > from ? s->window_first : from;
+				from = s->window_first > from ? s->window_first
+				                              : from;
 				to = s->window_last < to ? s->window_last : to;
 			}
 			ms[n++] = (bf_mission){from, to, b->choice_days[i]};
@@ -317,8 +333,9 @@ static void bf_evaluate(bf *b)
 			return;
 	}
 	if (sum > b->best_cents ||
-	    (sum == b->best_cents && (shortfall < b->best_shortfall ||
-	                              (shortfall == b->best_shortfall && days < b->best_days)))) {
+	    (sum == b->best_cents &&
+	     (shortfall < b->best_shortfall ||
+	      (shortfall == b->best_shortfall && days < b->best_days)))) {
 		b->best_cents = sum;
 		b->best_days = days;
 		b->best_shortfall = shortfall;
@@ -399,12 +416,14 @@ static void random_instance(ap_campaign **cp, ap_plan_input **inp)
 					regions[nr++] = REGIONS[r];
 		char id[16];
 		snprintf(id, sizeof id, "F%d", f);
-		ap_firm *firm = firm_add(c, id, themes, nt, regions, nr,
-		                         900 + 50 * rnd_int(0, 8), rnd_int(3, 20));
+		ap_firm *firm =
+		    firm_add(c, id, themes, nt, regions, nr,
+		             900 + 50 * rnd_int(0, 8), rnd_int(3, 20));
 		if (rnd_int(0, 2) == 0) {
 			firm->days_off = calloc(1, sizeof(*firm->days_off));
 			firm->days_off[0].first = first + rnd_int(0, 10);
-			firm->days_off[0].last = firm->days_off[0].first + rnd_int(0, 6);
+			firm->days_off[0].last =
+			    firm->days_off[0].first + rnd_int(0, 6);
 			firm->n_days_off = 1;
 		}
 	}
@@ -428,7 +447,8 @@ static void random_instance(ap_campaign **cp, ap_plan_input **inp)
 		int has_window = rnd_int(0, 2) != 0;
 		if (has_window) {
 			ap_day w0 = first + rnd_int(-2, 8);
-			ap_day w1 = w0 + (rnd_int(0, 1) ? rnd_int(5, 10) : rnd_int(11, 30));
+			ap_day w1 = w0 + (rnd_int(0, 1) ? rnd_int(5, 10)
+			                                : rnd_int(11, 30));
 			ap_date_format(ap_date_from_day(w0), wa);
 			ap_date_format(ap_date_from_day(w1), wb);
 		}
@@ -442,7 +462,8 @@ static void random_instance(ap_campaign **cp, ap_plan_input **inp)
 START_TEST(optimal_against_exhaustive_search)
 {
 	rng_state = 0x9e3779b97f4a7c15ULL;
-	int instances = 1000, with_missions = 0, with_unplanned = 0, shorter = 0;
+	int instances = 1000, with_missions = 0, with_unplanned = 0,
+	    shorter = 0;
 	int with_cuts = 0;
 	for (int k = 0; k < instances; k++) {
 		ap_campaign *c;
@@ -465,17 +486,21 @@ START_TEST(optimal_against_exhaustive_search)
 		long got = 0;
 		int shortfall = 0;
 		for (size_t m = 0; m < p->n_missions; m++) {
-			const ap_plan_site *s = ap_plan_input_at(in, p->missions[m].site);
+			const ap_plan_site *s =
+			    ap_plan_input_at(in, p->missions[m].site);
 			got += cents(s->priority);
 			shortfall += rec_days(c, s) - p->missions[m].days;
 		}
 		ck_assert_msg(got == b.best_cents,
-		              "instance %d: planner %ld, exhaustive search %ld", k, got,
-		              b.best_cents);
+		              "instance %d: planner %ld, exhaustive search %ld",
+		              k, got, b.best_cents);
 		/* Ties: less shortening, then fewer days. */
-		ck_assert_msg(shortfall == b.best_shortfall && p->total_days == b.best_days,
-		              "instance %d: tie-break differs (shortfall %d vs %d, days %d vs %d)",
-		              k, shortfall, b.best_shortfall, p->total_days, b.best_days);
+		ck_assert_msg(shortfall == b.best_shortfall &&
+		                  p->total_days == b.best_days,
+		              "instance %d: tie-break differs (shortfall %d vs "
+		              "%d, days %d vs %d)",
+		              k, shortfall, b.best_shortfall, p->total_days,
+		              b.best_days);
 		with_missions += p->n_missions > 0;
 		with_unplanned += p->n_unplanned > 0;
 		shorter += c->allow_shorter;
@@ -492,12 +517,13 @@ START_TEST(optimal_against_exhaustive_search)
 	ck_assert_int_gt(with_unplanned, instances / 3);
 	ck_assert_int_gt(shorter, instances / 8);
 	/* ... and calendars that force the planner to cut and solve again. */
-	ck_assert_msg(with_cuts >= 10, "only %d instances needed a calendar cut",
-	              with_cuts);
+	ck_assert_msg(with_cuts >= 10,
+	              "only %d instances needed a calendar cut", with_cuts);
 }
 END_TEST
 
-/* ---- behaviours ------------------------------------------------------------------ */
+/* ---- behaviours
+ * ------------------------------------------------------------------ */
 
 static const char *const Q[] = {"quality"};
 static const char *const QU[] = {"quality", "urban"};
@@ -515,11 +541,12 @@ static ap_plan *plan_of(const ap_campaign *c, const ap_plan_input *in)
 	return p;
 }
 
-static const ap_unplanned *unplanned_of(const ap_plan *p, const ap_plan_input *in,
-                                        const char *site)
+static const ap_unplanned *
+unplanned_of(const ap_plan *p, const ap_plan_input *in, const char *site)
 {
 	for (size_t u = 0; u < p->n_unplanned; u++)
-		if (strcmp(ap_plan_input_at(in, p->unplanned[u].site)->site_id, site) == 0)
+		if (strcmp(ap_plan_input_at(in, p->unplanned[u].site)->site_id,
+		           site) == 0)
 			return &p->unplanned[u];
 	return NULL;
 }
@@ -528,7 +555,8 @@ static const ap_planned *mission_of(const ap_plan *p, const ap_plan_input *in,
                                     const char *site)
 {
 	for (size_t m = 0; m < p->n_missions; m++)
-		if (strcmp(ap_plan_input_at(in, p->missions[m].site)->site_id, site) == 0)
+		if (strcmp(ap_plan_input_at(in, p->missions[m].site)->site_id,
+		           site) == 0)
 			return &p->missions[m];
 	return NULL;
 }
@@ -544,25 +572,36 @@ START_TEST(reasons_for_unplanned_sites)
 	site_add(in, "B-GOOD", "Bretagne", Q, 1, 0, 0, NULL, NULL);
 	site_add(in, "C-NOFIRM", "Bretagne", S, 1, 4, 80, NULL, NULL);
 	site_add(in, "D-ELSEWHERE", "Occitanie", Q, 1, 4, 70, NULL, NULL);
-	site_add(in, "E-SHORTWIN", "Bretagne", Q, 1, 4, 60, "2025-09-06", "2025-09-09");
+	site_add(in, "E-SHORTWIN", "Bretagne", Q, 1, 4, 60, "2025-09-06",
+	         "2025-09-09");
 	site_add(in, "F-BUDGET", "Bretagne", Q, 1, 4, 50, NULL, NULL);
-	site_add(in, "G-OUTSIDE", "Bretagne", Q, 1, 3, 40, "2026-01-05", "2026-02-27");
+	site_add(in, "G-OUTSIDE", "Bretagne", Q, 1, 3, 40, "2026-01-05",
+	         "2026-02-27");
 	ap_plan *p = plan_of(c, in);
 	ck_assert_ptr_nonnull(mission_of(p, in, "A-TOP"));
-	ck_assert_int_eq(unplanned_of(p, in, "B-GOOD")->reason, AP_UNPLANNED_BELOW_THRESHOLD);
-	ck_assert_int_eq(unplanned_of(p, in, "C-NOFIRM")->reason, AP_UNPLANNED_NO_FIRM);
-	ck_assert(strstr(unplanned_of(p, in, "C-NOFIRM")->detail, "no firm covers security in Bretagne"));
-	ck_assert_int_eq(unplanned_of(p, in, "D-ELSEWHERE")->reason, AP_UNPLANNED_NO_FIRM);
+	ck_assert_int_eq(unplanned_of(p, in, "B-GOOD")->reason,
+	                 AP_UNPLANNED_BELOW_THRESHOLD);
+	ck_assert_int_eq(unplanned_of(p, in, "C-NOFIRM")->reason,
+	                 AP_UNPLANNED_NO_FIRM);
+	ck_assert(strstr(unplanned_of(p, in, "C-NOFIRM")->detail,
+	                 "no firm covers security in Bretagne"));
+	ck_assert_int_eq(unplanned_of(p, in, "D-ELSEWHERE")->reason,
+	                 AP_UNPLANNED_NO_FIRM);
 	/* 2025-09-06..09 holds two working days (Mon 8, Tue 9). */
 	const ap_unplanned *w = unplanned_of(p, in, "E-SHORTWIN");
 	ck_assert_int_eq(w->reason, AP_UNPLANNED_WINDOW);
 	ck_assert_msg(strstr(w->detail, "at most 2"), "%s", w->detail);
-	ck_assert_int_eq(unplanned_of(p, in, "F-BUDGET")->reason, AP_UNPLANNED_BUDGET);
-	ck_assert(strstr(unplanned_of(p, in, "F-BUDGET")->detail, "3 of the 8 budget days are left"));
-	ck_assert_int_eq(unplanned_of(p, in, "G-OUTSIDE")->reason, AP_UNPLANNED_WINDOW);
-	ck_assert_str_eq(ap_unplanned_reason_name(AP_UNPLANNED_BUDGET), "budget exhausted");
+	ck_assert_int_eq(unplanned_of(p, in, "F-BUDGET")->reason,
+	                 AP_UNPLANNED_BUDGET);
+	ck_assert(strstr(unplanned_of(p, in, "F-BUDGET")->detail,
+	                 "3 of the 8 budget days are left"));
+	ck_assert_int_eq(unplanned_of(p, in, "G-OUTSIDE")->reason,
+	                 AP_UNPLANNED_WINDOW);
+	ck_assert_str_eq(ap_unplanned_reason_name(AP_UNPLANNED_BUDGET),
+	                 "budget exhausted");
 	/* Unplanned sites come by decreasing priority. */
-	ck_assert_str_eq(ap_plan_input_at(in, p->unplanned[0].site)->site_id, "C-NOFIRM");
+	ck_assert_str_eq(ap_plan_input_at(in, p->unplanned[0].site)->site_id,
+	                 "C-NOFIRM");
 	ap_plan_free(p);
 	ap_plan_input_free(in);
 	free_campaign(c);
@@ -595,14 +634,17 @@ START_TEST(capacity_and_firm_preference)
 	ck_assert_int_eq(national, 1);
 	ck_assert_int_le(p->firm_days[1], 5);
 	ck_assert_int_le(p->firm_days[2], 4);
-	/* The national firm's mission says why the regional ones were not used. */
+	/* The national firm's mission says why the regional ones were not used.
+	 */
 	for (size_t m = 0; m < p->n_missions; m++)
 		if (p->missions[m].firm == 0)
-			ck_assert_msg(strstr(p->missions[m].why, "was fully booked"), "%s",
-			              p->missions[m].why);
+			ck_assert_msg(
+			    strstr(p->missions[m].why, "was fully booked"),
+			    "%s", p->missions[m].why);
 		else
-			ck_assert_msg(strstr(p->missions[m].why, "the site's region"), "%s",
-			              p->missions[m].why);
+			ck_assert_msg(
+			    strstr(p->missions[m].why, "the site's region"),
+			    "%s", p->missions[m].why);
 	ap_plan_free(p);
 	ap_plan_input_free(in);
 	free_campaign(c);
@@ -627,8 +669,10 @@ START_TEST(holidays_weekends_and_days_off_are_never_booked)
 	for (size_t m = 0; m < p->n_missions; m++)
 		for (int k = 0; k < p->missions[m].days; k++) {
 			ap_day d = p->missions[m].dates[k];
-			ck_assert(d != day_of("2025-05-01") && d != day_of("2025-05-08"));
-			ck_assert(d < day_of("2025-05-05") || d > day_of("2025-05-07"));
+			ck_assert(d != day_of("2025-05-01") &&
+			          d != day_of("2025-05-08"));
+			ck_assert(d < day_of("2025-05-05") ||
+			          d > day_of("2025-05-07"));
 			ck_assert_int_le(ap_day_weekday(d), 5);
 		}
 	ap_plan_free(p);
@@ -647,7 +691,8 @@ START_TEST(span_of_eight_weeks)
 	/* Days off: every Tuesday to Friday. */
 	size_t n = 0;
 	f->days_off = calloc(20, sizeof(*f->days_off));
-	for (ap_day mon = day_of("2025-09-01"); mon <= day_of("2025-12-19"); mon += 7) {
+	for (ap_day mon = day_of("2025-09-01"); mon <= day_of("2025-12-19");
+	     mon += 7) {
 		f->days_off[n].first = mon + 1;
 		f->days_off[n].last = mon + 4;
 		n++;
@@ -671,8 +716,9 @@ END_TEST
 
 START_TEST(calendar_conflicts_are_resolved)
 {
-	/* Two sites whose windows overlap on the only free days of the one firm:
-	 * both cannot be planned, whatever the budget; the higher priority is. */
+	/* Two sites whose windows overlap on the only free days of the one
+	 * firm: both cannot be planned, whatever the budget; the higher
+	 * priority is. */
 	ap_campaign *c = campaign_new("2025-09-01", "2025-09-12");
 	firm_add(c, "F", Q, 1, EVERYWHERE, 1, 1000, 30);
 	ap_plan_input *in = ap_plan_input_new();
@@ -683,7 +729,8 @@ START_TEST(calendar_conflicts_are_resolved)
 	ck_assert_ptr_nonnull(mission_of(p, in, "B"));
 	ck_assert_ptr_null(mission_of(p, in, "A"));
 	ck_assert_ptr_nonnull(mission_of(p, in, "C"));
-	ck_assert_int_eq(unplanned_of(p, in, "A")->reason, AP_UNPLANNED_CAPACITY);
+	ck_assert_int_eq(unplanned_of(p, in, "A")->reason,
+	                 AP_UNPLANNED_CAPACITY);
 	ap_plan_free(p);
 	ap_plan_input_free(in);
 	free_campaign(c);
@@ -724,8 +771,9 @@ START_TEST(same_inputs_same_plan)
 	for (size_t m = 0; m < a->n_missions; m++) {
 		ck_assert_uint_eq(a->missions[m].site, b->missions[m].site);
 		ck_assert_uint_eq(a->missions[m].firm, b->missions[m].firm);
-		ck_assert(memcmp(a->missions[m].dates, b->missions[m].dates,
-		                 (size_t)a->missions[m].days * sizeof(ap_day)) == 0);
+		ck_assert(
+		    memcmp(a->missions[m].dates, b->missions[m].dates,
+		           (size_t)a->missions[m].days * sizeof(ap_day)) == 0);
 		ck_assert_str_eq(a->missions[m].why, b->missions[m].why);
 	}
 	ap_plan_free(a);
@@ -738,7 +786,8 @@ END_TEST
 START_TEST(time_limit_gives_a_valid_plan_and_its_gap)
 {
 	/* 1500 sites and 8 firms with a 1 ms limit: the plan may not be proven
-	 * optimal, but it is valid and says how far from the bound it may be. */
+	 * optimal, but it is valid and says how far from the bound it may be.
+	 */
 	rng_state = 7;
 	ap_campaign *c = campaign_new("2025-09-01", "2025-12-19");
 	c->has_budget_days = 1;
@@ -755,8 +804,9 @@ START_TEST(time_limit_gives_a_valid_plan_and_its_gap)
 		char id[16];
 		snprintf(id, sizeof id, "S%04d", i);
 		const char *themes[] = {THEMES[rnd_int(0, 2)]};
-		site_add(in, id, REGIONS[rnd_int(0, 2)], themes, 1, rnd_int(3, 6),
-		         rnd_int(2000, 15000) / 100.0, NULL, NULL);
+		site_add(in, id, REGIONS[rnd_int(0, 2)], themes, 1,
+		         rnd_int(3, 6), rnd_int(2000, 15000) / 100.0, NULL,
+		         NULL);
 	}
 	ap_diags *d = ap_diags_new();
 	ap_plan *p = NULL;

@@ -78,17 +78,19 @@ static size_t check_str(const char *xml)
 /* A valid case file with `from` replaced by `to` (first occurrence). */
 static char *variant(const char *from, const char *to)
 {
-	char *base = tu_casefile(
-		412,
-		"    <built>1968</built>\n"
-		"    <occupancy low-income-share=\"58\"/>",
-		"    <theme ref=\"quality\">\n"
-		"      <indicator ref=\"satisfaction.overall\" value=\"61\" unit=\"percent\"/>\n"
-		"      <indicator ref=\"complaints.count\" value=\"210\" period-months=\"12\"/>\n"
-		"    </theme>\n"
-		"    <theme ref=\"security\">\n"
-		"      <indicator ref=\"deal.points\" value=\"1\"/>\n"
-		"    </theme>");
+	char *base =
+	    tu_casefile(412,
+	                "    <built>1968</built>\n"
+	                "    <occupancy low-income-share=\"58\"/>",
+	                "    <theme ref=\"quality\">\n"
+	                "      <indicator ref=\"satisfaction.overall\" "
+	                "value=\"61\" unit=\"percent\"/>\n"
+	                "      <indicator ref=\"complaints.count\" "
+	                "value=\"210\" period-months=\"12\"/>\n"
+	                "    </theme>\n"
+	                "    <theme ref=\"security\">\n"
+	                "      <indicator ref=\"deal.points\" value=\"1\"/>\n"
+	                "    </theme>");
 	char *at = strstr(base, from);
 	ck_assert_msg(at != NULL, "'%s' not in the base file", from);
 	size_t n = strlen(base) - strlen(from) + strlen(to) + 1;
@@ -120,10 +122,12 @@ START_TEST(examples_are_valid)
 		if (!strstr(e->d_name, ".xml"))
 			continue;
 		char path[1024];
-		snprintf(path, sizeof path, "%s/%s", APPUI_TEST_EXAMPLES, e->d_name);
+		snprintf(path, sizeof path, "%s/%s", APPUI_TEST_EXAMPLES,
+		         e->d_name);
 		ap_case *c = NULL;
 		ap_diags_clear(diags);
-		ck_assert_int_eq(ap_reader_read_file(reader, path, &c, diags), 0);
+		ck_assert_int_eq(ap_reader_read_file(reader, path, &c, diags),
+		                 0);
 		ck_assert_uint_eq(ap_host_check_case(host, c, diags), 0);
 		ck_assert_uint_eq(ap_diags_count(diags), 0);
 		ck_assert_str_eq(ap_case_file(c), path);
@@ -138,12 +142,15 @@ END_TEST
 
 START_TEST(model_holds_the_file)
 {
-	char *xml = variant("<request date=\"2019-05-02\"/>",
-	                    "<request date=\"2019-05-02\" themes=\"quality  security quality\">"
-	                    "<window start=\"2019-09-02\" end=\"2019-12-20\"/>"
-	                    "<note>Demande relayée.</note></request>");
+	char *xml = variant(
+	    "<request date=\"2019-05-02\"/>",
+	    "<request date=\"2019-05-02\" themes=\"quality  security quality\">"
+	    "<window start=\"2019-09-02\" end=\"2019-12-20\"/>"
+	    "<note>Demande relayée.</note></request>");
 	ap_case *c = NULL;
-	ck_assert_int_eq(ap_reader_read_memory(reader, "m.xml", xml, strlen(xml), &c, diags), 0);
+	ck_assert_int_eq(
+	    ap_reader_read_memory(reader, "m.xml", xml, strlen(xml), &c, diags),
+	    0);
 	ck_assert_str_eq(ap_case_id(c), "CF-TEST-001");
 	ck_assert_str_eq(ap_case_organisation(c)->name, "Test Habitat");
 	const ap_site *s = ap_case_site(c);
@@ -173,21 +180,23 @@ END_TEST
 
 START_TEST(schema_errors_name_line_and_field)
 {
-	expect_variant("<dwellings>412</dwellings>", "<dwellings>-4</dwellings>", 5,
-	               "site/dwellings", "not a valid value");
+	expect_variant("<dwellings>412</dwellings>",
+	               "<dwellings>-4</dwellings>", 5, "site/dwellings",
+	               "not a valid value");
 	expect_variant("<dwellings>412</dwellings>", "", 4, "site",
 	               "Missing child element(s)");
 	expect_variant("kind=\"oph\"", "kind=\"hlm\"", 3, "organisation/@kind",
 	               "not an element of the set");
-	expect_variant("value=\"210\"", "value=\"lots\"", 12,
-	               "diagnostic/theme[quality]/indicator[complaints.count]/@value",
-	               "not a valid value");
+	expect_variant(
+	    "value=\"210\"", "value=\"lots\"", 12,
+	    "diagnostic/theme[quality]/indicator[complaints.count]/@value",
+	    "not a valid value");
 	expect_variant("<indicator ref=\"deal.points\" value=\"1\"/>",
 	               "<indicator value=\"1\"/>", 15,
 	               "diagnostic/theme[security]/indicator/@ref",
 	               "The attribute 'ref' is required but missing");
-	expect_variant("id=\"CF-TEST-001\"", "id=\"CF TEST/001\"", 2, "casefile/@id",
-	               "not accepted by the pattern");
+	expect_variant("id=\"CF-TEST-001\"", "id=\"CF TEST/001\"", 2,
+	               "casefile/@id", "not accepted by the pattern");
 }
 END_TEST
 
@@ -195,52 +204,64 @@ START_TEST(semantic_errors)
 {
 	expect_variant("date=\"2019-04-11\"", "date=\"2019-02-30\"", 9,
 	               "diagnostic/@date",
-	               "'2019-02-30' is not a calendar date: month 02 of 2019 has 28 days");
+	               "'2019-02-30' is not a calendar date: month 02 of 2019 "
+	               "has 28 days");
 	expect_variant("date=\"2019-04-11\"", "date=\"2019-13-01\"", 9,
 	               "diagnostic/@date", "no month 13");
-	expect_variant("<request date=\"2019-05-02\"/>",
-	               "<request date=\"2019-05-02\"><window start=\"2019-12-20\" "
-	               "end=\"2019-09-02\"/></request>",
-	               18, "request/window/@end", "the window ends (2019-09-02) before it starts");
-	expect_variant("<indicator ref=\"complaints.count\" value=\"210\" period-months=\"12\"/>",
-	               "<indicator ref=\"satisfaction.overall\" value=\"70\"/>", 12,
-	               "diagnostic/theme[quality]/indicator[satisfaction.overall]/@ref",
-	               "given twice in theme 'quality' (first at line 11)");
-	expect_variant("<theme ref=\"security\">", "<theme ref=\"quality\">", 14,
-	               "diagnostic/theme[quality]/@ref", "theme 'quality' appears twice");
-	expect_variant("<built>1968</built>", "<built>2021</built>", 6, "site/built",
-	               "after the diagnostic (2019)");
-	expect_variant("<built>1968</built>", "<built>1492</built>", 6, "site/built",
-	               "before 1850");
+	expect_variant(
+	    "<request date=\"2019-05-02\"/>",
+	    "<request date=\"2019-05-02\"><window start=\"2019-12-20\" "
+	    "end=\"2019-09-02\"/></request>",
+	    18, "request/window/@end",
+	    "the window ends (2019-09-02) before it starts");
+	expect_variant(
+	    "<indicator ref=\"complaints.count\" value=\"210\" "
+	    "period-months=\"12\"/>",
+	    "<indicator ref=\"satisfaction.overall\" value=\"70\"/>", 12,
+	    "diagnostic/theme[quality]/indicator[satisfaction.overall]/@ref",
+	    "given twice in theme 'quality' (first at line 11)");
+	expect_variant("<theme ref=\"security\">", "<theme ref=\"quality\">",
+	               14, "diagnostic/theme[quality]/@ref",
+	               "theme 'quality' appears twice");
+	expect_variant("<built>1968</built>", "<built>2021</built>", 6,
+	               "site/built", "after the diagnostic (2019)");
+	expect_variant("<built>1968</built>", "<built>1492</built>", 6,
+	               "site/built", "before 1850");
 }
 END_TEST
 
 START_TEST(catalogue_errors_and_warnings)
 {
-	expect_variant("value=\"61\"", "value=\"161\"", 11,
-	               "diagnostic/theme[quality]/indicator[satisfaction.overall]/@value",
-	               "a percentage must be between 0 and 100");
-	expect_variant("value=\"210\"", "value=\"-3\"", 12,
-	               "diagnostic/theme[quality]/indicator[complaints.count]/@value",
-	               "a count cannot be negative");
-	expect_variant("<indicator ref=\"deal.points\" value=\"1\"/>",
-	               "<indicator ref=\"deal.points\" value=\"1.5\"/>", 15,
-	               "diagnostic/theme[security]/indicator[deal.points]/@value",
-	               "a count must be a whole number");
-	expect_variant("unit=\"percent\"", "unit=\"%\"", 11,
-	               "diagnostic/theme[quality]/indicator[satisfaction.overall]/@unit",
-	               "unit '%' does not match the catalogue's unit 'percent'");
+	expect_variant(
+	    "value=\"61\"", "value=\"161\"", 11,
+	    "diagnostic/theme[quality]/indicator[satisfaction.overall]/@value",
+	    "a percentage must be between 0 and 100");
+	expect_variant(
+	    "value=\"210\"", "value=\"-3\"", 12,
+	    "diagnostic/theme[quality]/indicator[complaints.count]/@value",
+	    "a count cannot be negative");
+	expect_variant(
+	    "<indicator ref=\"deal.points\" value=\"1\"/>",
+	    "<indicator ref=\"deal.points\" value=\"1.5\"/>", 15,
+	    "diagnostic/theme[security]/indicator[deal.points]/@value",
+	    "a count must be a whole number");
+	expect_variant(
+	    "unit=\"percent\"", "unit=\"%\"", 11,
+	    "diagnostic/theme[quality]/indicator[satisfaction.overall]/@unit",
+	    "unit '%' does not match the catalogue's unit 'percent'");
 
 	/* Unknown refs and themes are warnings: the file stays valid. */
-	char *xml = variant("<indicator ref=\"deal.points\" value=\"1\"/>",
-	                    "<indicator ref=\"deal.points\" value=\"1\"/>"
-	                    "<indicator ref=\"drones.sightings\" value=\"4\"/>");
+	char *xml =
+	    variant("<indicator ref=\"deal.points\" value=\"1\"/>",
+	            "<indicator ref=\"deal.points\" value=\"1\"/>"
+	            "<indicator ref=\"drones.sightings\" value=\"4\"/>");
 	ck_assert_uint_eq(check_str(xml), 0);
 	expect(AP_WARNING, 15,
 	       "diagnostic/theme[security]/indicator[drones.sightings]/@ref",
 	       "no indicator 'drones.sightings'");
 	free(xml);
-	/* A theme with nothing its plugin knows cannot be scored: said at once. */
+	/* A theme with nothing its plugin knows cannot be scored: said at once.
+	 */
 	xml = variant("<indicator ref=\"deal.points\" value=\"1\"/>",
 	              "<indicator ref=\"drones.sightings\" value=\"4\"/>");
 	ck_assert_uint_eq(check_str(xml), 0);
@@ -255,7 +276,8 @@ START_TEST(catalogue_errors_and_warnings)
 }
 END_TEST
 
-/* ---- hostile input ------------------------------------------------------------ */
+/* ---- hostile input
+ * ------------------------------------------------------------ */
 
 static const char secret_marker[] = "TOP-SECRET-9f2c";
 
@@ -271,12 +293,15 @@ START_TEST(xxe_local_file_is_refused)
 	snprintf(xml, sizeof xml,
 	         "<?xml version=\"1.0\"?>\n"
 	         "<!DOCTYPE casefile [ <!ENTITY xxe SYSTEM \"file://%s\"> ]>\n"
-	         "<casefile xmlns=\"urn:appui:casefile:1\" id=\"X\">&xxe;</casefile>\n",
+	         "<casefile xmlns=\"urn:appui:casefile:1\" "
+	         "id=\"X\">&xxe;</casefile>\n",
 	         path);
 	ck_assert_uint_eq(check_str(xml), 1);
-	expect(AP_ERROR, 2, "DOCTYPE", "document type declarations are not allowed");
+	expect(AP_ERROR, 2, "DOCTYPE",
+	       "document type declarations are not allowed");
 	for (size_t i = 0; i < ap_diags_count(diags); i++)
-		ck_assert(strstr(ap_diags_at(diags, i)->message, secret_marker) == NULL);
+		ck_assert(strstr(ap_diags_at(diags, i)->message,
+		                 secret_marker) == NULL);
 	unlink(path);
 }
 END_TEST
@@ -296,18 +321,22 @@ START_TEST(xxe_network_is_never_contacted)
 	int port = ntohs(addr.sin_port);
 
 	const char *forms[] = {
-		"<!DOCTYPE casefile SYSTEM \"http://127.0.0.1:%d/casefile.dtd\">\n"
-		"<casefile xmlns=\"urn:appui:casefile:1\" id=\"X\"/>\n",
-		"<!DOCTYPE casefile [ <!ENTITY e SYSTEM \"http://127.0.0.1:%d/e\"> ]>\n"
-		"<casefile xmlns=\"urn:appui:casefile:1\" id=\"X\">&e;</casefile>\n",
-		"<!DOCTYPE casefile [ <!ENTITY %% p SYSTEM \"http://127.0.0.1:%d/p\"> %%p; ]>\n"
-		"<casefile xmlns=\"urn:appui:casefile:1\" id=\"X\"/>\n",
-		/* XInclude and schemaLocation are not processed either. */
-		"<casefile xmlns=\"urn:appui:casefile:1\" id=\"X\" "
-		"xmlns:xi=\"http://www.w3.org/2001/XInclude\" "
-		"xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
-		"xsi:schemaLocation=\"urn:appui:casefile:1 http://127.0.0.1:%d/x.xsd\">"
-		"<xi:include href=\"http://127.0.0.1:%d/inc.xml\"/></casefile>\n",
+	    "<!DOCTYPE casefile SYSTEM \"http://127.0.0.1:%d/casefile.dtd\">\n"
+	    "<casefile xmlns=\"urn:appui:casefile:1\" id=\"X\"/>\n",
+	    "<!DOCTYPE casefile [ <!ENTITY e SYSTEM \"http://127.0.0.1:%d/e\"> "
+	    "]>\n"
+	    "<casefile xmlns=\"urn:appui:casefile:1\" "
+	    "id=\"X\">&e;</casefile>\n",
+	    "<!DOCTYPE casefile [ <!ENTITY %% p SYSTEM "
+	    "\"http://127.0.0.1:%d/p\"> %%p; ]>\n"
+	    "<casefile xmlns=\"urn:appui:casefile:1\" id=\"X\"/>\n",
+	    /* XInclude and schemaLocation are not processed either. */
+	    "<casefile xmlns=\"urn:appui:casefile:1\" id=\"X\" "
+	    "xmlns:xi=\"http://www.w3.org/2001/XInclude\" "
+	    "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+	    "xsi:schemaLocation=\"urn:appui:casefile:1 "
+	    "http://127.0.0.1:%d/x.xsd\">"
+	    "<xi:include href=\"http://127.0.0.1:%d/inc.xml\"/></casefile>\n",
 	};
 	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
 		char xml[1024];
@@ -317,7 +346,8 @@ START_TEST(xxe_network_is_never_contacted)
 #pragma GCC diagnostic pop
 		ck_assert_uint_ge(check_str(xml), 1);
 		int conn = accept(srv, NULL, NULL);
-		ck_assert_msg(conn < 0 && (errno == EAGAIN || errno == EWOULDBLOCK),
+		ck_assert_msg(conn < 0 &&
+		                  (errno == EAGAIN || errno == EWOULDBLOCK),
 		              "form %zu connected to the network", i);
 	}
 	close(srv);
@@ -327,20 +357,37 @@ END_TEST
 START_TEST(entity_bomb_is_refused_at_once)
 {
 	const char *bomb =
-		"<?xml version=\"1.0\"?>\n"
-		"<!DOCTYPE lolz [\n"
-		" <!ENTITY lol \"lol\">\n"
-		" <!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
-		" <!ENTITY lol2 \"&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;\">\n"
-		" <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n"
-		" <!ENTITY lol4 \"&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;\">\n"
-		" <!ENTITY lol5 \"&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;\">\n"
-		" <!ENTITY lol6 \"&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;\">\n"
-		" <!ENTITY lol7 \"&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;\">\n"
-		" <!ENTITY lol8 \"&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;\">\n"
-		" <!ENTITY lol9 \"&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;\">\n"
-		"]>\n"
-		"<casefile xmlns=\"urn:appui:casefile:1\" id=\"&lol9;\"/>\n";
+	    "<?xml version=\"1.0\"?>\n"
+	    "<!DOCTYPE lolz [\n"
+	    " <!ENTITY lol \"lol\">\n"
+	    " <!ENTITY lol1 "
+	    "\"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
+	    " <!ENTITY lol2 "
+	    "\"&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;\">"
+	    "\n"
+	    " <!ENTITY lol3 "
+	    "\"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">"
+	    "\n"
+	    " <!ENTITY lol4 "
+	    "\"&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;\">"
+	    "\n"
+	    " <!ENTITY lol5 "
+	    "\"&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;\">"
+	    "\n"
+	    " <!ENTITY lol6 "
+	    "\"&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;\">"
+	    "\n"
+	    " <!ENTITY lol7 "
+	    "\"&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;\">"
+	    "\n"
+	    " <!ENTITY lol8 "
+	    "\"&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;\">"
+	    "\n"
+	    " <!ENTITY lol9 "
+	    "\"&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;\">"
+	    "\n"
+	    "]>\n"
+	    "<casefile xmlns=\"urn:appui:casefile:1\" id=\"&lol9;\"/>\n";
 	ck_assert_uint_eq(check_str(bomb), 1);
 	expect(AP_ERROR, 2, "DOCTYPE", "not allowed");
 }
@@ -404,7 +451,8 @@ START_TEST(broken_files)
 	/* Declared in another encoding than UTF-8. */
 	xml = variant("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"");
 	ck_assert_uint_eq(check_str(xml), 1);
-	expect(AP_ERROR, 1, "encoding", "case files are UTF-8, this one declares 'ISO-8859-1'");
+	expect(AP_ERROR, 1, "encoding",
+	       "case files are UTF-8, this one declares 'ISO-8859-1'");
 	free(xml);
 	/* Not XML at all. */
 	ck_assert_uint_eq(check_str("site;dwellings\nLes Moulins;412\n"), 1);
@@ -416,13 +464,15 @@ START_TEST(wrong_namespace_or_root)
 {
 	char *xml = variant("urn:appui:casefile:1", "urn:appui:casefile:2");
 	ck_assert_uint_eq(check_str(xml), 1);
-	expect(AP_ERROR, 2, "casefile", "in namespace \"urn:appui:casefile:2\"");
+	expect(AP_ERROR, 2, "casefile",
+	       "in namespace \"urn:appui:casefile:2\"");
 	free(xml);
 	xml = variant(" xmlns=\"urn:appui:casefile:1\"", "");
 	ck_assert_uint_eq(check_str(xml), 1);
 	expect(AP_ERROR, 2, "casefile", "with no namespace");
 	free(xml);
-	ck_assert_uint_eq(check_str("<dossier xmlns=\"urn:appui:casefile:1\"/>"), 1);
+	ck_assert_uint_eq(
+	    check_str("<dossier xmlns=\"urn:appui:casefile:1\"/>"), 1);
 	expect(AP_ERROR, 1, "dossier", "the root element must be <casefile");
 }
 END_TEST
@@ -430,7 +480,8 @@ END_TEST
 START_TEST(size_limit_and_file_kinds)
 {
 	ap_reader *small = NULL;
-	ck_assert_int_eq(ap_reader_new(&small, APPUI_TEST_SCHEMA, 2048, diags), 0);
+	ck_assert_int_eq(ap_reader_new(&small, APPUI_TEST_SCHEMA, 2048, diags),
+	                 0);
 	char path[] = "/tmp/appui-big-XXXXXX";
 	int fd = mkstemp(path);
 	char *xml = variant("</casefile>", "<!-- padding -->\n</casefile>");
@@ -460,7 +511,8 @@ START_TEST(size_limit_and_file_kinds)
 	expect(AP_ERROR, 0, "", "not a regular file");
 	unlink(fifo);
 	ap_diags_clear(diags);
-	ck_assert_int_eq(ap_reader_read_file(reader, "/nonexistent.xml", &c, diags), -1);
+	ck_assert_int_eq(
+	    ap_reader_read_file(reader, "/nonexistent.xml", &c, diags), -1);
 	expect(AP_ERROR, 0, "", "cannot open: No such file or directory");
 }
 END_TEST

@@ -33,21 +33,23 @@
 
 #include "testutil.h"
 
-#define TOL 0.01
+#define TOL                  0.01
 #define EQ(actual, expected) ck_assert_double_eq_tol((actual), (expected), TOL)
 
 /* Case-file snippets. */
-#define IND(ref, v) "<indicator ref=\"" ref "\" value=\"" v "\"/>"
+#define IND(ref, v)    "<indicator ref=\"" ref "\" value=\"" v "\"/>"
 #define THEME(t, body) "<theme ref=\"" t "\">" body "</theme>"
 
 /* Three site contexts. */
 /* ageing stock (1960 < 1977), enclaved, no local staff (0 FTE): complexity 3 */
-#define SITE_C3                                                                \
-	"<built>1960</built><situation>enclaved</situation><onsite-staff fte=\"0\"/>"
+#define SITE_C3                                                            \
+	"<built>1960</built><situation>enclaved</situation><onsite-staff " \
+	"fte=\"0\"/>"
 /* ageing stock, urban renewal under way: complexity 2 */
 #define SITE_C2 "<renewal>npnru-national</renewal><built>1960</built>"
 
-/* ---- fixture -------------------------------------------------------------- */
+/* ---- fixture --------------------------------------------------------------
+ */
 
 static ap_config *cfg;
 static ap_host *host;
@@ -175,7 +177,8 @@ static void check_levels(const char *theme_ref, const level_case *cases,
 		ck_assert_msg(r->level == cases[i].level,
 		              "%s = %s: level %d, expected %d", cases[i].ref,
 		              cases[i].value, r->level, cases[i].level);
-		ck_assert_double_eq_tol(r->value, strtod(cases[i].value, NULL), 1e-9);
+		ck_assert_double_eq_tol(r->value, strtod(cases[i].value, NULL),
+		                        1e-9);
 		ck_assert_uint_eq(t->n_rows, 1);
 		/* one indicator: need = 100 x w x l / (3 x w) = 100 x l / 3 */
 		EQ(t->need, 100.0 * cases[i].level / 3.0);
@@ -187,47 +190,47 @@ static void check_levels(const char *theme_ref, const level_case *cases,
 START_TEST(levels_quality)
 {
 	static const level_case cases[] = {
-		/* satisfaction.overall: higher is better, >= 80 / 70 / 60 */
-		{"satisfaction.overall", "100", 0},
-		{"satisfaction.overall", "80", 0},   /* at t0: still level 0 */
-		{"satisfaction.overall", "79.9", 1}, /* just below t0 */
-		{"satisfaction.overall", "70", 1},   /* at t1 */
-		{"satisfaction.overall", "69.9", 2},
-		{"satisfaction.overall", "60", 2},   /* at t2 */
-		{"satisfaction.overall", "59.9", 3}, /* below t2 */
-		{"satisfaction.overall", "0", 3},
-		/* satisfaction.requests: higher is better, >= 75 / 65 / 55 */
-		{"satisfaction.requests", "75", 0},
-		{"satisfaction.requests", "74.9", 1},
-		{"satisfaction.requests", "65", 1},
-		{"satisfaction.requests", "64.9", 2},
-		{"satisfaction.requests", "55", 2},
-		{"satisfaction.requests", "54.9", 3},
-		/* complaints.rate: lower is better, <= 20 / 40 / 70 */
-		{"complaints.rate", "0", 0},
-		{"complaints.rate", "20", 0},     /* at t0 */
-		{"complaints.rate", "20.01", 1},  /* just above t0 */
-		{"complaints.rate", "40", 1},     /* at t1 */
-		{"complaints.rate", "40.01", 2},
-		{"complaints.rate", "70", 2},     /* at t2 */
-		{"complaints.rate", "70.01", 3},  /* above t2 */
-		{"complaints.rate", "500", 3},
-		/* vacancy.long_term: lower is better, <= 1.5 / 3 / 5 (percent) */
-		{"vacancy.long_term", "0", 0},
-		{"vacancy.long_term", "1.5", 0},
-		{"vacancy.long_term", "1.51", 1},
-		{"vacancy.long_term", "3", 1},
-		{"vacancy.long_term", "3.01", 2},
-		{"vacancy.long_term", "5", 2},
-		{"vacancy.long_term", "5.01", 3},
-		{"vacancy.long_term", "100", 3},
-		/* lifts.outage_days: lower is better, <= 2 / 7 / 30 */
-		{"lifts.outage_days", "2", 0},
-		{"lifts.outage_days", "2.1", 1},
-		{"lifts.outage_days", "7", 1},
-		{"lifts.outage_days", "7.1", 2},
-		{"lifts.outage_days", "30", 2},
-		{"lifts.outage_days", "30.1", 3},
+	    /* satisfaction.overall: higher is better, >= 80 / 70 / 60 */
+	    {"satisfaction.overall", "100", 0},
+	    {"satisfaction.overall", "80", 0},   /* at t0: still level 0 */
+	    {"satisfaction.overall", "79.9", 1}, /* just below t0 */
+	    {"satisfaction.overall", "70", 1},   /* at t1 */
+	    {"satisfaction.overall", "69.9", 2},
+	    {"satisfaction.overall", "60", 2},   /* at t2 */
+	    {"satisfaction.overall", "59.9", 3}, /* below t2 */
+	    {"satisfaction.overall", "0", 3},
+	    /* satisfaction.requests: higher is better, >= 75 / 65 / 55 */
+	    {"satisfaction.requests", "75", 0},
+	    {"satisfaction.requests", "74.9", 1},
+	    {"satisfaction.requests", "65", 1},
+	    {"satisfaction.requests", "64.9", 2},
+	    {"satisfaction.requests", "55", 2},
+	    {"satisfaction.requests", "54.9", 3},
+	    /* complaints.rate: lower is better, <= 20 / 40 / 70 */
+	    {"complaints.rate", "0", 0},
+	    {"complaints.rate", "20", 0},    /* at t0 */
+	    {"complaints.rate", "20.01", 1}, /* just above t0 */
+	    {"complaints.rate", "40", 1},    /* at t1 */
+	    {"complaints.rate", "40.01", 2},
+	    {"complaints.rate", "70", 2},    /* at t2 */
+	    {"complaints.rate", "70.01", 3}, /* above t2 */
+	    {"complaints.rate", "500", 3},
+	    /* vacancy.long_term: lower is better, <= 1.5 / 3 / 5 (percent) */
+	    {"vacancy.long_term", "0", 0},
+	    {"vacancy.long_term", "1.5", 0},
+	    {"vacancy.long_term", "1.51", 1},
+	    {"vacancy.long_term", "3", 1},
+	    {"vacancy.long_term", "3.01", 2},
+	    {"vacancy.long_term", "5", 2},
+	    {"vacancy.long_term", "5.01", 3},
+	    {"vacancy.long_term", "100", 3},
+	    /* lifts.outage_days: lower is better, <= 2 / 7 / 30 */
+	    {"lifts.outage_days", "2", 0},
+	    {"lifts.outage_days", "2.1", 1},
+	    {"lifts.outage_days", "7", 1},
+	    {"lifts.outage_days", "7.1", 2},
+	    {"lifts.outage_days", "30", 2},
+	    {"lifts.outage_days", "30.1", 3},
 	};
 	check_levels("quality", cases, sizeof cases / sizeof cases[0]);
 }
@@ -236,32 +239,32 @@ END_TEST
 START_TEST(levels_urban)
 {
 	static const level_case cases[] = {
-		/* gup.convention: flag, 1 -> level 0, 0 -> level 2 */
-		{"gup.convention", "1", 0},
-		{"gup.convention", "0", 2},
-		/* gup.orphan_spaces: count, lower is better, <= 0 / 2 / 5 */
-		{"gup.orphan_spaces", "0", 0},
-		{"gup.orphan_spaces", "1", 1},
-		{"gup.orphan_spaces", "2", 1}, /* at t1 */
-		{"gup.orphan_spaces", "3", 2},
-		{"gup.orphan_spaces", "5", 2}, /* at t2 */
-		{"gup.orphan_spaces", "6", 3},
-		/* cleanliness.audit: higher is better, >= 90 / 80 / 65 */
-		{"cleanliness.audit", "100", 0},
-		{"cleanliness.audit", "90", 0},
-		{"cleanliness.audit", "89.9", 1},
-		{"cleanliness.audit", "80", 1},
-		{"cleanliness.audit", "79.9", 2},
-		{"cleanliness.audit", "65", 2},
-		{"cleanliness.audit", "64.9", 3},
-		/* waste.removal_hours: lower is better, <= 48 / 96 / 168 */
-		{"waste.removal_hours", "0", 0},
-		{"waste.removal_hours", "48", 0},
-		{"waste.removal_hours", "48.5", 1},
-		{"waste.removal_hours", "96", 1},
-		{"waste.removal_hours", "96.5", 2},
-		{"waste.removal_hours", "168", 2},
-		{"waste.removal_hours", "168.5", 3},
+	    /* gup.convention: flag, 1 -> level 0, 0 -> level 2 */
+	    {"gup.convention", "1", 0},
+	    {"gup.convention", "0", 2},
+	    /* gup.orphan_spaces: count, lower is better, <= 0 / 2 / 5 */
+	    {"gup.orphan_spaces", "0", 0},
+	    {"gup.orphan_spaces", "1", 1},
+	    {"gup.orphan_spaces", "2", 1}, /* at t1 */
+	    {"gup.orphan_spaces", "3", 2},
+	    {"gup.orphan_spaces", "5", 2}, /* at t2 */
+	    {"gup.orphan_spaces", "6", 3},
+	    /* cleanliness.audit: higher is better, >= 90 / 80 / 65 */
+	    {"cleanliness.audit", "100", 0},
+	    {"cleanliness.audit", "90", 0},
+	    {"cleanliness.audit", "89.9", 1},
+	    {"cleanliness.audit", "80", 1},
+	    {"cleanliness.audit", "79.9", 2},
+	    {"cleanliness.audit", "65", 2},
+	    {"cleanliness.audit", "64.9", 3},
+	    /* waste.removal_hours: lower is better, <= 48 / 96 / 168 */
+	    {"waste.removal_hours", "0", 0},
+	    {"waste.removal_hours", "48", 0},
+	    {"waste.removal_hours", "48.5", 1},
+	    {"waste.removal_hours", "96", 1},
+	    {"waste.removal_hours", "96.5", 2},
+	    {"waste.removal_hours", "168", 2},
+	    {"waste.removal_hours", "168.5", 3},
 	};
 	check_levels("urban", cases, sizeof cases / sizeof cases[0]);
 }
@@ -270,47 +273,48 @@ END_TEST
 START_TEST(levels_security)
 {
 	static const level_case cases[] = {
-		/* staff.assaults_physical: count, <= 0 / 0 / 1: any assault >= 2 */
-		{"staff.assaults_physical", "0", 0},
-		{"staff.assaults_physical", "1", 2},
-		{"staff.assaults_physical", "2", 3},
-		/* deal.points: count, <= 0 / 0 / 1: one point 2, two or more 3 */
-		{"deal.points", "0", 0},
-		{"deal.points", "1", 2},
-		{"deal.points", "2", 3},
-		{"deal.points", "7", 3},
-		/* halls.occupied: percent, lower is better, <= 0 / 5 / 15 */
-		{"halls.occupied", "0", 0},
-		{"halls.occupied", "0.1", 1},
-		{"halls.occupied", "5", 1},
-		{"halls.occupied", "5.1", 2},
-		{"halls.occupied", "15", 2},
-		{"halls.occupied", "15.1", 3},
-		{"halls.occupied", "100", 3},
-		/* partnership.convention: flag, 1 -> level 0, 0 -> level 1 */
-		{"partnership.convention", "1", 0},
-		{"partnership.convention", "0", 1},
-		/* staff.assaults: count, <= 0 / 1 / 3 */
-		{"staff.assaults", "0", 0},
-		{"staff.assaults", "1", 1},
-		{"staff.assaults", "2", 2},
-		{"staff.assaults", "3", 2},
-		{"staff.assaults", "4", 3},
+	    /* staff.assaults_physical: count, <= 0 / 0 / 1: any assault >= 2 */
+	    {"staff.assaults_physical", "0", 0},
+	    {"staff.assaults_physical", "1", 2},
+	    {"staff.assaults_physical", "2", 3},
+	    /* deal.points: count, <= 0 / 0 / 1: one point 2, two or more 3 */
+	    {"deal.points", "0", 0},
+	    {"deal.points", "1", 2},
+	    {"deal.points", "2", 3},
+	    {"deal.points", "7", 3},
+	    /* halls.occupied: percent, lower is better, <= 0 / 5 / 15 */
+	    {"halls.occupied", "0", 0},
+	    {"halls.occupied", "0.1", 1},
+	    {"halls.occupied", "5", 1},
+	    {"halls.occupied", "5.1", 2},
+	    {"halls.occupied", "15", 2},
+	    {"halls.occupied", "15.1", 3},
+	    {"halls.occupied", "100", 3},
+	    /* partnership.convention: flag, 1 -> level 0, 0 -> level 1 */
+	    {"partnership.convention", "1", 0},
+	    {"partnership.convention", "0", 1},
+	    /* staff.assaults: count, <= 0 / 1 / 3 */
+	    {"staff.assaults", "0", 0},
+	    {"staff.assaults", "1", 1},
+	    {"staff.assaults", "2", 2},
+	    {"staff.assaults", "3", 2},
+	    {"staff.assaults", "4", 3},
 	};
 	check_levels("security", cases, sizeof cases / sizeof cases[0]);
 }
 END_TEST
 
-/* ---- 2. need formula ------------------------------------------------------ */
+/* ---- 2. need formula ------------------------------------------------------
+ */
 
 START_TEST(need_quality)
 {
-	scored s = score(THEME("quality",
-	                       IND("satisfaction.overall", "65")     /* l2 w3 */
-	                       IND("satisfaction.cleanliness", "75") /* l1 w2 */
-	                       IND("complaints.rate", "30")          /* l1 w2 */
-	                       IND("vacancy.long_term", "6")         /* l3 w1 */
-	                       IND("lifts.outage_days", "1")));      /* l0 w1 */
+	scored s =
+	    score(THEME("quality", IND("satisfaction.overall", "65") /* l2 w3 */
+	                IND("satisfaction.cleanliness", "75")        /* l1 w2 */
+	                IND("complaints.rate", "30")                 /* l1 w2 */
+	                IND("vacancy.long_term", "6")                /* l3 w1 */
+	                IND("lifts.outage_days", "1")));             /* l0 w1 */
 	const ap_theme_result *t = theme(&s, "quality");
 	ck_assert_uint_eq(t->n_rows, 5);
 	ck_assert_int_eq(row(t, "satisfaction.overall")->level, 2);
@@ -325,10 +329,10 @@ START_TEST(need_quality)
 	EQ(t->need, 48.15);
 	ck_assert_int_eq(t->band, AP_BAND_WATCH); /* 25 <= 48.15 < 50 */
 	/* contributions = 100 x w x l / 27 */
-	EQ(row(t, "satisfaction.overall")->contribution, 22.22);     /* 600/27 */
-	EQ(row(t, "satisfaction.cleanliness")->contribution, 7.41);  /* 200/27 */
-	EQ(row(t, "complaints.rate")->contribution, 7.41);           /* 200/27 */
-	EQ(row(t, "vacancy.long_term")->contribution, 11.11);        /* 300/27 */
+	EQ(row(t, "satisfaction.overall")->contribution, 22.22);    /* 600/27 */
+	EQ(row(t, "satisfaction.cleanliness")->contribution, 7.41); /* 200/27 */
+	EQ(row(t, "complaints.rate")->contribution, 7.41);          /* 200/27 */
+	EQ(row(t, "vacancy.long_term")->contribution, 11.11);       /* 300/27 */
 	EQ(row(t, "lifts.outage_days")->contribution, 0.0);
 	check_contributions(t); /* 22.22 + 7.41 + 7.41 + 11.11 + 0 = 48.15 */
 	/* rows are in catalogue order */
@@ -345,19 +349,19 @@ END_TEST
 
 START_TEST(need_urban)
 {
-	scored s = score(THEME("urban",
-	                       IND("walking.age_months", "6")      /* l0 w1 */
-	                       IND("gup.convention", "0")          /* l2 w2 */
-	                       IND("gup.orphan_spaces", "1")       /* l1 w2 */
-	                       IND("cleanliness.audit", "85")      /* l1 w3 */
-	                       IND("waste.removal_hours", "200"))); /* l3 w2 */
+	scored s =
+	    score(THEME("urban", IND("walking.age_months", "6") /* l0 w1 */
+	                IND("gup.convention", "0")              /* l2 w2 */
+	                IND("gup.orphan_spaces", "1")           /* l1 w2 */
+	                IND("cleanliness.audit", "85")          /* l1 w3 */
+	                IND("waste.removal_hours", "200")));    /* l3 w2 */
 	const ap_theme_result *t = theme(&s, "urban");
 	ck_assert_uint_eq(t->n_rows, 5);
 	/* sum w = 1+2+2+3+2 = 10; sum w.l = 0+4+2+3+6 = 15;
 	 * need = 100 x 15 / 30 = 50.00 */
 	EQ(t->need, 50.0);
-	ck_assert_int_eq(t->band, AP_BAND_DEGRADED); /* 50 is not < 50 */
-	EQ(row(t, "gup.convention")->contribution, 13.33);     /* 400/30 */
+	ck_assert_int_eq(t->band, AP_BAND_DEGRADED);       /* 50 is not < 50 */
+	EQ(row(t, "gup.convention")->contribution, 13.33); /* 400/30 */
 	EQ(row(t, "gup.orphan_spaces")->contribution, 6.67);   /* 200/30 */
 	EQ(row(t, "cleanliness.audit")->contribution, 10.0);   /* 300/30 */
 	EQ(row(t, "waste.removal_hours")->contribution, 20.0); /* 600/30 */
@@ -374,42 +378,44 @@ END_TEST
 
 START_TEST(need_security)
 {
-	scored s = score(THEME("security",
-	                       IND("incidents.rate", "3")          /* l1 w2 */
-	                       IND("staff.assaults", "2")          /* l2 w3 */
-	                       IND("vandalism.cost", "30")         /* l3 w2 */
-	                       IND("insecurity.feeling", "15")     /* l1 w2 */
-	                       IND("access.failures", "4")         /* l0 w1 */
-	                       IND("partnership.convention", "0"))); /* l1 w1 */
+	scored s =
+	    score(THEME("security", IND("incidents.rate", "3") /* l1 w2 */
+	                IND("staff.assaults", "2")             /* l2 w3 */
+	                IND("vandalism.cost", "30")            /* l3 w2 */
+	                IND("insecurity.feeling", "15")        /* l1 w2 */
+	                IND("access.failures", "4")            /* l0 w1 */
+	                IND("partnership.convention", "0")));  /* l1 w1 */
 	const ap_theme_result *t = theme(&s, "security");
 	ck_assert_uint_eq(t->n_rows, 6);
 	/* sum w = 2+3+2+2+1+1 = 11; sum w.l = 2+6+6+2+0+1 = 17;
 	 * need = 100 x 17 / 33 = 51.515 */
 	EQ(t->need, 51.52);
 	ck_assert_int_eq(t->band, AP_BAND_DEGRADED);
-	EQ(row(t, "incidents.rate")->contribution, 6.06);          /* 200/33 */
-	EQ(row(t, "staff.assaults")->contribution, 18.18);         /* 600/33 */
-	EQ(row(t, "vandalism.cost")->contribution, 18.18);         /* 600/33 */
-	EQ(row(t, "insecurity.feeling")->contribution, 6.06);      /* 200/33 */
+	EQ(row(t, "incidents.rate")->contribution, 6.06);     /* 200/33 */
+	EQ(row(t, "staff.assaults")->contribution, 18.18);    /* 600/33 */
+	EQ(row(t, "vandalism.cost")->contribution, 18.18);    /* 600/33 */
+	EQ(row(t, "insecurity.feeling")->contribution, 6.06); /* 200/33 */
 	EQ(row(t, "access.failures")->contribution, 0.0);
-	EQ(row(t, "partnership.convention")->contribution, 3.03);  /* 100/33 */
+	EQ(row(t, "partnership.convention")->contribution, 3.03); /* 100/33 */
 	check_contributions(t);
-	ck_assert_uint_eq(t->n_rules, 0); /* no physical assault, no deal point */
+	ck_assert_uint_eq(t->n_rules,
+	                  0); /* no physical assault, no deal point */
 	unscore(&s);
 }
 END_TEST
 
-/* ---- 3. missing data: interval and confidence ------------------------------ */
+/* ---- 3. missing data: interval and confidence ------------------------------
+ */
 
 START_TEST(interval_quality_partial)
 {
 	/* the case of need_quality: 5 of 10 scored indicators */
-	scored s = score(THEME("quality",
-	                       IND("satisfaction.overall", "65")     /* l2 w3 */
-	                       IND("satisfaction.cleanliness", "75") /* l1 w2 */
-	                       IND("complaints.rate", "30")          /* l1 w2 */
-	                       IND("vacancy.long_term", "6")         /* l3 w1 */
-	                       IND("lifts.outage_days", "1")));      /* l0 w1 */
+	scored s =
+	    score(THEME("quality", IND("satisfaction.overall", "65") /* l2 w3 */
+	                IND("satisfaction.cleanliness", "75")        /* l1 w2 */
+	                IND("complaints.rate", "30")                 /* l1 w2 */
+	                IND("vacancy.long_term", "6")                /* l3 w1 */
+	                IND("lifts.outage_days", "1")));             /* l0 w1 */
 	const ap_theme_result *t = theme(&s, "quality");
 	/* missing: requests 2, first_reply_48h 2, median_days 1, turnover 1,
 	 * lifts.breakdowns 2 = 8 (complaints.count, weight 0, is not "missing")
@@ -422,11 +428,12 @@ START_TEST(interval_quality_partial)
 	EQ(t->confidence, 0.5294);
 	ck_assert(t->need_low <= t->need && t->need <= t->need_high);
 	ck_assert_uint_eq(t->n_missing, 5);
-	const char *missing[] = {"satisfaction.requests", "complaints.first_reply_48h",
-	                         "complaints.median_days", "turnover.rate",
-	                         "lifts.breakdowns"};
+	const char *missing[] = {
+	    "satisfaction.requests", "complaints.first_reply_48h",
+	    "complaints.median_days", "turnover.rate", "lifts.breakdowns"};
 	for (size_t i = 0; i < 5; i++)
-		ck_assert_str_eq(t->missing[i], missing[i]); /* catalogue order */
+		ck_assert_str_eq(t->missing[i],
+		                 missing[i]); /* catalogue order */
 	ck_assert(!in_list(t->missing, t->n_missing, "complaints.count"));
 	unscore(&s);
 }
@@ -434,17 +441,17 @@ END_TEST
 
 START_TEST(interval_quality_full)
 {
-	scored s = score(THEME("quality",
-	                       IND("satisfaction.overall", "85")        /* l0 w3 */
-	                       IND("satisfaction.cleanliness", "72")    /* l1 w2 */
-	                       IND("satisfaction.requests", "60")       /* l2 w2 */
-	                       IND("complaints.rate", "80")             /* l3 w2 */
-	                       IND("complaints.first_reply_48h", "95")  /* l0 w2 */
-	                       IND("complaints.median_days", "15")      /* l1 w1 */
-	                       IND("vacancy.long_term", "4")            /* l2 w1 */
-	                       IND("turnover.rate", "25")               /* l3 w1 */
-	                       IND("lifts.breakdowns", "3")             /* l0 w2 */
-	                       IND("lifts.outage_days", "10")));        /* l2 w1 */
+	scored s =
+	    score(THEME("quality", IND("satisfaction.overall", "85") /* l0 w3 */
+	                IND("satisfaction.cleanliness", "72")        /* l1 w2 */
+	                IND("satisfaction.requests", "60")           /* l2 w2 */
+	                IND("complaints.rate", "80")                 /* l3 w2 */
+	                IND("complaints.first_reply_48h", "95")      /* l0 w2 */
+	                IND("complaints.median_days", "15")          /* l1 w1 */
+	                IND("vacancy.long_term", "4")                /* l2 w1 */
+	                IND("turnover.rate", "25")                   /* l3 w1 */
+	                IND("lifts.breakdowns", "3")                 /* l0 w2 */
+	                IND("lifts.outage_days", "10")));            /* l2 w1 */
 	const ap_theme_result *t = theme(&s, "quality");
 	/* sum w.l = 0+2+4+6+0+1+2+3+0+2 = 20; need = 100 x 20 / 51 = 39.22;
 	 * nothing missing: low = need = high, confidence 1 */
@@ -503,19 +510,18 @@ END_TEST
 START_TEST(interval_urban_security_partial)
 {
 	/* the cases of need_urban and need_security */
-	scored s = score(THEME("urban",
-	                       IND("walking.age_months", "6")      /* l0 w1 */
-	                       IND("gup.convention", "0")          /* l2 w2 */
-	                       IND("gup.orphan_spaces", "1")       /* l1 w2 */
-	                       IND("cleanliness.audit", "85")      /* l1 w3 */
-	                       IND("waste.removal_hours", "200"))  /* l3 w2 */
-	                 THEME("security",
-	                       IND("incidents.rate", "3")          /* l1 w2 */
-	                       IND("staff.assaults", "2")          /* l2 w3 */
-	                       IND("vandalism.cost", "30")         /* l3 w2 */
-	                       IND("insecurity.feeling", "15")     /* l1 w2 */
-	                       IND("access.failures", "4")         /* l0 w1 */
-	                       IND("partnership.convention", "0"))); /* l1 w1 */
+	scored s =
+	    score(THEME("urban", IND("walking.age_months", "6") /* l0 w1 */
+	                IND("gup.convention", "0")              /* l2 w2 */
+	                IND("gup.orphan_spaces", "1")           /* l1 w2 */
+	                IND("cleanliness.audit", "85")          /* l1 w3 */
+	                IND("waste.removal_hours", "200"))      /* l3 w2 */
+	          THEME("security", IND("incidents.rate", "3")  /* l1 w2 */
+	                IND("staff.assaults", "2")              /* l2 w3 */
+	                IND("vandalism.cost", "30")             /* l3 w2 */
+	                IND("insecurity.feeling", "15")         /* l1 w2 */
+	                IND("access.failures", "4")             /* l0 w1 */
+	                IND("partnership.convention", "0")));   /* l1 w1 */
 	const ap_theme_result *u = theme(&s, "urban");
 	/* urban: present w 10, sum w.l 15, missing w 7 (bulky 2, reports 2,
 	 * vehicles 1, lighting 1, tfpb 1)
@@ -545,13 +551,14 @@ START_TEST(interval_urban_security_partial)
 }
 END_TEST
 
-/* ---- 4. derived complaints.rate -------------------------------------------- */
+/* ---- 4. derived complaints.rate --------------------------------------------
+ */
 
 START_TEST(derived_rate_12_months)
 {
-	scored s = score(THEME("quality",
-	                       "<indicator ref=\"complaints.count\" value=\"210\" "
-	                       "period-months=\"12\"/>"));
+	scored s = score(THEME(
+	    "quality", "<indicator ref=\"complaints.count\" value=\"210\" "
+	               "period-months=\"12\"/>"));
 	const ap_theme_result *t = theme(&s, "quality");
 	const ap_indicator_row *r = row(t, "complaints.rate");
 	/* 210 x 100 / 412 x 12 / 12 = 50.97 per 100 dwellings per year:
@@ -576,7 +583,8 @@ START_TEST(derived_rate_default_period)
 {
 	/* no period-months: 12 by default -> 50.97 as above */
 	scored s = score(THEME("quality", IND("complaints.count", "210")));
-	const ap_indicator_row *r = row(theme(&s, "quality"), "complaints.rate");
+	const ap_indicator_row *r =
+	    row(theme(&s, "quality"), "complaints.rate");
 	EQ(r->value, 50.97);
 	ck_assert_int_eq(r->level, 2);
 	ck_assert_int_eq(r->derived, 1);
@@ -586,10 +594,11 @@ END_TEST
 
 START_TEST(derived_rate_6_months)
 {
-	scored s = score(THEME("quality",
-	                       IND("satisfaction.overall", "85")
-	                       "<indicator ref=\"complaints.count\" value=\"210\" "
-	                       "period-months=\"6\"/>"));
+	scored s = score(
+	    THEME("quality",
+	          IND("satisfaction.overall",
+	              "85") "<indicator ref=\"complaints.count\" value=\"210\" "
+	                    "period-months=\"6\"/>"));
 	const ap_theme_result *t = theme(&s, "quality");
 	const ap_indicator_row *r = row(t, "complaints.rate");
 	/* 210 x 100 / 412 x 12 / 6 = 101.94 (twice 50.97) > 70 -> level 3 */
@@ -608,10 +617,11 @@ START_TEST(derived_rate_24_months)
 {
 	/* 210 x 100 / 412 x 12 / 24 = 25.49 (half of 50.97): 20 < 25.49 <= 40
 	 * -> level 1 */
-	scored s = score(THEME("quality",
-	                       "<indicator ref=\"complaints.count\" value=\"210\" "
-	                       "period-months=\"24\"/>"));
-	const ap_indicator_row *r = row(theme(&s, "quality"), "complaints.rate");
+	scored s = score(THEME(
+	    "quality", "<indicator ref=\"complaints.count\" value=\"210\" "
+	               "period-months=\"24\"/>"));
+	const ap_indicator_row *r =
+	    row(theme(&s, "quality"), "complaints.rate");
 	EQ(r->value, 25.49);
 	ck_assert_int_eq(r->level, 1);
 	unscore(&s);
@@ -620,10 +630,9 @@ END_TEST
 
 START_TEST(given_rate_wins)
 {
-	scored s = score(THEME("quality",
-	                       "<indicator ref=\"complaints.count\" value=\"210\" "
-	                       "period-months=\"6\"/>"
-	                       IND("complaints.rate", "10")));
+	scored s = score(THEME(
+	    "quality", "<indicator ref=\"complaints.count\" value=\"210\" "
+	               "period-months=\"6\"/>" IND("complaints.rate", "10")));
 	const ap_theme_result *t = theme(&s, "quality");
 	const ap_indicator_row *r = row(t, "complaints.rate");
 	/* the given rate (10 <= 20 -> level 0) is scored, nothing derived */
@@ -638,23 +647,24 @@ START_TEST(given_rate_wins)
 }
 END_TEST
 
-/* ---- 5. theme rules -------------------------------------------------------- */
+/* ---- 5. theme rules --------------------------------------------------------
+ */
 
 /* Security indicators all at level 0 except the two the rules read. */
-#define SEC_GOOD                                                               \
-	IND("incidents.rate", "1") IND("staff.assaults", "0")                      \
-	IND("vandalism.cost", "5") IND("halls.occupied", "0")                      \
-	IND("insecurity.feeling", "5") IND("access.failures", "2")                 \
-	IND("partnership.convention", "1")
+#define SEC_GOOD                                                      \
+	IND("incidents.rate", "1")                                    \
+	IND("staff.assaults", "0") IND("vandalism.cost", "5")         \
+	    IND("halls.occupied", "0") IND("insecurity.feeling", "5") \
+	        IND("access.failures", "2") IND("partnership.convention", "1")
 
 START_TEST(rule_security_physical_assault)
 {
-	scored s = score(THEME("security", SEC_GOOD
-	                       IND("staff.assaults_physical", "1")
-	                       IND("deal.points", "0")));
+	scored s =
+	    score(THEME("security", SEC_GOOD IND("staff.assaults_physical", "1")
+	                                IND("deal.points", "0")));
 	const ap_theme_result *t = theme(&s, "security");
-	/* physical 1 -> l2 (w2), all else 0: need = 100 x 4 / 54 = 7.41, good by
-	 * need, raised to degraded by the rule */
+	/* physical 1 -> l2 (w2), all else 0: need = 100 x 4 / 54 = 7.41, good
+	 * by need, raised to degraded by the rule */
 	EQ(t->need, 7.41);
 	ck_assert_double_lt(t->need, 50);
 	ck_assert_int_eq(t->band, AP_BAND_DEGRADED);
@@ -666,9 +676,9 @@ END_TEST
 
 START_TEST(rule_security_no_assault)
 {
-	scored s = score(THEME("security", SEC_GOOD
-	                       IND("staff.assaults_physical", "0")
-	                       IND("deal.points", "0")));
+	scored s =
+	    score(THEME("security", SEC_GOOD IND("staff.assaults_physical", "0")
+	                                IND("deal.points", "0")));
 	const ap_theme_result *t = theme(&s, "security");
 	EQ(t->need, 0.0);
 	ck_assert_int_eq(t->band, AP_BAND_GOOD);
@@ -679,11 +689,12 @@ END_TEST
 
 START_TEST(rule_security_two_deal_points)
 {
-	scored s = score(THEME("security", SEC_GOOD
-	                       IND("staff.assaults_physical", "0")
-	                       IND("deal.points", "2")));
+	scored s =
+	    score(THEME("security", SEC_GOOD IND("staff.assaults_physical", "0")
+	                                IND("deal.points", "2")));
 	const ap_theme_result *t = theme(&s, "security");
-	/* deal 2 -> l3 (w3): need = 100 x 9 / 54 = 16.67 -> raised to degraded */
+	/* deal 2 -> l3 (w3): need = 100 x 9 / 54 = 16.67 -> raised to degraded
+	 */
 	EQ(t->need, 16.67);
 	ck_assert_int_ge(t->band, AP_BAND_DEGRADED);
 	ck_assert_int_eq(t->band, AP_BAND_DEGRADED);
@@ -695,9 +706,9 @@ END_TEST
 
 START_TEST(rule_security_one_deal_point)
 {
-	scored s = score(THEME("security", SEC_GOOD
-	                       IND("staff.assaults_physical", "0")
-	                       IND("deal.points", "1")));
+	scored s =
+	    score(THEME("security", SEC_GOOD IND("staff.assaults_physical", "0")
+	                                IND("deal.points", "1")));
 	const ap_theme_result *t = theme(&s, "security");
 	/* deal 1 -> l2 (w3): need = 100 x 6 / 54 = 11.11 -> good, no rule */
 	EQ(t->need, 11.11);
@@ -710,16 +721,16 @@ END_TEST
 
 START_TEST(rule_security_already_critical)
 {
-	scored s = score(THEME("security",
-	                       IND("incidents.rate", "20")          /* l3 w2: 6 */
-	                       IND("staff.assaults", "5")           /* l3 w3: 9 */
-	                       IND("staff.assaults_physical", "1")  /* l2 w2: 4 */
-	                       IND("vandalism.cost", "30")          /* l3 w2: 6 */
-	                       IND("halls.occupied", "20")          /* l3 w2: 6 */
-	                       IND("deal.points", "2")              /* l3 w3: 9 */
-	                       IND("insecurity.feeling", "40")      /* l3 w2: 6 */
-	                       IND("access.failures", "40")         /* l3 w1: 3 */
-	                       IND("partnership.convention", "0"))); /* l1 w1: 1 */
+	scored s =
+	    score(THEME("security", IND("incidents.rate", "20") /* l3 w2: 6 */
+	                IND("staff.assaults", "5")              /* l3 w3: 9 */
+	                IND("staff.assaults_physical", "1")     /* l2 w2: 4 */
+	                IND("vandalism.cost", "30")             /* l3 w2: 6 */
+	                IND("halls.occupied", "20")             /* l3 w2: 6 */
+	                IND("deal.points", "2")                 /* l3 w3: 9 */
+	                IND("insecurity.feeling", "40")         /* l3 w2: 6 */
+	                IND("access.failures", "40")            /* l3 w1: 3 */
+	                IND("partnership.convention", "0")));   /* l1 w1: 1 */
 	const ap_theme_result *t = theme(&s, "security");
 	/* sum w.l = 50; need = 100 x 50 / 54 = 92.59 -> critical; "at least
 	 * degraded" leaves it critical; both rules are recorded */
@@ -733,15 +744,16 @@ END_TEST
 
 /* Urban indicators all at level 0 except the two the rule reads (w 13). */
 #define URB_GOOD                                                               \
-	IND("cleanliness.audit", "95") IND("waste.bulky_callouts", "0.5")          \
-	IND("waste.removal_hours", "24") IND("reports.closed_in_time", "90")       \
-	IND("vehicles.abandoned", "0") IND("lighting.failures", "2")               \
-	IND("tfpb.actions_done", "95") IND("walking.age_months", "6")
+	IND("cleanliness.audit", "95")                                         \
+	IND("waste.bulky_callouts", "0.5") IND("waste.removal_hours", "24")    \
+	    IND("reports.closed_in_time", "90") IND("vehicles.abandoned", "0") \
+	        IND("lighting.failures", "2") IND("tfpb.actions_done", "95")   \
+	            IND("walking.age_months", "6")
 
 START_TEST(rule_urban_no_convention_orphans)
 {
 	scored s = score(THEME("urban", URB_GOOD IND("gup.convention", "0")
-	                                         IND("gup.orphan_spaces", "3")));
+	                                    IND("gup.orphan_spaces", "3")));
 	const ap_theme_result *t = theme(&s, "urban");
 	/* convention 0 -> l2 (w2), orphans 3 -> l2 (w2): sum w.l = 8;
 	 * need = 100 x 8 / 51 = 15.69 -> good by need, raised to degraded */
@@ -757,7 +769,7 @@ END_TEST
 START_TEST(rule_urban_two_orphans)
 {
 	scored s = score(THEME("urban", URB_GOOD IND("gup.convention", "0")
-	                                         IND("gup.orphan_spaces", "2")));
+	                                    IND("gup.orphan_spaces", "2")));
 	const ap_theme_result *t = theme(&s, "urban");
 	/* convention l2 (4) + orphans 2 -> l1 (2): need = 600/51 = 11.76 */
 	EQ(t->need, 11.76);
@@ -771,7 +783,7 @@ END_TEST
 START_TEST(rule_urban_convention_six_orphans)
 {
 	scored s = score(THEME("urban", URB_GOOD IND("gup.convention", "1")
-	                                         IND("gup.orphan_spaces", "6")));
+	                                    IND("gup.orphan_spaces", "6")));
 	const ap_theme_result *t = theme(&s, "urban");
 	/* convention l0 + orphans 6 -> l3 (6): need = 600/51 = 11.76 */
 	EQ(t->need, 11.76);
@@ -802,15 +814,19 @@ START_TEST(bands_exact_limits)
 {
 	/* overall l1 (w3) + vacancy l0 (w1): 100 x 3 / 12 = 25 -> watch */
 	check_band("quality",
-	           IND("satisfaction.overall", "75") IND("vacancy.long_term", "1"),
+	           IND("satisfaction.overall", "75")
+	               IND("vacancy.long_term", "1"),
 	           25.0, AP_BAND_WATCH);
-	/* median_days l1 (w1) + vacancy l2 (w1): 100 x 3 / 6 = 50 -> degraded */
+	/* median_days l1 (w1) + vacancy l2 (w1): 100 x 3 / 6 = 50 -> degraded
+	 */
 	check_band("quality",
-	           IND("complaints.median_days", "15") IND("vacancy.long_term", "4"),
+	           IND("complaints.median_days", "15")
+	               IND("vacancy.long_term", "4"),
 	           50.0, AP_BAND_DEGRADED);
 	/* overall l2 (w3) + vacancy l3 (w1): 100 x 9 / 12 = 75 -> critical */
 	check_band("quality",
-	           IND("satisfaction.overall", "65") IND("vacancy.long_term", "6"),
+	           IND("satisfaction.overall", "65")
+	               IND("vacancy.long_term", "6"),
 	           75.0, AP_BAND_CRITICAL);
 	/* staff.assaults l1 (w3) + access l0 (w1): 300/12 = 25 -> watch */
 	check_band("security",
@@ -822,11 +838,13 @@ START_TEST(bands_exact_limits)
 	           AP_BAND_DEGRADED);
 	/* audit l3 (w3) + walking l0 (w1): 900/12 = 75 -> critical */
 	check_band("urban",
-	           IND("cleanliness.audit", "60") IND("walking.age_months", "3"),
+	           IND("cleanliness.audit", "60")
+	               IND("walking.age_months", "3"),
 	           75.0, AP_BAND_CRITICAL);
 	/* orphans l1 (w2) + removal l2 (w2): 600/12 = 50 -> degraded */
 	check_band("urban",
-	           IND("gup.orphan_spaces", "1") IND("waste.removal_hours", "100"),
+	           IND("gup.orphan_spaces", "1")
+	               IND("waste.removal_hours", "100"),
 	           50.0, AP_BAND_DEGRADED);
 }
 END_TEST
@@ -837,26 +855,30 @@ START_TEST(bands_just_below_limits)
 	/* overall l1 (3) + cleanliness l1 (2) = 5: 500/21 = 23.81 -> good */
 	check_band("quality",
 	           IND("satisfaction.overall", "75")
-	           IND("satisfaction.cleanliness", "75")
-	           IND("vacancy.long_term", "1") IND("lifts.outage_days", "1"),
+	               IND("satisfaction.cleanliness", "75")
+	                   IND("vacancy.long_term", "1")
+	                       IND("lifts.outage_days", "1"),
 	           23.81, AP_BAND_GOOD);
 	/* l2 (6) + l2 (4) = 10: 1000/21 = 47.62 -> watch */
 	check_band("quality",
 	           IND("satisfaction.overall", "65")
-	           IND("satisfaction.cleanliness", "65")
-	           IND("vacancy.long_term", "1") IND("lifts.outage_days", "1"),
+	               IND("satisfaction.cleanliness", "65")
+	                   IND("vacancy.long_term", "1")
+	                       IND("lifts.outage_days", "1"),
 	           47.62, AP_BAND_WATCH);
 	/* l3 (9) + l3 (6) = 15: 1500/21 = 71.43 -> degraded */
 	check_band("quality",
 	           IND("satisfaction.overall", "50")
-	           IND("satisfaction.cleanliness", "50")
-	           IND("vacancy.long_term", "1") IND("lifts.outage_days", "1"),
+	               IND("satisfaction.cleanliness", "50")
+	                   IND("vacancy.long_term", "1")
+	                       IND("lifts.outage_days", "1"),
 	           71.43, AP_BAND_DEGRADED);
 	/* 15 + vacancy l1 (1) = 16: 1600/21 = 76.19 -> critical */
 	check_band("quality",
 	           IND("satisfaction.overall", "50")
-	           IND("satisfaction.cleanliness", "50")
-	           IND("vacancy.long_term", "2") IND("lifts.outage_days", "1"),
+	               IND("satisfaction.cleanliness", "50")
+	                   IND("vacancy.long_term", "2")
+	                       IND("lifts.outage_days", "1"),
 	           76.19, AP_BAND_CRITICAL);
 }
 END_TEST
@@ -864,7 +886,8 @@ END_TEST
 START_TEST(bands_single_indicator)
 {
 	/* one indicator: need = 100 x level / 3 */
-	check_band("quality", IND("satisfaction.overall", "90"), 0.0, AP_BAND_GOOD);
+	check_band("quality", IND("satisfaction.overall", "90"), 0.0,
+	           AP_BAND_GOOD);
 	check_band("quality", IND("satisfaction.overall", "75"), 33.33,
 	           AP_BAND_WATCH);
 	check_band("quality", IND("satisfaction.overall", "65"), 66.67,
@@ -874,18 +897,19 @@ START_TEST(bands_single_indicator)
 }
 END_TEST
 
-/* ---- 7. levers --------------------------------------------------------------- */
+/* ---- 7. levers
+ * --------------------------------------------------------------- */
 
 START_TEST(levers_top_three_ties)
 {
-	scored s = score(THEME("quality",
-	                       IND("satisfaction.overall", "75")        /* l1 w3 */
-	                       IND("satisfaction.cleanliness", "75")    /* l1 w2 */
-	                       IND("satisfaction.requests", "80")       /* l0 w2 */
-	                       IND("complaints.rate", "50")             /* l2 w2 */
-	                       IND("complaints.first_reply_48h", "50")  /* l3 w2 */
-	                       IND("vacancy.long_term", "2")            /* l1 w1 */
-	                       IND("lifts.outage_days", "10")));        /* l2 w1 */
+	scored s =
+	    score(THEME("quality", IND("satisfaction.overall", "75") /* l1 w3 */
+	                IND("satisfaction.cleanliness", "75")        /* l1 w2 */
+	                IND("satisfaction.requests", "80")           /* l0 w2 */
+	                IND("complaints.rate", "50")                 /* l2 w2 */
+	                IND("complaints.first_reply_48h", "50")      /* l3 w2 */
+	                IND("vacancy.long_term", "2")                /* l1 w1 */
+	                IND("lifts.outage_days", "10")));            /* l2 w1 */
 	const ap_theme_result *t = theme(&s, "quality");
 	/* W = 13, 3W = 39; sum w.l = 3+2+0+4+6+1+2 = 18: need = 1800/39 = 46.15
 	 * one level better: gain = 100 x w / 39
@@ -897,7 +921,8 @@ START_TEST(levers_top_three_ties)
 	ck_assert_uint_eq(t->n_levers, 3);
 	check_lever(&t->levers[0], "satisfaction.overall", 1, 0, 38.46, 7.69);
 	/* 1500/39 = 38.46 */
-	check_lever(&t->levers[1], "satisfaction.cleanliness", 1, 0, 41.03, 5.13);
+	check_lever(&t->levers[1], "satisfaction.cleanliness", 1, 0, 41.03,
+	            5.13);
 	/* 1600/39 = 41.03 */
 	check_lever(&t->levers[2], "complaints.rate", 2, 1, 41.03, 5.13);
 	for (size_t i = 0; i < t->n_levers; i++) {
@@ -910,10 +935,9 @@ END_TEST
 
 START_TEST(levers_flag_and_fewer_than_three)
 {
-	scored s = score(THEME("urban",
-	                       IND("gup.convention", "0")        /* l2 w2 */
-	                       IND("cleanliness.audit", "85")    /* l1 w3 */
-	                       IND("walking.age_months", "6"))); /* l0 w1 */
+	scored s = score(THEME("urban", IND("gup.convention", "0") /* l2 w2 */
+	                       IND("cleanliness.audit", "85")      /* l1 w3 */
+	                       IND("walking.age_months", "6")));   /* l0 w1 */
 	const ap_theme_result *t = theme(&s, "urban");
 	/* W = 6, 3W = 18; sum w.l = 4+3 = 7: need = 700/18 = 38.89
 	 * convention: the other answer (1) -> level 0: need 300/18 = 16.67,
@@ -930,11 +954,10 @@ END_TEST
 
 START_TEST(levers_security)
 {
-	scored s = score(THEME("security",
-	                       IND("deal.points", "2")              /* l3 w3 */
-	                       IND("halls.occupied", "10")          /* l2 w2 */
-	                       IND("partnership.convention", "0")   /* l1 w1 */
-	                       IND("access.failures", "0")));       /* l0 w1 */
+	scored s = score(THEME("security", IND("deal.points", "2") /* l3 w3 */
+	                       IND("halls.occupied", "10")         /* l2 w2 */
+	                       IND("partnership.convention", "0")  /* l1 w1 */
+	                       IND("access.failures", "0")));      /* l0 w1 */
 	const ap_theme_result *t = theme(&s, "security");
 	/* W = 7, 3W = 21; sum w.l = 9+4+1 = 14: need = 1400/21 = 66.67
 	 * deal 3 -> 2: 1100/21 = 52.38, gain 14.29
@@ -951,15 +974,16 @@ END_TEST
 
 START_TEST(levers_none_when_all_good)
 {
-	scored s = score(THEME("quality", IND("satisfaction.overall", "90")
-	                                  IND("vacancy.long_term", "1"))
-	                 THEME("urban", URB_GOOD IND("gup.convention", "1")));
+	scored s =
+	    score(THEME("quality", IND("satisfaction.overall", "90")
+	                               IND("vacancy.long_term", "1"))
+	              THEME("urban", URB_GOOD IND("gup.convention", "1")));
 	ck_assert_uint_eq(theme(&s, "quality")->n_levers, 0);
 	ck_assert_uint_eq(theme(&s, "urban")->n_levers, 0);
 	unscore(&s);
 	/* one indicator above level 0 among several: exactly one lever */
-	s = score(THEME("quality", IND("satisfaction.overall", "90")
-	                           IND("vacancy.long_term", "2")));   /* l1 w1 */
+	s = score(THEME("quality", IND("satisfaction.overall", "90") IND(
+	                               "vacancy.long_term", "2"))); /* l1 w1 */
 	const ap_theme_result *t = theme(&s, "quality");
 	/* W = 4: need = 100/12 = 8.33; vacancy 1 -> 0: need 0, gain 8.33 */
 	ck_assert_uint_eq(t->n_levers, 1);
@@ -968,12 +992,13 @@ START_TEST(levers_none_when_all_good)
 }
 END_TEST
 
-/* ---- 8. recommended days per theme ------------------------------------------ */
+/* ---- 8. recommended days per theme ------------------------------------------
+ */
 
 /* quality watch (33.33), urban degraded (66.67), security critical (100) */
-#define THEMES_W_D_C                                                           \
-	THEME("quality", IND("satisfaction.overall", "75"))                        \
-	THEME("urban", IND("cleanliness.audit", "70"))                             \
+#define THEMES_W_D_C                                        \
+	THEME("quality", IND("satisfaction.overall", "75")) \
+	THEME("urban", IND("cleanliness.audit", "70"))      \
 	THEME("security", IND("deal.points", "2"))
 
 START_TEST(days_by_band)
@@ -1023,9 +1048,9 @@ END_TEST
 
 START_TEST(days_follow_raised_band)
 {
-	scored s = score(THEME("security", SEC_GOOD
-	                       IND("staff.assaults_physical", "1")
-	                       IND("deal.points", "0")));
+	scored s =
+	    score(THEME("security", SEC_GOOD IND("staff.assaults_physical", "1")
+	                                IND("deal.points", "0")));
 	const ap_theme_result *t = theme(&s, "security");
 	/* need 7.41 but band raised to degraded: 4 days */
 	EQ(t->need, 7.41);
@@ -1035,19 +1060,21 @@ START_TEST(days_follow_raised_band)
 }
 END_TEST
 
-/* ---- 9. complexity factors ------------------------------------------------- */
+/* ---- 9. complexity factors -------------------------------------------------
+ */
 
 static const char *const all_factors[] = {
-	"ageing-stock",  "fragile-occupancy", "enclaved-or-peripheral",
-	"no-local-staff", "far-from-agency",  "urban-renewal"};
+    "ageing-stock",   "fragile-occupancy", "enclaved-or-peripheral",
+    "no-local-staff", "far-from-agency",   "urban-renewal"};
 
 /* A site with only the data of `factor`: it holds or not, and the five other
  * factors are unknown. */
 static void check_factor(long dwellings, const char *site_extra,
                          const char *factor, int holds)
 {
-	scored s = score_site(dwellings, site_extra,
-	                      THEME("quality", IND("satisfaction.overall", "90")));
+	scored s =
+	    score_site(dwellings, site_extra,
+	               THEME("quality", IND("satisfaction.overall", "90")));
 	const ap_case_result *r = s.r;
 	ck_assert_msg(r->complexity == holds, "%s: complexity %d, expected %d",
 	              site_extra, r->complexity, holds);
@@ -1055,19 +1082,22 @@ static void check_factor(long dwellings, const char *site_extra,
 	ck_assert_msg(in_list(r->factors, r->n_factors, factor) == holds,
 	              "%s: factor %s should %shold", site_extra, factor,
 	              holds ? "" : "not ");
-	ck_assert_msg(!in_list(r->unknown_factors, r->n_unknown_factors, factor),
-	              "%s: %s listed as unknown", site_extra, factor);
+	ck_assert_msg(
+	    !in_list(r->unknown_factors, r->n_unknown_factors, factor),
+	    "%s: %s listed as unknown", site_extra, factor);
 	ck_assert_uint_eq(r->n_unknown_factors, 5);
 	for (size_t i = 0; i < 6; i++)
 		if (strcmp(all_factors[i], factor) != 0)
-			ck_assert(in_list(r->unknown_factors, r->n_unknown_factors,
+			ck_assert(in_list(r->unknown_factors,
+			                  r->n_unknown_factors,
 			                  all_factors[i]));
 	unscore(&s);
 }
 
 START_TEST(factor_ageing_stock)
 {
-	check_factor(412, "<built>1976</built>", "ageing-stock", 1); /* < 1977 */
+	check_factor(412, "<built>1976</built>", "ageing-stock",
+	             1); /* < 1977 */
 	check_factor(412, "<built>1977</built>", "ageing-stock", 0);
 	check_factor(412, "<built>2005</built>", "ageing-stock", 0);
 }
@@ -1107,8 +1137,10 @@ END_TEST
 
 START_TEST(factor_urban_renewal)
 {
-	check_factor(412, "<renewal>npnru-regional</renewal>", "urban-renewal", 1);
-	check_factor(412, "<renewal>npnru-national</renewal>", "urban-renewal", 1);
+	check_factor(412, "<renewal>npnru-regional</renewal>", "urban-renewal",
+	             1);
+	check_factor(412, "<renewal>npnru-national</renewal>", "urban-renewal",
+	             1);
 	check_factor(412, "<renewal>pnru</renewal>", "urban-renewal", 0);
 	check_factor(412, "<renewal>none</renewal>", "urban-renewal", 0);
 }
@@ -1152,7 +1184,8 @@ START_TEST(factors_unknown_and_all)
 	ck_assert_uint_eq(s.r->n_factors, 6);
 	ck_assert_uint_eq(s.r->n_unknown_factors, 0);
 	for (size_t i = 0; i < 6; i++)
-		ck_assert(in_list(s.r->factors, s.r->n_factors, all_factors[i]));
+		ck_assert(
+		    in_list(s.r->factors, s.r->n_factors, all_factors[i]));
 	unscore(&s);
 
 	/* all six known, none holds: complexity 0, none unknown */
@@ -1173,14 +1206,16 @@ START_TEST(factors_unknown_and_all)
 	               THEME("quality", IND("satisfaction.overall", "90")));
 	ck_assert_int_eq(s.r->complexity, 3);
 	ck_assert(in_list(s.r->factors, s.r->n_factors, "ageing-stock"));
-	ck_assert(in_list(s.r->factors, s.r->n_factors, "enclaved-or-peripheral"));
+	ck_assert(
+	    in_list(s.r->factors, s.r->n_factors, "enclaved-or-peripheral"));
 	ck_assert(in_list(s.r->factors, s.r->n_factors, "no-local-staff"));
 	ck_assert_uint_eq(s.r->n_unknown_factors, 3);
 	unscore(&s);
 }
 END_TEST
 
-/* ---- 10. site mission ---------------------------------------------------------- */
+/* ---- 10. site mission
+ * ---------------------------------------------------------- */
 
 static void check_mission_themes(const ap_case_result *r,
                                  const char *const *themes, size_t n)
@@ -1208,7 +1243,8 @@ END_TEST
 START_TEST(mission_clamped_and_complexity)
 {
 	scored s = score_site(412, SITE_C3, THEMES_W_D_C);
-	/* days: 6 (critical + bonus) + 1 (urban degraded) = 7 -> clamped to 6 */
+	/* days: 6 (critical + bonus) + 1 (urban degraded) = 7 -> clamped to 6
+	 */
 	ck_assert_int_eq(s.r->mission.days, 6);
 	/* priority = 100 + 0.25 x 100 + 5 x 3 = 140 */
 	EQ(s.r->mission.priority, 140.0);
@@ -1218,12 +1254,14 @@ END_TEST
 
 START_TEST(mission_two_degraded_one_watch)
 {
-	scored s = score_site(
-		412, SITE_C2,
-		THEME("security", IND("partnership.convention", "0"))  /* l1: 33.33 */
-		THEME("urban", IND("gup.orphan_spaces", "1")           /* l1 w2 */
-		               IND("waste.removal_hours", "100"))      /* l2 w2: 50 */
-		THEME("quality", IND("satisfaction.overall", "65")));  /* l2: 66.67 */
+	scored s =
+	    score_site(412, SITE_C2,
+	               THEME("security",
+	                     IND("partnership.convention", "0")) /* l1: 33.33 */
+	               THEME("urban", IND("gup.orphan_spaces", "1") /* l1 w2 */
+	                     IND("waste.removal_hours", "100")) /* l2 w2: 50 */
+	               THEME("quality", IND("satisfaction.overall",
+	                                    "65"))); /* l2: 66.67 */
 	ck_assert_int_eq(s.r->complexity, 2);
 	ck_assert_int_eq(theme(&s, "quality")->band, AP_BAND_DEGRADED);
 	ck_assert_int_eq(theme(&s, "urban")->band, AP_BAND_DEGRADED);
@@ -1242,9 +1280,10 @@ END_TEST
 
 START_TEST(mission_one_watch_theme)
 {
-	scored s = score(THEME("quality", IND("satisfaction.overall", "75"))
-	                 THEME("urban", URB_GOOD IND("gup.convention", "1"))
-	                 THEME("security", SEC_GOOD IND("deal.points", "0")));
+	scored s =
+	    score(THEME("quality", IND("satisfaction.overall", "75"))
+	              THEME("urban", URB_GOOD IND("gup.convention", "1"))
+	                  THEME("security", SEC_GOOD IND("deal.points", "0")));
 	ck_assert_int_eq(s.r->has_mission, 1);
 	/* watch 3 days; good themes are not in the mission */
 	ck_assert_int_eq(s.r->mission.days, 3);
@@ -1267,7 +1306,8 @@ START_TEST(mission_single_theme_days)
 
 	/* the same with complexity 3: 5 + 1 = 6 days;
 	 * priority = 100 + 5 x 3 = 115 */
-	s = score_site(412, SITE_C3, THEME("security", IND("deal.points", "2")));
+	s = score_site(412, SITE_C3,
+	               THEME("security", IND("deal.points", "2")));
 	ck_assert_int_eq(s.r->mission.days, 6);
 	EQ(s.r->mission.priority, 115.0);
 	unscore(&s);
@@ -1282,7 +1322,7 @@ START_TEST(mission_single_theme_days)
 	 * quality 100 (overall 50 -> l3), security 100: priority
 	 * = 100 + 0.25 x 100 = 125 */
 	s = score(THEME("quality", IND("satisfaction.overall", "50"))
-	          THEME("security", IND("deal.points", "2")));
+	              THEME("security", IND("deal.points", "2")));
 	ck_assert_int_eq(s.r->mission.days, 6);
 	ck_assert_uint_eq(s.r->mission.n_themes, 2);
 	EQ(s.r->mission.priority, 125.0);
@@ -1291,7 +1331,7 @@ START_TEST(mission_single_theme_days)
 	/* two watch themes: 3 days (watch themes add nothing);
 	 * priority = 33.33 + 0.25 x 33.33 = 41.67 */
 	s = score(THEME("quality", IND("satisfaction.overall", "75"))
-	          THEME("security", IND("partnership.convention", "0")));
+	              THEME("security", IND("partnership.convention", "0")));
 	ck_assert_int_eq(s.r->mission.days, 3);
 	ck_assert_uint_eq(s.r->mission.n_themes, 2);
 	EQ(s.r->mission.priority, 41.67);
@@ -1301,10 +1341,10 @@ END_TEST
 
 START_TEST(mission_raised_band_theme)
 {
-	scored s = score(THEME("security", SEC_GOOD
-	                       IND("staff.assaults_physical", "1")
-	                       IND("deal.points", "0"))           /* 7.41, degraded */
-	                 THEME("quality", IND("satisfaction.overall", "75")));
+	scored s = score(
+	    THEME("security", SEC_GOOD IND("staff.assaults_physical", "1")
+	                          IND("deal.points", "0")) /* 7.41, degraded */
+	    THEME("quality", IND("satisfaction.overall", "75")));
 	/* security: need 7.41, band degraded (rule), 4 days; quality watch 3
 	 * days. days = 4 (highest, security) + 0 (quality is only watch) = 4 */
 	ck_assert_int_eq(s.r->mission.days, 4);
@@ -1319,10 +1359,11 @@ END_TEST
 
 START_TEST(mission_none_when_all_good)
 {
-	scored s = score_site(412, SITE_C3,
-	                      THEME("quality", IND("satisfaction.overall", "90"))
-	                      THEME("urban", URB_GOOD IND("gup.convention", "1"))
-	                      THEME("security", SEC_GOOD IND("deal.points", "1")));
+	scored s = score_site(
+	    412, SITE_C3,
+	    THEME("quality", IND("satisfaction.overall", "90"))
+	        THEME("urban", URB_GOOD IND("gup.convention", "1"))
+	            THEME("security", SEC_GOOD IND("deal.points", "1")));
 	/* security deal 1: 11.11 good; complexity 3 does not make a mission */
 	ck_assert_int_eq(s.r->n_themes, 3);
 	for (size_t i = 0; i < s.r->n_themes; i++)
@@ -1333,7 +1374,8 @@ START_TEST(mission_none_when_all_good)
 }
 END_TEST
 
-/* ---- 11. properties over random cases --------------------------------------- */
+/* ---- 11. properties over random cases ---------------------------------------
+ */
 
 /* The default catalogue of the spec, as an independent oracle. */
 enum { DOM_NONNEG, DOM_PERCENT, DOM_COUNT, DOM_FLAG };
@@ -1347,41 +1389,41 @@ typedef struct spec_ind {
 } spec_ind;
 
 static const spec_ind spec_quality[] = {
-	{"satisfaction.overall", 1, DOM_PERCENT, {80, 70, 60}, 3},
-	{"satisfaction.cleanliness", 1, DOM_PERCENT, {80, 70, 60}, 2},
-	{"satisfaction.requests", 1, DOM_PERCENT, {75, 65, 55}, 2},
-	{"complaints.rate", 0, DOM_NONNEG, {20, 40, 70}, 2},
-	{"complaints.first_reply_48h", 1, DOM_PERCENT, {90, 75, 60}, 2},
-	{"complaints.median_days", 0, DOM_NONNEG, {10, 20, 45}, 1},
-	{"vacancy.long_term", 0, DOM_PERCENT, {1.5, 3, 5}, 1},
-	{"turnover.rate", 0, DOM_PERCENT, {12, 15, 20}, 1},
-	{"lifts.breakdowns", 0, DOM_NONNEG, {4, 8, 12}, 2},
-	{"lifts.outage_days", 0, DOM_NONNEG, {2, 7, 30}, 1},
+    {"satisfaction.overall", 1, DOM_PERCENT, {80, 70, 60}, 3},
+    {"satisfaction.cleanliness", 1, DOM_PERCENT, {80, 70, 60}, 2},
+    {"satisfaction.requests", 1, DOM_PERCENT, {75, 65, 55}, 2},
+    {"complaints.rate", 0, DOM_NONNEG, {20, 40, 70}, 2},
+    {"complaints.first_reply_48h", 1, DOM_PERCENT, {90, 75, 60}, 2},
+    {"complaints.median_days", 0, DOM_NONNEG, {10, 20, 45}, 1},
+    {"vacancy.long_term", 0, DOM_PERCENT, {1.5, 3, 5}, 1},
+    {"turnover.rate", 0, DOM_PERCENT, {12, 15, 20}, 1},
+    {"lifts.breakdowns", 0, DOM_NONNEG, {4, 8, 12}, 2},
+    {"lifts.outage_days", 0, DOM_NONNEG, {2, 7, 30}, 1},
 };
 
 static const spec_ind spec_urban[] = {
-	{"gup.convention", 1, DOM_FLAG, {1, 1, 0}, 2},
-	{"gup.orphan_spaces", 0, DOM_COUNT, {0, 2, 5}, 2},
-	{"cleanliness.audit", 1, DOM_PERCENT, {90, 80, 65}, 3},
-	{"waste.bulky_callouts", 0, DOM_NONNEG, {1, 3, 6}, 2},
-	{"waste.removal_hours", 0, DOM_NONNEG, {48, 96, 168}, 2},
-	{"reports.closed_in_time", 1, DOM_PERCENT, {85, 70, 50}, 2},
-	{"vehicles.abandoned", 0, DOM_COUNT, {0, 2, 5}, 1},
-	{"lighting.failures", 0, DOM_PERCENT, {5, 10, 20}, 1},
-	{"tfpb.actions_done", 1, DOM_PERCENT, {90, 75, 50}, 1},
-	{"walking.age_months", 0, DOM_NONNEG, {12, 24, 36}, 1},
+    {"gup.convention", 1, DOM_FLAG, {1, 1, 0}, 2},
+    {"gup.orphan_spaces", 0, DOM_COUNT, {0, 2, 5}, 2},
+    {"cleanliness.audit", 1, DOM_PERCENT, {90, 80, 65}, 3},
+    {"waste.bulky_callouts", 0, DOM_NONNEG, {1, 3, 6}, 2},
+    {"waste.removal_hours", 0, DOM_NONNEG, {48, 96, 168}, 2},
+    {"reports.closed_in_time", 1, DOM_PERCENT, {85, 70, 50}, 2},
+    {"vehicles.abandoned", 0, DOM_COUNT, {0, 2, 5}, 1},
+    {"lighting.failures", 0, DOM_PERCENT, {5, 10, 20}, 1},
+    {"tfpb.actions_done", 1, DOM_PERCENT, {90, 75, 50}, 1},
+    {"walking.age_months", 0, DOM_NONNEG, {12, 24, 36}, 1},
 };
 
 static const spec_ind spec_security[] = {
-	{"incidents.rate", 0, DOM_NONNEG, {2, 5, 10}, 2},
-	{"staff.assaults", 0, DOM_COUNT, {0, 1, 3}, 3},
-	{"staff.assaults_physical", 0, DOM_COUNT, {0, 0, 1}, 2},
-	{"vandalism.cost", 0, DOM_NONNEG, {7, 12, 25}, 2},
-	{"halls.occupied", 0, DOM_PERCENT, {0, 5, 15}, 2},
-	{"deal.points", 0, DOM_COUNT, {0, 0, 1}, 3},
-	{"insecurity.feeling", 0, DOM_PERCENT, {10, 20, 38}, 2},
-	{"access.failures", 0, DOM_PERCENT, {5, 15, 30}, 1},
-	{"partnership.convention", 1, DOM_FLAG, {1, 0, 0}, 1},
+    {"incidents.rate", 0, DOM_NONNEG, {2, 5, 10}, 2},
+    {"staff.assaults", 0, DOM_COUNT, {0, 1, 3}, 3},
+    {"staff.assaults_physical", 0, DOM_COUNT, {0, 0, 1}, 2},
+    {"vandalism.cost", 0, DOM_NONNEG, {7, 12, 25}, 2},
+    {"halls.occupied", 0, DOM_PERCENT, {0, 5, 15}, 2},
+    {"deal.points", 0, DOM_COUNT, {0, 0, 1}, 3},
+    {"insecurity.feeling", 0, DOM_PERCENT, {10, 20, 38}, 2},
+    {"access.failures", 0, DOM_PERCENT, {5, 15, 30}, 1},
+    {"partnership.convention", 1, DOM_FLAG, {1, 0, 0}, 1},
 };
 
 #define MAX_IND 10
@@ -1393,21 +1435,24 @@ typedef struct spec_theme {
 } spec_theme;
 
 static const spec_theme spec_themes[] = {
-	{"quality", spec_quality, sizeof spec_quality / sizeof spec_quality[0]},
-	{"urban", spec_urban, sizeof spec_urban / sizeof spec_urban[0]},
-	{"security", spec_security, sizeof spec_security / sizeof spec_security[0]},
+    {"quality", spec_quality, sizeof spec_quality / sizeof spec_quality[0]},
+    {"urban", spec_urban, sizeof spec_urban / sizeof spec_urban[0]},
+    {"security", spec_security, sizeof spec_security / sizeof spec_security[0]},
 };
 
 static int spec_level(const spec_ind *d, double v)
 {
 	if (d->higher)
-		return v >= d->t[0] ? 0 : v >= d->t[1] ? 1 : v >= d->t[2] ? 2 : 3;
+		return v >= d->t[0]   ? 0
+		       : v >= d->t[1] ? 1
+		       : v >= d->t[2] ? 2
+		                      : 3;
 	return v <= d->t[0] ? 0 : v <= d->t[1] ? 1 : v <= d->t[2] ? 2 : 3;
 }
 
 static ap_band spec_band(double need)
 {
-	return need < 25 ? AP_BAND_GOOD
+	return need < 25   ? AP_BAND_GOOD
 	       : need < 50 ? AP_BAND_WATCH
 	       : need < 75 ? AP_BAND_DEGRADED
 	                   : AP_BAND_CRITICAL;
@@ -1485,7 +1530,8 @@ static void random_value(value *out, const spec_ind *d)
  * worse value (a flag already at 0). */
 static int worse_value(value *out, const spec_ind *d, int level)
 {
-	double step = (d->domain == DOM_COUNT || d->domain == DOM_FLAG) ? 1 : 0.01;
+	double step =
+	    (d->domain == DOM_COUNT || d->domain == DOM_FLAG) ? 1 : 0.01;
 	double v = d->higher ? d->t[level] - step : d->t[level] + step;
 	if (v < 0 || (d->domain == DOM_PERCENT && v > 100) ||
 	    (d->domain == DOM_FLAG && v > 1))
@@ -1558,7 +1604,8 @@ static void compute_oracle(const spec_theme *th, const int *present,
 	while (o->n_levers < 3) {
 		long best = -1;
 		for (size_t i = 0; i < th->n; i++)
-			if (!taken[i] && gain[i] > 0 && (best < 0 || gain[i] > gain[best]))
+			if (!taken[i] && gain[i] > 0 &&
+			    (best < 0 || gain[i] > gain[best]))
 				best = (long)i;
 		if (best < 0)
 			break;
@@ -1573,12 +1620,14 @@ static char *theme_of_values(const spec_theme *th, const int *present,
 	size_t cap = 64 + th->n * 96, len = 0;
 	char *xml = malloc(cap);
 	ck_assert_ptr_nonnull(xml);
-	len += (size_t)snprintf(xml + len, cap - len, "<theme ref=\"%s\">", th->ref);
+	len += (size_t)snprintf(xml + len, cap - len, "<theme ref=\"%s\">",
+	                        th->ref);
 	for (size_t i = 0; i < th->n; i++)
 		if (present[i])
-			len += (size_t)snprintf(xml + len, cap - len,
-			                        "<indicator ref=\"%s\" value=\"%s\"/>",
-			                        th->cat[i].ref, vals[i].text);
+			len += (size_t)snprintf(
+			    xml + len, cap - len,
+			    "<indicator ref=\"%s\" value=\"%s\"/>",
+			    th->cat[i].ref, vals[i].text);
 	snprintf(xml + len, cap - len, "</theme>");
 	return xml;
 }
@@ -1604,18 +1653,19 @@ static ap_theme_result check_case(const spec_theme *th, const int *present,
 	              "%s %s: confidence %.4f", what, themes, t->confidence);
 	/* and the numbers are those of the spec's formula */
 	ck_assert_msg(fabs(t->need - o.need) < TOL,
-	              "%s %s: need %.4f, spec %.4f", what, themes, t->need, o.need);
+	              "%s %s: need %.4f, spec %.4f", what, themes, t->need,
+	              o.need);
 	ck_assert_msg(fabs(t->need_low - o.need_low) < TOL,
-	              "%s %s: need_low %.4f, spec %.4f", what, themes, t->need_low,
-	              o.need_low);
+	              "%s %s: need_low %.4f, spec %.4f", what, themes,
+	              t->need_low, o.need_low);
 	ck_assert_msg(fabs(t->need_high - o.need_high) < TOL,
 	              "%s %s: need_high %.4f, spec %.4f", what, themes,
 	              t->need_high, o.need_high);
 	ck_assert_msg(fabs(t->confidence - o.confidence) < TOL,
 	              "%s %s: confidence %.4f, spec %.4f", what, themes,
 	              t->confidence, o.confidence);
-	ck_assert_msg(t->band == o.band, "%s %s: band %s, spec %s", what, themes,
-	              ap_band_name(t->band), ap_band_name(o.band));
+	ck_assert_msg(t->band == o.band, "%s %s: band %s, spec %s", what,
+	              themes, ap_band_name(t->band), ap_band_name(o.band));
 	double sum = 0;
 	for (size_t i = 0; i < t->n_rows; i++)
 		sum += t->rows[i].contribution;
@@ -1625,8 +1675,8 @@ static ap_theme_result check_case(const spec_theme *th, const int *present,
 	              what, themes, t->n_levers, o.n_levers);
 	for (size_t i = 0; i < o.n_levers; i++) {
 		ck_assert_msg(strcmp(t->levers[i].ref, o.levers[i]) == 0,
-		              "%s %s: lever %zu is %s, spec %s", what, themes, i,
-		              t->levers[i].ref, o.levers[i]);
+		              "%s %s: lever %zu is %s, spec %s", what, themes,
+		              i, t->levers[i].ref, o.levers[i]);
 		ck_assert(fabs(t->levers[i].gain -
 		               (t->need - t->levers[i].need_after)) < TOL);
 		if (i > 0)
@@ -1649,8 +1699,8 @@ static void property_run(const spec_theme *th, uint64_t seed, int n_cases)
 		int present[MAX_IND] = {0};
 		value vals[MAX_IND];
 		size_t n_present = 0;
-		/* a random non-empty subset; about half the catalogue on average,
-		 * sometimes all of it */
+		/* a random non-empty subset; about half the catalogue on
+		 * average, sometimes all of it */
 		int all = rng_below(8) == 0;
 		for (size_t i = 0; i < th->n; i++) {
 			present[i] = all || rng_below(2);
@@ -1674,16 +1724,19 @@ static void property_run(const spec_theme *th, uint64_t seed, int n_cases)
 			value saved = vals[i];
 			if (!worse_value(&vals[i], &th->cat[i], level))
 				continue;
-			ck_assert_int_gt(spec_level(&th->cat[i], vals[i].v), level);
-			snprintf(what, sizeof what, "%s case %d, %s worse", th->ref, c,
-			         th->cat[i].ref);
-			ap_theme_result worse = check_case(th, present, vals, what);
+			ck_assert_int_gt(spec_level(&th->cat[i], vals[i].v),
+			                 level);
+			snprintf(what, sizeof what, "%s case %d, %s worse",
+			         th->ref, c, th->cat[i].ref);
+			ap_theme_result worse =
+			    check_case(th, present, vals, what);
 			ck_assert_msg(worse.need >= base.need,
-			              "%s: need fell from %.4f to %.4f", what, base.need,
-			              worse.need);
+			              "%s: need fell from %.4f to %.4f", what,
+			              base.need, worse.need);
 			ck_assert_msg(worse.band >= base.band,
 			              "%s: band fell from %s to %s", what,
-			              ap_band_name(base.band), ap_band_name(worse.band));
+			              ap_band_name(base.band),
+			              ap_band_name(worse.band));
 			vals[i] = saved;
 		}
 	}
@@ -1707,7 +1760,8 @@ START_TEST(property_security)
 }
 END_TEST
 
-/* ---- suite ------------------------------------------------------------------ */
+/* ---- suite ------------------------------------------------------------------
+ */
 
 static TCase *tcase(Suite *s, const char *name)
 {

@@ -107,7 +107,8 @@ START_TEST(diagnostics_count_and_move)
 	ck_assert_str_eq(ap_diags_at(a, 1)->message, "problem");
 	ap_diags_move(b, a, 1);
 	ck_assert_uint_eq(ap_diags_count(a), 0);
-	ck_assert_uint_eq(ap_diags_errors(b), 2); /* strict: warnings become errors */
+	ck_assert_uint_eq(ap_diags_errors(b),
+	                  2); /* strict: warnings become errors */
 	ck_assert_str_eq(ap_diags_at(b, 0)->field, "site/@id");
 	ck_assert_int_eq(ap_diags_at(b, 0)->line, 3);
 	ap_diags_free(a);

@@ -30,18 +30,19 @@ ap_reader *tu_reader(void)
 char *tu_casefile(long dwellings, const char *site_extra, const char *themes)
 {
 	static const char fmt[] =
-		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		"<casefile xmlns=\"urn:appui:casefile:1\" id=\"CF-TEST-001\">\n"
-		"  <organisation id=\"ORG-T\" name=\"Test Habitat\" kind=\"oph\"/>\n"
-		"  <site id=\"T-SITE\" name=\"Résidence Test\" commune=\"Lille\">\n"
-		"    <dwellings>%ld</dwellings>\n"
-		"%s\n"
-		"  </site>\n"
-		"  <diagnostic firm=\"FIRM-T\" date=\"2019-04-11\">\n"
-		"%s\n"
-		"  </diagnostic>\n"
-		"  <request date=\"2019-05-02\"/>\n"
-		"</casefile>\n";
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<casefile xmlns=\"urn:appui:casefile:1\" id=\"CF-TEST-001\">\n"
+	    "  <organisation id=\"ORG-T\" name=\"Test Habitat\" "
+	    "kind=\"oph\"/>\n"
+	    "  <site id=\"T-SITE\" name=\"Résidence Test\" commune=\"Lille\">\n"
+	    "    <dwellings>%ld</dwellings>\n"
+	    "%s\n"
+	    "  </site>\n"
+	    "  <diagnostic firm=\"FIRM-T\" date=\"2019-04-11\">\n"
+	    "%s\n"
+	    "  </diagnostic>\n"
+	    "  <request date=\"2019-05-02\"/>\n"
+	    "</casefile>\n";
 	size_t n = sizeof fmt + 32 + strlen(site_extra) + strlen(themes);
 	char *xml = malloc(n);
 	ck_assert_ptr_nonnull(xml);

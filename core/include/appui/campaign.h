@@ -44,11 +44,11 @@ typedef struct ap_campaign {
 	double budget_euros; /* total euros excluding tax */
 	/* Policy. */
 	int min_days, max_days; /* 3 and 6 */
-	int allow_shorter;      /* plan a mission shorter than recommended (never
-	                           below min_days) to fit more sites */
-	int max_span_days;      /* first to last day of a mission: 8 weeks = 56 */
-	double min_priority;    /* sites below are "below threshold" (0 = none) */
-	ap_firm *firms; /* in file order */
+	int allow_shorter;   /* plan a mission shorter than recommended (never
+	                        below min_days) to fit more sites */
+	int max_span_days;   /* first to last day of a mission: 8 weeks = 56 */
+	double min_priority; /* sites below are "below threshold" (0 = none) */
+	ap_firm *firms;      /* in file order */
 	size_t n_firms;
 } ap_campaign;
 

@@ -30,14 +30,14 @@ typedef struct ap_site {
 	const char *id;
 	const char *name;
 	const char *commune;
-	const char *insee; /* or NULL */
-	const char *qpv;   /* or NULL */
-	long dwellings;    /* >= 1 */
-	long buildings;    /* or -1 */
-	long lifts;        /* or -1 */
-	long built;        /* main construction year, or -1 */
-	const char *situation;          /* central | peripheral | enclaved | rural */
-	const char *renewal;            /* none | pnru | npnru-national | npnru-regional */
+	const char *insee;     /* or NULL */
+	const char *qpv;       /* or NULL */
+	long dwellings;        /* >= 1 */
+	long buildings;        /* or -1 */
+	long lifts;            /* or -1 */
+	long built;            /* main construction year, or -1 */
+	const char *situation; /* central | peripheral | enclaved | rural */
+	const char *renewal; /* none | pnru | npnru-national | npnru-regional */
 	const char *quality_commitment; /* none | charter | iso9001 | ... */
 	double onsite_fte;              /* or NAN */
 	double agency_distance_km;      /* or NAN */

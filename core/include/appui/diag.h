@@ -37,7 +37,7 @@ AP_API void ap_diags_clear(ap_diags *d);
 /* Appends a problem; all strings are copied. */
 AP_API void ap_diags_add(ap_diags *d, ap_severity sev, const char *file,
                          long line, const char *field, const char *fmt, ...)
-	AP_PRINTF(6, 7);
+    AP_PRINTF(6, 7);
 
 AP_API size_t ap_diags_count(const ap_diags *d);
 AP_API const ap_diag *ap_diags_at(const ap_diags *d, size_t i);

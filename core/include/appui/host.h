@@ -22,10 +22,11 @@ typedef struct ap_host ap_host;
 
 typedef enum ap_plugin_status {
 	AP_PLUGIN_LOADED = 0,
-	AP_PLUGIN_REFUSED = 1,  /* could not be used: see reason */
-	AP_PLUGIN_DISABLED = 2, /* loadable, but not enabled by the configuration */
-	AP_PLUGIN_SHADOWED = 3  /* its file name or theme is provided by a
-	                           folder earlier in the search path */
+	AP_PLUGIN_REFUSED = 1, /* could not be used: see reason */
+	AP_PLUGIN_DISABLED =
+	    2, /* loadable, but not enabled by the configuration */
+	AP_PLUGIN_SHADOWED = 3 /* its file name or theme is provided by a
+	                          folder earlier in the search path */
 } ap_plugin_status;
 
 typedef struct ap_plugin_info {

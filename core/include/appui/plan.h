@@ -35,7 +35,7 @@ typedef struct ap_plan_site {
 	const char *commune;
 	const char *organisation_id;
 	const char *organisation_name;
-	const char *region; /* the organisation's region, or NULL */
+	const char *region;        /* the organisation's region, or NULL */
 	const char *const *themes; /* mission themes, by decreasing need */
 	size_t n_themes;
 	int days;        /* recommended mission days; 0: no mission */
@@ -60,11 +60,11 @@ AP_API const ap_plan_site *ap_plan_input_at(const ap_plan_input *in, size_t i);
 typedef enum ap_unplanned_reason {
 	AP_UNPLANNED_BELOW_THRESHOLD = 0, /* no theme needs support, or priority
 	                                     below the campaign's minimum */
-	AP_UNPLANNED_NO_FIRM = 1,   /* no firm covers its themes in its region */
-	AP_UNPLANNED_WINDOW = 2,    /* no eligible firm has enough working days
-	                               in its window */
-	AP_UNPLANNED_BUDGET = 3,    /* the budget is spent on higher priorities */
-	AP_UNPLANNED_CAPACITY = 4   /* its eligible firms are fully booked */
+	AP_UNPLANNED_NO_FIRM = 1, /* no firm covers its themes in its region */
+	AP_UNPLANNED_WINDOW = 2,  /* no eligible firm has enough working days
+	                             in its window */
+	AP_UNPLANNED_BUDGET = 3,  /* the budget is spent on higher priorities */
+	AP_UNPLANNED_CAPACITY = 4 /* its eligible firms are fully booked */
 } ap_unplanned_reason;
 
 /* "below threshold", "no firm", "window too short", "budget exhausted",
@@ -100,12 +100,12 @@ typedef struct ap_plan {
 	double priority_sum;
 	int total_days;
 	double total_euros;
-	int *firm_days;      /* per campaign firm */
-	double *firm_euros;  /* per campaign firm */
-	int optimal;         /* proven optimal */
-	double bound;        /* best bound on the priority sum */
-	double gap;          /* (bound - priority_sum) / bound; 0 when optimal */
-	int solver_rounds;   /* models solved (1 + calendar cuts) */
+	int *firm_days;     /* per campaign firm */
+	double *firm_euros; /* per campaign firm */
+	int optimal;        /* proven optimal */
+	double bound;       /* best bound on the priority sum */
+	double gap;         /* (bound - priority_sum) / bound; 0 when optimal */
+	int solver_rounds;  /* models solved (1 + calendar cuts) */
 } ap_plan;
 
 /*
@@ -118,7 +118,8 @@ AP_API int ap_plan_build(ap_plan **out, const ap_campaign *c,
                          ap_diags *d);
 AP_API void ap_plan_free(ap_plan *p);
 
-/* ---- outputs (plan_report.c) ------------------------------------------------ */
+/* ---- outputs (plan_report.c) ------------------------------------------------
+ */
 
 /* The table: missions, the totals against the budget, the unplanned sites. */
 AP_API void ap_plan_table(FILE *out, const ap_plan *p);

@@ -84,7 +84,7 @@ AP_API double ap_env_param(const ap_plugin_env *env, const char *name);
 
 /* Record why init failed; the host prints it with the plugin's path. */
 AP_API void ap_env_fail(ap_plugin_env *env, const char *fmt, ...)
-	AP_PRINTF(2, 3);
+    AP_PRINTF(2, 3);
 
 /* The scoring of one theme of one case, owned by the host. */
 typedef struct ap_scorer ap_scorer;
@@ -93,10 +93,12 @@ typedef struct ap_plugin {
 	/* These three come first in every ABI version and are checked first. */
 	uint16_t abi_major;
 	uint16_t abi_minor;
-	uint32_t struct_size; /* sizeof(struct ap_plugin) as the plugin saw it */
+	uint32_t
+	    struct_size; /* sizeof(struct ap_plugin) as the plugin saw it */
 
-	const char *theme;   /* theme id in case files: "quality" */
-	const char *name;    /* human name: "Qualité de service (quality of service)" */
+	const char *theme; /* theme id in case files: "quality" */
+	const char
+	    *name; /* human name: "Qualité de service (quality of service)" */
 	const char *version; /* the plugin's own version: "1.0.0" */
 
 	const ap_indicator_def *catalogue;
@@ -113,9 +115,10 @@ typedef struct ap_plugin {
 
 	/*
 	 * Scores one theme of one case: reads the case and the indicator values
-	 * through the scorer, may derive values, calls ap_scorer_compute(), then
-	 * applies the theme's rules. Returns 0, or -1 after ap_scorer_fail().
-	 * Must not keep pointers into the scorer after returning.
+	 * through the scorer, may derive values, calls ap_scorer_compute(),
+	 * then applies the theme's rules. Returns 0, or -1 after
+	 * ap_scorer_fail(). Must not keep pointers into the scorer after
+	 * returning.
 	 */
 	int (*score)(void *state, ap_scorer *scorer);
 
@@ -124,17 +127,19 @@ typedef struct ap_plugin {
 } ap_plugin;
 
 /* Initialiser for the three ABI fields. */
-#define AP_PLUGIN_HEADER                                                       \
-	.abi_major = AP_PLUGIN_ABI_MAJOR, .abi_minor = AP_PLUGIN_ABI_MINOR,        \
+#define AP_PLUGIN_HEADER                                                    \
+	.abi_major = AP_PLUGIN_ABI_MAJOR, .abi_minor = AP_PLUGIN_ABI_MINOR, \
 	.struct_size = (uint32_t)sizeof(ap_plugin)
 
 /* Declares the entry point; a plugin defines it to return its descriptor. */
-#define AP_PLUGIN_ENTRY                                                        \
-	__attribute__((visibility("default"))) const ap_plugin *appui_plugin_entry(void)
+#define AP_PLUGIN_ENTRY                                          \
+	__attribute__((visibility("default"))) const ap_plugin * \
+	appui_plugin_entry(void)
 
 typedef const ap_plugin *(*ap_plugin_entry_fn)(void);
 
-/* ---- the scoring toolkit, for a plugin's score() -------------------------- */
+/* ---- the scoring toolkit, for a plugin's score() --------------------------
+ */
 
 /* Bands of need, in increasing order. */
 typedef enum ap_band {

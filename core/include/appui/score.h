@@ -20,11 +20,11 @@ extern "C" {
 typedef struct ap_indicator_row {
 	const char *ref;
 	double value;
-	int level;    /* 0..3 */
+	int level; /* 0..3 */
 	double weight;
 	double contribution; /* points of need; the rows add up to the need */
-	int derived;  /* 1 when computed from other data, not read */
-	long line;    /* in the case file; 0 when derived */
+	int derived;         /* 1 when computed from other data, not read */
+	long line;           /* in the case file; 0 when derived */
 } ap_indicator_row;
 
 /* A lever (levier d'amélioration): one indicator improved by one level. */
@@ -39,9 +39,9 @@ typedef struct ap_theme_result {
 	const char *theme;
 	const char *plugin;         /* plugin id: "quality" */
 	const char *plugin_version; /* "1.0.0" */
-	double need;      /* 0..100 over the indicators present */
-	double need_low;  /* missing indicators at level 0 */
-	double need_high; /* missing indicators at level 3 */
+	double need;                /* 0..100 over the indicators present */
+	double need_low;            /* missing indicators at level 0 */
+	double need_high;           /* missing indicators at level 3 */
 	double confidence; /* share of the catalogue's weight present, 0..1 */
 	ap_band band;
 	int days;
@@ -56,15 +56,15 @@ typedef struct ap_theme_result {
 } ap_theme_result;
 
 typedef struct ap_mission {
-	int days;             /* 3..6 with the default policy */
-	const char **themes;  /* band watch or worse, by decreasing need */
+	int days;            /* 3..6 with the default policy */
+	const char **themes; /* band watch or worse, by decreasing need */
 	size_t n_themes;
 	double priority;
 } ap_mission;
 
 typedef struct ap_case_result {
 	const ap_case *c;
-	int complexity; /* 0..6 */
+	int complexity;       /* 0..6 */
 	const char **factors; /* complexity factors present */
 	size_t n_factors;
 	const char **unknown_factors; /* factors the file lacks data for */
