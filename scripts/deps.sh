@@ -8,5 +8,5 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
 	build-essential cmake pkg-config \
-	libxml2-dev libconfig-dev libarchive-dev libjansson-dev libglpk-dev libical-dev check \
+	libxml2-dev libconfig-dev libarchive-dev libjansson-dev coinor-libcbc-dev libical-dev check \
 	libxml2-utils python3 strace valgrind make >/dev/null

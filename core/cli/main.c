@@ -143,9 +143,9 @@ static const char usage_config[] =
     "\n"
     "Checks FILE (default: the configuration in use), including each theme's\n"
     "section against its plugin's catalogue and parameters. A campaign file\n"
-    "(one with 'firms') is checked as a campaign, its themes against the\n"
-    "loaded plugins. Problems are printed as FILE:LINE: message; exit 1 when\n"
-    "there is any.\n";
+    "(one with 'firms' or 'budget') is checked as a campaign, its themes\n"
+    "against the plugins of the configuration in use (--config). Problems\n"
+    "are printed as FILE:LINE: message; exit 1 when there is any.\n";
 
 static void print_diags(FILE *out, const ap_diags *d, size_t from)
 {
@@ -408,6 +408,26 @@ static int out_open(outfile *o, const char *path)
 		o->f = stdout;
 		return 0;
 	}
+	/* A device or a pipe (-o /dev/stdout, a FIFO) is written in place:
+	 * renaming a file over it would replace it. */
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode)) {
+			fprintf(stderr,
+			        "appui: %s: is a folder, not an output file\n",
+			        path);
+			return EXIT_SETUP;
+		}
+		o->f = fopen(path, "w");
+		if (!o->f) {
+			fprintf(stderr,
+			        "appui: %s: cannot open for writing: %s\n",
+			        path, strerror(errno));
+			return EXIT_SETUP;
+		}
+		o->final = path;
+		return 0;
+	}
 	size_t n = strlen(path) + 16;
 	o->tmp = malloc(n);
 	if (!o->tmp)
@@ -429,15 +449,18 @@ static int out_open(outfile *o, const char *path)
 /* Commits the output (rename) when `ok`, removes it otherwise. */
 static int out_close(outfile *o, int ok)
 {
+	int rc = 0;
 	if (!o->tmp) {
-		if (fflush(stdout) != 0) {
+		/* stdout, or a device written in place. */
+		if (fflush(o->f) != 0 || ferror(o->f)) {
 			fprintf(stderr, "appui: cannot write the output: %s\n",
 			        strerror(errno));
-			return EXIT_SETUP;
+			rc = EXIT_SETUP;
 		}
-		return 0;
+		if (o->f != stdout)
+			fclose(o->f);
+		return rc;
 	}
-	int rc = 0;
 	if (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0 || ferror(o->f)) {
 		fprintf(stderr, "appui: %s: cannot write the output: %s\n",
 		        o->final, strerror(errno));
@@ -811,6 +834,9 @@ static int cmd_config(options *o, int argc, char **argv)
 		fputs(usage_config, stderr);
 		return EXIT_USAGE;
 	}
+	/* For a campaign, the host configuration named by --config (or the
+	 * default one) says which themes exist. */
+	const char *host_config = o->config;
 	if (argc == 2)
 		o->config = argv[1];
 	setup s;
@@ -829,7 +855,7 @@ static int cmd_config(options *o, int argc, char **argv)
 		/* A campaign: its themes are checked against the plugins of the
 		 * configuration in use. */
 		options host_opts = *o;
-		host_opts.config = NULL;
+		host_opts.config = argc == 2 ? host_config : NULL;
 		int rc = setup_open(&host_opts, &s, 0, d, stderr);
 		ap_campaign *campaign = NULL;
 		if (rc == 0 &&
@@ -950,11 +976,11 @@ int main(int argc, char **argv)
 			o.time_limit = strtod(optarg, &end);
 			if (*end || !(o.time_limit > 0) ||
 			    o.time_limit > 86400) {
-				fprintf(stderr,
-				        "appui: --time-limit wants seconds "
-				        "(0..86400), "
-				        "not '%s'\n",
-				        optarg);
+				fprintf(
+				    stderr,
+				    "appui: --time-limit wants seconds, more "
+				    "than 0 and at most 86400, not '%s'\n",
+				    optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -998,6 +1024,11 @@ int main(int argc, char **argv)
 		}
 		command = args[0];
 		help = 1;
+		if (strcmp(command, "help") == 0 ||
+		    strcmp(command, "version") == 0) {
+			fputs(usage_main, stdout);
+			return 0;
+		}
 	}
 	for (size_t i = 0; i < sizeof helps / sizeof helps[0]; i++) {
 		if (strcmp(command, helps[i].name) == 0 && help) {

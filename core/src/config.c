@@ -483,6 +483,18 @@ int ap_config_is_campaign(const char *path)
 		const config_setting_t *root = config_root_setting(&lc);
 		is = config_setting_get_member(root, "firms") != NULL ||
 		     config_setting_get_member(root, "budget") != NULL;
+	} else {
+		/* A file with a syntax error: tell by its text, so that its
+		 * errors are reported as a campaign's. */
+		FILE *f = fopen(path, "r");
+		char line[512];
+		while (f && !is && fgets(line, sizeof line, f)) {
+			const char *p = line + strspn(line, " \t");
+			is = strncmp(p, "firms", 5) == 0 ||
+			     strncmp(p, "budget", 6) == 0;
+		}
+		if (f)
+			fclose(f);
 	}
 	config_destroy(&lc);
 	free(dir);

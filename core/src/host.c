@@ -725,6 +725,20 @@ size_t ap_host_check_case(const ap_host *h, const ap_case *c, ap_diags *d)
 	return errors;
 }
 
+/* How many indicators of a theme its plugin's catalogue knows. */
+static size_t known_indicators(const loaded_plugin *p, const ap_theme_data *t)
+{
+	size_t known = 0;
+	for (size_t i = 0; i < t->n_indicators; i++)
+		for (size_t k = 0; k < p->n_catalogue; k++)
+			if (strcmp(p->catalogue[k].ref, t->indicators[i].ref) ==
+			    0) {
+				known++;
+				break;
+			}
+	return known;
+}
+
 int ap_host_score(const ap_host *h, const ap_case *c, ap_case_result **out,
                   ap_diags *d)
 {
@@ -752,13 +766,17 @@ int ap_host_score(const ap_host *h, const ap_case *c, ap_case_result **out,
 		}
 		char field[96];
 		snprintf(field, sizeof field, "diagnostic/theme[%s]", t->ref);
-		if (rc == -2)
-			ap_diags_add(d, AP_WARNING, ap_case_file(c), t->line,
-			             field, "theme not scored: %s", error);
-		else
+		/* A theme with no indicator of its catalogue was already
+		 * reported by the check; say it once. */
+		if (rc == -2) {
+			if (known_indicators(p, t))
+				ap_diags_add(d, AP_WARNING, ap_case_file(c), t->line,
+				             field, "theme not scored: %s", error);
+		} else {
 			ap_diags_add(d, AP_ERROR, ap_case_file(c), t->line,
 			             field, "plugin '%s' failed on %s: %s",
 			             p->info->id, ap_case_id(c), error);
+		}
 		free(error);
 	}
 	site_mission(policy, r);

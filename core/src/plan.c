@@ -1,5 +1,6 @@
 /*
- * The mission planner. GLPK is used here and nowhere else.
+ * The mission planner. CBC (COIN-OR branch and cut) is used here and
+ * nowhere else.
  *
  * 1. Each site with a mission gets its options: (firm, days) pairs where the
  *    firm covers all the mission's themes, serves the site's region, and has
@@ -19,7 +20,8 @@
 #define _GNU_SOURCE /* qsort_r */
 #include "appui/plan.h"
 
-#include <glpk.h>
+#include <Cbc_C_Interface.h>
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -161,7 +163,8 @@ typedef struct planner {
 	/* Solver state. */
 	double deadline; /* monotonic seconds */
 	int timed_out;   /* stage 1 stopped at the time limit */
-	double tie_day_weight, tie_short_weight, tie_max; /* stage 2 weights */
+	double tie_day_weight, tie_short_weight, tie_rank_weight, tie_max;
+	size_t *site_rank;         /* position in site-id order */
 	double best_bound;         /* stage 1, in hundredths */
 	double max_priority_cents; /* sum over the sites with options */
 	int have_bound;
@@ -261,6 +264,19 @@ static char *themes_text(const ap_plan_site *s)
 	return b.data;
 }
 
+static int cmp_site_order(const void *a, const void *b, void *ctx)
+{
+	const ap_plan_input *in = ctx;
+	const ap_plan_site *x = &in->sites[*(const size_t *)a];
+	const ap_plan_site *y = &in->sites[*(const size_t *)b];
+	int c = strcmp(x->site_id, y->site_id);
+	if (!c)
+		c = strcmp(x->case_id, y->case_id);
+	if (!c)
+		c = strcmp(x->file ? x->file : "", y->file ? y->file : "");
+	return c;
+}
+
 static void build_options(planner *p)
 {
 	const ap_campaign *c = p->c;
@@ -272,11 +288,19 @@ static void build_options(planner *p)
 		for (size_t g = 0; g < nf; g++)
 			if (c->firms[g].daily_rate < c->firms[f].daily_rate ||
 			    (c->firms[g].daily_rate == c->firms[f].daily_rate &&
-			     g < f))
+			     strcmp(c->firms[g].id, c->firms[f].id) < 0))
 				rank[f]++;
 
-	for (size_t i = 0; i < ns; i++) {
+	/* Sites in site-id order, so that the model, and so the plan, do not
+	 * depend on the order the files were given in. */
+	size_t *order = ap_xmalloc((ns ? ns : 1) * sizeof(size_t));
+	for (size_t i = 0; i < ns; i++)
+		order[i] = i;
+	qsort_r(order, ns, sizeof(size_t), cmp_site_order, (void *)p->in);
+	for (size_t oi = 0; oi < ns; oi++) {
+		size_t i = order[oi];
 		const ap_plan_site *s = &p->in->sites[i];
+		p->site_rank[i] = oi;
 		p->site_first_opt[i] = p->n_opts;
 		if (s->days <= 0 || s->priority <= 0 ||
 		    (c->min_priority > 0 && s->priority < c->min_priority)) {
@@ -304,7 +328,7 @@ static void build_options(planner *p)
 		p->max_days[i] = rec;
 		p->min_days[i] = c->allow_shorter ? c->min_days : rec;
 
-		int eligible = 0, best_days = 0;
+		int eligible = 0, best_days = 0, best_capacity = 0;
 		for (size_t f = 0; f < nf; f++) {
 			const ap_firm *firm = &c->firms[f];
 			int ok = ap_firm_serves(firm, s->region);
@@ -316,6 +340,8 @@ static void build_options(planner *p)
 			int fit = from <= to ? days_in_span(p, f, from, to) : 0;
 			if (fit > best_days)
 				best_days = fit;
+			if (p->capacity[f] > best_capacity)
+				best_capacity = p->capacity[f];
 			/* Firms in the site's region first, then by rate. */
 			long pref =
 			    (firm_region_match(firm, s->region) ? 0
@@ -334,6 +360,14 @@ static void build_options(planner *p)
 			p->detail[i] =
 			    ap_xasprintf("no firm covers %s in %s", themes,
 			                 s->region ? s->region : "its region");
+		} else if (best_days >= p->min_days[i] &&
+		           best_capacity < p->min_days[i]) {
+			p->reason[i] = AP_UNPLANNED_CAPACITY;
+			p->detail[i] =
+			    ap_xasprintf("needs %d days; the eligible firms "
+			                 "can take at most %d "
+			                 "in the campaign",
+			                 p->min_days[i], best_capacity);
 		} else {
 			char a[11], b[11];
 			ap_date_format(ap_date_from_day(from), a);
@@ -354,6 +388,7 @@ static void build_options(planner *p)
 		}
 		free(themes);
 	}
+	free(order);
 	free(rank);
 }
 
@@ -362,15 +397,17 @@ static void build_options(planner *p)
 
 /*
  * Stage 2 ranks the plans of equal priority lexicographically: less
- * shortening below the recommended days, then fewer days, then preferred
- * firms. Each weight exceeds the largest possible total of the terms after
- * it, over all sites. Past 2^50 the weights no longer fit a double exactly:
- * the ranking then still prefers the same things but is no longer strictly
- * lexicographic (only with allow_shorter on thousands of sites).
+ * shortening below the recommended days, then fewer days, then sites
+ * earlier in site-id order, then preferred firms. Each weight exceeds the
+ * largest total of the terms after it over all sites, so no trade between
+ * levels is possible. When the weights would pass 2^50 (a double then no
+ * longer holds them exactly; thousands of sites), the site-order level is
+ * left out: the plan stays deterministic, its ties then go to the order
+ * the solver meets the sites in, which is site-id order.
  */
 static void tie_weights(planner *p)
 {
-	double pref_total = 0, days_total = 0, cents_total = 0;
+	double pref_total = 0, days_total = 0, rank_total = 0, cents_total = 0;
 	for (size_t i = 0; i < p->in->n; i++) {
 		long max_pref = 0;
 		for (size_t j = p->site_first_opt[i];
@@ -380,185 +417,263 @@ static void tie_weights(planner *p)
 		if (p->site_n_opts[i]) {
 			pref_total += (double)max_pref;
 			days_total += p->max_days[i];
+			rank_total += (double)p->site_rank[i];
 			cents_total += (double)cents(p->in->sites[i].priority);
 		}
 	}
 	p->max_priority_cents = cents_total;
-	p->tie_day_weight = pref_total + 1;
-	p->tie_short_weight = p->tie_day_weight * (days_total + 1);
-	p->tie_max = p->tie_short_weight * days_total +
-	             p->tie_day_weight * days_total + pref_total;
-	if (p->tie_max > 1125899906842624.0) /* 2^50 */
-		p->tie_max = 1125899906842624.0;
+	const double limit = 1125899906842624.0; /* 2^50 */
+	for (int with_rank = 1; with_rank >= 0; with_rank--) {
+		p->tie_rank_weight = with_rank ? pref_total + 1 : 0;
+		double below_days =
+		    p->tie_rank_weight * rank_total + pref_total;
+		p->tie_day_weight = below_days + 1;
+		double below_short =
+		    p->tie_day_weight * days_total + below_days;
+		p->tie_short_weight = p->c->allow_shorter ? below_short + 1 : 0;
+		p->tie_max = p->tie_short_weight * days_total + below_short;
+		if (p->tie_max <= limit)
+			return;
+	}
+	p->tie_max = limit;
 }
 
-typedef struct cb_state {
-	planner *p;
-	int stage;
-} cb_state;
-
-static void solver_callback(glp_tree *tree, void *info)
+/* How good a plan is for a stage: the priority sum (stage 1, higher is
+ * better) or minus the tie-break cost (stage 2). */
+static double value_of(const planner *p, int stage, const unsigned char *chosen)
 {
-	cb_state *st = info;
-	if (st->stage != 1)
-		return;
-	if (glp_ios_reason(tree) == GLP_ISELECT ||
-	    glp_ios_reason(tree) == GLP_IBINGO) {
-		int node = glp_ios_best_node(tree);
-		if (node) {
-			st->p->best_bound = glp_ios_node_bound(tree, node);
-			st->p->have_bound = 1;
-		}
+	double v = 0;
+	for (size_t j = 0; j < p->n_opts; j++) {
+		if (!chosen[j])
+			continue;
+		const option *o = &p->opts[j];
+		if (stage == 1)
+			v += (double)cents(p->in->sites[o->site].priority);
+		else
+			v -=
+			    (double)(p->max_days[o->site] - o->days) *
+			        p->tie_short_weight +
+			    (double)o->days * p->tie_day_weight +
+			    (double)p->site_rank[o->site] * p->tie_rank_weight +
+			    (double)o->pref;
 	}
+	return v;
+}
+
+/* Checks a solver's 0-1 solution against every constraint, exactly. */
+static int solution_fits(const planner *p, const double *x)
+{
+	const ap_campaign *c = p->c;
+	int days = 0, ok = 1;
+	double euros = 0;
+	int *load = ap_xcalloc(c->n_firms ? c->n_firms : 1, sizeof(int));
+	unsigned char *used = ap_xcalloc(p->in->n ? p->in->n : 1, 1);
+	for (size_t j = 0; j < p->n_opts && ok; j++) {
+		if (x[j] <= 0.5)
+			continue;
+		const option *o = &p->opts[j];
+		ok = !used[o->site];
+		used[o->site] = 1;
+		days += o->days;
+		euros += o->days * c->firms[o->firm].daily_rate;
+		load[o->firm] += o->days;
+	}
+	if (c->has_budget_days && days > c->budget_days)
+		ok = 0;
+	if (c->has_budget_euros && euros > c->budget_euros + 1e-6)
+		ok = 0;
+	for (size_t f = 0; f < c->n_firms; f++)
+		if (load[f] > p->capacity[f])
+			ok = 0;
+	for (size_t k = 0; k < p->n_cuts && ok; k++) {
+		size_t all = 0;
+		for (size_t m = 0; m < p->cut_len[k]; m++)
+			all += x[p->cuts[k][m]] > 0.5;
+		ok = all < p->cut_len[k];
+	}
+	free(load);
+	free(used);
+	return ok;
 }
 
 /*
- * Solves one stage. Stage 1 maximises the priority sum; stage 2 keeps it at
- * `target` and minimises the tie-break cost. Fills `chosen` (0/1 per
- * option) and returns 0 with *optimal set, or -1 when GLPK failed.
+ * Solves one stage with CBC. Stage 1 maximises the priority sum; stage 2
+ * keeps it at `target` and minimises the tie-break cost. `start`, a plan
+ * known to fit every constraint and calendar (the greedy one, or stage 1's
+ * for stage 2), is handed to the search first, so a time limit never returns
+ * worse. Fills `chosen` (0/1 per option); *optimal when proven; returns 0,
+ * or -1 when the solver failed.
  */
-static int solve(planner *p, int stage, long target, unsigned char *chosen,
-                 int *optimal, int *found, ap_diags *d)
+static int solve(planner *p, int stage, long target, const unsigned char *start,
+                 unsigned char *chosen, int *optimal, ap_diags *d)
 {
 	const ap_campaign *c = p->c;
 	size_t ns = p->in->n, nf = c->n_firms, no = p->n_opts;
-	glp_prob *lp = glp_create_prob();
-	glp_set_obj_dir(lp, stage == 1 ? GLP_MAX : GLP_MIN);
+	memset(chosen, 0, no ? no : 1);
+	*optimal = 1;
+	if (no == 0)
+		return 0;
 
 	/* Rows: one per site with options, budget days, budget euros, one per
-	 * firm, one per cut, and in stage 2 the priority floor. */
+	 * firm, one per calendar cut, and in stage 2 the priority floor. */
 	int row = 0;
 	int *site_row = ap_xcalloc(ns ? ns : 1, sizeof(int));
-	for (size_t i = 0; i < ns; i++) {
-		if (!p->site_n_opts[i])
-			continue;
-		site_row[i] = ++row;
-	}
-	int days_row = c->has_budget_days ? ++row : 0;
-	int euros_row = c->has_budget_euros ? ++row : 0;
-	int firm_row0 = row + 1;
-	row += (int)nf;
-	int cut_row0 = row + 1;
-	row += (int)p->n_cuts;
-	int floor_row = stage == 2 ? ++row : 0;
-	if (row)
-		glp_add_rows(lp, row);
 	for (size_t i = 0; i < ns; i++)
-		if (site_row[i])
-			glp_set_row_bnds(lp, site_row[i], GLP_UP, 0, 1);
-	if (days_row)
-		glp_set_row_bnds(lp, days_row, GLP_UP, 0, c->budget_days);
-	if (euros_row)
-		glp_set_row_bnds(lp, euros_row, GLP_UP, 0,
-		                 c->budget_euros + 1e-6);
+		site_row[i] = p->site_n_opts[i] ? row++ : -1;
+	int days_row = c->has_budget_days ? row++ : -1;
+	int euros_row = c->has_budget_euros ? row++ : -1;
+	int firm_row0 = row;
+	row += (int)nf;
+	int cut_row0 = row;
+	row += (int)p->n_cuts;
+	int floor_row = stage == 2 ? row++ : -1;
+	double *row_lo = ap_xmalloc((size_t)row * sizeof(double));
+	double *row_up = ap_xmalloc((size_t)row * sizeof(double));
+	for (int r = 0; r < row; r++) {
+		row_lo[r] = -DBL_MAX;
+		row_up[r] = 1;
+	}
+	if (days_row >= 0)
+		row_up[days_row] = c->budget_days;
+	if (euros_row >= 0)
+		row_up[euros_row] = c->budget_euros + 1e-6;
 	for (size_t f = 0; f < nf; f++)
-		glp_set_row_bnds(lp, firm_row0 + (int)f, GLP_UP, 0,
-		                 p->capacity[f]);
+		row_up[firm_row0 + (int)f] = p->capacity[f];
 	for (size_t k = 0; k < p->n_cuts; k++)
-		glp_set_row_bnds(lp, cut_row0 + (int)k, GLP_UP, 0,
-		                 (double)p->cut_len[k] - 1);
-	if (floor_row)
-		glp_set_row_bnds(lp, floor_row, GLP_LO, (double)target - 0.5,
-		                 0);
+		row_up[cut_row0 + (int)k] = (double)p->cut_len[k] - 1;
+	if (floor_row >= 0) {
+		row_lo[floor_row] = (double)target - 0.5;
+		row_up[floor_row] = DBL_MAX;
+	}
 
-	size_t cap = no * 6 + 1;
+	/* Columns, in compressed sparse column form; each cut lists options. */
+	size_t *cut_count = ap_xcalloc(no, sizeof(size_t));
+	for (size_t k = 0; k < p->n_cuts; k++)
+		for (size_t m = 0; m < p->cut_len[k]; m++)
+			cut_count[p->cuts[k][m]]++;
+	size_t cap = no * 5;
 	for (size_t k = 0; k < p->n_cuts; k++)
 		cap += p->cut_len[k];
-	int *ia = ap_xmalloc((cap + 1) * sizeof(int));
-	int *ja = ap_xmalloc((cap + 1) * sizeof(int));
-	double *ar = ap_xmalloc((cap + 1) * sizeof(double));
+	CoinBigIndex *col_start = ap_xmalloc((no + 1) * sizeof(CoinBigIndex));
+	int *index = ap_xmalloc((cap ? cap : 1) * sizeof(int));
+	double *value = ap_xmalloc((cap ? cap : 1) * sizeof(double));
+	double *col_lo = ap_xcalloc(no, sizeof(double));
+	double *col_up = ap_xmalloc(no * sizeof(double));
+	double *obj = ap_xmalloc(no * sizeof(double));
 	size_t ne = 0;
-	if (no)
-		glp_add_cols(lp, (int)no);
 	for (size_t j = 0; j < no; j++) {
-		option *o = &p->opts[j];
+		const option *o = &p->opts[j];
 		const ap_plan_site *s = &p->in->sites[o->site];
-		int col = (int)j + 1;
-		o->column = col;
-		glp_set_col_kind(lp, col, GLP_BV);
-		double rate = c->firms[o->firm].daily_rate;
+		col_start[j] = (CoinBigIndex)ne;
+		col_up[j] = 1;
 		if (stage == 1) {
-			glp_set_obj_coef(lp, col, (double)cents(s->priority));
+			obj[j] = (double)cents(s->priority);
 		} else {
 			double shortfall =
 			    (double)(p->max_days[o->site] - o->days);
-			glp_set_obj_coef(lp, col,
-			                 shortfall * p->tie_short_weight +
-			                     (double)o->days *
-			                         p->tie_day_weight +
-			                     (double)o->pref);
+			obj[j] =
+			    shortfall * p->tie_short_weight +
+			    (double)o->days * p->tie_day_weight +
+			    (double)p->site_rank[o->site] * p->tie_rank_weight +
+			    (double)o->pref;
 		}
-		ne++, ia[ne] = site_row[o->site], ja[ne] = col, ar[ne] = 1;
-		if (days_row)
-			ne++, ia[ne] = days_row, ja[ne] = col, ar[ne] = o->days;
-		if (euros_row)
-			ne++, ia[ne] = euros_row, ja[ne] = col,
-			      ar[ne] = o->days * rate;
-		ne++, ia[ne] = firm_row0 + (int)o->firm, ja[ne] = col,
-		      ar[ne] = o->days;
-		if (floor_row)
-			ne++, ia[ne] = floor_row, ja[ne] = col,
-			      ar[ne] = (double)cents(s->priority);
+		/* Row indices in increasing order within a column. */
+		index[ne] = site_row[o->site], value[ne++] = 1;
+		if (days_row >= 0)
+			index[ne] = days_row, value[ne++] = o->days;
+		if (euros_row >= 0)
+			index[ne] = euros_row,
+			value[ne++] = o->days * c->firms[o->firm].daily_rate;
+		index[ne] = firm_row0 + (int)o->firm, value[ne++] = o->days;
+		if (cut_count[j])
+			for (size_t k = 0; k < p->n_cuts; k++)
+				for (size_t m = 0; m < p->cut_len[k]; m++)
+					if (p->cuts[k][m] == j)
+						index[ne] = cut_row0 + (int)k,
+						value[ne++] = 1;
+		if (floor_row >= 0)
+			index[ne] = floor_row,
+			value[ne++] = (double)cents(s->priority);
 	}
-	for (size_t k = 0; k < p->n_cuts; k++)
-		for (size_t m = 0; m < p->cut_len[k]; m++)
-			ne++, ia[ne] = cut_row0 + (int)k,
-			      ja[ne] = (int)p->cuts[k][m] + 1, ar[ne] = 1;
-	if (ne)
-		glp_load_matrix(lp, (int)ne, ia, ja, ar);
-	free(ia);
-	free(ja);
-	free(ar);
-	free(site_row);
+	col_start[no] = (CoinBigIndex)ne;
 
-	memset(chosen, 0, no);
-	*optimal = 1;
-	*found = 1;
-	if (no == 0) {
-		glp_delete_prob(lp);
-		return 0;
-	}
-	glp_iocp parm;
-	glp_init_iocp(&parm);
-	parm.msg_lev = GLP_MSG_OFF;
-	parm.presolve = GLP_ON;
-	parm.br_tech = GLP_BR_DTH;
-	parm.bt_tech = GLP_BT_BLB;
+	Cbc_Model *model = Cbc_newModel();
+	Cbc_loadProblem(model, (int)no, row, col_start, index, value, col_lo,
+	                col_up, obj, row_lo, row_up);
+	Cbc_setObjSense(model, stage == 1 ? -1.0 : 1.0);
+	for (size_t j = 0; j < no; j++)
+		Cbc_setInteger(model, (int)j);
+	/* Quiet: stdout carries the plan. */
+	Cbc_setLogLevel(model, 0);
+	Cbc_setParameter(model, "log", "0");
+	Cbc_setParameter(model, "slog", "0");
+	/* Both objectives are whole numbers: a gap under one unit is none. */
+	Cbc_setAllowableGap(model, 0.5);
+	Cbc_setAllowableFractionGap(model, 0.0);
 	double left = p->deadline - now();
-	if (left < 0.05)
-		left = 0.05;
-	parm.tm_lim = (int)(left * 1000);
-	/* GLPK prunes a node unless its bound beats the incumbent by more than
-	 * tol_obj x (1 + |objective|); both objectives are whole numbers, so a
-	 * tolerance under half a unit keeps the search exact. */
-	double max_obj = stage == 1 ? p->max_priority_cents : p->tie_max;
-	double tol = 0.4 / (1.0 + max_obj);
-	if (tol < parm.tol_obj)
-		parm.tol_obj = tol > 1e-15 ? tol : 1e-15;
-	cb_state st = {p, stage};
-	parm.cb_func = solver_callback;
-	parm.cb_info = &st;
-	int ret = glp_intopt(lp, &parm);
-	int status = glp_mip_status(lp);
-	if (ret == GLP_ETMLIM || ret == GLP_EMIPGAP) {
-		if (stage == 1)
-			p->timed_out = 1;
-		*optimal = 0;
-	} else if (ret != 0) {
+	Cbc_setMaximumSeconds(model, left > 0.05 ? left : 0.05);
+	/* The starting plan's value as a cutoff: the search prunes every node
+	 * that cannot do at least as well (a plan worth as much stays in). */
+	if (start) {
+		double v = value_of(p, stage, start);
+		Cbc_setCutoff(model, stage == 1 ? v - 0.5 : -v + 0.5);
+	}
+	int ret = Cbc_solve(model);
+	const double *x = Cbc_bestSolution(model);
+	if (x && !solution_fits(p, x)) {
+		/* Never trust a solver's tolerances with a budget: a solution
+		 * that breaks a constraint by rounding is not used. */
+		ap_diags_add(
+		    d, AP_WARNING, c->path ? c->path : "campaign", 0, "plan",
+		    "the solver's plan breaks a constraint by rounding; "
+		    "using the best plan known to fit");
+		x = NULL;
+	}
+	int rc = 0;
+	int proven = Cbc_isProvenOptimal(model);
+	int stopped =
+	    Cbc_isSecondsLimitReached(model) || Cbc_isNodeLimitReached(model);
+	if (!proven && !stopped) {
 		ap_diags_add(d, AP_ERROR, c->path ? c->path : "campaign", 0,
-		             "plan", "the solver failed (GLPK code %d)", ret);
-		glp_delete_prob(lp);
-		return -1;
-	}
-	if (status == GLP_OPT || status == GLP_FEAS) {
-		for (size_t j = 0; j < no; j++)
-			chosen[j] = glp_mip_col_val(lp, (int)j + 1) > 0.5;
+		             "plan",
+		             "the solver failed (CBC status %d, secondary %d)",
+		             ret, Cbc_secondaryStatus(model));
+		rc = -1;
 	} else {
-		*optimal = 0;
-		*found = 0; /* nothing in the time limit */
+		if (x)
+			for (size_t j = 0; j < no; j++)
+				chosen[j] = x[j] > 0.5;
+		/* Stopped by the time limit with nothing, or with worse than
+		 * the plan we started from: keep that one. */
+		if (start && !proven &&
+		    (!x ||
+		     value_of(p, stage, chosen) < value_of(p, stage, start)))
+			memcpy(chosen, start, no);
+		*optimal = proven && x;
+		if (stage == 1) {
+			if (stopped)
+				p->timed_out = 1;
+			/* The bound on the priority sum (CBC minimises -sum).
+			 */
+			p->best_bound =
+			    proven && x
+			        ? fabs(Cbc_getObjValue(model))
+			        : fabs(Cbc_getBestPossibleObjValue(model));
+			p->have_bound = 1;
+		}
 	}
-	glp_delete_prob(lp);
-	return 0;
+	Cbc_deleteModel(model);
+	free(site_row);
+	free(row_lo);
+	free(row_up);
+	free(cut_count);
+	free(col_start);
+	free(index);
+	free(value);
+	free(col_lo);
+	free(col_up);
+	free(obj);
+	return rc;
 }
 
 /* ---- calendars
@@ -799,10 +914,9 @@ static char *explain_firm(const planner *p, const ap_plan *plan, size_t opt)
 }
 
 /*
- * When the solver found nothing in the time limit: sites by decreasing
- * priority, each with its most preferred option that still fits the budget,
- * the firm's capacity and the firm's calendar. A valid plan, not a proven
- * one; its gap is measured against the bound.
+ * The starting plan handed to the solver: sites by decreasing priority,
+ * each with its most preferred option that still fits the budget, the
+ * firm's capacity and the firm's calendar. Valid, not proven optimal.
  */
 static void greedy(planner *p, unsigned char *chosen)
 {
@@ -910,6 +1024,7 @@ static void planner_free(planner *p)
 	free(p->opts);
 	free(p->site_first_opt);
 	free(p->site_n_opts);
+	free(p->site_rank);
 	for (size_t k = 0; k < p->n_cuts; k++)
 		free(p->cuts[k]);
 	free(p->cuts);
@@ -948,6 +1063,7 @@ int ap_plan_build(ap_plan **out, const ap_campaign *c, const ap_plan_input *in,
 	p.detail = ap_xcalloc(ns ? ns : 1, sizeof(char *));
 	p.site_first_opt = ap_xcalloc(ns ? ns : 1, sizeof(size_t));
 	p.site_n_opts = ap_xcalloc(ns ? ns : 1, sizeof(size_t));
+	p.site_rank = ap_xcalloc(ns ? ns : 1, sizeof(size_t));
 	build_options(&p);
 	tie_weights(&p);
 
@@ -955,17 +1071,14 @@ int ap_plan_build(ap_plan **out, const ap_campaign *c, const ap_plan_input *in,
 	ap_day **dates = ap_xcalloc(p.n_opts ? p.n_opts : 1, sizeof(ap_day *));
 	int optimal1 = 1, optimal2 = 1, rounds = 0;
 	long best = 0;
+	/* A good plan to start from; it fits every calendar, so the cuts never
+	 * exclude it. */
+	unsigned char *start = ap_xcalloc(p.n_opts ? p.n_opts : 1, 1);
+	greedy(&p, start);
 	for (;;) {
 		rounds++;
-		int found = 1;
-		if (solve(&p, 1, 0, chosen, &optimal1, &found, d) != 0)
+		if (solve(&p, 1, 0, start, chosen, &optimal1, d) != 0)
 			goto fail;
-		if (!found) {
-			greedy(&p, chosen);
-			place_all(&p, chosen, dates); /* fits by construction */
-			optimal1 = 0;
-			break;
-		}
 		best = 0;
 		for (size_t j = 0; j < p.n_opts; j++)
 			if (chosen[j])
@@ -975,8 +1088,7 @@ int ap_plan_build(ap_plan **out, const ap_campaign *c, const ap_plan_input *in,
 			/* Stage 2 keeps the optimum and breaks the ties. */
 			unsigned char *tie =
 			    ap_xcalloc(p.n_opts ? p.n_opts : 1, 1);
-			int tie_found = 1;
-			if (solve(&p, 2, best, tie, &optimal2, &tie_found, d) !=
+			if (solve(&p, 2, best, chosen, tie, &optimal2, d) !=
 			    0) {
 				free(tie);
 				goto fail;
@@ -986,7 +1098,7 @@ int ap_plan_build(ap_plan **out, const ap_campaign *c, const ap_plan_input *in,
 				if (tie[j])
 					check += cents(
 					    in->sites[p.opts[j].site].priority);
-			if (tie_found && check >= best)
+			if (check >= best)
 				memcpy(chosen, tie, p.n_opts);
 			free(tie);
 		}
@@ -1114,13 +1226,14 @@ int ap_plan_build(ap_plan **out, const ap_campaign *c, const ap_plan_input *in,
 		plan->bound = bound / 100.0;
 		plan->gap = bound > 0 ? (bound - (double)got) / bound : 0;
 	}
-	(void)optimal2;
+	plan->ties_settled = plan->optimal && optimal2;
 	(void)best;
 
 	for (size_t j = 0; j < p.n_opts; j++)
 		free(dates[j]);
 	free(dates);
 	free(chosen);
+	free(start);
 	free(planned);
 	planner_free(&p);
 	*out = plan;
@@ -1131,6 +1244,7 @@ fail:
 		free(dates[j]);
 	free(dates);
 	free(chosen);
+	free(start);
 	planner_free(&p);
 	return -1;
 }

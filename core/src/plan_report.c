@@ -334,6 +334,11 @@ static void table_totals(FILE *out, const ap_plan *p)
 		    "Solution:      best found in the time limit, gap %.2f%% "
 		    "(bound %.2f)\n",
 		    r2(p->gap * 100.0), r2(p->bound));
+	if (!p->ties_settled)
+		fputs(
+		    "Ties:          not settled in the time limit (another run "
+		    "may pick another plan of the same value)\n",
+		    out);
 	fprintf(out, "Solver rounds: %d\n", p->solver_rounds);
 }
 
@@ -486,6 +491,7 @@ static json_t *result_json(const ap_plan *p)
 	json_object_set_new(o, "priority_sum", jnum(r2(p->priority_sum)));
 	json_object_set_new(o, "days", json_integer(p->total_days));
 	json_object_set_new(o, "euros", jnum(r2(p->total_euros)));
+	json_object_set_new(o, "ties_settled", json_boolean(p->ties_settled));
 	json_object_set_new(o, "solver_rounds", json_integer(p->solver_rounds));
 	json_object_set_new(o, "missions",
 	                    json_integer((json_int_t)p->n_missions));
@@ -808,12 +814,15 @@ static void ics_event(ap_buf *out, const ap_plan *p, size_t i, int k,
 	const char *name = s->site_name ? s->site_name : s->site_id;
 
 	ics_line(out, "BEGIN:VEVENT");
-	/* The UID names the mission, the day and the firm: stable across runs
-	 * of the same plan, so a re-import updates events instead of
-	 * duplicating them. */
+	/* The UID names the case, the day and the firm, not the mission
+	 * number: a new plan renumbers missions, but a site's day with a firm
+	 * keeps its UID, so a re-import updates events instead of duplicating
+	 * them. */
 	ap_buf l;
 	ap_buf_init(&l);
-	ap_buf_printf(&l, "UID:%s-%s-", id, day);
+	ap_buf_puts(&l, "UID:");
+	ics_escape(&l, s->case_id);
+	ap_buf_printf(&l, "-%s-", day);
 	ics_escape(&l, f->id);
 	ap_buf_puts(&l, "@appui");
 	ics_line(out, l.data);

@@ -739,7 +739,7 @@ static void report_parse_error(ap_reader *r, ap_diags *d)
 	char *huge = strstr(msg, " use XML_PARSE_HUGE option");
 	if (huge) {
 		*huge = '\0';
-		hint = " (a case file is at most 5 elements deep)";
+		hint = " (a case file is at most 4 elements deep)";
 	}
 	switch (e->code) {
 	case XML_ERR_INVALID_CHAR:

@@ -69,7 +69,9 @@ static json_t *theme_json(const ap_theme_result *t)
 		json_object_set_new(ro, "weight", jnum(row->weight));
 		json_object_set_new(ro, "contribution",
 		                    jnum(r2(row->contribution)));
-		json_object_set_new(ro, "line", json_integer(row->line));
+		json_object_set_new(ro, "line",
+		                    row->derived ? json_null()
+		                                 : json_integer(row->line));
 		if (row->derived)
 			json_object_set_new(ro, "derived", json_true());
 		json_array_append_new(rows, ro);

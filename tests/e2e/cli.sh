@@ -53,6 +53,8 @@ sed -e 's/"satisfaction.overall"/"drones.sightings"/' -e 's/"complaints.rate"/"d
 expect_status 0 "unscorable theme is a warning" -- "$APPUI" score noscore.xml
 expect_grep "unscorable theme is a warning" "$TMP/err" "cannot be scored"
 expect_status 1 "unscorable theme with --strict" -- "$APPUI" score --strict noscore.xml
+expect_status 0 "help version" -- "$APPUI" help version
+expect_grep "help version" "$TMP/out" "usage: appui"
 expect_status 0 "help COMMAND" -- "$APPUI" help score
 expect_grep "help COMMAND" "$TMP/out" "usage: appui score"
 
@@ -118,6 +120,17 @@ assert d['errors'][0]['line'] > 0 and d['errors'][0]['field'] == 'site/dwellings
 expect_status 0 "score --output" -- "$APPUI" score --format json -o result.json "$EX"
 if cmp -s result.json json1; then pass; else fail "--output differs from stdout"; fi
 if ls result.json.tmp.* >/dev/null 2>&1; then fail "temporary file left behind"; else pass; fi
+# A device is written in place, never replaced by a renamed file.
+mkfifo fifo.out
+(cat fifo.out >fifo.got &)
+expect_status 0 "output to a FIFO" -- "$APPUI" score --format json -o fifo.out "$EX"
+sleep 1
+[ -p fifo.out ] && pass || fail "the FIFO was replaced by a file"
+if cmp -s fifo.got json1; then pass; else fail "output through a FIFO differs"; fi
+expect_status 0 "output to /dev/null" -- "$APPUI" score -o /dev/null "$EX"
+[ -c /dev/null ] && pass || fail "/dev/null is no longer a device"
+expect_status 3 "output to a folder" -- "$APPUI" score -o . "$EX"
+expect_grep "output to a folder" "$TMP/err" "is a folder, not an output file"
 expect_status 3 "unwritable output" -- "$APPUI" score -o /nonexistent/dir/out.json "$EX"
 expect_grep "unwritable output" "$TMP/err" "/nonexistent/dir/out.json: cannot create the output file"
 

@@ -115,6 +115,15 @@ check_bad() { # name sed-expression expected-line expected-text
 good >ok.cfg
 expect_status 0 "config check campaign" -- "$APPUI" config check ok.cfg
 expect_grep "config check campaign" "$TMP/out" "valid campaign (1 firm)"
+# The themes of a campaign are checked against the plugins of --config.
+echo 'plugins = [ "quality" ];' >quality-only.cfg
+expect_status 1 "config check campaign with --config" -- "$APPUI" --config quality-only.cfg config check ok.cfg
+expect_grep "config check campaign with --config" "$TMP/out" "urban"
+# A campaign with a syntax error is still reported as a campaign.
+good | sed 's/budget = {/budget = {{/' >syntax.cfg
+expect_status 1 "campaign syntax error" -- "$APPUI" config check syntax.cfg
+expect_grep "campaign syntax error" "$TMP/out" "syntax.cfg:3: "
+expect_no_grep "campaign syntax error" "$TMP/out" "the configuration"
 check_bad "dates in the wrong order" 's/end = "2019-12-20"/end = "2019-08-20"/' 2 "2019-08-20"
 check_bad "firm with no theme" 's/themes = \[ "quality", "urban" \]/themes = [ ]/' 5 "theme"
 check_bad "negative budget" 's/days = 60/days = -60/' 3 "-60"

@@ -175,7 +175,9 @@ static void check_plan_valid(const ap_campaign *c, const ap_plan_input *in,
 	if (c->has_budget_days)
 		ck_assert_int_le(days, c->budget_days);
 	if (c->has_budget_euros)
-		ck_assert(euros <= c->budget_euros + 1e-6);
+		ck_assert_msg(euros <= c->budget_euros + 1e-6,
+		              "euros %.4f > budget %.4f", euros,
+		              c->budget_euros);
 	for (size_t f = 0; f < c->n_firms; f++)
 		ck_assert_int_le(firm_days[f], c->firms[f].capacity);
 	ck_assert_int_eq(days, p->total_days);
@@ -276,6 +278,7 @@ typedef struct bf {
 	long best_cents;
 	int best_days;
 	int best_shortfall;
+	int best_ranks; /* sum of the planned sites' positions in id order */
 } bf;
 
 static long cents(double x)
@@ -293,7 +296,7 @@ static int rec_days(const ap_campaign *c, const ap_plan_site *s)
 static void bf_evaluate(bf *b)
 {
 	const ap_campaign *c = b->c;
-	int days = 0, shortfall = 0;
+	int days = 0, shortfall = 0, ranks = 0;
 	double euros = 0;
 	long sum = 0;
 	for (size_t i = 0; i < b->n; i++) {
@@ -305,6 +308,7 @@ static void bf_evaluate(bf *b)
 		    b->choice_days[i] * c->firms[b->choice_firm[i]].daily_rate;
 		sum += cents(s->priority);
 		shortfall += rec_days(c, s) - b->choice_days[i];
+		ranks += (int)i; /* ids S00, S01, ... follow the input order */
 	}
 	if (c->has_budget_days && days > c->budget_days)
 		return;
@@ -332,13 +336,17 @@ static void bf_evaluate(bf *b)
 		if (n && !flow_fits(c, &c->firms[f], ms, n))
 			return;
 	}
-	if (sum > b->best_cents ||
-	    (sum == b->best_cents &&
-	     (shortfall < b->best_shortfall ||
-	      (shortfall == b->best_shortfall && days < b->best_days)))) {
+	/* Ties: less shortening, fewer days, then sites earlier by id. */
+	int better = sum != b->best_cents ? sum > b->best_cents
+	             : shortfall != b->best_shortfall
+	                 ? shortfall < b->best_shortfall
+	             : days != b->best_days ? days < b->best_days
+	                                    : ranks < b->best_ranks;
+	if (better) {
 		b->best_cents = sum;
 		b->best_days = days;
 		b->best_shortfall = shortfall;
+		b->best_ranks = ranks;
 	}
 }
 
@@ -482,25 +490,28 @@ START_TEST(optimal_against_exhaustive_search)
 		b.best_cents = 0;
 		b.best_days = 0;
 		b.best_shortfall = 0;
+		b.best_ranks = 0;
 		bf_search(&b, 0);
 		long got = 0;
-		int shortfall = 0;
+		int shortfall = 0, ranks = 0;
 		for (size_t m = 0; m < p->n_missions; m++) {
 			const ap_plan_site *s =
 			    ap_plan_input_at(in, p->missions[m].site);
 			got += cents(s->priority);
 			shortfall += rec_days(c, s) - p->missions[m].days;
+			ranks += (int)p->missions[m].site;
 		}
 		ck_assert_msg(got == b.best_cents,
 		              "instance %d: planner %ld, exhaustive search %ld",
 		              k, got, b.best_cents);
-		/* Ties: less shortening, then fewer days. */
+		/* Ties: less shortening, fewer days, then sites by id. */
 		ck_assert_msg(shortfall == b.best_shortfall &&
-		                  p->total_days == b.best_days,
+		                  p->total_days == b.best_days &&
+		                  ranks == b.best_ranks,
 		              "instance %d: tie-break differs (shortfall %d vs "
-		              "%d, days %d vs %d)",
+		              "%d, days %d vs %d, site ranks %d vs %d)",
 		              k, shortfall, b.best_shortfall, p->total_days,
-		              b.best_days);
+		              b.best_days, ranks, b.best_ranks);
 		with_missions += p->n_missions > 0;
 		with_unplanned += p->n_unplanned > 0;
 		shorter += c->allow_shorter;

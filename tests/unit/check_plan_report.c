@@ -833,15 +833,15 @@ static void check_calendar(const char *path, const expected_event *want,
 	free(s);
 }
 
-/* The events of one mission. */
-static size_t mission_events(expected_event *out, const char *mission,
+/* The events of one mission; UIDs name the case, the day and the firm. */
+static size_t mission_events(expected_event *out, const char *case_id,
                              const char *firm, const char *name,
                              const char *themes, const char *location,
                              const char *const *dates, int days)
 {
 	for (int k = 0; k < days; k++) {
 		char uid[64];
-		snprintf(uid, sizeof uid, "%s-%.4s%.2s%.2s-%s@appui", mission,
+		snprintf(uid, sizeof uid, "%s-%.4s%.2s%.2s-%s@appui", case_id,
 		         dates[k], dates[k] + 5, dates[k] + 8, firm);
 		size_t n = strlen(name) + strlen(themes) + 64;
 		char *summary = malloc(n);
@@ -879,11 +879,11 @@ START_TEST(ics_reads_back)
 
 	expected_event f1[8], f2[4];
 	size_t n1 =
-	    mission_events(f1, "M-001", "F1", NAME0, "quality, security",
+	    mission_events(f1, "C-001", "F1", NAME0, "quality, security",
 	                   NAME0 ", Saint-Étienne", strs0, 5);
-	n1 += mission_events(f1 + n1, "M-003", "F1", NAME2, "quality",
+	n1 += mission_events(f1 + n1, "C-003", "F1", NAME2, "quality",
 	                     NAME2 ", Lyon", strs2, 3);
-	size_t n2 = mission_events(f2, "M-002", "F2", NAME1, "urban",
+	size_t n2 = mission_events(f2, "C-002", "F2", NAME1, "urban",
 	                           NAME1 ", Châtenay-Malabry", strs1, 4);
 	char path[256];
 	snprintf(path, sizeof path, "%s/F1.ics", dir);
@@ -965,8 +965,8 @@ START_TEST(ics_folds_between_characters)
 		expected_event ev[3];
 		char loc[600];
 		snprintf(loc, sizeof loc, "%s, Ümlaut", name);
-		size_t n = mission_events(ev, "M-001", "F1", name, "quality",
-		                          loc, strs2, 3);
+		size_t n = mission_events(ev, "C-1", "F1", name, "quality", loc,
+		                          strs2, 3);
 		check_calendar(path, ev, n);
 		free_events(ev, n);
 		ap_plan_input_free(in);

@@ -4,11 +4,11 @@
  *
  * The selection and the firm assignment maximise the sum of the priorities
  * of the planned sites under the budget (days and euros) and the firms'
- * capacities, exactly (a MILP solved with GLPK); ties go to fewer days, then
- * to the preferred firms (in the site's region, then cheaper). Each firm's
- * missions are then placed on its working days; a set of missions a firm
- * cannot fit in its calendar is excluded by a cut and the model solved again.
- * See docs/planning.md.
+ * capacities, exactly (a 0-1 program solved by CBC, COIN-OR branch and cut);
+ * ties go to fewer days, then to the preferred firms (in the site's region,
+ * then cheaper). Each firm's missions are then placed on its working days; a
+ * set of missions a firm cannot fit in its calendar is excluded by a cut and
+ * the model solved again. See docs/planning.md.
  */
 #ifndef APPUI_PLAN_H
 #define APPUI_PLAN_H
@@ -106,6 +106,8 @@ typedef struct ap_plan {
 	double bound;       /* best bound on the priority sum */
 	double gap;         /* (bound - priority_sum) / bound; 0 when optimal */
 	int solver_rounds;  /* models solved (1 + calendar cuts) */
+	int ties_settled;   /* the tie-break stage finished: among the optimal
+	                       plans, this one is fully fixed by the inputs */
 } ap_plan;
 
 /*
