@@ -6,7 +6,10 @@ SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
+# clang + libclang-rt-dev: the libFuzzer targets (tests/fuzz); clang only
+# recommends the runtime that -fsanitize=fuzzer links.
 $SUDO apt-get install -y -qq --no-install-recommends \
-	build-essential cmake pkg-config \
-	libxml2-dev libconfig-dev libarchive-dev libjansson-dev coinor-libcbc-dev libical-dev check \
-	libxml2-utils python3 strace valgrind make >/dev/null
+	build-essential cmake pkg-config clang libclang-rt-dev \
+	libxml2-dev libconfig-dev libarchive-dev libssl-dev libjansson-dev coinor-libcbc-dev libical-dev check \
+	libxml2-utils python3 strace valgrind make time \
+	zstd libarchive-tools unzip hyperfine >/dev/null

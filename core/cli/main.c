@@ -23,34 +23,9 @@
 #include <unistd.h>
 
 #include "appui/appui.h"
+#include "batch.h"
+#include "cli.h"
 #include "paths.h"
-
-enum { EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_SETUP = 3 };
-
-typedef struct options {
-	const char *config;
-	const char *campaign;
-	const char *ics_dir;
-	double time_limit;
-	const char *output;
-	const char *format;
-	const char **plugin_dirs;
-	size_t n_plugin_dirs;
-	int strict, explain, quiet;
-} options;
-
-typedef struct setup {
-	ap_config *cfg;
-	ap_host *host;
-	ap_reader *reader;
-	ap_search_dir *dirs;
-	size_t n_dirs;
-	char **owned; /* strings the search path points to */
-	size_t n_owned;
-} setup;
-
-/* ---- help -------------------------------------------------------------------
- */
 
 static const char usage_main[] =
     "usage: appui [--config FILE] [--plugin-dir DIR]... COMMAND [ARGS]\n"
@@ -64,6 +39,11 @@ static const char usage_main[] =
     "  score FILE|DIR...      score case files; table, --explain or --format "
     "json\n"
     "  plan FILE|DIR...       score and plan the missions of a campaign\n"
+    "  bundle -o OUT FILE...  archive a site's case bundle (BagIt bag)\n"
+    "  verify BUNDLE...       check a bundle's manifests and re-score its "
+    "case\n"
+    "  extract BUNDLE -C DIR  extract a bundle safely\n"
+    "  show BUNDLE            describe a bundle\n"
     "  plugins                list the plugins found, loaded and refused, and "
     "why\n"
     "  config check [FILE]    check a configuration file\n"
@@ -147,362 +127,50 @@ static const char usage_config[] =
     "against the plugins of the configuration in use (--config). Problems\n"
     "are printed as FILE:LINE: message; exit 1 when there is any.\n";
 
-static void print_diags(FILE *out, const ap_diags *d, size_t from)
+/* ---- batches: validate, score
+ * ------------------------------------------------- */
+
+static size_t default_jobs(const options *o)
 {
-	for (size_t i = from; i < ap_diags_count(d); i++)
-		ap_diag_print(out, ap_diags_at(d, i));
+	if (o->jobs > 0)
+		return (size_t)o->jobs;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (size_t)n : 1;
 }
 
-/* ---- set-up -----------------------------------------------------------------
- */
-
-static void setup_free(setup *s)
+static batch_spec batch_of(setup *s, const options *o, const inputs *in,
+                           batch_mode mode, const char *verb)
 {
-	ap_reader_free(s->reader);
-	ap_host_free(s->host);
-	ap_config_free(s->cfg);
-	for (size_t i = 0; i < s->n_owned; i++)
-		free(s->owned[i]);
-	free(s->owned);
-	free(s->dirs);
-	memset(s, 0, sizeof(*s));
+	batch_spec b = {
+	    .s = s,
+	    .o = o,
+	    .in = in,
+	    .mode = mode,
+	    .jobs = default_jobs(o),
+	    .case_time_limit = ap_config_case_time_limit(s->cfg),
+	    .verb = verb,
+	};
+	return b;
 }
 
-static char *own(setup *s, char *str)
+typedef struct validate_ctx {
+	ap_diags *all;
+	size_t printed, valid, invalid, warnings;
+} validate_ctx;
+
+static void validate_result(void *ctx, size_t index, const batch_result *res)
 {
-	s->owned = realloc(s->owned, (s->n_owned + 1) * sizeof(*s->owned));
-	if (!s->owned) {
-		fputs("appui: out of memory\n", stderr);
-		exit(70);
+	(void)index;
+	validate_ctx *v = ctx;
+	for (; v->printed < ap_diags_count(v->all); v->printed++) {
+		const ap_diag *g = ap_diags_at(v->all, v->printed);
+		ap_diag_print(stdout, g);
+		v->warnings += g->severity == AP_WARNING;
 	}
-	s->owned[s->n_owned++] = str;
-	return str;
-}
-
-static void add_dir(setup *s, const char *dir, const char *origin)
-{
-	s->dirs = realloc(s->dirs, (s->n_dirs + 1) * sizeof(*s->dirs));
-	if (!s->dirs) {
-		fputs("appui: out of memory\n", stderr);
-		exit(70);
-	}
-	s->dirs[s->n_dirs++] = (ap_search_dir){dir, origin};
-}
-
-/* The configuration in use: --config, $APPUI_CONFIG, then the installed one,
- * then the built-in defaults. */
-static const char *config_path(const options *o, setup *s)
-{
-	if (o->config)
-		return o->config;
-	const char *env = getenv("APPUI_CONFIG");
-	if (env && *env)
-		return env;
-	char *installed = paths_config();
-	if (installed && access(installed, F_OK) == 0)
-		return own(s, installed);
-	free(installed);
-	return NULL;
-}
-
-/*
- * Loads the configuration and the plugins. With `want_reader`, also the
- * schema. Problems go to stderr; returns 0 or EXIT_SETUP.
- */
-static int setup_open(const options *o, setup *s, int want_reader, ap_diags *d,
-                      FILE *report)
-{
-	memset(s, 0, sizeof(*s));
-	const char *path = config_path(o, s);
-	if (path) {
-		if (ap_config_load(&s->cfg, path, d) != 0) {
-			print_diags(report, d, 0);
-			fprintf(report,
-			        "appui: the configuration %s has errors\n",
-			        path);
-			return EXIT_SETUP;
-		}
-	} else {
-		s->cfg = ap_config_defaults();
-	}
-	const ap_config *cfg = s->cfg;
-
-	for (size_t i = 0; i < o->n_plugin_dirs; i++)
-		add_dir(s, o->plugin_dirs[i], "--plugin-dir");
-	const char *env = getenv("APPUI_PLUGIN_PATH");
-	if (env && *env) {
-		char *copy = own(s, strdup(env));
-		char *save = NULL;
-		for (char *p = strtok_r(copy, ":", &save); p;
-		     p = strtok_r(NULL, ":", &save))
-			add_dir(s, p, "APPUI_PLUGIN_PATH");
-	}
-	for (size_t i = 0; i < ap_config_plugin_dir_count(cfg); i++)
-		add_dir(s, ap_config_plugin_dir_at(cfg, i), "plugin_path");
-	char *installed = paths_plugins();
-	if (installed)
-		add_dir(s, own(s, installed), "installed");
-
-	size_t before = ap_diags_count(d);
-	int host_rc = ap_host_open(&s->host, cfg, s->dirs, s->n_dirs, d);
-	print_diags(report, d, before);
-	if (host_rc != 0) {
-		fprintf(report, "appui: the configuration %s has errors\n",
-		        ap_config_path(cfg) ? ap_config_path(cfg)
-		                            : "(defaults)");
-		return EXIT_SETUP;
-	}
-	ap_diags_clear(d);
-	if (!want_reader)
-		return 0;
-	if (ap_host_loaded_count(s->host) == 0) {
-		fputs("appui: no theme plugin could be loaded; see 'appui "
-		      "plugins'\n",
-		      stderr);
-		return EXIT_SETUP;
-	}
-	char *schema = ap_config_schema(cfg) ? strdup(ap_config_schema(cfg))
-	                                     : paths_schema();
-	if (!schema) {
-		fputs("appui: cannot locate the case file schema "
-		      "(casefile.xsd); set "
-		      "'schema' in the configuration\n",
-		      stderr);
-		return EXIT_SETUP;
-	}
-	own(s, schema);
-	if (ap_reader_new(&s->reader, schema, ap_config_max_file_bytes(cfg),
-	                  d) != 0) {
-		print_diags(stderr, d, 0);
-		return EXIT_SETUP;
-	}
-	return 0;
-}
-
-/* ---- inputs
- * ------------------------------------------------------------------ */
-
-typedef struct inputs {
-	char **paths;
-	size_t n, cap;
-} inputs;
-
-static void inputs_add(inputs *in, char *path)
-{
-	if (in->n == in->cap) {
-		in->cap = in->cap ? in->cap * 2 : 64;
-		in->paths = realloc(in->paths, in->cap * sizeof(*in->paths));
-		if (!in->paths) {
-			fputs("appui: out of memory\n", stderr);
-			exit(70);
-		}
-	}
-	in->paths[in->n++] = path;
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int has_xml_suffix(const char *name)
-{
-	size_t n = strlen(name);
-	return n > 4 && strcmp(name + n - 4, ".xml") == 0;
-}
-
-/* Case files of a folder, recursively, in name order at each level. */
-static void expand_dir(inputs *in, const char *dir, ap_diags *d, int depth)
-{
-	if (depth > 32) {
-		ap_diags_add(d, AP_ERROR, dir, 0, "",
-		             "folders nested too deeply");
-		return;
-	}
-	DIR *dh = opendir(dir);
-	if (!dh) {
-		ap_diags_add(d, AP_ERROR, dir, 0, "", "cannot open folder: %s",
-		             strerror(errno));
-		return;
-	}
-	inputs names = {0};
-	struct dirent *e;
-	while ((e = readdir(dh)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		inputs_add(&names, strdup(e->d_name));
-	}
-	closedir(dh);
-	if (names.n)
-		qsort(names.paths, names.n, sizeof(char *), cmp_names);
-	size_t dl = strlen(dir);
-	for (size_t i = 0; i < names.n; i++) {
-		size_t len = dl + 1 + strlen(names.paths[i]) + 1;
-		char *path = malloc(len);
-		if (!path) {
-			fputs("appui: out of memory\n", stderr);
-			exit(70);
-		}
-		snprintf(path, len, "%s%s%s", dir,
-		         dir[dl - 1] == '/' ? "" : "/", names.paths[i]);
-		struct stat st;
-		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-			expand_dir(in, path, d, depth + 1);
-			free(path);
-		} else if (has_xml_suffix(names.paths[i])) {
-			inputs_add(in, path);
-		} else {
-			free(path);
-		}
-		free(names.paths[i]);
-	}
-	free(names.paths);
-}
-
-static void expand(inputs *in, char **args, int n, ap_diags *d)
-{
-	for (int i = 0; i < n; i++) {
-		struct stat st;
-		if (stat(args[i], &st) == 0 && S_ISDIR(st.st_mode))
-			expand_dir(in, args[i], d, 0);
-		else
-			inputs_add(
-			    in,
-			    strdup(args[i])); /* the reader reports problems */
-	}
-}
-
-static void inputs_free(inputs *in)
-{
-	for (size_t i = 0; i < in->n; i++)
-		free(in->paths[i]);
-	free(in->paths);
-}
-
-/* Progress on a terminal only; pipes and files stay quiet. */
-static void progress(const char *verb, size_t done, size_t total)
-{
-	static int tty = -1;
-	if (tty < 0)
-		tty = isatty(STDERR_FILENO);
-	if (!tty || total < 200)
-		return;
-	if (done == total || done % (total / 100 ? total / 100 : 1) == 0)
-		fprintf(stderr, "\r%s %zu/%zu%s", verb, done, total,
-		        done == total ? "\n" : "");
-}
-
-/* ---- atomic output
- * -------------------------------------------------------------- */
-
-typedef struct outfile {
-	FILE *f;
-	char *tmp;
-	const char *final;
-} outfile;
-
-static int out_open(outfile *o, const char *path)
-{
-	memset(o, 0, sizeof(*o));
-	if (!path || strcmp(path, "-") == 0) {
-		o->f = stdout;
-		return 0;
-	}
-	/* A device or a pipe (-o /dev/stdout, a FIFO) is written in place:
-	 * renaming a file over it would replace it. */
-	struct stat st;
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		if (S_ISDIR(st.st_mode)) {
-			fprintf(stderr,
-			        "appui: %s: is a folder, not an output file\n",
-			        path);
-			return EXIT_SETUP;
-		}
-		o->f = fopen(path, "w");
-		if (!o->f) {
-			fprintf(stderr,
-			        "appui: %s: cannot open for writing: %s\n",
-			        path, strerror(errno));
-			return EXIT_SETUP;
-		}
-		o->final = path;
-		return 0;
-	}
-	size_t n = strlen(path) + 16;
-	o->tmp = malloc(n);
-	if (!o->tmp)
-		exit(70);
-	snprintf(o->tmp, n, "%s.tmp.XXXXXX", path);
-	int fd = mkstemp(o->tmp);
-	if (fd < 0) {
-		fprintf(stderr,
-		        "appui: %s: cannot create the output file: %s\n", path,
-		        strerror(errno));
-		free(o->tmp);
-		return EXIT_SETUP;
-	}
-	o->f = fdopen(fd, "w");
-	o->final = path;
-	return 0;
-}
-
-/* Commits the output (rename) when `ok`, removes it otherwise. */
-static int out_close(outfile *o, int ok)
-{
-	int rc = 0;
-	if (!o->tmp) {
-		/* stdout, or a device written in place. */
-		if (fflush(o->f) != 0 || ferror(o->f)) {
-			fprintf(stderr, "appui: cannot write the output: %s\n",
-			        strerror(errno));
-			rc = EXIT_SETUP;
-		}
-		if (o->f != stdout)
-			fclose(o->f);
-		return rc;
-	}
-	if (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0 || ferror(o->f)) {
-		fprintf(stderr, "appui: %s: cannot write the output: %s\n",
-		        o->final, strerror(errno));
-		rc = EXIT_SETUP;
-	}
-	if (fclose(o->f) != 0 && rc == 0) {
-		fprintf(stderr, "appui: %s: cannot write the output: %s\n",
-		        o->final, strerror(errno));
-		rc = EXIT_SETUP;
-	}
-	if (rc == 0 && ok && rename(o->tmp, o->final) != 0) {
-		fprintf(stderr,
-		        "appui: %s: cannot move the output in place: %s\n",
-		        o->final, strerror(errno));
-		rc = EXIT_SETUP;
-	}
-	if (rc != 0 || !ok)
-		unlink(o->tmp);
-	free(o->tmp);
-	return rc;
-}
-
-/* ---- commands
- * ----------------------------------------------------------------- */
-
-/* Reads and checks one file. Problems go to `d` (strict turns warnings into
- * errors). Returns the case or NULL. */
-static ap_case *load_case(setup *s, const options *o, const char *path,
-                          ap_diags *d, ap_diags *tmp)
-{
-	ap_case *c = NULL;
-	ap_diags_clear(tmp);
-	if (ap_reader_read_file(s->reader, path, &c, tmp) == 0)
-		ap_host_check_case(s->host, c, tmp);
-	int bad =
-	    ap_diags_errors(tmp) > 0 || (o->strict && ap_diags_count(tmp) > 0);
-	ap_diags_move(d, tmp, o->strict);
-	if (bad) {
-		ap_case_free(c);
-		return NULL;
-	}
-	return c;
+	if (res->valid)
+		v->valid++;
+	else
+		v->invalid++;
 }
 
 static int cmd_validate(const options *o, int argc, char **argv)
@@ -511,42 +179,89 @@ static int cmd_validate(const options *o, int argc, char **argv)
 		fputs(usage_validate, stderr);
 		return EXIT_USAGE;
 	}
-	ap_diags *d = ap_diags_new(), *tmp = ap_diags_new();
+	ap_diags *d = ap_diags_new();
 	setup s;
-	int rc = setup_open(o, &s, 1, d, stderr);
-	if (rc) {
-		ap_diags_free(d);
-		ap_diags_free(tmp);
-		setup_free(&s);
-		return rc;
-	}
 	inputs in = {0};
+	int rc = setup_open(o, &s, 1, d, stderr);
+	if (rc)
+		goto out;
 	expand(&in, argv, argc, d);
 	print_diags(stdout, d, 0);
-	size_t invalid = ap_diags_errors(d), warnings = 0, valid = 0;
-	for (size_t i = 0; i < in.n; i++) {
-		size_t before = ap_diags_count(d), errs = ap_diags_errors(d);
-		ap_case *c = load_case(&s, o, in.paths[i], d, tmp);
-		print_diags(stdout, d, before);
-		warnings +=
-		    (ap_diags_count(d) - before) - (ap_diags_errors(d) - errs);
-		if (c)
-			valid++;
-		else
-			invalid++;
-		ap_case_free(c);
-		ap_diags_clear(d);
-		progress("validating", i + 1, in.n);
+	validate_ctx v = {.all = d, .printed = ap_diags_count(d)};
+	v.invalid = ap_diags_errors(d);
+	batch_spec b = batch_of(&s, o, &in, BATCH_VALIDATE, "validating");
+	b.on_result = validate_result;
+	b.ctx = &v;
+	int brc = batch_run(&b, d);
+	fflush(stdout);
+	if (brc) {
+		rc = brc > 0 ? brc : EXIT_SETUP;
+		goto out;
 	}
 	if (!o->quiet)
 		printf("%zu file%s: %zu valid, %zu invalid, %zu warning%s\n",
-		       in.n, in.n == 1 ? "" : "s", valid, invalid, warnings,
-		       warnings == 1 ? "" : "s");
+		       in.n, in.n == 1 ? "" : "s", v.valid, v.invalid,
+		       v.warnings, v.warnings == 1 ? "" : "s");
+	rc = v.invalid || ap_diags_errors(d) ? EXIT_INVALID : 0;
+out:
 	inputs_free(&in);
 	ap_diags_free(d);
-	ap_diags_free(tmp);
 	setup_free(&s);
-	return invalid ? EXIT_INVALID : 0;
+	return rc;
+}
+
+typedef struct score_ctx {
+	FILE *out;
+	size_t n_json;
+	ap_score_row *rows;
+	size_t n_rows;
+} score_ctx;
+
+/* A table row back from a worker's JSON. */
+static void row_of(ap_score_row *row, const json_t *j)
+{
+	memset(row, 0, sizeof(*row));
+	row->case_id = strdup(json_string_value(json_object_get(j, "case_id")));
+	row->site_id = strdup(json_string_value(json_object_get(j, "site_id")));
+	row->organisation_id =
+	    strdup(json_string_value(json_object_get(j, "organisation_id")));
+	const json_t *themes = json_object_get(j, "themes");
+	size_t n = json_array_size(themes);
+	row->n_themes = n;
+	row->themes = calloc(n + 1, sizeof(char *));
+	row->needs = calloc(n + 1, sizeof(double));
+	row->bands = calloc(n + 1, sizeof(ap_band));
+	for (size_t i = 0; i < n; i++) {
+		const json_t *t = json_array_get(themes, i);
+		row->themes[i] =
+		    strdup(json_string_value(json_array_get(t, 0)));
+		row->needs[i] = json_real_value(json_array_get(t, 1));
+		row->bands[i] =
+		    (ap_band)json_integer_value(json_array_get(t, 2));
+	}
+	row->has_mission = json_is_true(json_object_get(j, "has_mission"));
+	row->days = (int)json_integer_value(json_object_get(j, "days"));
+	row->priority = json_real_value(json_object_get(j, "priority"));
+	const char *ex = json_string_value(json_object_get(j, "explain"));
+	row->explain = ex ? strdup(ex) : NULL;
+}
+
+static void score_result(void *ctx, size_t index, const batch_result *res)
+{
+	(void)index;
+	score_ctx *sc = ctx;
+	if (res->case_text) {
+		fputs(sc->n_json++ ? ",\n" : "\n", sc->out);
+		fwrite(res->case_text, 1, res->case_len, sc->out);
+	}
+	const json_t *row = res->row;
+	if (row) {
+		sc->rows =
+		    realloc(sc->rows, (sc->n_rows + 1) * sizeof(*sc->rows));
+		if (!sc->rows)
+			exit(70);
+		row_of(&sc->rows[sc->n_rows++], row);
+	}
 }
 
 static int cmd_score(const options *o, int argc, char **argv)
@@ -564,80 +279,53 @@ static int cmd_score(const options *o, int argc, char **argv)
 		fputs(usage_score, stderr);
 		return EXIT_USAGE;
 	}
-	ap_diags *d = ap_diags_new(), *tmp = ap_diags_new();
+	ap_diags *d = ap_diags_new();
 	setup s;
-	int rc = setup_open(o, &s, 1, d, stderr);
-	if (rc) {
-		ap_diags_free(d);
-		ap_diags_free(tmp);
-		setup_free(&s);
-		return rc;
-	}
 	inputs in = {0};
+	score_ctx sc = {0};
+	int rc = setup_open(o, &s, 1, d, stderr);
+	if (rc)
+		goto out;
 	expand(&in, argv, argc, d);
-
 	outfile out;
 	rc = out_open(&out, o->output);
-	if (rc) {
-		inputs_free(&in);
-		ap_diags_free(d);
-		ap_diags_free(tmp);
-		setup_free(&s);
-		return rc;
-	}
-	/* JSON streams case by case; the table needs every result to sort. */
-	const ap_case_result **kept = NULL;
-	ap_case **cases = NULL;
-	size_t n_kept = 0, n_json = 0;
-	if (!json) {
-		kept = calloc(in.n + 1, sizeof(*kept));
-		cases = calloc(in.n + 1, sizeof(*cases));
-		if (!kept || !cases)
-			exit(70);
-	} else {
+	if (rc)
+		goto out;
+	sc.out = out.f;
+	if (json)
 		ap_report_json_begin(out.f);
+	batch_spec b = batch_of(
+	    &s, o, &in, json ? BATCH_SCORE_JSON : BATCH_SCORE_TABLE, "scoring");
+	b.on_result = score_result;
+	b.ctx = &sc;
+	int brc = batch_run(&b, d);
+	if (brc) {
+		/* Interrupted or failed: no partial output file. */
+		out_close(&out, 0);
+		print_diags(stderr, d, 0);
+		rc = brc > 0 ? brc : EXIT_SETUP;
+		goto out;
 	}
-	for (size_t i = 0; i < in.n; i++) {
-		ap_case *c = load_case(&s, o, in.paths[i], d, tmp);
-		progress("scoring", i + 1, in.n);
-		if (!c)
-			continue;
-		ap_case_result *r = NULL;
-		ap_diags_clear(tmp);
-		ap_host_score(s.host, c, &r, tmp);
-		ap_diags_move(d, tmp, o->strict);
-		if (json) {
-			ap_report_json_case(out.f, r, n_json++);
-			ap_case_result_free(r);
-			ap_case_free(c);
-		} else {
-			kept[n_kept] = r;
-			cases[n_kept++] = c;
-		}
-	}
-	if (json) {
+	if (json)
 		ap_report_json_end(out.f, d);
-	} else {
-		ap_report_table(out.f, s.host, kept, n_kept, o->explain);
-	}
+	else
+		ap_report_rows(out.f, ap_host_themes(s.host),
+		               ap_host_theme_count(s.host), sc.rows, sc.n_rows,
+		               o->explain);
 	/* Problems also go to stderr, where a person running the table sees
 	 * them; JSON carries them in the document as well. */
 	print_diags(stderr, d, 0);
 	rc = out_close(&out, 1);
-	size_t errors = ap_diags_errors(d);
-	for (size_t i = 0; i < n_kept; i++) {
-		ap_case_result_free((ap_case_result *)kept[i]);
-		ap_case_free(cases[i]);
-	}
-	free(kept);
-	free(cases);
+	if (!rc && ap_diags_errors(d))
+		rc = EXIT_INVALID;
+out:
+	for (size_t i = 0; i < sc.n_rows; i++)
+		ap_score_row_clear(&sc.rows[i]);
+	free(sc.rows);
 	inputs_free(&in);
 	ap_diags_free(d);
-	ap_diags_free(tmp);
 	setup_free(&s);
-	if (rc)
-		return rc;
-	return errors ? EXIT_INVALID : 0;
+	return rc;
 }
 
 /* The campaign in use: --campaign, then the installed one. */
@@ -666,6 +354,55 @@ static int load_campaign(const char *path, const setup *s, ap_campaign **out,
 	print_diags(report, d, before);
 	free(themes);
 	return rc;
+}
+
+static const char *jstr(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* A scored case, as a worker sent it, into the planner's input. */
+static void plan_result(void *ctx, size_t index, const batch_result *res)
+{
+	(void)index;
+	ap_plan_input *input = ctx;
+	if (!res->case_text)
+		return;
+	json_t *c = json_loadb(res->case_text, res->case_len, 0, NULL);
+	if (!c)
+		return;
+	ap_plan_site site = {
+	    .file = jstr(c, "file"),
+	    .case_id = jstr(c, "case_id"),
+	    .site_id = jstr(c, "site_id"),
+	    .site_name = jstr(c, "site_name"),
+	    .commune = jstr(c, "commune"),
+	    .organisation_id = jstr(c, "organisation_id"),
+	    .organisation_name = jstr(c, "organisation_name"),
+	    .region = jstr(c, "region"),
+	};
+	const char *themes[16];
+	const json_t *m = json_object_get(c, "mission");
+	if (json_is_object(m)) {
+		const json_t *t = json_object_get(m, "themes");
+		for (size_t i = 0; i < json_array_size(t) && i < 16; i++)
+			themes[site.n_themes++] =
+			    json_string_value(json_array_get(t, i));
+		site.themes = themes;
+		site.days = (int)json_integer_value(json_object_get(m, "days"));
+		site.priority =
+		    json_number_value(json_object_get(m, "priority"));
+	}
+	const json_t *w = json_object_get(c, "request_window");
+	ap_date first, last;
+	if (json_is_object(w) && ap_date_parse(jstr(w, "start"), &first) == 0 &&
+	    ap_date_parse(jstr(w, "end"), &last) == 0) {
+		site.has_window = 1;
+		site.window_first = ap_day_from_date(first);
+		site.window_last = ap_day_from_date(last);
+	}
+	ap_plan_input_add_site(input, &site);
+	json_decref(c);
 }
 
 static int cmd_plan(const options *o, int argc, char **argv)
@@ -718,18 +455,14 @@ static int cmd_plan(const options *o, int argc, char **argv)
 
 	expand(&in, argv, argc, d);
 	input = ap_plan_input_new();
-	for (size_t i = 0; i < in.n; i++) {
-		ap_case *c = load_case(&s, o, in.paths[i], d, tmp);
-		progress("scoring", i + 1, in.n);
-		if (!c)
-			continue;
-		ap_case_result *r = NULL;
-		ap_diags_clear(tmp);
-		ap_host_score(s.host, c, &r, tmp);
-		ap_diags_move(d, tmp, o->strict);
-		ap_plan_input_add(input, r);
-		ap_case_result_free(r);
-		ap_case_free(c);
+	batch_spec b = batch_of(&s, o, &in, BATCH_PLAN, "scoring");
+	b.on_result = plan_result;
+	b.ctx = input;
+	int brc = batch_run(&b, d);
+	if (brc) {
+		print_diags(stderr, d, 0);
+		rc = brc > 0 ? brc : EXIT_SETUP;
+		goto out;
 	}
 	ap_plan_options popt = {.time_limit = o->time_limit};
 	if (ap_plan_build(&plan, campaign, input, &popt, d) != 0) {
@@ -903,11 +636,17 @@ int main(int argc, char **argv)
 	    {"campaign", required_argument, NULL, 'C'},
 	    {"ics", required_argument, NULL, 'I'},
 	    {"time-limit", required_argument, NULL, 'T'},
+	    {"plan", required_argument, NULL, 'L'},
+	    {"attach", required_argument, NULL, 'A'},
+	    {"directory", required_argument, NULL, 'D'},
+	    {"jobs", required_argument, NULL, 'j'},
 	    {NULL, 0, NULL, 0},
 	};
 	options o = {0};
 	const char *dirs[64];
+	const char *attach[256];
 	o.plugin_dirs = dirs;
+	o.attach = attach;
 	int help = 0;
 	const char *command = NULL;
 	char *args[argc > 0 ? argc : 1];
@@ -917,7 +656,8 @@ int main(int argc, char **argv)
 	opterr = 0;
 	for (;;) {
 		int ch = getopt_long(argc, argv,
-		                     "+c:P:f:o:esqhVC:I:T:", long_opts, NULL);
+		                     "+c:P:f:o:esqhVC:I:T:L:A:D:j:", long_opts,
+		                     NULL);
 		if (ch == -1) {
 			if (optind >= argc)
 				break;
@@ -966,8 +706,41 @@ int main(int argc, char **argv)
 			command = "version";
 			break;
 		case 'C':
-			o.campaign = optarg;
+			/* -C DIR is tar's "change to DIR" for extract;
+			 * --campaign FILE for plan. */
+			if (command && strcmp(command, "extract") == 0)
+				o.target_dir = optarg;
+			else
+				o.campaign = optarg;
 			break;
+		case 'L':
+			o.plan_file = optarg;
+			break;
+		case 'A':
+			if (o.n_attach == sizeof attach / sizeof attach[0]) {
+				fputs("appui: too many --attach options\n",
+				      stderr);
+				return EXIT_USAGE;
+			}
+			attach[o.n_attach++] = optarg;
+			break;
+		case 'D':
+			o.target_dir = optarg;
+			break;
+		case 'j': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || v < 1 || v > 64) {
+				fprintf(stderr,
+				        "appui: --jobs wants a number of "
+				        "workers, 1 to "
+				        "64, not '%s'\n",
+				        optarg);
+				return EXIT_USAGE;
+			}
+			o.jobs = (int)v;
+			break;
+		}
 		case 'I':
 			o.ics_dir = optarg;
 			break;
@@ -1011,11 +784,12 @@ int main(int argc, char **argv)
 	struct {
 		const char *name;
 		const char *usage;
-	} const helps[] = {{"validate", usage_validate},
-	                   {"score", usage_score},
-	                   {"plan", usage_plan},
-	                   {"plugins", usage_plugins},
-	                   {"config", usage_config}};
+	} const helps[] = {
+	    {"validate", usage_validate}, {"score", usage_score},
+	    {"plan", usage_plan},         {"bundle", usage_bundle},
+	    {"verify", usage_verify},     {"extract", usage_extract},
+	    {"show", usage_show},         {"plugins", usage_plugins},
+	    {"config", usage_config}};
 	if (strcmp(command, "help") == 0) {
 		/* appui help COMMAND is appui COMMAND --help. */
 		if (n_args == 0) {
@@ -1044,6 +818,14 @@ int main(int argc, char **argv)
 		return cmd_plan(&o, n_args, args);
 	if (strcmp(command, "plugins") == 0)
 		return cmd_plugins(&o, n_args, args);
+	if (strcmp(command, "bundle") == 0)
+		return cmd_bundle(&o, n_args, args);
+	if (strcmp(command, "verify") == 0)
+		return cmd_verify(&o, n_args, args);
+	if (strcmp(command, "extract") == 0)
+		return cmd_extract(&o, n_args, args);
+	if (strcmp(command, "show") == 0)
+		return cmd_show(&o, n_args, args);
 	if (strcmp(command, "config") == 0)
 		return cmd_config(&o, n_args, args);
 	fprintf(stderr, "appui: unknown command '%s'\n%s", command, usage_main);

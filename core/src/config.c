@@ -315,6 +315,7 @@ ap_config *ap_config_defaults(void)
 	                                       "npnru-regional"};
 	ap_config *cfg = ap_xcalloc(1, sizeof(*cfg));
 	cfg->max_file_bytes = AP_DEFAULT_MAX_FILE_BYTES;
+	cfg->case_time_limit = 10;
 	cfg->policy = (ap_policy){
 	    .band_watch = 25,
 	    .band_degraded = 50,
@@ -381,11 +382,14 @@ static void read_root(reader *r, const config_setting_t *root)
 	}
 	const config_setting_t *g = config_setting_get_member(root, "limits");
 	if (g && cfg_want_type(&r->r, g, CONFIG_TYPE_GROUP)) {
-		static const char *const lkeys[] = {"max_file_bytes"};
+		static const char *const lkeys[] = {"max_file_bytes",
+		                                    "case_time_limit"};
 		cfg_check_keys(&r->r, g, lkeys, AP_ARRAY_LEN(lkeys));
 		long max = (long)cfg->max_file_bytes;
 		cfg_opt_long(&r->r, g, "max_file_bytes", &max, 1024, 1L << 30);
 		cfg->max_file_bytes = (size_t)max;
+		opt_number(r, g, "case_time_limit", &cfg->case_time_limit, 0.01,
+		           86400);
 	}
 	read_policy(r, root, &cfg->policy);
 
@@ -499,4 +503,9 @@ int ap_config_is_campaign(const char *path)
 	config_destroy(&lc);
 	free(dir);
 	return is;
+}
+
+double ap_config_case_time_limit(const ap_config *cfg)
+{
+	return cfg->case_time_limit;
 }

@@ -64,6 +64,7 @@ struct ap_config {
 	int plugins_set;
 	char *schema; /* NULL = the installed one */
 	size_t max_file_bytes;
+	double case_time_limit; /* seconds a worker may spend on one case */
 	ap_policy policy;
 	cfg_theme *themes;
 	size_t n_themes;

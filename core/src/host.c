@@ -742,6 +742,21 @@ static size_t known_indicators(const loaded_plugin *p, const ap_theme_data *t)
 int ap_host_score(const ap_host *h, const ap_case *c, ap_case_result **out,
                   ap_diags *d)
 {
+	return ap_host_score_with(h, c, NULL, out, d);
+}
+
+static int skipped(const ap_score_options *opt, const char *theme)
+{
+	for (size_t i = 0; opt && i < opt->n_skip; i++)
+		if (strcmp(opt->skip[i], theme) == 0)
+			return 1;
+	return 0;
+}
+
+int ap_host_score_with(const ap_host *h, const ap_case *c,
+                       const ap_score_options *opt, ap_case_result **out,
+                       ap_diags *d)
+{
 	const ap_policy *policy = &h->cfg->policy;
 	ap_case_result *r = ap_xcalloc(1, sizeof(*r));
 	r->c = c;
@@ -755,8 +770,10 @@ int ap_host_score(const ap_host *h, const ap_case *c, ap_case_result **out,
 	for (size_t i = 0; i < n; i++) {
 		const ap_theme_data *t = ap_case_theme_at(c, i);
 		const loaded_plugin *p = plugin_for(h, t->ref);
-		if (!p)
+		if (!p || skipped(opt, t->ref))
 			continue;
+		if (opt && opt->before_theme)
+			opt->before_theme(opt->ctx, t->ref);
 		char *error = NULL;
 		int rc = scorer_run(p, policy, c, t, r->complexity,
 		                    &r->themes[r->n_themes], &error);
@@ -770,8 +787,9 @@ int ap_host_score(const ap_host *h, const ap_case *c, ap_case_result **out,
 		 * reported by the check; say it once. */
 		if (rc == -2) {
 			if (known_indicators(p, t))
-				ap_diags_add(d, AP_WARNING, ap_case_file(c), t->line,
-				             field, "theme not scored: %s", error);
+				ap_diags_add(d, AP_WARNING, ap_case_file(c),
+				             t->line, field,
+				             "theme not scored: %s", error);
 		} else {
 			ap_diags_add(d, AP_ERROR, ap_case_file(c), t->line,
 			             field, "plugin '%s' failed on %s: %s",
@@ -782,4 +800,9 @@ int ap_host_score(const ap_host *h, const ap_case *c, ap_case_result **out,
 	site_mission(policy, r);
 	*out = r;
 	return 0;
+}
+
+const char *const *ap_host_themes(const ap_host *h)
+{
+	return h->themes;
 }

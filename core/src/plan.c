@@ -165,6 +165,7 @@ typedef struct planner {
 	int timed_out;   /* stage 1 stopped at the time limit */
 	double tie_day_weight, tie_short_weight, tie_rank_weight, tie_max;
 	size_t *site_rank;         /* position in site-id order */
+	size_t *order;             /* site indices in site-id order */
 	double best_bound;         /* stage 1, in hundredths */
 	double max_priority_cents; /* sum over the sites with options */
 	int have_bound;
@@ -293,7 +294,7 @@ static void build_options(planner *p)
 
 	/* Sites in site-id order, so that the model, and so the plan, do not
 	 * depend on the order the files were given in. */
-	size_t *order = ap_xmalloc((ns ? ns : 1) * sizeof(size_t));
+	size_t *order = p->order = ap_xmalloc((ns ? ns : 1) * sizeof(size_t));
 	for (size_t i = 0; i < ns; i++)
 		order[i] = i;
 	qsort_r(order, ns, sizeof(size_t), cmp_site_order, (void *)p->in);
@@ -329,6 +330,7 @@ static void build_options(planner *p)
 		p->min_days[i] = c->allow_shorter ? c->min_days : rec;
 
 		int eligible = 0, best_days = 0, best_capacity = 0;
+		int short_window = 0, short_capacity = 0;
 		for (size_t f = 0; f < nf; f++) {
 			const ap_firm *firm = &c->firms[f];
 			int ok = ap_firm_serves(firm, s->region);
@@ -342,6 +344,10 @@ static void build_options(planner *p)
 				best_days = fit;
 			if (p->capacity[f] > best_capacity)
 				best_capacity = p->capacity[f];
+			if (fit < p->min_days[i])
+				short_window++;
+			else if (p->capacity[f] < p->min_days[i])
+				short_capacity++;
 			/* Firms in the site's region first, then by rate. */
 			long pref =
 			    (firm_region_match(firm, s->region) ? 0
@@ -360,8 +366,7 @@ static void build_options(planner *p)
 			p->detail[i] =
 			    ap_xasprintf("no firm covers %s in %s", themes,
 			                 s->region ? s->region : "its region");
-		} else if (best_days >= p->min_days[i] &&
-		           best_capacity < p->min_days[i]) {
+		} else if (short_capacity && !short_window) {
 			p->reason[i] = AP_UNPLANNED_CAPACITY;
 			p->detail[i] =
 			    ap_xasprintf("needs %d days; the eligible firms "
@@ -377,18 +382,24 @@ static void build_options(planner *p)
 				p->detail[i] = ap_xstrdup(
 				    "its request window is outside the "
 				    "campaign window");
+			else if (short_capacity)
+				p->detail[i] = ap_xasprintf(
+				    "needs %d working days between %s and %s; "
+				    "%d eligible firm%s at most %d there, "
+				    "%d cannot take %d days in the campaign",
+				    p->min_days[i], a, b, short_window,
+				    short_window > 1 ? "s have" : " has",
+				    best_days, short_capacity, p->min_days[i]);
 			else
 				p->detail[i] = ap_xasprintf(
 				    "needs %d working days between %s and %s; "
-				    "the %d "
-				    "eligible firm%s %s at most %d",
+				    "the %d eligible firm%s at most %d",
 				    p->min_days[i], a, b, eligible,
-				    eligible > 1 ? "s" : "",
-				    eligible > 1 ? "have" : "has", best_days);
+				    eligible > 1 ? "s have" : " has",
+				    best_days);
 		}
 		free(themes);
 	}
-	free(order);
 	free(rank);
 }
 
@@ -401,7 +412,8 @@ static void build_options(planner *p)
  * earlier in site-id order, then preferred firms. Each weight exceeds the
  * largest total of the terms after it over all sites, so no trade between
  * levels is possible. When the weights would pass 2^50 (a double then no
- * longer holds them exactly; thousands of sites), the site-order level is
+ * longer holds them exactly; from about 2,000 sites, fewer with
+ * allow_shorter), the site-order level is
  * left out: the plan stays deterministic, its ties then go to the order
  * the solver meets the sites in, which is site-id order.
  */
@@ -518,8 +530,19 @@ static int solve(planner *p, int stage, long target, const unsigned char *start,
 	 * firm, one per calendar cut, and in stage 2 the priority floor. */
 	int row = 0;
 	int *site_row = ap_xcalloc(ns ? ns : 1, sizeof(int));
+	/* Site rows in site-id order, like the columns: the model, and so
+	 * the plan, must not depend on the order of the input files. */
 	for (size_t i = 0; i < ns; i++)
-		site_row[i] = p->site_n_opts[i] ? row++ : -1;
+		site_row[i] = -1;
+	for (size_t i = 0; i < ns; i++)
+		if (p->site_n_opts[i])
+			row++;
+	{
+		int next = 0;
+		for (size_t r = 0; r < ns; r++)
+			if (p->site_n_opts[p->order[r]])
+				site_row[p->order[r]] = next++;
+	}
 	int days_row = c->has_budget_days ? row++ : -1;
 	int euros_row = c->has_budget_euros ? row++ : -1;
 	int firm_row0 = row;
@@ -645,9 +668,8 @@ static int solve(planner *p, int stage, long target, const unsigned char *start,
 				chosen[j] = x[j] > 0.5;
 		/* Stopped by the time limit with nothing, or with worse than
 		 * the plan we started from: keep that one. */
-		if (start && !proven &&
-		    (!x ||
-		     value_of(p, stage, chosen) < value_of(p, stage, start)))
+		if (start && (!x || (!proven && value_of(p, stage, chosen) <
+		                                    value_of(p, stage, start))))
 			memcpy(chosen, start, no);
 		*optimal = proven && x;
 		if (stage == 1) {
@@ -1025,6 +1047,7 @@ static void planner_free(planner *p)
 	free(p->site_first_opt);
 	free(p->site_n_opts);
 	free(p->site_rank);
+	free(p->order);
 	for (size_t k = 0; k < p->n_cuts; k++)
 		free(p->cuts[k]);
 	free(p->cuts);
@@ -1213,6 +1236,10 @@ int ap_plan_build(ap_plan **out, const ap_campaign *c, const ap_plan_input *in,
 	for (size_t m = 0; m < plan->n_missions; m++)
 		got += cents(in->sites[plan->missions[m].site].priority);
 	plan->optimal = optimal1 && !p.timed_out;
+	/* A search stopped with its bound under one hundredth above the plan
+	 * has proven it all the same: priorities count in hundredths. */
+	if (!plan->optimal && p.have_bound && p.best_bound < (double)got + 1.0)
+		plan->optimal = 1;
 	if (plan->optimal) {
 		plan->bound = (double)got / 100.0;
 		plan->gap = 0;

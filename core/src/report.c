@@ -140,11 +140,31 @@ void ap_report_json_case(FILE *out, const ap_case_result *r, size_t index)
 	}
 	json_object_set_new(o, "requested_themes",
 	                    jstrings(rq->themes, rq->n_themes));
+	if (rq->window_start.year && rq->window_end.year) {
+		char first[16], last[16];
+		snprintf(first, sizeof first, "%04d-%02d-%02d",
+		         rq->window_start.year, rq->window_start.month,
+		         rq->window_start.day);
+		snprintf(last, sizeof last, "%04d-%02d-%02d",
+		         rq->window_end.year, rq->window_end.month,
+		         rq->window_end.day);
+		json_t *w = json_object();
+		json_object_set_new(w, "start", json_string(first));
+		json_object_set_new(w, "end", json_string(last));
+		json_object_set_new(o, "request_window", w);
+	} else {
+		json_object_set_new(o, "request_window", json_null());
+	}
 
 	if (index > 0)
 		fputc(',', out);
 	fputc('\n', out);
-	json_dumpf(o, out, JSON_FLAGS);
+	/* One string, one write: jansson's stream writer makes a call per
+	 * token, which shows in a batch of ten thousand cases. */
+	char *text = json_dumps(o, JSON_FLAGS);
+	if (text)
+		fputs(text, out);
+	free(text);
 	json_decref(o);
 }
 
@@ -181,86 +201,123 @@ void ap_report_json_end(FILE *out, const ap_diags *d)
 /* ---- table ------------------------------------------------------------------
  */
 
-static double top_need(const ap_case_result *r)
+static double row_top_need(const ap_score_row *r)
 {
 	double m = -1;
 	for (size_t i = 0; i < r->n_themes; i++)
-		if (r->themes[i].need > m)
-			m = r->themes[i].need;
+		if (r->needs[i] > m)
+			m = r->needs[i];
 	return m;
 }
 
+/* Missions by decreasing priority, then sites without one by decreasing
+ * need; the site and case ids settle ties. */
 static int by_priority(const void *a, const void *b)
 {
-	const ap_case_result *x = *(const ap_case_result *const *)a;
-	const ap_case_result *y = *(const ap_case_result *const *)b;
+	const ap_score_row *x = a, *y = b;
 	if (x->has_mission != y->has_mission)
 		return x->has_mission ? -1 : 1;
-	double px = x->has_mission ? x->mission.priority : top_need(x);
-	double py = y->has_mission ? y->mission.priority : top_need(y);
+	double px = x->has_mission ? x->priority : row_top_need(x);
+	double py = y->has_mission ? y->priority : row_top_need(y);
 	if (px != py)
 		return px > py ? -1 : 1;
-	int c = strcmp(ap_case_site(x->c)->id, ap_case_site(y->c)->id);
+	int c = strcmp(x->site_id, y->site_id);
 	if (c)
 		return c;
-	return strcmp(ap_case_id(x->c), ap_case_id(y->c));
+	return strcmp(x->case_id, y->case_id);
 }
 
-static const ap_theme_result *theme_of(const ap_case_result *r,
-                                       const char *theme)
+static char *dup(const char *s)
 {
-	for (size_t i = 0; i < r->n_themes; i++)
-		if (strcmp(r->themes[i].theme, theme) == 0)
-			return &r->themes[i];
-	return NULL;
+	return ap_xstrdup(s ? s : "");
 }
 
-void ap_report_table(FILE *out, const ap_host *h,
-                     const ap_case_result **results, size_t n, int explain)
+void ap_score_row_fill(ap_score_row *row, const ap_case_result *r, int explain)
+{
+	memset(row, 0, sizeof(*row));
+	row->case_id = dup(ap_case_id(r->c));
+	row->site_id = dup(ap_case_site(r->c)->id);
+	row->organisation_id = dup(ap_case_organisation(r->c)->id);
+	row->n_themes = r->n_themes;
+	row->themes = ap_xcalloc(r->n_themes + 1, sizeof(char *));
+	row->needs = ap_xcalloc(r->n_themes + 1, sizeof(double));
+	row->bands = ap_xcalloc(r->n_themes + 1, sizeof(ap_band));
+	for (size_t i = 0; i < r->n_themes; i++) {
+		row->themes[i] = dup(r->themes[i].theme);
+		row->needs[i] = r->themes[i].need;
+		row->bands[i] = r->themes[i].band;
+	}
+	row->has_mission = r->has_mission;
+	row->days = r->has_mission ? r->mission.days : 0;
+	row->priority = r->has_mission ? r->mission.priority : 0;
+	if (explain) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *mem = open_memstream(&text, &len);
+		if (!mem) {
+			fputs("appui: out of memory\n", stderr);
+			exit(70);
+		}
+		ap_report_explain(mem, r);
+		fclose(mem);
+		row->explain = text;
+	}
+}
+
+void ap_score_row_clear(ap_score_row *row)
+{
+	free(row->case_id);
+	free(row->site_id);
+	free(row->organisation_id);
+	for (size_t i = 0; i < row->n_themes; i++)
+		free(row->themes[i]);
+	free(row->themes);
+	free(row->needs);
+	free(row->bands);
+	free(row->explain);
+	memset(row, 0, sizeof(*row));
+}
+
+void ap_report_rows(FILE *out, const char *const *themes, size_t nt,
+                    ap_score_row *rows, size_t n, int explain)
 {
 	if (n)
-		qsort(results, n, sizeof(*results), by_priority);
-	size_t nt = ap_host_theme_count(h);
+		qsort(rows, n, sizeof(*rows), by_priority);
 	int site_w = 4, org_w = 12;
 	for (size_t i = 0; i < n; i++) {
-		int sw = (int)strlen(ap_case_site(results[i]->c)->id);
-		int ow = (int)strlen(ap_case_organisation(results[i]->c)->id);
+		int sw = (int)strlen(rows[i].site_id);
+		int ow = (int)strlen(rows[i].organisation_id);
 		site_w = sw > site_w ? sw : site_w;
 		org_w = ow > org_w ? ow : org_w;
 	}
 	fprintf(out, "%4s  %-*s  %-*s", "RANK", site_w, "SITE", org_w,
 	        "ORGANISATION");
 	for (size_t t = 0; t < nt; t++)
-		fprintf(out, "  %-15s", ap_host_theme_at(h, t));
+		fprintf(out, "  %-15s", themes[t]);
 	fprintf(out, "  %4s  %8s\n", "DAYS", "PRIORITY");
-	for (size_t i = 0; i < n; i++) {
-		const ap_case_result *r = results[i];
-		fprintf(out, "%4zu  %-*s  %-*s", i + 1, site_w,
-		        ap_case_site(r->c)->id, org_w,
-		        ap_case_organisation(r->c)->id);
-		for (size_t t = 0; t < nt; t++) {
-			const ap_theme_result *tr =
-			    theme_of(r, ap_host_theme_at(h, t));
-			char cell[32];
-			if (tr)
-				snprintf(cell, sizeof cell, "%5.1f %s",
-				         r2(tr->need), ap_band_name(tr->band));
-			else
-				snprintf(cell, sizeof cell, "    -");
-			fprintf(out, "  %-15s", cell);
-		}
-		if (r->has_mission)
-			fprintf(out, "  %4d  %8.2f\n", r->mission.days,
-			        r2(r->mission.priority));
-		else
-			fprintf(out, "  %4s  %8s\n", "-", "-");
-	}
 	size_t missions = 0;
 	long days = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (results[i]->has_mission) {
+		const ap_score_row *r = &rows[i];
+		fprintf(out, "%4zu  %-*s  %-*s", i + 1, site_w, r->site_id,
+		        org_w, r->organisation_id);
+		for (size_t t = 0; t < nt; t++) {
+			char cell[32];
+			snprintf(cell, sizeof cell, "    -");
+			for (size_t k = 0; k < r->n_themes; k++)
+				if (strcmp(r->themes[k], themes[t]) == 0)
+					snprintf(cell, sizeof cell, "%5.1f %s",
+					         r2(r->needs[k]),
+					         ap_band_name(r->bands[k]));
+			fprintf(out, "  %-15s", cell);
+		}
+		if (r->has_mission) {
+			fprintf(out, "  %4d  %8.2f\n", r->days,
+			        r2(r->priority));
 			missions++;
-			days += results[i]->mission.days;
+			days += r->days;
+		} else {
+			fprintf(out, "  %4s  %8s\n", "-", "-");
 		}
 	}
 	fprintf(out,
@@ -268,10 +325,22 @@ void ap_report_table(FILE *out, const ap_host *h,
 	        "all.\n",
 	        n, n == 1 ? "" : "s", missions, days);
 	if (explain)
-		for (size_t i = 0; i < n; i++) {
-			fputc('\n', out);
-			ap_report_explain(out, results[i]);
-		}
+		for (size_t i = 0; i < n; i++)
+			if (rows[i].explain)
+				fprintf(out, "\n%s", rows[i].explain);
+}
+
+void ap_report_table(FILE *out, const ap_host *h,
+                     const ap_case_result **results, size_t n, int explain)
+{
+	ap_score_row *rows = ap_xcalloc(n ? n : 1, sizeof(*rows));
+	for (size_t i = 0; i < n; i++)
+		ap_score_row_fill(&rows[i], results[i], explain);
+	ap_report_rows(out, ap_host_themes(h), ap_host_theme_count(h), rows, n,
+	               explain);
+	for (size_t i = 0; i < n; i++)
+		ap_score_row_clear(&rows[i]);
+	free(rows);
 }
 
 static void list(FILE *out, const char *const *v, size_t n, const char *none)

@@ -38,7 +38,7 @@ static void make_dir(void)
 	if (dir[0])
 		return;
 	snprintf(dir, sizeof dir, "/tmp/appui-camp-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_ptr_nonnull(tu_mkdtemp(dir));
 }
 
 static void remove_dir(void)

@@ -15,7 +15,7 @@ static char dir[64];
 static void make_dir(void)
 {
 	snprintf(dir, sizeof dir, "/tmp/appui-cfg-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_ptr_nonnull(tu_mkdtemp(dir));
 }
 
 static char *write_file(const char *name, const char *text)

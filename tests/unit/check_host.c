@@ -187,7 +187,7 @@ START_TEST(same_file_name_is_shadowed)
 	/* A copy of quality.so in an earlier folder shadows the installed one.
 	 */
 	char dir[] = "/tmp/appui-shadow-XXXXXX";
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_ptr_nonnull(tu_mkdtemp(dir));
 	char cmd[2048];
 	snprintf(cmd, sizeof cmd, "cp %s/quality.so %s/", APPUI_TEST_PLUGINDIR,
 	         dir);
@@ -217,7 +217,7 @@ START_TEST(disabled_by_configuration)
 {
 	ap_diags *d = ap_diags_new();
 	char dir[] = "/tmp/appui-host-XXXXXX";
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_ptr_nonnull(tu_mkdtemp(dir));
 	char path[64];
 	snprintf(path, sizeof path, "%s/appui.cfg", dir);
 	FILE *f = fopen(path, "w");

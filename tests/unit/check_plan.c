@@ -794,6 +794,40 @@ START_TEST(same_inputs_same_plan)
 }
 END_TEST
 
+/* The plan does not depend on the order the sites come in. */
+START_TEST(input_order_does_not_matter)
+{
+	for (int seed = 1; seed <= 40; seed++) {
+		rng_state = (uint64_t)seed * 7919;
+		ap_campaign *c;
+		ap_plan_input *in;
+		random_instance(&c, &in);
+		ap_plan_input *rev = ap_plan_input_new();
+		for (size_t i = ap_plan_input_count(in); i-- > 0;)
+			ap_plan_input_add_site(rev, ap_plan_input_at(in, i));
+		ap_plan *a = plan_of(c, in), *b = plan_of(c, rev);
+		ck_assert_uint_eq(a->n_missions, b->n_missions);
+		for (size_t m = 0; m < a->n_missions; m++) {
+			const ap_planned *x = &a->missions[m],
+			                 *y = &b->missions[m];
+			ck_assert_str_eq(
+			    ap_plan_input_at(in, x->site)->site_id,
+			    ap_plan_input_at(rev, y->site)->site_id);
+			ck_assert_uint_eq(x->firm, y->firm);
+			ck_assert_int_eq(x->days, y->days);
+			ck_assert(memcmp(x->dates, y->dates,
+			                 (size_t)x->days * sizeof(ap_day)) ==
+			          0);
+		}
+		ap_plan_free(a);
+		ap_plan_free(b);
+		ap_plan_input_free(rev);
+		ap_plan_input_free(in);
+		free_campaign(c);
+	}
+}
+END_TEST
+
 START_TEST(time_limit_gives_a_valid_plan_and_its_gap)
 {
 	/* 1500 sites and 8 firms with a 1 ms limit: the plan may not be proven
@@ -851,6 +885,7 @@ int main(void)
 	tcase_add_test(tc, calendar_conflicts_are_resolved);
 	tcase_add_test(tc, shorter_missions_fit_more_sites);
 	tcase_add_test(tc, same_inputs_same_plan);
+	tcase_add_test(tc, input_order_does_not_matter);
 	tcase_add_test(tc, time_limit_gives_a_valid_plan_and_its_gap);
 	suite_add_tcase(s, tc);
 	return tu_run(s);

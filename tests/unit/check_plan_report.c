@@ -231,7 +231,7 @@ static char *list_dir(const char *dir)
 static void make_tmpdir(char out[64])
 {
 	snprintf(out, 64, "/tmp/appui-rep-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(out));
+	ck_assert_ptr_nonnull(tu_mkdtemp(out));
 }
 
 static void rm_tree(const char *dir)

@@ -1,5 +1,7 @@
+#define _GNU_SOURCE
 #include "testutil.h"
 
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,4 +102,37 @@ int tu_run(Suite *s)
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+static char *scratch[64];
+static size_t n_scratch;
+
+static int remove_entry(const char *path, const struct stat *st, int flag,
+                        struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+static void remove_scratch(void)
+{
+	for (size_t i = 0; i < n_scratch; i++) {
+		nftw(scratch[i], remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		free(scratch[i]);
+	}
+	n_scratch = 0;
+}
+
+char *tu_mkdtemp(char *template)
+{
+	char *dir = mkdtemp(template);
+	if (dir && n_scratch < sizeof scratch / sizeof scratch[0]) {
+		if (n_scratch == 0)
+			atexit(remove_scratch);
+		scratch[n_scratch++] = strdup(dir);
+	}
+	return dir;
 }

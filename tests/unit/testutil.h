@@ -34,6 +34,10 @@ const ap_indicator_row *tu_row(const ap_theme_result *t, const char *ref);
 /* 1 when some rule text contains `needle`. */
 int tu_has_rule(const ap_theme_result *t, const char *needle);
 
+/* mkdtemp() whose folder is removed, with what it holds, when the test
+ * process exits (each test is a process of its own in fork mode). */
+char *tu_mkdtemp(char *template);
+
 /* Runs a suite; returns the exit status for main(). */
 int tu_run(Suite *s);
 

@@ -48,6 +48,9 @@ AP_API const char *ap_config_schema(const ap_config *cfg);
  */
 AP_API int ap_config_is_campaign(const char *path);
 
+/* limits.case_time_limit: seconds one case may take to score. */
+AP_API double ap_config_case_time_limit(const ap_config *cfg);
+
 /* limits.max_file_bytes. */
 AP_API size_t ap_config_max_file_bytes(const ap_config *cfg);
 

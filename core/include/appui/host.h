@@ -66,6 +66,8 @@ AP_API size_t ap_host_loaded_count(const ap_host *h);
 /* The loaded themes, sorted by theme id. */
 AP_API size_t ap_host_theme_count(const ap_host *h);
 AP_API const char *ap_host_theme_at(const ap_host *h, size_t i);
+/* The same as an array of ap_host_theme_count() strings. */
+AP_API const char *const *ap_host_themes(const ap_host *h);
 
 /*
  * Checks a case against the catalogues: an unknown theme or indicator is a
@@ -83,6 +85,22 @@ AP_API size_t ap_host_check_case(const ap_host *h, const ap_case *c,
  */
 AP_API int ap_host_score(const ap_host *h, const ap_case *c,
                          ap_case_result **out, ap_diags *d);
+
+/* Options of ap_host_score_with(). */
+typedef struct ap_score_options {
+	/* Themes not to score (a plugin that crashed on this case, say). */
+	const char *const *skip;
+	size_t n_skip;
+	/* Called just before each plugin scores a theme: a worker process
+	 * tells its parent which plugin is running, so that a crash or a hang
+	 * can be put down to it. */
+	void (*before_theme)(void *ctx, const char *theme);
+	void *ctx;
+} ap_score_options;
+
+AP_API int ap_host_score_with(const ap_host *h, const ap_case *c,
+                              const ap_score_options *opt, ap_case_result **out,
+                              ap_diags *d);
 
 #ifdef __cplusplus
 }

@@ -5,10 +5,11 @@
  * The selection and the firm assignment maximise the sum of the priorities
  * of the planned sites under the budget (days and euros) and the firms'
  * capacities, exactly (a 0-1 program solved by CBC, COIN-OR branch and cut);
- * ties go to fewer days, then to the preferred firms (in the site's region,
- * then cheaper). Each firm's missions are then placed on its working days; a
- * set of missions a firm cannot fit in its calendar is excluded by a cut and
- * the model solved again. See docs/planning.md.
+ * ties go to fewer days, then to sites earlier by id, then to the preferred
+ * firms (in the site's region, then cheaper). Each firm's missions are then
+ * placed on its working days; a set of missions a firm cannot fit in its
+ * calendar is excluded by a cut and the model solved again. See
+ * docs/planning.md.
  */
 #ifndef APPUI_PLAN_H
 #define APPUI_PLAN_H
@@ -95,7 +96,7 @@ typedef struct ap_plan {
 	const ap_plan_input *input;
 	ap_planned *missions; /* by first day, then site id */
 	size_t n_missions;
-	ap_unplanned *unplanned; /* by site id */
+	ap_unplanned *unplanned; /* by decreasing priority, then site id */
 	size_t n_unplanned;
 	double priority_sum;
 	int total_days;

@@ -36,6 +36,32 @@ AP_API void ap_report_table(FILE *out, const ap_host *h,
 /* The explanation of one case: indicators, rules, levers, mission. */
 AP_API void ap_report_explain(FILE *out, const ap_case_result *r);
 
+/*
+ * One row of the table, as plain data: what a worker process sends its
+ * parent for each case, so that the table does not need the cases in
+ * memory.
+ */
+typedef struct ap_score_row {
+	char *case_id, *site_id, *organisation_id;
+	size_t n_themes;
+	char **themes; /* theme ids scored */
+	double *needs;
+	ap_band *bands;
+	int has_mission, days;
+	double priority;
+	char *explain; /* the explanation text, or NULL */
+} ap_score_row;
+
+/* Fills `row` from a result (with its explanation when `explain`). */
+AP_API void ap_score_row_fill(ap_score_row *row, const ap_case_result *r,
+                              int explain);
+AP_API void ap_score_row_clear(ap_score_row *row);
+
+/* The table from rows: as ap_report_table(); sorts `rows` in place. */
+AP_API void ap_report_rows(FILE *out, const char *const *themes,
+                           size_t n_themes, ap_score_row *rows, size_t n,
+                           int explain);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,59 @@
+#!/bin/sh
+# Scoring benchmark: appui against libxml2's own command-line tool doing
+# less work (parse and validate against the schema, no scoring, no output),
+# on the same generated corpus, in one run.
+#
+# usage: bench/score.sh [BUILD_DIR] [FILES] [RUNS]
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+build=$(cd "${1:-$here/../build}" && pwd)
+files=${2:-10000}
+runs=${3:-3}
+appui=$build/bin/appui
+xsd=$here/../casefiles/casefile.xsd
+data=$build/bench-data
+cases=$data/cases-$files
+mkdir -p "$data"
+if [ ! -d "$cases" ]; then
+	echo "generating $files case files in $cases"
+	python3 "$here/gencases.py" "$cases" "$files" --seed 2019
+fi
+find "$cases" -name '*.xml' | sort >"$data/list-$files"
+cores=$(nproc)
+bytes=$(du -sb "$cases" | cut -f1)
+
+# One process for xmllint too: its argument list from the file list.
+cat >"$data/xmllint-schema.sh" <<SH
+#!/bin/sh
+xargs -a "$data/list-$files" -n 200000 xmllint --noout --schema "$xsd" >/dev/null 2>&1
+SH
+cat >"$data/xmllint-plain.sh" <<SH
+#!/bin/sh
+xargs -a "$data/list-$files" -n 200000 xmllint --noout >/dev/null 2>&1
+SH
+chmod +x "$data"/xmllint-*.sh
+
+measure() { # name command...: median wall seconds over $runs, and peak RSS
+	name=$1
+	shift
+	best=""
+	: >"$data/times"
+	for r in $(seq "$runs"); do
+		/usr/bin/time -f "%e %M" -o "$data/one" "$@" >/dev/null 2>&1 || true
+		cat "$data/one" >>"$data/times"
+	done
+	sort -n "$data/times" | awk -v n="$runs" -v name="$name" '
+		{ t[NR] = $1; m = ($2 > m ? $2 : m) }
+		END { printf "%s %.3f %.1f\n", name, t[int((n + 1) / 2)], m / 1024 }'
+}
+
+{
+	measure xmllint-schema "$data/xmllint-schema.sh"
+	measure xmllint-plain "$data/xmllint-plain.sh"
+	measure appui-jobs-1 "$appui" score --jobs 1 --format json "$cases"
+	measure "appui-jobs-$cores" "$appui" score --jobs "$cores" --format json "$cases"
+} >"$data/results"
+
+echo "corpus: $files files, $((bytes / 1024 / 1024)) MiB; $cores cores; median of $runs runs"
+awk 'NR == 1 { base = $2 }
+	{ printf "%-16s %8.3f s  %6.2fx xmllint-schema  peak %6.1f MiB\n", $1, $2, $2 / base, $3 }' "$data/results"

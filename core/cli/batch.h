@@ -1,0 +1,52 @@
+/*
+ * Reading, checking and scoring a batch of case files in worker processes:
+ * plugin isolation (a crash or a hang costs one case and one theme) and
+ * parallelism (--jobs), with results delivered in input order.
+ */
+#ifndef APPUI_CLI_BATCH_H
+#define APPUI_CLI_BATCH_H
+
+#include <jansson.h>
+
+#include "cli.h"
+
+typedef enum batch_mode {
+	BATCH_VALIDATE,    /* read and check only */
+	BATCH_SCORE_JSON,  /* result "case": the case's JSON text */
+	BATCH_SCORE_TABLE, /* result "row": a table row (with explanation) */
+	BATCH_PLAN         /* result "case", for the planner's input */
+} batch_mode;
+
+typedef struct batch_result {
+	int valid;
+	const char *case_text; /* BATCH_SCORE_JSON, BATCH_PLAN: the case's JSON,
+	                          as ap_report_json_case() writes it (no
+	                          separator); NULL when invalid */
+	size_t case_len;
+	json_t *row; /* BATCH_SCORE_TABLE: the row (see cmd_score) */
+} batch_result;
+
+typedef struct batch_spec {
+	setup *s;
+	const options *o;
+	const inputs *in;
+	batch_mode mode;
+	size_t jobs;
+	double case_time_limit; /* seconds per case and attempt */
+	const char *verb;       /* for the progress line: "scoring" */
+	/* Called in input order with each file's result; its problems have
+	 * already been added to the batch's list. */
+	void (*on_result)(void *ctx, size_t index,
+	                  const struct batch_result *r);
+	void *ctx;
+} batch_spec;
+
+/*
+ * Runs the batch. Every problem (the files', and plugins that crashed or
+ * hung) is added to `all`, in input order. Returns 0; 130 when interrupted
+ * (SIGINT/SIGTERM: the workers are stopped, nothing more is delivered); -1
+ * when workers could not be started.
+ */
+int batch_run(const batch_spec *b, ap_diags *all);
+
+#endif

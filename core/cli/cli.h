@@ -1,0 +1,91 @@
+/*
+ * What the appui command's subcommands share: options, set-up (configuration,
+ * plugins, schema), input expansion, atomic output, reading one case.
+ */
+#ifndef APPUI_CLI_H
+#define APPUI_CLI_H
+
+#include <stdio.h>
+
+#include "appui/appui.h"
+
+enum { EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_SETUP = 3 };
+
+typedef struct options {
+	const char *config;
+	const char *campaign;
+	const char *ics_dir;
+	double time_limit;
+	const char *output;
+	const char *format;
+	const char **plugin_dirs;
+	size_t n_plugin_dirs;
+	int strict, explain, quiet;
+	int jobs; /* worker processes; 0: one per core */
+	/* bundle, extract */
+	const char
+	    *plan_file;      /* --plan: a plan JSON to take the mission from */
+	const char **attach; /* --attach FILE, repeatable */
+	size_t n_attach;
+	const char *target_dir; /* -C DIR */
+} options;
+
+typedef struct setup {
+	ap_config *cfg;
+	ap_host *host;
+	ap_reader *reader;
+	ap_search_dir *dirs;
+	size_t n_dirs;
+	char **owned; /* strings the search path points to */
+	size_t n_owned;
+} setup;
+
+typedef struct inputs {
+	char **paths;
+	size_t n, cap;
+} inputs;
+
+typedef struct outfile {
+	FILE *f;
+	char *tmp;
+	const char *final;
+} outfile;
+
+/* Prints problems from index `from` on, one per line. */
+void print_diags(FILE *out, const ap_diags *d, size_t from);
+
+/* Loads the configuration and the plugins, and with `want_reader` the
+ * schema; problems go to `report`. Returns 0 or EXIT_SETUP. */
+int setup_open(const options *o, setup *s, int want_reader, ap_diags *d,
+               FILE *report);
+void setup_free(setup *s);
+
+/* The configuration in use: --config, $APPUI_CONFIG, the installed one,
+ * or NULL for the built-in defaults. */
+const char *config_path(const options *o, setup *s);
+
+/* Files and folders (searched for *.xml, in name order) into `in`. */
+void expand(inputs *in, char **args, int n, ap_diags *d);
+void inputs_free(inputs *in);
+
+/* "verb 120/10000" on a terminal, nothing in a pipe. */
+void progress(const char *verb, size_t done, size_t total);
+
+/* Output to `path` (NULL or "-": stdout): a temporary file renamed on
+ * out_close(o, 1), removed on out_close(o, 0); devices in place. */
+int out_open(outfile *o, const char *path);
+int out_close(outfile *o, int ok);
+
+/* Reads and checks one case file; problems go to `d` (strict: warnings
+ * become errors). Returns the case, or NULL. */
+ap_case *load_case(setup *s, const options *o, const char *path, ap_diags *d,
+                   ap_diags *tmp);
+
+/* Mission case bundles (cmd_bundle.c). */
+extern const char usage_bundle[], usage_verify[], usage_extract[], usage_show[];
+int cmd_bundle(const options *o, int argc, char **argv);
+int cmd_verify(const options *o, int argc, char **argv);
+int cmd_extract(const options *o, int argc, char **argv);
+int cmd_show(const options *o, int argc, char **argv);
+
+#endif

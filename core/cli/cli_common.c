@@ -1,0 +1,371 @@
+/* Shared by the appui subcommands: see cli.h. */
+#include "cli.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "paths.h"
+
+void print_diags(FILE *out, const ap_diags *d, size_t from)
+{
+	for (size_t i = from; i < ap_diags_count(d); i++)
+		ap_diag_print(out, ap_diags_at(d, i));
+}
+
+/* ---- set-up -----------------------------------------------------------------
+ */
+
+void setup_free(setup *s)
+{
+	ap_reader_free(s->reader);
+	ap_host_free(s->host);
+	ap_config_free(s->cfg);
+	for (size_t i = 0; i < s->n_owned; i++)
+		free(s->owned[i]);
+	free(s->owned);
+	free(s->dirs);
+	memset(s, 0, sizeof(*s));
+}
+
+static char *own(setup *s, char *str)
+{
+	s->owned = realloc(s->owned, (s->n_owned + 1) * sizeof(*s->owned));
+	if (!s->owned) {
+		fputs("appui: out of memory\n", stderr);
+		exit(70);
+	}
+	s->owned[s->n_owned++] = str;
+	return str;
+}
+
+static void add_dir(setup *s, const char *dir, const char *origin)
+{
+	s->dirs = realloc(s->dirs, (s->n_dirs + 1) * sizeof(*s->dirs));
+	if (!s->dirs) {
+		fputs("appui: out of memory\n", stderr);
+		exit(70);
+	}
+	s->dirs[s->n_dirs++] = (ap_search_dir){dir, origin};
+}
+
+/* The configuration in use: --config, $APPUI_CONFIG, then the installed one,
+ * then the built-in defaults. */
+const char *config_path(const options *o, setup *s)
+{
+	if (o->config)
+		return o->config;
+	const char *env = getenv("APPUI_CONFIG");
+	if (env && *env)
+		return env;
+	char *installed = paths_config();
+	if (installed && access(installed, F_OK) == 0)
+		return own(s, installed);
+	free(installed);
+	return NULL;
+}
+
+/*
+ * Loads the configuration and the plugins. With `want_reader`, also the
+ * schema. Problems go to stderr; returns 0 or EXIT_SETUP.
+ */
+int setup_open(const options *o, setup *s, int want_reader, ap_diags *d,
+               FILE *report)
+{
+	memset(s, 0, sizeof(*s));
+	const char *path = config_path(o, s);
+	if (path) {
+		if (ap_config_load(&s->cfg, path, d) != 0) {
+			print_diags(report, d, 0);
+			fprintf(report,
+			        "appui: the configuration %s has errors\n",
+			        path);
+			return EXIT_SETUP;
+		}
+	} else {
+		s->cfg = ap_config_defaults();
+	}
+	const ap_config *cfg = s->cfg;
+
+	for (size_t i = 0; i < o->n_plugin_dirs; i++)
+		add_dir(s, o->plugin_dirs[i], "--plugin-dir");
+	const char *env = getenv("APPUI_PLUGIN_PATH");
+	if (env && *env) {
+		char *copy = own(s, strdup(env));
+		char *save = NULL;
+		for (char *p = strtok_r(copy, ":", &save); p;
+		     p = strtok_r(NULL, ":", &save))
+			add_dir(s, p, "APPUI_PLUGIN_PATH");
+	}
+	for (size_t i = 0; i < ap_config_plugin_dir_count(cfg); i++)
+		add_dir(s, ap_config_plugin_dir_at(cfg, i), "plugin_path");
+	char *installed = paths_plugins();
+	if (installed)
+		add_dir(s, own(s, installed), "installed");
+
+	size_t before = ap_diags_count(d);
+	int host_rc = ap_host_open(&s->host, cfg, s->dirs, s->n_dirs, d);
+	print_diags(report, d, before);
+	if (host_rc != 0) {
+		fprintf(report, "appui: the configuration %s has errors\n",
+		        ap_config_path(cfg) ? ap_config_path(cfg)
+		                            : "(defaults)");
+		return EXIT_SETUP;
+	}
+	ap_diags_clear(d);
+	if (!want_reader)
+		return 0;
+	if (ap_host_loaded_count(s->host) == 0) {
+		fputs("appui: no theme plugin could be loaded; see 'appui "
+		      "plugins'\n",
+		      stderr);
+		return EXIT_SETUP;
+	}
+	char *schema = ap_config_schema(cfg) ? strdup(ap_config_schema(cfg))
+	                                     : paths_schema();
+	if (!schema) {
+		fputs("appui: cannot locate the case file schema "
+		      "(casefile.xsd); set "
+		      "'schema' in the configuration\n",
+		      stderr);
+		return EXIT_SETUP;
+	}
+	own(s, schema);
+	if (ap_reader_new(&s->reader, schema, ap_config_max_file_bytes(cfg),
+	                  d) != 0) {
+		print_diags(stderr, d, 0);
+		return EXIT_SETUP;
+	}
+	return 0;
+}
+
+/* ---- inputs
+ * ------------------------------------------------------------------ */
+
+static void inputs_add(inputs *in, char *path)
+{
+	if (in->n == in->cap) {
+		in->cap = in->cap ? in->cap * 2 : 64;
+		in->paths = realloc(in->paths, in->cap * sizeof(*in->paths));
+		if (!in->paths) {
+			fputs("appui: out of memory\n", stderr);
+			exit(70);
+		}
+	}
+	in->paths[in->n++] = path;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int has_xml_suffix(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 4 && strcmp(name + n - 4, ".xml") == 0;
+}
+
+/* Case files of a folder, recursively, in name order at each level. */
+static void expand_dir(inputs *in, const char *dir, ap_diags *d, int depth)
+{
+	if (depth > 32) {
+		ap_diags_add(d, AP_ERROR, dir, 0, "",
+		             "folders nested too deeply");
+		return;
+	}
+	DIR *dh = opendir(dir);
+	if (!dh) {
+		ap_diags_add(d, AP_ERROR, dir, 0, "", "cannot open folder: %s",
+		             strerror(errno));
+		return;
+	}
+	inputs names = {0};
+	struct dirent *e;
+	while ((e = readdir(dh)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		inputs_add(&names, strdup(e->d_name));
+	}
+	closedir(dh);
+	if (names.n)
+		qsort(names.paths, names.n, sizeof(char *), cmp_names);
+	size_t dl = strlen(dir);
+	for (size_t i = 0; i < names.n; i++) {
+		size_t len = dl + 1 + strlen(names.paths[i]) + 1;
+		char *path = malloc(len);
+		if (!path) {
+			fputs("appui: out of memory\n", stderr);
+			exit(70);
+		}
+		snprintf(path, len, "%s%s%s", dir,
+		         dir[dl - 1] == '/' ? "" : "/", names.paths[i]);
+		struct stat st;
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			expand_dir(in, path, d, depth + 1);
+			free(path);
+		} else if (has_xml_suffix(names.paths[i])) {
+			inputs_add(in, path);
+		} else {
+			free(path);
+		}
+		free(names.paths[i]);
+	}
+	free(names.paths);
+}
+
+void expand(inputs *in, char **args, int n, ap_diags *d)
+{
+	for (int i = 0; i < n; i++) {
+		struct stat st;
+		if (stat(args[i], &st) == 0 && S_ISDIR(st.st_mode))
+			expand_dir(in, args[i], d, 0);
+		else
+			inputs_add(
+			    in,
+			    strdup(args[i])); /* the reader reports problems */
+	}
+}
+
+void inputs_free(inputs *in)
+{
+	for (size_t i = 0; i < in->n; i++)
+		free(in->paths[i]);
+	free(in->paths);
+}
+
+/* Progress on a terminal only; pipes and files stay quiet. */
+void progress(const char *verb, size_t done, size_t total)
+{
+	static int tty = -1;
+	if (tty < 0)
+		tty = isatty(STDERR_FILENO);
+	if (!tty || total < 200)
+		return;
+	if (done == total || done % (total / 100 ? total / 100 : 1) == 0)
+		fprintf(stderr, "\r%s %zu/%zu%s", verb, done, total,
+		        done == total ? "\n" : "");
+}
+
+/* ---- atomic output
+ * -------------------------------------------------------------- */
+
+/* The mode a replacement file should have: the old file's, else what a
+ * plain creation would give (0666 less the umask), not mkstemp's 0600. */
+static mode_t output_mode(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		return st.st_mode & 07777;
+	mode_t mask = umask(0);
+	umask(mask);
+	return 0666 & ~mask;
+}
+
+int out_open(outfile *o, const char *path)
+{
+	memset(o, 0, sizeof(*o));
+	if (!path || strcmp(path, "-") == 0) {
+		o->f = stdout;
+		return 0;
+	}
+	/* A device or a pipe (-o /dev/stdout, a FIFO) is written in place:
+	 * renaming a file over it would replace it. */
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode)) {
+			fprintf(stderr,
+			        "appui: %s: is a folder, not an output file\n",
+			        path);
+			return EXIT_SETUP;
+		}
+		o->f = fopen(path, "w");
+		if (!o->f) {
+			fprintf(stderr,
+			        "appui: %s: cannot open for writing: %s\n",
+			        path, strerror(errno));
+			return EXIT_SETUP;
+		}
+		o->final = path;
+		return 0;
+	}
+	size_t n = strlen(path) + 16;
+	o->tmp = malloc(n);
+	if (!o->tmp)
+		exit(70);
+	snprintf(o->tmp, n, "%s.tmp.XXXXXX", path);
+	int fd = mkstemp(o->tmp);
+	if (fd < 0) {
+		fprintf(stderr,
+		        "appui: %s: cannot create the output file: %s\n", path,
+		        strerror(errno));
+		free(o->tmp);
+		return EXIT_SETUP;
+	}
+	fchmod(fd, output_mode(path));
+	o->f = fdopen(fd, "w");
+	o->final = path;
+	return 0;
+}
+
+/* Commits the output (rename) when `ok`, removes it otherwise. */
+int out_close(outfile *o, int ok)
+{
+	int rc = 0;
+	if (!o->tmp) {
+		/* stdout, or a device written in place. */
+		if (fflush(o->f) != 0 || ferror(o->f)) {
+			fprintf(stderr, "appui: cannot write the output: %s\n",
+			        strerror(errno));
+			rc = EXIT_SETUP;
+		}
+		if (o->f != stdout)
+			fclose(o->f);
+		return rc;
+	}
+	if (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0 || ferror(o->f)) {
+		fprintf(stderr, "appui: %s: cannot write the output: %s\n",
+		        o->final, strerror(errno));
+		rc = EXIT_SETUP;
+	}
+	if (fclose(o->f) != 0 && rc == 0) {
+		fprintf(stderr, "appui: %s: cannot write the output: %s\n",
+		        o->final, strerror(errno));
+		rc = EXIT_SETUP;
+	}
+	if (rc == 0 && ok && rename(o->tmp, o->final) != 0) {
+		fprintf(stderr,
+		        "appui: %s: cannot move the output in place: %s\n",
+		        o->final, strerror(errno));
+		rc = EXIT_SETUP;
+	}
+	if (rc != 0 || !ok)
+		unlink(o->tmp);
+	free(o->tmp);
+	return rc;
+}
+
+/* ---- commands
+ * ----------------------------------------------------------------- */
+
+/* Reads and checks one file. Problems go to `d` (strict turns warnings into
+ * errors). Returns the case or NULL. */
+ap_case *load_case(setup *s, const options *o, const char *path, ap_diags *d,
+                   ap_diags *tmp)
+{
+	ap_case *c = NULL;
+	ap_diags_clear(tmp);
+	if (ap_reader_read_file(s->reader, path, &c, tmp) == 0)
+		ap_host_check_case(s->host, c, tmp);
+	int bad =
+	    ap_diags_errors(tmp) > 0 || (o->strict && ap_diags_count(tmp) > 0);
+	ap_diags_move(d, tmp, o->strict);
+	if (bad) {
+		ap_case_free(c);
+		return NULL;
+	}
+	return c;
+}
