@@ -1,8 +1,9 @@
 #!/bin/sh
 # The full test suite: install the dependencies, build with warnings as
 # errors, run every test (Check unit suites, corpus, end-to-end); then the
-# same suite under AddressSanitizer + UndefinedBehaviorSanitizer, and the
-# end-to-end tests of the command under valgrind memcheck.
+# same suite under AddressSanitizer + UndefinedBehaviorSanitizer, the
+# libFuzzer targets for a bounded time, and the end-to-end tests of the
+# command under valgrind memcheck.
 set -eu
 cd "$(dirname "$0")/.."
 ./scripts/deps.sh
@@ -17,5 +18,11 @@ cmake --build build-asan -j"$jobs"
 # Plugins stay loaded until exit on purpose: their memory is not a leak.
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	ctest --output-on-failure -j"$jobs")
+
+# libFuzzer targets (clang, ASan + UBSan): each runs for a bounded time on its
+# seed corpus, then on the saved regression inputs (tests/fuzz/).
+CC=clang cmake -S . -B build-fuzz -DAPPUI_FUZZ=ON -DAPPUI_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+cmake --build build-fuzz -j"$jobs"
+(cd build-fuzz && ctest -L fuzz --output-on-failure -j"$jobs")
 
 ./tests/valgrind.sh build

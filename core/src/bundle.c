@@ -2959,6 +2959,13 @@ int ap_bundle_extract(const char *path, const char *dir,
 	buf = ap_xmalloc(IO_BUF);
 	int xr = extract_members(a, w, path, &lm, &top, buf,
 	                         loc.loc != (locale_t)0, d);
+	/* The disk writer applies deferred fix-ups (times, modes of folders)
+	 * when it is closed, by relative path: close it while the working
+	 * directory is still the temporary folder, or it would touch files of
+	 * the same names in the user's directory. */
+	archive_write_close(w);
+	archive_write_free(w);
+	w = NULL;
 	if (fchdir(cwd) != 0) {
 		/* Nothing sensible can follow with a lost working directory. */
 		fprintf(stderr,
@@ -2988,6 +2995,11 @@ int ap_bundle_extract(const char *path, const char *dir,
 		dst = NULL;
 	}
 fail:
+	if (moved && w) {
+		archive_write_close(w);
+		archive_write_free(w);
+		w = NULL;
+	}
 	if (moved && fchdir(cwd) != 0) {
 		fprintf(stderr,
 		        "appui: cannot return to the working directory: %s\n",
