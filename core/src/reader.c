@@ -194,6 +194,42 @@ static void schema_error(void *data, xmlErrorPtr err)
 	ap_buf_free(&msg);
 }
 
+/* The encoding named in the XML declaration, if there is one. */
+static int declared_encoding(const char *data, size_t len, char *out,
+                             size_t cap)
+{
+	size_t n = len < 256 ? len : 256;
+	if (n < 6 || memcmp(data, "<?xml", 5) != 0)
+		return 0;
+	const char *end = memchr(data, '>', n);
+	if (!end)
+		return 0;
+	const char *p = data;
+	while (p + 8 < end && memcmp(p, "encoding", 8) != 0)
+		p++;
+	if (p + 8 >= end)
+		return 0;
+	p += 8;
+	while (p < end && (*p == ' ' || *p == '=' || *p == '\t'))
+		p++;
+	if (p >= end || (*p != '"' && *p != '\''))
+		return 0;
+	char q = *p++;
+	size_t k = 0;
+	while (p < end && *p != q && k + 1 < cap)
+		out[k++] = *p++;
+	out[k] = '\0';
+	return k > 0;
+}
+
+/* libxml2's generic error channel prints to stderr; every problem it can
+ * meet is reported through its structured errors instead. */
+static void silent(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
 /* ---- set-up ---------------------------------------------------------------
  */
 
@@ -261,6 +297,7 @@ int ap_reader_new(ap_reader **out, const char *schema_path,
 	xmlInitParser();
 	/* Process-wide: nothing appui parses may load an external resource. */
 	xmlSetExternalEntityLoader(deny_external_entity);
+	xmlSetGenericErrorFunc(NULL, silent);
 
 	ap_reader *r = ap_xcalloc(1, sizeof(*r));
 	r->max_file_bytes =
@@ -782,6 +819,22 @@ int ap_reader_read_memory(ap_reader *r, const char *name, const char *data,
 	}
 	if (len > (size_t)INT32_MAX) {
 		ap_diags_add(d, AP_ERROR, name, 0, "", "document too large");
+		return -1;
+	}
+
+	/* The encoding declared, checked before libxml2 converts anything:
+	 * a converter fed bytes it cannot take prints to stderr and reports
+	 * a "premature end". Case files are UTF-8. */
+	char declared[32];
+	if (declared_encoding(data, len, declared, sizeof declared) &&
+	    strcasecmp(declared, "UTF-8") != 0 &&
+	    strcasecmp(declared, "UTF8") != 0 &&
+	    strcasecmp(declared, "US-ASCII") != 0) {
+		ap_diags_add(
+		    d, AP_ERROR, name, 1, "encoding",
+		    "case files are UTF-8, this one declares '%s'; save it "
+		    "as UTF-8",
+		    declared);
 		return -1;
 	}
 
