@@ -8,6 +8,9 @@ APPUI=$1
 SRC=$2
 BUILD=$3
 . "$SRC/tests/e2e/lib.sh"
+# Under AddressSanitizer, let the test plugin's crashes be the real signals
+# a worker dies of, as in a normal build.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}handle_segv=0:handle_abort=0:detect_leaks=0"
 EX=$SRC/casefiles/examples
 cd "$TMP" || exit 1
 

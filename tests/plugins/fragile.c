@@ -18,7 +18,7 @@ static int score(void *state, ap_scorer *s)
 	if (v == 666)
 		raise(SIGSEGV);
 	if (v == 777)
-		for (volatile int spin = 0;; spin++)
+		for (volatile unsigned spin = 0;; spin++)
 			;
 	if (v == 888)
 		abort();
