@@ -1654,20 +1654,17 @@ static int wants_kept(const char *rel)
 	       strcmp(rel, PLAN_JSON) == 0;
 }
 
+/* bsearch: a path against a member's, or a manifest line's. */
+static int cmp_member_key(const void *key, const void *elem)
+{
+	return strcmp(key, ((const rmember *)elem)->path);
+}
+
 static const rmember *find_member(const ap_bundle *b, const char *rel)
 {
-	size_t lo = 0, hi = b->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(b->mem[mid].path, rel);
-		if (c == 0)
-			return &b->mem[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return b->n
+	           ? bsearch(rel, b->mem, b->n, sizeof(*b->mem), cmp_member_key)
+	           : NULL;
 }
 
 static int cmp_rmember(const void *a, const void *b)
@@ -2046,20 +2043,15 @@ const char *ap_bundle_member_data(const ap_bundle *b, const char *path,
 	return rm->data.data ? rm->data.data : "";
 }
 
+static int cmp_mline_key(const void *key, const void *elem)
+{
+	return strcmp(key, ((const mline *)elem)->path);
+}
+
 static const mline *find_mline(const mlist *l, const char *path)
 {
-	size_t lo = 0, hi = l->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(l->v[mid].path, path);
-		if (c == 0)
-			return &l->v[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return l->n ? bsearch(path, l->v, l->n, sizeof(*l->v), cmp_mline_key)
+	            : NULL;
 }
 
 const char *ap_bundle_manifest_hash(const ap_bundle *b, const char *path)

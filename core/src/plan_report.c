@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "jsonout.h"
 #include "util.h"
 
 #define JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(12))
@@ -50,14 +51,14 @@ const char *ap_unplanned_reason_name(ap_unplanned_reason r)
 
 static double r2(double x)
 {
-	return round(x * 100.0) / 100.0;
+	return jround(x, 2);
 }
 
 /* The gap is a fraction: four decimals keep the hundredths of a percent that
  * the table shows. */
 static double r4(double x)
 {
-	return round(x * 10000.0) / 10000.0;
+	return jround(x, 4);
 }
 
 /* Length of the well-formed UTF-8 sequence at `s` (1 to 4), or 0 when the
@@ -442,17 +443,6 @@ static json_t *jstrings(const char *const *v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(a, jstr(v[i]));
 	return a;
-}
-
-/* A number: integers print without a fraction (61, not 61.0); a value that
- * is not finite has no JSON form and is null. */
-static json_t *jnum(double x)
-{
-	if (!isfinite(x))
-		return json_null();
-	if (x == floor(x) && fabs(x) < 1e15)
-		return json_integer((json_int_t)x);
-	return json_real(x);
 }
 
 static json_t *jday(ap_day day)

@@ -11,18 +11,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonout.h"
 #include "util.h"
 
 #define JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(12))
 
 static double r2(double x)
 {
-	return round(x * 100.0) / 100.0;
+	return jround(x, 2);
 }
 
 static double r3(double x)
 {
-	return round(x * 1000.0) / 1000.0;
+	return jround(x, 3);
 }
 
 static json_t *jstr(const char *s)
@@ -36,14 +37,6 @@ static json_t *jstrings(const char *const *v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(a, json_string(v[i]));
 	return a;
-}
-
-/* A number: integers print without a fraction (61, not 61.0). */
-static json_t *jnum(double x)
-{
-	if (x == floor(x) && fabs(x) < 1e15)
-		return json_integer((json_int_t)x);
-	return json_real(x);
 }
 
 static json_t *theme_json(const ap_theme_result *t)

@@ -1,0 +1,27 @@
+/* Numbers in appui's JSON outputs (scores, plans): rounded as printed, and
+ * whole numbers without a fraction. Shared by report.c and plan_report.c. */
+#ifndef APPUI_JSONOUT_H
+#define APPUI_JSONOUT_H
+
+#include <jansson.h>
+#include <math.h>
+
+/* Rounded to `places` decimals, as the outputs print it. */
+static inline double jround(double x, int places)
+{
+	double scale = places == 2 ? 100.0 : pow(10.0, places);
+	return round(x * scale) / scale;
+}
+
+/* A number: integers print without a fraction (61, not 61.0); a value that
+ * is not finite has no JSON form and is null. */
+static inline json_t *jnum(double x)
+{
+	if (!isfinite(x))
+		return json_null();
+	if (x == floor(x) && fabs(x) < 1e15)
+		return json_integer((json_int_t)x);
+	return json_real(x);
+}
+
+#endif
