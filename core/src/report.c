@@ -26,11 +26,6 @@ static double r3(double x)
 	return jround(x, 3);
 }
 
-static json_t *jstr(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 static json_t *jstrings(const char *const *v, size_t n)
 {
 	json_t *a = json_array();
@@ -101,7 +96,7 @@ void ap_report_json_case(FILE *out, const ap_case_result *r, size_t index)
 	const ap_organisation *org = ap_case_organisation(c);
 	const ap_request *rq = ap_case_request(c);
 	json_t *o = json_object();
-	json_object_set_new(o, "file", json_string(ap_case_file(c)));
+	json_object_set_new(o, "file", jstr(ap_case_file(c)));
 	json_object_set_new(o, "case_id", json_string(ap_case_id(c)));
 	json_object_set_new(o, "site_id", json_string(site->id));
 	json_object_set_new(o, "site_name", json_string(site->name));
@@ -161,27 +156,10 @@ void ap_report_json_case(FILE *out, const ap_case_result *r, size_t index)
 	json_decref(o);
 }
 
-static json_t *diags_json(const ap_diags *d, ap_severity sev)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; i < ap_diags_count(d); i++) {
-		const ap_diag *g = ap_diags_at(d, i);
-		if (g->severity != sev)
-			continue;
-		json_t *o = json_object();
-		json_object_set_new(o, "file", json_string(g->file));
-		json_object_set_new(o, "line", json_integer(g->line));
-		json_object_set_new(o, "field", json_string(g->field));
-		json_object_set_new(o, "message", json_string(g->message));
-		json_array_append_new(a, o);
-	}
-	return a;
-}
-
 void ap_report_json_end(FILE *out, const ap_diags *d)
 {
-	json_t *errors = diags_json(d, AP_ERROR);
-	json_t *warnings = diags_json(d, AP_WARNING);
+	json_t *errors = jdiags(d, AP_ERROR);
+	json_t *warnings = jdiags(d, AP_WARNING);
 	fputs("\n],\"errors\":", out);
 	json_dumpf(errors, out, JSON_FLAGS);
 	fputs(",\"warnings\":", out);

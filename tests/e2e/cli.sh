@@ -116,6 +116,15 @@ assert len(d['errors'])==1 and d['errors'][0]['file'].endswith('cf-2016-004-brok
 assert d['errors'][0]['line'] > 0 and d['errors'][0]['field'] == 'site/dwellings'
 "; then pass; else fail "JSON errors of a mixed batch"; fi
 
+# A file name that is not UTF-8 still appears in the JSON (repaired).
+cp "$EX"/cf-2016-001*.xml "$(printf 'r\351sidence.xml')"
+"$APPUI" score --format json "$(printf 'r\351sidence.xml')" >latin1.json 2>/dev/null
+if python3 -c "
+import json
+d = json.load(open('latin1.json'))
+assert d['cases'][0]['file'] == 'r\ufffdsidence.xml', d['cases'][0].get('file')
+"; then pass; else fail "a non-UTF-8 file name dropped from the JSON"; fi
+
 # --output writes atomically and only on success of the write.
 expect_status 0 "score --output" -- "$APPUI" score --format json -o result.json "$EX"
 if cmp -s result.json json1; then pass; else fail "--output differs from stdout"; fi
