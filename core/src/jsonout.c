@@ -7,7 +7,7 @@
 /* Length of the well-formed UTF-8 sequence at `s` (1 to 4), or 0 when the
  * bytes there are not one (RFC 3629: no overlong form, no surrogate, nothing
  * above U+10FFFF). Stops at a NUL, which is never a continuation byte. */
-static size_t u8_seq(const unsigned char *s)
+size_t ap_utf8_seq(const unsigned char *s)
 {
 	unsigned c = s[0];
 	unsigned lo = 0x80, hi = 0xBF;
@@ -50,7 +50,7 @@ void put_utf8(ap_buf *b, const char *s)
 		return;
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
-		size_t n = u8_seq(p);
+		size_t n = ap_utf8_seq(p);
 		if (n == 0) {
 			ap_buf_puts(b, "\xEF\xBF\xBD");
 			p++;

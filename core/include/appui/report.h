@@ -25,6 +25,15 @@ AP_API void ap_report_json_case(FILE *out, const ap_case_result *r,
 AP_API void ap_report_json_end(FILE *out, const ap_diags *d);
 
 /*
+ * One case's JSON object alone (no separator), as ap_report_json_case()
+ * writes it, into `*text`, a buffer of `*cap` bytes grown with realloc() as
+ * needed (NULL and 0 to start; free() it after the last use). Returns the
+ * length; the text is NUL-terminated.
+ */
+AP_API size_t ap_report_json_case_text(const ap_case_result *r, char **text,
+                                       size_t *cap);
+
+/*
  * The table: one row per case, sorted by decreasing mission priority (sites
  * with no mission last, by decreasing need), then the explanation of each case
  * in the same order when `explain` is set. Sorts `results` in place.
