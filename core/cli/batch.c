@@ -11,12 +11,18 @@
  * is the same, byte for byte, for any number of workers, and memory stays
  * bounded whatever the size of the batch.
  *
- * Messages are length-prefixed on pipes:
- *   parent -> worker: task   u32 index, u32 attempt, u32 n_skip,
- *                            then n_skip theme ids and the path, each a
- *                            u32 length and bytes
- *   worker -> parent: 'R' u32 index + the case's result in parts
- * A few tasks are queued ahead in each worker's pipe so it never waits.
+ * Messages are length-prefixed on pipes, and both ends read them from a
+ * buffer, many per system call:
+ *   parent -> worker: task   u32 size, u32 index, u32 attempt, u32 n_skip,
+ *                            then n_skip theme ids, each a u32 length and
+ *                            bytes (the worker has the paths: it was forked
+ *                            after they were listed)
+ *   worker -> parent: 'R' u32 index, u32 size, then the case's result in
+ *                     parts
+ * Up to QUEUE tasks are queued ahead in each worker's pipe so it never waits,
+ * and a worker writes its results together when it has read all it was
+ * given (or has a good deal to send), so a batch costs a few system calls
+ * per dozen cases, not a dozen per case.
  * Which case a worker is on, since when, and which plugin is running are
  * kept in a page of memory shared with the parent, written without a system
  * call: when the worker dies or runs past the case time limit, the parent
@@ -38,7 +44,8 @@
 #include <unistd.h>
 
 #define MAX_SKIP 16
-#define QUEUE    4 /* tasks handed to a worker ahead */
+#define QUEUE    16          /* tasks handed to a worker ahead */
+#define FLUSH_AT (32u << 10) /* a worker sends its results from this size */
 
 /* What a worker is doing, in memory its parent reads. */
 typedef struct worker_state {
@@ -81,6 +88,53 @@ static char *xstrdup(const char *s)
 /* ---- pipes
  * ---------------------------------------------------------------------- */
 
+/* Bytes to send, or received and not yet taken. */
+typedef struct bytes {
+	char *data;
+	size_t len, pos, cap;
+} bytes;
+
+static void bytes_reserve(bytes *b, size_t extra)
+{
+	if (b->cap - b->len >= extra)
+		return;
+	size_t cap = b->cap ? b->cap : 4096;
+	while (cap - b->len < extra)
+		cap *= 2;
+	b->data = realloc(b->data, cap);
+	if (!b->data) {
+		fputs("appui: out of memory\n", stderr);
+		exit(70);
+	}
+	b->cap = cap;
+}
+
+static void bytes_add(bytes *b, const void *s, size_t n)
+{
+	bytes_reserve(b, n);
+	if (n)
+		memcpy(b->data + b->len, s, n);
+	b->len += n;
+}
+
+static void bytes_u32(bytes *b, uint32_t v)
+{
+	bytes_add(b, &v, 4);
+}
+
+/* A u32 length and bytes. */
+static void bytes_part(bytes *b, const char *s, size_t n)
+{
+	bytes_u32(b, (uint32_t)n);
+	bytes_add(b, s, n);
+}
+
+static void bytes_free(bytes *b)
+{
+	free(b->data);
+	memset(b, 0, sizeof(*b));
+}
+
 static int write_all(int fd, const void *buf, size_t n)
 {
 	const char *p = buf;
@@ -96,55 +150,64 @@ static int write_all(int fd, const void *buf, size_t n)
 	return 0;
 }
 
-static int read_all(int fd, void *buf, size_t n)
+/* Writes what `b` holds and empties it. */
+static int bytes_flush(bytes *b, int fd)
 {
-	char *p = buf;
-	while (n) {
-		ssize_t r = read(fd, p, n);
+	int rc = write_all(fd, b->data, b->len);
+	b->len = 0;
+	return rc;
+}
+
+/* One read() into `b`, after moving what is left to the front. Returns the
+ * bytes read, 0 at the end of the pipe, -1 on error. */
+static ssize_t bytes_fill(bytes *b, int fd)
+{
+	if (b->pos) {
+		memmove(b->data, b->data + b->pos, b->len - b->pos);
+		b->len -= b->pos;
+		b->pos = 0;
+	}
+	bytes_reserve(b, 65536);
+	for (;;) {
+		ssize_t r = read(fd, b->data + b->len, b->cap - b->len);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
+		if (r > 0)
+			b->len += (size_t)r;
+		return r;
 	}
-	return 0;
 }
 
-static int send_u32(int fd, uint32_t v)
+/* The next `n` bytes received, or NULL when fewer are there. */
+static const char *bytes_take(bytes *b, size_t n)
 {
-	return write_all(fd, &v, sizeof v);
-}
-
-static int send_str(int fd, const char *s, size_t n)
-{
-	return send_u32(fd, (uint32_t)n) || write_all(fd, s, n) ? -1 : 0;
-}
-
-/* A message: one kind byte, u32 index, u32 length, bytes. */
-static int send_msg(int fd, char kind, uint32_t index, const char *s, size_t n)
-{
-	char head[9];
-	head[0] = kind;
-	memcpy(head + 1, &index, 4);
-	uint32_t len = (uint32_t)n;
-	memcpy(head + 5, &len, 4);
-	return write_all(fd, head, sizeof head) || write_all(fd, s, n) ? -1 : 0;
-}
-
-static char *recv_str(int fd)
-{
-	uint32_t n;
-	if (read_all(fd, &n, sizeof n))
+	if (b->len - b->pos < n)
 		return NULL;
-	if (n > (64u << 20))
+	const char *p = b->data + b->pos;
+	b->pos += n;
+	return p;
+}
+
+static uint32_t get_u32(const char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* The next part of a message (a u32 length and bytes), or NULL (and *n = 0)
+ * when the message has no more. */
+static const char *get_part(const char **p, const char *end, size_t *n)
+{
+	*n = 0;
+	if (end - *p < 4)
 		return NULL;
-	char *s = xmalloc(n + 1);
-	if (read_all(fd, s, n)) {
-		free(s);
+	uint32_t n32 = get_u32(*p);
+	if ((size_t)(end - *p - 4) < n32)
 		return NULL;
-	}
-	s[n] = '\0';
+	const char *s = *p + 4;
+	*p = s + n32;
+	*n = n32;
 	return s;
 }
 
@@ -164,16 +227,22 @@ static void announce_theme(void *ctx, const char *theme)
 	self_state->theme[n] = '\0';
 }
 
-static json_t *diags_json(const ap_diags *d)
+/* The problems as parts (themselves one part of the result): a u32 count,
+ * then for each its severity, line, file, field and message. */
+static void put_diags(bytes *m, const ap_diags *d)
 {
-	json_t *a = json_array();
-	for (size_t i = 0; i < ap_diags_count(d); i++) {
+	uint32_t n = (uint32_t)ap_diags_count(d);
+	bytes_part(m, (const char *)&n, 4);
+	for (uint32_t i = 0; i < n; i++) {
 		const ap_diag *g = ap_diags_at(d, i);
-		json_array_append_new(
-		    a, json_pack("[i,s,I,s,s]", (int)g->severity, g->file,
-		                 (json_int_t)g->line, g->field, g->message));
+		int32_t sev = (int32_t)g->severity;
+		int64_t line = (int64_t)g->line;
+		bytes_part(m, (const char *)&sev, 4);
+		bytes_part(m, (const char *)&line, 8);
+		bytes_part(m, g->file, g->file ? strlen(g->file) : 0);
+		bytes_part(m, g->field, g->field ? strlen(g->field) : 0);
+		bytes_part(m, g->message, g->message ? strlen(g->message) : 0);
 	}
-	return a;
 }
 
 static json_t *row_json(const ap_score_row *row)
@@ -190,34 +259,27 @@ static json_t *row_json(const ap_score_row *row)
 	    row->days, "priority", row->priority, "explain", row->explain);
 }
 
-/* Appends a u32 length and bytes to a growing message. */
-static void put_part(char **buf, size_t *len, size_t *cap, const char *s,
-                     size_t n)
-{
-	if (*len + n + 4 > *cap) {
-		*cap = (*len + n + 4) * 2;
-		*buf = realloc(*buf, *cap);
-		if (!*buf)
-			exit(70);
-	}
-	uint32_t n32 = (uint32_t)n;
-	memcpy(*buf + *len, &n32, 4);
-	if (n)
-		memcpy(*buf + *len + 4, s, n);
-	*len += n + 4;
-}
+/* A worker's buffers, kept from case to case. */
+typedef struct worker_io {
+	bytes in, out;
+	char *case_text; /* the last case's JSON */
+	size_t case_cap;
+	ap_diags *d, *tmp;
+} worker_io;
 
 /*
- * The result of one case, as parts: "1"/"0" (valid), the problems (JSON),
- * the case's JSON text as a single process would write it (score, plan),
- * and the table row (JSON). The case text goes as is: no second encoding.
+ * Reads, checks and scores one case, and appends its result to io->out:
+ * 'R', the index, the size, then the parts "1"/"0" (valid), the problems,
+ * the case's JSON text as a single process would write it (score, plan) and
+ * the table row (JSON).
  */
-static void process(const batch_spec *b, int out, uint32_t index,
+static void process(const batch_spec *b, worker_io *io, uint32_t index,
                     const char *path, const char *const *skip, size_t n_skip)
 {
-	ap_diags *d = ap_diags_new(), *tmp = ap_diags_new();
-	char *case_text = NULL, *row_text = NULL;
+	ap_diags *d = io->d, *tmp = io->tmp;
+	ap_diags_clear(d);
 	size_t case_len = 0;
+	char *row_text = NULL;
 	ap_case *c = load_case(b->s, b->o, path, d, tmp);
 	if (c && b->mode != BATCH_VALIDATE) {
 		ap_score_options opt = {skip, n_skip, announce_theme, NULL};
@@ -226,14 +288,8 @@ static void process(const batch_spec *b, int out, uint32_t index,
 		ap_host_score_with(b->s->host, c, &opt, &r, tmp);
 		ap_diags_move(d, tmp, b->o->strict);
 		if (b->mode == BATCH_SCORE_JSON || b->mode == BATCH_PLAN) {
-			/* The same writer as a single process would use; index
-			 * 0 writes "\n{...}", the parent adds its own
-			 * separators. */
-			FILE *mem = open_memstream(&case_text, &case_len);
-			if (!mem)
-				exit(70);
-			ap_report_json_case(mem, r, 0);
-			fclose(mem);
+			case_len = ap_report_json_case_text(r, &io->case_text,
+			                                    &io->case_cap);
 		} else {
 			ap_score_row row;
 			ap_score_row_fill(&row, r, b->o->explain);
@@ -244,25 +300,48 @@ static void process(const batch_spec *b, int out, uint32_t index,
 		}
 		ap_case_result_free(r);
 	}
-	json_t *dj = diags_json(d);
-	char *diags_text = json_dumps(dj, JSON_COMPACT);
-	json_decref(dj);
-	char *msg = NULL;
-	size_t len = 0, cap = 0;
-	put_part(&msg, &len, &cap, c ? "1" : "0", 1);
-	put_part(&msg, &len, &cap, diags_text, strlen(diags_text));
-	put_part(&msg, &len, &cap, case_text ? case_text + 1 : "",
-	         case_text ? case_len - 1 : 0);
-	put_part(&msg, &len, &cap, row_text ? row_text : "",
-	         row_text ? strlen(row_text) : 0);
-	send_msg(out, 'R', index, msg, len);
-	free(msg);
-	free(diags_text);
-	free(case_text);
+	bytes *m = &io->out;
+	size_t head = m->len;
+	char kind = 'R';
+	bytes_add(m, &kind, 1);
+	bytes_u32(m, index);
+	bytes_u32(m, 0); /* the size, set below */
+	bytes_part(m, c ? "1" : "0", 1);
+	size_t diags_at = m->len;
+	bytes_u32(m, 0); /* the problems' size, set below */
+	put_diags(m, d);
+	uint32_t diags_size = (uint32_t)(m->len - diags_at - 4);
+	memcpy(m->data + diags_at, &diags_size, 4);
+	bytes_part(m, io->case_text, case_len);
+	bytes_part(m, row_text, row_text ? strlen(row_text) : 0);
+	uint32_t size = (uint32_t)(m->len - head - 9);
+	memcpy(m->data + head + 5, &size, 4);
 	free(row_text);
 	ap_case_free(c);
-	ap_diags_free(d);
-	ap_diags_free(tmp);
+}
+
+/* The next task, from what was read or else from the pipe; before waiting
+ * on the pipe, the results so far are sent. Exits when the parent closes
+ * the pipe. */
+static const char *next_task(worker_io *io, int in, int out, size_t *size)
+{
+	for (;;) {
+		bytes *b = &io->in;
+		if (b->len - b->pos >= 4) {
+			uint32_t n = get_u32(b->data + b->pos);
+			if (n > (1u << 20))
+				_exit(0);
+			if (b->len - b->pos - 4 >= n) {
+				b->pos += 4;
+				*size = n;
+				return bytes_take(b, n);
+			}
+		}
+		if (io->out.len && bytes_flush(&io->out, out) != 0)
+			_exit(0);
+		if (bytes_fill(b, in) <= 0)
+			_exit(0);
+	}
 }
 
 static void worker_main(const batch_spec *b, int in, int out)
@@ -272,27 +351,39 @@ static void worker_main(const batch_spec *b, int in, int out)
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
+	worker_io io = {.d = ap_diags_new(), .tmp = ap_diags_new()};
 	for (;;) {
-		uint32_t index, attempt, n_skip;
-		if (read_all(in, &index, 4) || read_all(in, &attempt, 4) ||
-		    read_all(in, &n_skip, 4) || n_skip > MAX_SKIP)
+		size_t size;
+		const char *p = next_task(&io, in, out, &size);
+		const char *end = p + size;
+		if (size < 12)
 			_exit(0);
+		uint32_t index = get_u32(p), n_skip = get_u32(p + 8);
+		p += 12;
+		if (n_skip > MAX_SKIP || index >= b->in->n)
+			_exit(0);
+		/* Theme ids are copied: the input buffer moves on a read. */
 		char *skip[MAX_SKIP];
-		for (uint32_t k = 0; k < n_skip; k++)
-			if (!(skip[k] = recv_str(in)))
+		for (uint32_t k = 0; k < n_skip; k++) {
+			size_t n;
+			const char *s = get_part(&p, end, &n);
+			if (!s)
 				_exit(0);
-		char *path = recv_str(in);
-		if (!path)
-			_exit(0);
+			skip[k] = xmalloc(n + 1);
+			memcpy(skip[k], s, n);
+			skip[k][n] = '\0';
+		}
 		self_state->theme[0] = '\0';
 		self_state->index = index;
 		self_state->started = now();
 		self_state->busy = 1;
-		process(b, out, index, path, (const char *const *)skip, n_skip);
+		process(b, &io, index, b->in->paths[index],
+		        (const char *const *)skip, n_skip);
 		self_state->busy = 0;
 		for (uint32_t k = 0; k < n_skip; k++)
 			free(skip[k]);
-		free(path);
+		if (io.out.len >= FLUSH_AT && bytes_flush(&io.out, out) != 0)
+			_exit(0);
 	}
 }
 
@@ -315,6 +406,8 @@ typedef struct worker {
 	long queue[QUEUE]; /* tasks handed out, oldest first */
 	size_t queued;
 	worker_state *state; /* shared with the worker */
+	bytes in;            /* received, not yet taken */
+	bytes out;           /* tasks to send */
 } worker;
 
 static int spawn(const batch_spec *b, worker *w, worker *all, size_t n_all)
@@ -347,6 +440,8 @@ static int spawn(const batch_spec *b, worker *w, worker *all, size_t n_all)
 	w->to = down[1];
 	w->from = up[0];
 	w->queued = 0;
+	w->in.len = w->in.pos = 0;
+	w->out.len = 0;
 	return 0;
 }
 
@@ -359,19 +454,21 @@ static void reap(worker *w, int *status)
 	w->pid = 0;
 }
 
-static int dispatch(worker *w, task *t, long index, const char *path)
+/* Queues task `index` for the worker; sent by the next flush of w->out. */
+static void dispatch(worker *w, task *t, long index)
 {
-	if (send_u32(w->to, (uint32_t)index) || send_u32(w->to, t->attempt) ||
-	    send_u32(w->to, (uint32_t)t->n_skip))
-		return -1;
+	bytes *m = &w->out;
+	size_t head = m->len;
+	bytes_u32(m, 0); /* the size, set below */
+	bytes_u32(m, (uint32_t)index);
+	bytes_u32(m, t->attempt);
+	bytes_u32(m, (uint32_t)t->n_skip);
 	for (size_t k = 0; k < t->n_skip; k++)
-		if (send_str(w->to, t->skip[k], strlen(t->skip[k])))
-			return -1;
-	if (send_str(w->to, path, strlen(path)))
-		return -1;
+		bytes_part(m, t->skip[k], strlen(t->skip[k]));
+	uint32_t size = (uint32_t)(m->len - head - 4);
+	memcpy(m->data + head, &size, 4);
 	w->queue[w->queued++] = index;
 	t->state = 1;
-	return 0;
 }
 
 static const char *signal_name(int sig)
@@ -422,25 +519,6 @@ static void failed(const batch_spec *b, const char *theme, task *t,
 	(void)b;
 }
 
-/* The next part of a result message, or NULL (and *n = 0). */
-static const char *get_part(const char **p, const char *end, size_t *n)
-{
-	uint32_t n32;
-	if (end - *p < 4) {
-		*n = 0;
-		return NULL;
-	}
-	memcpy(&n32, *p, 4);
-	if ((size_t)(end - *p - 4) < n32) {
-		*n = 0;
-		return NULL;
-	}
-	const char *s = *p + 4;
-	*p = s + n32;
-	*n = n32;
-	return s;
-}
-
 /* Turns a worker's result into the batch's callbacks. */
 static void deliver(const batch_spec *b, long index, task *t, ap_diags *all)
 {
@@ -455,19 +533,36 @@ static void deliver(const batch_spec *b, long index, task *t, ap_diags *all)
 	const char *diags = get_part(&p, end, &n_diags);
 	const char *case_text = get_part(&p, end, &n_case);
 	const char *row_text = get_part(&p, end, &n_row);
-	json_t *dj = diags ? json_loadb(diags, n_diags, 0, NULL) : NULL;
-	size_t i;
-	json_t *g;
-	json_array_foreach(dj, i, g)
-	{
-		ap_diags_add(
-		    all, (ap_severity)json_integer_value(json_array_get(g, 0)),
-		    json_string_value(json_array_get(g, 1)),
-		    (long)json_integer_value(json_array_get(g, 2)),
-		    json_string_value(json_array_get(g, 3)), "%s",
-		    json_string_value(json_array_get(g, 4)));
+	/* The problems: a count, then five parts each (see put_diags). */
+	const char *dp = diags, *dend = diags ? diags + n_diags : NULL;
+	size_t n;
+	const char *count = diags ? get_part(&dp, dend, &n) : NULL;
+	uint32_t n_diags_in = count && n == 4 ? get_u32(count) : 0;
+	for (uint32_t i = 0; i < n_diags_in; i++) {
+		size_t ns, nl, nfile, nfield, nmsg;
+		const char *sev = get_part(&dp, dend, &ns);
+		const char *line = get_part(&dp, dend, &nl);
+		const char *file = get_part(&dp, dend, &nfile);
+		const char *field = get_part(&dp, dend, &nfield);
+		const char *msg = get_part(&dp, dend, &nmsg);
+		if (!sev || ns != 4 || !line || nl != 8 || !file || !field ||
+		    !msg)
+			break;
+		int32_t sev32;
+		int64_t line64;
+		memcpy(&sev32, sev, 4);
+		memcpy(&line64, line, 8);
+		char *file_z = xmalloc(nfile + 1),
+		     *field_z = xmalloc(nfield + 1);
+		memcpy(file_z, file, nfile);
+		file_z[nfile] = '\0';
+		memcpy(field_z, field, nfield);
+		field_z[nfield] = '\0';
+		ap_diags_add(all, (ap_severity)sev32, file_z, (long)line64,
+		             field_z, "%.*s", (int)nmsg, msg);
+		free(file_z);
+		free(field_z);
 	}
-	json_decref(dj);
 	batch_result r = {
 	    .valid = valid && n_valid == 1 && valid[0] == '1',
 	    .case_text = n_case ? case_text : NULL,
@@ -481,28 +576,6 @@ static void deliver(const batch_spec *b, long index, task *t, ap_diags *all)
 	for (size_t k = 0; k < t->n_skip; k++)
 		free(t->skip[k]);
 	t->n_skip = 0;
-}
-
-static int read_message(worker *w, char *kind, uint32_t *index, char **data,
-                        size_t *size)
-{
-	char head[9];
-	if (read_all(w->from, head, sizeof head))
-		return -1;
-	*kind = head[0];
-	uint32_t len;
-	memcpy(index, head + 1, 4);
-	memcpy(&len, head + 5, 4);
-	if (len > (256u << 20))
-		return -1;
-	*data = xmalloc((size_t)len + 1);
-	if (read_all(w->from, *data, len)) {
-		free(*data);
-		return -1;
-	}
-	(*data)[len] = '\0';
-	*size = len;
-	return 0;
 }
 
 /* Ends a dead worker: blames the case it was on, hands back the others it
@@ -608,12 +681,12 @@ int batch_run(const batch_spec *b, ap_diags *all)
 					pick = (long)next_hand++;
 				if (pick < 0)
 					break;
-				if (dispatch(w, &tasks[pick], pick,
-				             b->in->paths[pick]) != 0) {
-					tasks[pick].state = 0;
-					break; /* its death is seen below */
-				}
+				dispatch(w, &tasks[pick], pick);
 			}
+			/* A worker that died cannot be written to: its death is
+			 * seen below, and its tasks handed out again. */
+			if (w->out.len)
+				(void)bytes_flush(&w->out, w->to);
 		}
 		struct pollfd pfd[64];
 		for (size_t k = 0; k < jobs; k++) {
@@ -632,32 +705,36 @@ int batch_run(const batch_spec *b, ap_diags *all)
 			if (w->pid <= 0)
 				continue;
 			int dead = 0;
-			/* Every message waiting, not one per wake-up. */
-			while (pfd[k].revents & (POLLIN | POLLHUP | POLLERR)) {
-				char kind;
-				uint32_t index;
-				char *data = NULL;
-				size_t len = 0;
-				if (read_message(w, &kind, &index, &data,
-				                 &len) != 0) {
+			/* One read, and every message it completed. */
+			if (pfd[k].revents & (POLLIN | POLLHUP | POLLERR))
+				dead = bytes_fill(&w->in, w->from) <= 0;
+			while (!dead) {
+				bytes *in = &w->in;
+				if (in->len - in->pos < 9)
+					break;
+				const char *head = in->data + in->pos;
+				uint32_t index = get_u32(head + 1);
+				uint32_t len = get_u32(head + 5);
+				if (len > (256u << 20) || head[0] != 'R') {
+					/* Not a worker's message: end it. */
+					kill(w->pid, SIGKILL);
 					dead = 1;
 					break;
 				}
-				if (kind == 'R' && w->queued &&
-				    w->queue[0] == (long)index) {
-					tasks[index].result = data;
-					tasks[index].result_len = len;
-					tasks[index].state = 2;
-					data = NULL;
+				if (in->len - in->pos - 9 < len)
+					break;
+				const char *data =
+				    bytes_take(in, 9 + (size_t)len) + 9;
+				if (w->queued && w->queue[0] == (long)index) {
+					task *t = &tasks[index];
+					t->result = xmalloc(len);
+					memcpy(t->result, data, len);
+					t->result_len = len;
+					t->state = 2;
 					memmove(w->queue, w->queue + 1,
 					        (w->queued - 1) * sizeof(long));
 					w->queued--;
 				}
-				free(data);
-				struct pollfd more = {w->from, POLLIN, 0};
-				if (poll(&more, 1, 0) <= 0)
-					break;
-				pfd[k].revents = more.revents;
 			}
 			int timed_out = 0;
 			if (!dead && w->state->busy &&
@@ -700,6 +777,10 @@ out:
 		for (size_t k = 0; k < tasks[i].n_skip; k++)
 			free(tasks[i].skip[k]);
 		ap_diags_free(tasks[i].extra);
+	}
+	for (size_t k = 0; k < jobs; k++) {
+		bytes_free(&ws[k].in);
+		bytes_free(&ws[k].out);
 	}
 	munmap(pages, jobs * sizeof(worker_state));
 	free(tasks);
