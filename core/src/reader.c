@@ -9,6 +9,11 @@
  *   4. the schema (every error, with its line and field);
  *   5. semantics the schema cannot express (duplicates, calendar dates,
  *      windows in order, construction year), every error.
+ * Stages 2 to 5 are one pass: the schema validator is plugged into the
+ * parser's SAX events, and the case is built from the same events; no
+ * document tree is built. Each stage's problems are held until the pass
+ * ends and reported only if the stages before it passed, so the messages
+ * are those of checking a tree stage by stage.
  * Checks that need the plugins' catalogues (unknown refs, units, domains) are
  * done by the host, see host_check_case().
  */
@@ -24,9 +29,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
-#include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
 
 #include "case_impl.h"
@@ -35,19 +40,63 @@
 #define CASEFILE_NS "urn:appui:casefile:1"
 #define NS_PREFIX   "{" CASEFILE_NS "}"
 
+struct parse;
+
 struct ap_reader {
 	xmlSchemaPtr schema;
 	xmlSchemaValidCtxtPtr vctxt;
 	xmlParserCtxtPtr pctxt;
 	size_t max_file_bytes;
-	internalSubsetSAXFunc sax_internal_subset;
 	ap_buf file; /* the current file's bytes, reused across a batch */
+	struct parse *parse; /* the current file's state, reused */
 
 	/* The file being read, for the error callbacks. */
 	const char *name;
-	ap_diags *diags;
 	int doctype_seen;
 	size_t schema_errors;
+};
+
+/* An open element, for field paths and lines. */
+typedef struct level {
+	const char *name; /* local name, from the parser's dictionary */
+	const char *ref;  /* theme and indicator: the ref attribute */
+	long line;
+} level;
+
+#define MAX_LEVELS 32 /* deeper elements are counted, not recorded */
+
+/*
+ * One file being read. Elements are built into the case as the parser
+ * reports them, while the schema validator checks the same events: no
+ * document tree is built. Problems of the schema, and of the checks after
+ * it, are held until the end: they count only if the file is well-formed
+ * (and the checks only if the schema passed), as when a tree was validated.
+ */
+struct parse {
+	ap_reader *r;
+	xmlParserCtxtPtr p;
+	ap_case *c;
+	ap_diags *schema; /* the schema's problems */
+	ap_diags *checks; /* the checks after it */
+	size_t check_errors;
+	ap_arena scratch; /* this file's refs, for paths */
+	ap_buf field;
+	ap_buf text; /* the current element's text, when kept */
+	int keep_text;
+	level stack[MAX_LEVELS];
+	int depth; /* elements open */
+	int ended; /* the top one has ended: popped at the next event, so
+	              that the schema's end-of-element problems name it */
+	int wrong_root;
+	char root_ns[256];
+	/* The diagnostic's themes, and the current theme's content. */
+	ap_theme_data *themes;
+	size_t n_themes, cap_themes;
+	ap_indicator *inds;
+	size_t n_inds, cap_inds;
+	ap_observation *obs;
+	size_t n_obs, cap_obs;
+	long built_line; /* of <built>, or 0 */
 };
 
 /* ---- hardening ------------------------------------------------------------
@@ -73,66 +122,13 @@ static void deny_doctype(void *ctx, const xmlChar *name, const xmlChar *ext_id,
 	(void)name;
 	(void)ext_id;
 	(void)sys_id;
-	xmlParserCtxtPtr ctxt = ctx;
-	ap_reader *r = ctxt->_private;
-	r->doctype_seen = 1;
-	xmlStopParser(ctxt);
+	struct parse *ps = ctx;
+	ps->r->doctype_seen = 1;
+	xmlStopParser(ps->p);
 }
 
 /* ---- fields and messages --------------------------------------------------
  */
-
-static const char *attr(const xmlNode *node, const char *name)
-{
-	for (const xmlAttr *a = node->properties; a; a = a->next) {
-		if (strcmp((const char *)a->name, name) == 0) {
-			if (a->children && a->children->content)
-				return (const char *)a->children->content;
-			return "";
-		}
-	}
-	return NULL;
-}
-
-/*
- * A short path to a node for messages: "site/dwellings",
- * "diagnostic/theme[quality]/indicator[complaints.rate]/@value". Themes and
- * indicators are named by their ref, which a firm finds in its file faster
- * than a position.
- */
-static void field_path(ap_buf *b, const xmlNode *node)
-{
-	const char *attr_name = NULL;
-	if (node && node->type == XML_ATTRIBUTE_NODE) {
-		attr_name = (const char *)node->name;
-		node = node->parent;
-	}
-	const xmlNode *chain[32];
-	size_t n = 0;
-	for (const xmlNode *p = node;
-	     p && p->type == XML_ELEMENT_NODE && n < 32; p = p->parent)
-		chain[n++] = p;
-	ap_buf_reset(b);
-	/* chain[n-1] is the root: the path starts below it, except for itself.
-	 */
-	if (n == 1)
-		ap_buf_puts(b, (const char *)chain[0]->name);
-	for (size_t i = n >= 2 ? n - 1 : 0; i-- > 0;) {
-		if (b->len)
-			ap_buf_putc(b, '/');
-		ap_buf_puts(b, (const char *)chain[i]->name);
-		const char *ref = attr(chain[i], "ref");
-		if (ref &&
-		    (strcmp((const char *)chain[i]->name, "theme") == 0 ||
-		     strcmp((const char *)chain[i]->name, "indicator") == 0))
-			ap_buf_printf(b, "[%s]", ref);
-	}
-	if (attr_name) {
-		if (b->len)
-			ap_buf_putc(b, '/');
-		ap_buf_printf(b, "@%s", attr_name);
-	}
-}
 
 /* Removes every "{urn:appui:casefile:1}" from a libxml2 message. */
 static void strip_namespace(char *msg)
@@ -148,38 +144,45 @@ static void strip_namespace(char *msg)
  * attribute already are the field, so keep only the problem, and move the
  * attribute into the field.
  */
+static void path_of(const struct parse *ps, ap_buf *b);
+static long current_line(const struct parse *ps);
+
 static void schema_error(void *data, xmlErrorPtr err)
 {
 	ap_reader *r = data;
+	struct parse *ps = r->parse;
 	ap_buf field, msg;
 	ap_buf_init(&field);
 	ap_buf_init(&msg);
 	ap_buf_puts(&msg, err->message ? err->message : "schema error");
 	strip_namespace(msg.data);
-	field_path(&field, (const xmlNode *)err->node);
+	msg.len = strlen(msg.data);
+	while (msg.len &&
+	       (msg.data[msg.len - 1] == '\n' || msg.data[msg.len - 1] == ' '))
+		msg.data[--msg.len] = '\0';
+	path_of(ps, &field);
 
 	const char *text = msg.data;
+	int named = 0; /* the attribute is in the field */
 	if (strncmp(text, "Element '", 9) == 0) {
 		const char *close = strstr(text + 9, "'");
 		if (close && strncmp(close, "', attribute '", 14) == 0) {
 			const char *an = close + 14;
 			const char *aend = strstr(an, "': ");
-			if (aend &&
-			    (!err->node || ((const xmlNode *)err->node)->type !=
-			                       XML_ATTRIBUTE_NODE)) {
+			if (aend) {
 				ap_buf_putc(&field, '/');
 				ap_buf_putc(&field, '@');
 				ap_buf_add(&field, an, (size_t)(aend - an));
-			}
-			if (aend)
 				text = aend + 3;
+				named = 1;
+			}
 		} else if (close && strncmp(close, "': ", 3) == 0) {
 			text = close + 3;
 		}
 	}
 	/* "The attribute 'ref' is required but missing.": name it in the field.
 	 */
-	if (strncmp(text, "The attribute '", 15) == 0) {
+	if (!named && strncmp(text, "The attribute '", 15) == 0) {
 		const char *an = text + 15;
 		const char *aend = strchr(an, '\'');
 		if (aend) {
@@ -187,8 +190,18 @@ static void schema_error(void *data, xmlErrorPtr err)
 			ap_buf_add(&field, an, (size_t)(aend - an));
 		}
 	}
-	ap_diags_add(r->diags, AP_ERROR, r->name, err->line, field.data, "%s",
-	             text);
+	/* The line of the element the problem is on: the validator sees only
+	 * events, and would give the parser's position. Text that comes in
+	 * pieces ("a &lt; b") is checked piece by piece: one message is
+	 * enough. */
+	ap_diags *list = ps->schema;
+	long line = current_line(ps);
+	size_t n = ap_diags_count(list);
+	const ap_diag *last = n ? ap_diags_at(list, n - 1) : NULL;
+	if (!last || last->line != line || strcmp(last->field, field.data) ||
+	    strcmp(last->message, text))
+		ap_diags_add(list, AP_ERROR, r->name, line, field.data, "%s",
+		             text);
 	r->schema_errors++;
 	ap_buf_free(&field);
 	ap_buf_free(&msg);
@@ -290,6 +303,9 @@ out:
 	return rc;
 }
 
+static struct parse *parse_new(ap_reader *r);
+static void parse_free(struct parse *ps);
+
 int ap_reader_new(ap_reader **out, const char *schema_path,
                   size_t max_file_bytes, ap_diags *d)
 {
@@ -335,9 +351,7 @@ int ap_reader_new(ap_reader **out, const char *schema_path,
 		return -1;
 	}
 	xmlSchemaSetValidStructuredErrors(r->vctxt, schema_error, r);
-	r->pctxt->_private = r;
-	r->sax_internal_subset = r->pctxt->sax->internalSubset;
-	r->pctxt->sax->internalSubset = deny_doctype;
+	r->parse = parse_new(r);
 	*out = r;
 	return 0;
 
@@ -357,126 +371,45 @@ void ap_reader_free(ap_reader *r)
 		xmlSchemaFree(r->schema);
 	if (r->pctxt)
 		xmlFreeParserCtxt(r->pctxt);
+	parse_free(r->parse);
 	ap_buf_free(&r->file);
 	free(r);
 }
 
-/* ---- building the model ---------------------------------------------------
+/* ---- building the model, as the parser reads ----------------------------
  */
 
-typedef struct build {
-	ap_reader *r;
-	ap_case *c;
-	ap_diags *d;
-	ap_buf field;
-	size_t errors;
-} build;
-
-static void err_at(build *b, const xmlNode *node, const char *attr_name,
-                   const char *fmt, ...) AP_PRINTF(4, 5);
-
-static void err_at(build *b, const xmlNode *node, const char *attr_name,
-                   const char *fmt, ...)
-{
-	field_path(&b->field, node);
-	if (attr_name)
-		ap_buf_printf(&b->field, "/@%s", attr_name);
-	va_list ap;
-	va_start(ap, fmt);
-	char *msg = ap_xvasprintf(fmt, ap);
-	va_end(ap);
-	ap_diags_add(b->d, AP_ERROR, b->r->name, xmlGetLineNo(node),
-	             b->field.data, "%s", msg);
-	free(msg);
-	b->errors++;
-}
-
-static const char *dup_attr(build *b, const xmlNode *node, const char *name)
-{
-	return ap_arena_strdup(&b->c->arena, attr(node, name));
-}
-
-static int is(const xmlNode *node, const char *name)
-{
-	return node->type == XML_ELEMENT_NODE &&
-	       strcmp((const char *)node->name, name) == 0;
-}
-
-static const char *text_of(const xmlNode *node)
-{
-	for (const xmlNode *t = node->children; t; t = t->next)
-		if (t->type == XML_TEXT_NODE && t->content)
-			return (const char *)t->content;
-	return "";
-}
-
 /* Whitespace around a schema-checked token is allowed (xs:token collapses). */
-static const char *dup_token(build *b, const char *s)
+static const char *dup_token_n(ap_arena *a, const char *s, size_t n)
 {
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+	while (n && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')) {
 		s++;
-	size_t n = strlen(s);
+		n--;
+	}
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' ||
 	             s[n - 1] == '\r'))
 		n--;
-	char *p = ap_arena_alloc(&b->c->arena, n + 1);
+	char *p = ap_arena_alloc(a, n + 1);
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
 }
 
-static double num(build *b, const char *s)
+/* A number of a schema-valid value: NAN (decimal) or -1 (whole) if none. */
+static double num(ap_arena *a, const char *s)
 {
 	double v = NAN;
-	const char *t = dup_token(b, s);
-	if (ap_parse_double(t, &v) != 0)
+	if (!s || ap_parse_double(dup_token_n(a, s, strlen(s)), &v) != 0)
 		return NAN;
 	return v;
 }
 
-static long whole(build *b, const char *s)
+static long whole(ap_arena *a, const char *s)
 {
 	long v = -1;
-	const char *t = dup_token(b, s);
-	if (ap_parse_long(t, &v) != 0)
+	if (!s || ap_parse_long(dup_token_n(a, s, strlen(s)), &v) != 0)
 		return -1;
 	return v;
-}
-
-/* A date the schema matched as NNNN-NN-NN; checks that the calendar has it. */
-static ap_date date_of(build *b, const xmlNode *node, const char *name)
-{
-	ap_date dt = {0, 0, 0};
-	const char *s = attr(node, name);
-	if (!s)
-		return dt;
-	s = dup_token(b, s);
-	int y, m, dd;
-	if (sscanf(s, "%4d-%2d-%2d", &y, &m, &dd) != 3) {
-		err_at(b, node, name, "'%s' is not a date (YYYY-MM-DD)", s);
-		return dt;
-	}
-	if (m < 1 || m > 12) {
-		err_at(b, node, name,
-		       "'%s' is not a calendar date: no month %d", s, m);
-		return dt;
-	}
-	int last = ap_days_in_month(y, m);
-	if (dd < 1 || dd > last) {
-		err_at(
-		    b, node, name,
-		    "'%s' is not a calendar date: month %02d of %d has %d days",
-		    s, m, y, last);
-		return dt;
-	}
-	if (y < 1900) {
-		err_at(b, node, name, "'%s' is not a plausible date", s);
-		return dt;
-	}
-	dt.year = y;
-	dt.month = m;
-	dt.day = dd;
-	return dt;
 }
 
 static int date_cmp(ap_date a, ap_date b)
@@ -490,170 +423,188 @@ static int date_cmp(ap_date a, ap_date b)
 	return 0;
 }
 
-static void build_site(build *b, const xmlNode *node)
+/* Grows a vector of `size`-byte items to hold `need`. */
+static void *grow(void *items, size_t *cap, size_t need, size_t size)
 {
-	ap_site *s = &b->c->site;
-	s->id = dup_attr(b, node, "id");
-	s->name = dup_attr(b, node, "name");
-	s->commune = dup_attr(b, node, "commune");
-	s->insee = dup_attr(b, node, "insee");
-	s->qpv = dup_attr(b, node, "qpv");
-	s->dwellings = -1;
-	s->buildings = s->lifts = s->built = -1;
-	s->onsite_fte = s->agency_distance_km = s->low_income_share = NAN;
-	b->c->site_line = xmlGetLineNo(node);
-	for (const xmlNode *n = node->children; n; n = n->next) {
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		const char *t = text_of(n);
-		if (is(n, "dwellings"))
-			s->dwellings = whole(b, t);
-		else if (is(n, "buildings"))
-			s->buildings = whole(b, t);
-		else if (is(n, "lifts"))
-			s->lifts = whole(b, t);
-		else if (is(n, "built")) {
-			s->built = whole(b, t);
-			b->c->site_line = xmlGetLineNo(n);
-		} else if (is(n, "situation"))
-			s->situation = dup_token(b, t);
-		else if (is(n, "renewal"))
-			s->renewal = dup_token(b, t);
-		else if (is(n, "quality-commitment"))
-			s->quality_commitment = dup_token(b, t);
-		else if (is(n, "agency-distance-km"))
-			s->agency_distance_km = num(b, t);
-		else if (is(n, "onsite-staff")) {
-			const char *v = attr(n, "fte");
-			if (v)
-				s->onsite_fte = num(b, v);
-		} else if (is(n, "occupancy")) {
-			const char *v = attr(n, "low-income-share");
-			if (v)
-				s->low_income_share = num(b, v);
+	if (need <= *cap)
+		return items;
+	size_t n = *cap ? *cap * 2 : 16;
+	while (n < need)
+		n *= 2;
+	*cap = n;
+	return ap_xrealloc(items, n * size);
+}
+
+/* The attributes of one element, as the parser gives them: values are not
+ * NUL-terminated, and each is copied (to the case's arena) when kept. */
+typedef struct attrs {
+	const xmlChar **v; /* localname, prefix, URI, value, end; per attr */
+	int n;
+} attrs;
+
+/* The unqualified attribute `name` (value and length), or NULL. */
+static const char *attr_n(const attrs *at, const char *name, size_t *len)
+{
+	for (int i = 0; i < at->n; i++) {
+		const xmlChar **a = at->v + 5 * i;
+		if (a[2] == NULL && strcmp((const char *)a[0], name) == 0) {
+			*len = (size_t)(a[4] - a[3]);
+			return (const char *)a[3];
 		}
 	}
+	return NULL;
 }
 
-/* The construction year is checked against the diagnostic, not the wall
- * clock, so that the same file gives the same result in any year. */
-static void check_built(build *b, const xmlNode *site)
+/*
+ * An attribute's value as the document means it. Without entity
+ * substitution (never asked for: see parse_and_validate), libxml2 passes
+ * each '&' of a value as "&#38;", to be decoded by whoever builds a tree;
+ * every other reference is already replaced.
+ */
+static const char *attr_value(ap_arena *ar, const char *v, size_t n)
 {
-	long built = b->c->site.built;
-	int diag_year = b->c->diagnostic.date.year;
-	if (built < 0)
-		return;
-	const xmlNode *n = site->children;
-	while (n && !is(n, "built"))
-		n = n->next;
-	if (built < 1850)
-		err_at(b, n, NULL, "construction year %ld is before 1850",
-		       built);
-	else if (diag_year && built > diag_year)
-		err_at(b, n, NULL,
-		       "construction year %ld is after the diagnostic (%d): "
-		       "the site "
-		       "must exist when diagnosed",
-		       built, diag_year);
-}
-
-static void build_theme(build *b, const xmlNode *node, ap_theme_data *t)
-{
-	ap_arena *a = &b->c->arena;
-	t->ref = dup_token(b, attr(node, "ref"));
-	t->line = xmlGetLineNo(node);
-	size_t ni = 0, no = 0;
-	for (const xmlNode *n = node->children; n; n = n->next) {
-		if (is(n, "indicator"))
-			ni++;
-		else if (is(n, "observation"))
-			no++;
-	}
-	ap_indicator *inds = ap_arena_alloc(a, (ni ? ni : 1) * sizeof(*inds));
-	ap_observation *obs = ap_arena_alloc(a, (no ? no : 1) * sizeof(*obs));
-	ni = no = 0;
-	for (const xmlNode *n = node->children; n; n = n->next) {
-		if (is(n, "indicator")) {
-			ap_indicator *in = &inds[ni];
-			in->ref = dup_token(b, attr(n, "ref"));
-			in->line = xmlGetLineNo(n);
-			for (size_t k = 0; k < ni; k++) {
-				if (strcmp(inds[k].ref, in->ref) == 0) {
-					err_at(b, n, "ref",
-					       "indicator '%s' is given twice "
-					       "in theme '%s' (first "
-					       "at line %ld)",
-					       in->ref, t->ref, inds[k].line);
-					break;
-				}
-			}
-			in->value = num(b, attr(n, "value"));
-			const char *v = attr(n, "year");
-			in->year = v ? whole(b, v) : -1;
-			v = attr(n, "period-months");
-			in->period_months = v ? whole(b, v) : -1;
-			in->source = dup_attr(b, n, "source");
-			v = attr(n, "unit");
-			in->unit = v ? dup_token(b, v) : NULL;
-			ni++;
-		} else if (is(n, "observation")) {
-			const char *sev = attr(n, "severity");
-			obs[no].severity = sev ? dup_token(b, sev) : NULL;
-			obs[no].text = ap_arena_strdup(a, text_of(n));
-			obs[no].line = xmlGetLineNo(n);
-			no++;
+	char *p = ap_arena_alloc(ar, n + 1), *o = p;
+	for (size_t i = 0; i < n;) {
+		if (v[i] == '&' && n - i >= 5 &&
+		    memcmp(v + i, "&#38;", 5) == 0) {
+			*o++ = '&';
+			i += 5;
+		} else {
+			*o++ = v[i++];
 		}
 	}
-	t->indicators = inds;
-	t->n_indicators = ni;
-	t->observations = obs;
-	t->n_observations = no;
+	*o = '\0';
+	return p;
 }
 
-static void build_diagnostic(build *b, const xmlNode *node)
+static const char *attr_dup(ap_arena *ar, const attrs *at, const char *name)
 {
-	ap_case *c = b->c;
-	c->diagnostic.firm = dup_token(b, attr(node, "firm"));
-	c->diagnostic.author = dup_attr(b, node, "author");
-	const char *m = attr(node, "method");
-	c->diagnostic.method = m ? dup_token(b, m) : NULL;
-	c->diagnostic.date = date_of(b, node, "date");
+	size_t n;
+	const char *v = attr_n(at, name, &n);
+	return v ? attr_value(ar, v, n) : NULL;
+}
 
-	size_t n_themes = 0;
-	for (const xmlNode *n = node->children; n; n = n->next)
-		if (is(n, "theme"))
-			n_themes++;
-	c->themes = ap_arena_alloc(&c->arena, (n_themes ? n_themes : 1) *
-	                                          sizeof(*c->themes));
-	for (const xmlNode *n = node->children; n; n = n->next) {
-		if (!is(n, "theme"))
-			continue;
-		ap_theme_data *t = &c->themes[c->n_themes];
-		build_theme(b, n, t);
-		for (size_t k = 0; k < c->n_themes; k++) {
-			if (strcmp(c->themes[k].ref, t->ref) == 0) {
-				err_at(b, n, "ref",
-				       "theme '%s' appears twice in the "
-				       "diagnostic (first at "
-				       "line %ld)",
-				       t->ref, c->themes[k].line);
-				break;
-			}
-		}
-		c->n_themes++;
+static const char *attr_token(ap_arena *ar, const attrs *at, const char *name)
+{
+	const char *v = attr_dup(ar, at, name);
+	return v ? dup_token_n(ar, v, strlen(v)) : NULL;
+}
+
+static void settle(struct parse *ps)
+{
+	if (ps->ended) {
+		ps->depth--;
+		ps->ended = 0;
 	}
 }
 
-static void build_request(build *b, const xmlNode *node)
+static const level *top(const struct parse *ps)
 {
-	ap_case *c = b->c;
+	if (ps->depth < 1)
+		return NULL;
+	return &ps->stack[ps->depth <= MAX_LEVELS ? ps->depth - 1
+	                                          : MAX_LEVELS - 1];
+}
+
+static const char *parent_name(const struct parse *ps)
+{
+	if (ps->depth < 2 || ps->depth > MAX_LEVELS)
+		return "";
+	return ps->stack[ps->depth - 2].name;
+}
+
+/*
+ * A short path to the current element for messages: "site/dwellings",
+ * "diagnostic/theme[quality]/indicator[complaints.rate]". Themes and
+ * indicators are named by their ref, which a firm finds in its file faster
+ * than a position.
+ */
+static void path_of(const struct parse *ps, ap_buf *b)
+{
+	ap_buf_reset(b);
+	int n = ps->depth < MAX_LEVELS ? ps->depth : MAX_LEVELS;
+	if (n == 1)
+		ap_buf_puts(b, ps->stack[0].name);
+	for (int i = 1; i < n; i++) {
+		if (b->len)
+			ap_buf_putc(b, '/');
+		ap_buf_puts(b, ps->stack[i].name);
+		if (ps->stack[i].ref)
+			ap_buf_printf(b, "[%s]", ps->stack[i].ref);
+	}
+}
+
+static void check_err(struct parse *ps, const char *attr_name, long line,
+                      const char *fmt, ...) AP_PRINTF(4, 5);
+
+/* A problem of the checks after the schema, on the current element. */
+static void check_err(struct parse *ps, const char *attr_name, long line,
+                      const char *fmt, ...)
+{
+	path_of(ps, &ps->field);
+	if (attr_name)
+		ap_buf_printf(&ps->field, "/@%s", attr_name);
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = ap_xvasprintf(fmt, ap);
+	va_end(ap);
+	ap_diags_add(ps->checks, AP_ERROR, ps->r->name, line, ps->field.data,
+	             "%s", msg);
+	free(msg);
+	ps->check_errors++;
+}
+
+/* A date the schema matched as NNNN-NN-NN; checks that the calendar has it. */
+static ap_date date_of(struct parse *ps, const attrs *at, const char *name,
+                       long line)
+{
+	ap_date dt = {0, 0, 0};
+	const char *s = attr_token(&ps->c->arena, at, name);
+	if (!s)
+		return dt;
+	int y, m, dd;
+	if (sscanf(s, "%4d-%2d-%2d", &y, &m, &dd) != 3) {
+		check_err(ps, name, line, "'%s' is not a date (YYYY-MM-DD)", s);
+		return dt;
+	}
+	if (m < 1 || m > 12) {
+		check_err(ps, name, line,
+		          "'%s' is not a calendar date: no month %d", s, m);
+		return dt;
+	}
+	int last = ap_days_in_month(y, m);
+	if (dd < 1 || dd > last) {
+		check_err(
+		    ps, name, line,
+		    "'%s' is not a calendar date: month %02d of %d has %d days",
+		    s, m, y, last);
+		return dt;
+	}
+	if (y < 1900) {
+		check_err(ps, name, line, "'%s' is not a plausible date", s);
+		return dt;
+	}
+	dt.year = y;
+	dt.month = m;
+	dt.day = dd;
+	return dt;
+}
+
+static int is(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0;
+}
+
+static void start_request(struct parse *ps, const attrs *at, long line)
+{
+	ap_case *c = ps->c;
 	ap_request *rq = &c->request;
-	rq->line = xmlGetLineNo(node);
-	rq->date = date_of(b, node, "date");
-	const char *themes = attr(node, "themes");
+	rq->line = line;
+	rq->date = date_of(ps, at, "date", line);
+	const char *themes = attr_dup(&c->arena, at, "themes");
 	if (themes) {
 		/* A space-separated list (xs:list): split on any whitespace. */
-		char *copy = ap_arena_strdup(&c->arena, themes);
+		char *copy = (char *)themes;
 		size_t cap = 1;
 		for (const char *p = copy; *p; p++)
 			cap += (*p == ' ' || *p == '\t' || *p == '\n' ||
@@ -674,76 +625,330 @@ static void build_request(build *b, const xmlNode *node)
 	if (rq->date.year && c->diagnostic.date.year &&
 	    date_cmp(rq->date, c->diagnostic.date) < 0)
 		ap_diags_add(
-		    b->d, AP_WARNING, b->r->name, xmlGetLineNo(node),
-		    "request/@date",
+		    ps->checks, AP_WARNING, ps->r->name, line, "request/@date",
 		    "the request (%04d-%02d-%02d) predates the diagnostic "
 		    "(%04d-%02d-%02d)",
 		    rq->date.year, rq->date.month, rq->date.day,
 		    c->diagnostic.date.year, c->diagnostic.date.month,
 		    c->diagnostic.date.day);
-	for (const xmlNode *n = node->children; n; n = n->next) {
-		if (is(n, "window")) {
-			c->window_line = xmlGetLineNo(n);
-			rq->window_start = date_of(b, n, "start");
-			rq->window_end = date_of(b, n, "end");
-			if (rq->window_start.year && rq->window_end.year &&
-			    date_cmp(rq->window_end, rq->window_start) < 0)
-				err_at(b, n, "end",
-				       "the window ends (%04d-%02d-%02d) "
-				       "before it starts "
-				       "(%04d-%02d-%02d)",
-				       rq->window_end.year,
-				       rq->window_end.month, rq->window_end.day,
-				       rq->window_start.year,
-				       rq->window_start.month,
-				       rq->window_start.day);
-		} else if (is(n, "note")) {
-			rq->note = ap_arena_strdup(&c->arena, text_of(n));
+}
+
+static void start_window(struct parse *ps, const attrs *at, long line)
+{
+	ap_case *c = ps->c;
+	ap_request *rq = &c->request;
+	c->window_line = line;
+	rq->window_start = date_of(ps, at, "start", line);
+	rq->window_end = date_of(ps, at, "end", line);
+	if (rq->window_start.year && rq->window_end.year &&
+	    date_cmp(rq->window_end, rq->window_start) < 0)
+		check_err(ps, "end", line,
+		          "the window ends (%04d-%02d-%02d) before it starts "
+		          "(%04d-%02d-%02d)",
+		          rq->window_end.year, rq->window_end.month,
+		          rq->window_end.day, rq->window_start.year,
+		          rq->window_start.month, rq->window_start.day);
+}
+
+static void start_indicator(struct parse *ps, const attrs *at, long line)
+{
+	ap_arena *a = &ps->c->arena;
+	ps->inds =
+	    grow(ps->inds, &ps->cap_inds, ps->n_inds + 1, sizeof(*ps->inds));
+	ap_indicator *in = &ps->inds[ps->n_inds];
+	in->ref = attr_token(a, at, "ref");
+	in->line = line;
+	const char *theme_ref =
+	    ps->n_themes ? ps->themes[ps->n_themes - 1].ref : "";
+	for (size_t k = 0; in->ref && k < ps->n_inds; k++) {
+		if (ps->inds[k].ref && strcmp(ps->inds[k].ref, in->ref) == 0) {
+			check_err(ps, "ref", line,
+			          "indicator '%s' is given twice in theme '%s' "
+			          "(first at line %ld)",
+			          in->ref, theme_ref, ps->inds[k].line);
+			break;
+		}
+	}
+	size_t n;
+	const char *v = attr_n(at, "value", &n);
+	in->value = v ? num(a, attr_value(a, v, n)) : NAN;
+	v = attr_n(at, "year", &n);
+	in->year = v ? whole(a, attr_value(a, v, n)) : -1;
+	v = attr_n(at, "period-months", &n);
+	in->period_months = v ? whole(a, attr_value(a, v, n)) : -1;
+	in->source = attr_dup(a, at, "source");
+	in->unit = attr_token(a, at, "unit");
+	ps->n_inds++;
+}
+
+/* The element just opened, at depth ps->depth, in the case's namespace. */
+static void start_element(struct parse *ps, const char *name, const attrs *at,
+                          long line)
+{
+	ap_case *c = ps->c;
+	ap_arena *a = &c->arena;
+	const char *parent = parent_name(ps);
+	switch (ps->depth) {
+	case 1:
+		c->id = attr_token(a, at, "id");
+		c->line = line;
+		return;
+	case 2:
+		if (is(name, "organisation")) {
+			c->organisation.id = attr_token(a, at, "id");
+			c->organisation.name = attr_dup(a, at, "name");
+			c->organisation.kind = attr_token(a, at, "kind");
+			c->organisation.region = attr_dup(a, at, "region");
+		} else if (is(name, "site")) {
+			ap_site *s = &c->site;
+			s->id = attr_dup(a, at, "id");
+			s->name = attr_dup(a, at, "name");
+			s->commune = attr_dup(a, at, "commune");
+			s->insee = attr_dup(a, at, "insee");
+			s->qpv = attr_dup(a, at, "qpv");
+			c->site_line = line;
+		} else if (is(name, "diagnostic")) {
+			ap_diagnostic *dg = &c->diagnostic;
+			dg->firm = attr_token(a, at, "firm");
+			dg->author = attr_dup(a, at, "author");
+			dg->method = attr_token(a, at, "method");
+			dg->date = date_of(ps, at, "date", line);
+		} else if (is(name, "request")) {
+			start_request(ps, at, line);
+		}
+		return;
+	case 3:
+		if (is(parent, "site")) {
+			size_t n;
+			const char *v;
+			if (is(name, "onsite-staff")) {
+				v = attr_n(at, "fte", &n);
+				if (v)
+					c->site.onsite_fte =
+					    num(a, attr_value(a, v, n));
+			} else if (is(name, "occupancy")) {
+				v = attr_n(at, "low-income-share", &n);
+				if (v)
+					c->site.low_income_share =
+					    num(a, attr_value(a, v, n));
+			} else {
+				if (is(name, "built"))
+					ps->built_line = line;
+				ps->keep_text = 1;
+			}
+		} else if (is(parent, "diagnostic") && is(name, "theme")) {
+			ps->themes =
+			    grow(ps->themes, &ps->cap_themes, ps->n_themes + 1,
+			         sizeof(*ps->themes));
+			ap_theme_data *t = &ps->themes[ps->n_themes++];
+			memset(t, 0, sizeof(*t));
+			t->ref = attr_token(a, at, "ref");
+			t->line = line;
+			ps->n_inds = ps->n_obs = 0;
+		} else if (is(parent, "request")) {
+			if (is(name, "window"))
+				start_window(ps, at, line);
+			else if (is(name, "note"))
+				ps->keep_text = 1;
+		}
+		return;
+	case 4:
+		if (!is(parent, "theme"))
+			return;
+		if (is(name, "indicator")) {
+			start_indicator(ps, at, line);
+		} else if (is(name, "observation")) {
+			ps->obs = grow(ps->obs, &ps->cap_obs, ps->n_obs + 1,
+			               sizeof(*ps->obs));
+			ap_observation *o = &ps->obs[ps->n_obs++];
+			o->severity = attr_token(a, at, "severity");
+			o->text = "";
+			o->line = line;
+			ps->keep_text = 1;
+		}
+		return;
+	default:
+		return;
+	}
+}
+
+/* A site element's text into the site. */
+static void site_value(struct parse *ps, const char *name, const char *t)
+{
+	ap_arena *a = &ps->c->arena;
+	ap_site *s = &ps->c->site;
+	if (is(name, "dwellings"))
+		s->dwellings = whole(a, t);
+	else if (is(name, "buildings"))
+		s->buildings = whole(a, t);
+	else if (is(name, "lifts"))
+		s->lifts = whole(a, t);
+	else if (is(name, "built")) {
+		s->built = whole(a, t);
+		ps->c->site_line = ps->built_line;
+	} else if (is(name, "situation"))
+		s->situation = dup_token_n(a, t, strlen(t));
+	else if (is(name, "renewal"))
+		s->renewal = dup_token_n(a, t, strlen(t));
+	else if (is(name, "quality-commitment"))
+		s->quality_commitment = dup_token_n(a, t, strlen(t));
+	else if (is(name, "agency-distance-km"))
+		s->agency_distance_km = num(a, t);
+}
+
+static void end_theme(struct parse *ps, long line)
+{
+	ap_arena *a = &ps->c->arena;
+	ap_theme_data *t = &ps->themes[ps->n_themes - 1];
+	ap_indicator *inds =
+	    ap_arena_alloc(a, (ps->n_inds ? ps->n_inds : 1) * sizeof(*inds));
+	ap_observation *obs =
+	    ap_arena_alloc(a, (ps->n_obs ? ps->n_obs : 1) * sizeof(*obs));
+	if (ps->n_inds)
+		memcpy(inds, ps->inds, ps->n_inds * sizeof(*inds));
+	if (ps->n_obs)
+		memcpy(obs, ps->obs, ps->n_obs * sizeof(*obs));
+	t->indicators = inds;
+	t->n_indicators = ps->n_inds;
+	t->observations = obs;
+	t->n_observations = ps->n_obs;
+	for (size_t k = 0; t->ref && k + 1 < ps->n_themes; k++) {
+		if (ps->themes[k].ref &&
+		    strcmp(ps->themes[k].ref, t->ref) == 0) {
+			check_err(ps, "ref", line,
+			          "theme '%s' appears twice in the diagnostic "
+			          "(first at line %ld)",
+			          t->ref, ps->themes[k].line);
+			break;
 		}
 	}
 }
 
-static int build_case(ap_reader *r, xmlDocPtr doc, ap_case **out, ap_diags *d)
+/* The construction year is checked against the diagnostic, not the wall
+ * clock, so that the same file gives the same result in any year. */
+static void check_built(struct parse *ps)
 {
-	ap_arena arena;
-	ap_arena_init(&arena);
-	ap_case *c = ap_arena_alloc(&arena, sizeof(*c));
-	memset(c, 0, sizeof(*c));
-	c->arena = arena;
+	ap_case *c = ps->c;
+	long built = c->site.built;
+	int diag_year = c->diagnostic.date.year;
+	if (built < 0)
+		return;
+	const char *field = "site/built";
+	if (built < 1850) {
+		ap_diags_add(ps->checks, AP_ERROR, ps->r->name, ps->built_line,
+		             field, "construction year %ld is before 1850",
+		             built);
+		ps->check_errors++;
+	} else if (diag_year && built > diag_year) {
+		ap_diags_add(ps->checks, AP_ERROR, ps->r->name, ps->built_line,
+		             field,
+		             "construction year %ld is after the diagnostic "
+		             "(%d): the site must exist when diagnosed",
+		             built, diag_year);
+		ps->check_errors++;
+	}
+}
 
-	build b = {.r = r, .c = c, .d = d};
-	ap_buf_init(&b.field);
-
-	const xmlNode *root = xmlDocGetRootElement(doc);
-	c->file = ap_arena_strdup(&c->arena, r->name);
-	c->id = dup_token(&b, attr(root, "id"));
-	c->line = xmlGetLineNo(root);
-	const xmlNode *site = NULL;
-	for (const xmlNode *n = root->children; n; n = n->next) {
-		if (is(n, "organisation")) {
-			c->organisation.id = dup_token(&b, attr(n, "id"));
-			c->organisation.name = dup_attr(&b, n, "name");
-			const char *k = attr(n, "kind");
-			c->organisation.kind = k ? dup_token(&b, k) : NULL;
-			c->organisation.region = dup_attr(&b, n, "region");
-		} else if (is(n, "site")) {
-			site = n;
-			build_site(&b, n);
-		} else if (is(n, "diagnostic")) {
-			build_diagnostic(&b, n);
-		} else if (is(n, "request")) {
-			build_request(&b, n);
+/* The element at the top of the stack ends. */
+static void end_element(struct parse *ps, const char *name, long line)
+{
+	ap_case *c = ps->c;
+	const char *parent = parent_name(ps);
+	const char *text =
+	    ps->keep_text ? (ps->text.data ? ps->text.data : "") : NULL;
+	switch (ps->depth) {
+	case 1:
+		check_built(ps);
+		return;
+	case 2:
+		if (is(name, "diagnostic")) {
+			size_t n = ps->n_themes;
+			c->themes = ap_arena_alloc(
+			    &c->arena, (n ? n : 1) * sizeof(*c->themes));
+			if (n)
+				memcpy(c->themes, ps->themes,
+				       n * sizeof(*c->themes));
+			c->n_themes = n;
 		}
+		return;
+	case 3:
+		if (is(parent, "site") && text)
+			site_value(ps, name, text);
+		else if (is(parent, "diagnostic") && is(name, "theme"))
+			end_theme(ps, line);
+		else if (is(parent, "request") && is(name, "note") && text)
+			c->request.note = ap_arena_strdup(&c->arena, text);
+		return;
+	case 4:
+		if (is(parent, "theme") && is(name, "observation") && text &&
+		    ps->n_obs)
+			ps->obs[ps->n_obs - 1].text =
+			    ap_arena_strdup(&c->arena, text);
+		return;
+	default:
+		return;
 	}
-	if (site)
-		check_built(&b, site);
-	ap_buf_free(&b.field);
-	if (b.errors) {
-		ap_case_free(c);
-		return -1;
+}
+
+/* ---- SAX events ---------------------------------------------------------
+ */
+
+static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                     const xmlChar *uri, int nb_namespaces,
+                     const xmlChar **namespaces, int nb_attributes,
+                     int nb_defaulted, const xmlChar **attributes)
+{
+	(void)prefix;
+	(void)nb_namespaces;
+	(void)namespaces;
+	(void)nb_defaulted;
+	struct parse *ps = ctx;
+	settle(ps);
+	const char *name = (const char *)localname;
+	long line = xmlSAX2GetLineNumber(ps->p);
+	attrs at = {attributes, nb_attributes};
+	ps->depth++;
+	if (ps->depth <= MAX_LEVELS) {
+		level *lv = &ps->stack[ps->depth - 1];
+		lv->name = name;
+		lv->line = line;
+		lv->ref = NULL;
+		if (is(name, "theme") || is(name, "indicator"))
+			lv->ref = attr_dup(&ps->scratch, &at, "ref");
 	}
-	*out = c;
-	return 0;
+	ps->keep_text = 0;
+	ap_buf_reset(&ps->text);
+	const char *ns = (const char *)uri;
+	if (ps->depth == 1 &&
+	    (!is(name, "casefile") || !ns || !is(ns, CASEFILE_NS))) {
+		ps->wrong_root = 1;
+		snprintf(ps->root_ns, sizeof ps->root_ns, "%s", ns ? ns : "");
+	}
+	if (ps->wrong_root || !ns || !is(ns, CASEFILE_NS))
+		return;
+	start_element(ps, name, &at, line);
+}
+
+static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                   const xmlChar *uri)
+{
+	(void)prefix;
+	struct parse *ps = ctx;
+	settle(ps);
+	const char *ns = (const char *)uri;
+	if (!ps->wrong_root && ns && is(ns, CASEFILE_NS) && top(ps))
+		end_element(ps, (const char *)localname, top(ps)->line);
+	ps->keep_text = 0;
+	ap_buf_reset(&ps->text);
+	ps->ended = 1;
+}
+
+static void on_text(void *ctx, const xmlChar *ch, int len)
+{
+	struct parse *ps = ctx;
+	settle(ps);
+	if (ps->keep_text && len > 0)
+		ap_buf_add(&ps->text, (const char *)ch, (size_t)len);
 }
 
 /* ---- reading --------------------------------------------------------------
@@ -797,12 +1002,114 @@ static void report_parse_error(ap_reader *r, ap_diags *d)
 	free(msg);
 }
 
+static struct parse *parse_new(ap_reader *r)
+{
+	struct parse *ps = ap_xcalloc(1, sizeof(*ps));
+	ps->r = r;
+	ps->p = r->pctxt;
+	ps->schema = ap_diags_new();
+	ps->checks = ap_diags_new();
+	ap_arena_init(&ps->scratch);
+	ap_buf_init(&ps->field);
+	ap_buf_init(&ps->text);
+	return ps;
+}
+
+static void parse_free(struct parse *ps)
+{
+	if (!ps)
+		return;
+	ap_diags_free(ps->schema);
+	ap_diags_free(ps->checks);
+	ap_arena_free(&ps->scratch);
+	ap_buf_free(&ps->field);
+	ap_buf_free(&ps->text);
+	free(ps->themes);
+	free(ps->inds);
+	free(ps->obs);
+	free(ps);
+}
+
+static long current_line(const struct parse *ps)
+{
+	const level *lv = top(ps);
+	return lv ? lv->line : xmlSAX2GetLineNumber(ps->p);
+}
+
+/* A new case, every optional number absent. */
+static ap_case *case_new(const char *name)
+{
+	ap_arena arena;
+	ap_arena_init(&arena);
+	ap_case *c = ap_arena_alloc(&arena, sizeof(*c));
+	memset(c, 0, sizeof(*c));
+	c->arena = arena;
+	c->file = ap_arena_strdup(&c->arena, name);
+	ap_site *s = &c->site;
+	s->dwellings = s->buildings = s->lifts = s->built = -1;
+	s->onsite_fte = s->agency_distance_km = s->low_income_share = NAN;
+	return c;
+}
+
+/* Parses `data` once: well-formedness, the schema (plugged into the parser's
+ * events) and the case, all at once. Returns xmlSchemaIsValid(). */
+static int parse_and_validate(ap_reader *r, struct parse *ps, const char *data,
+                              size_t len)
+{
+	static const xmlSAXHandler events = {
+	    .initialized = XML_SAX2_MAGIC,
+	    .internalSubset = deny_doctype,
+	    .startElementNs = on_start,
+	    .endElementNs = on_end,
+	    .characters = on_text,
+	    .cdataBlock = on_text,
+	    .ignorableWhitespace = on_text,
+	};
+	xmlParserCtxtPtr p = r->pctxt;
+	xmlCtxtReset(p);
+	/* libxml2 copies the bytes: its static (no copy) input buffers lose
+	 * text in streaming validation (2.9.14: valid files reported with
+	 * misplaced elements). */
+	xmlParserInputBufferPtr buf = xmlParserInputBufferCreateMem(
+	    data, (int)len, XML_CHAR_ENCODING_NONE);
+	if (!buf)
+		return -1;
+	xmlParserInputPtr in =
+	    xmlNewIOInputStream(p, buf, XML_CHAR_ENCODING_NONE);
+	if (!in) {
+		xmlFreeParserInputBuffer(buf);
+		return -1;
+	}
+	inputPush(p, in);
+
+	xmlSAXHandler user = events;
+	xmlSAXHandlerPtr sax = &user;
+	void *user_data = ps;
+	xmlSchemaSAXPlugPtr plug = xmlSchemaSAXPlug(r->vctxt, &sax, &user_data);
+	if (!plug)
+		return -1;
+	memcpy(p->sax, sax, sizeof(*sax));
+	p->userData = user_data;
+	/*
+	 * No XML_PARSE_NOENT (substitutes entities, loads external ones), no
+	 * DTDLOAD/DTDATTR/DTDVALID, no HUGE (keeps libxml2's depth and
+	 * amplification limits); NONET in case anything still tries the
+	 * network.
+	 */
+	xmlCtxtUseOptions(p, XML_PARSE_NONET | XML_PARSE_NOERROR |
+	                         XML_PARSE_NOWARNING | XML_PARSE_NOCDATA |
+	                         XML_PARSE_BIG_LINES);
+	xmlParseDocument(p);
+	int valid = xmlSchemaIsValid(r->vctxt);
+	xmlSchemaSAXUnplug(plug);
+	return valid;
+}
+
 int ap_reader_read_memory(ap_reader *r, const char *name, const char *data,
                           size_t len, ap_case **out, ap_diags *d)
 {
 	*out = NULL;
 	r->name = name;
-	r->diags = d;
 	r->doctype_seen = 0;
 	r->schema_errors = 0;
 
@@ -838,71 +1145,69 @@ int ap_reader_read_memory(ap_reader *r, const char *name, const char *data,
 		return -1;
 	}
 
-	/*
-	 * No XML_PARSE_NOENT (substitutes entities, loads external ones), no
-	 * DTDLOAD/DTDATTR/DTDVALID, no HUGE (keeps libxml2's depth and
-	 * amplification limits); NONET in case anything still tries the
-	 * network.
-	 */
-	int options = XML_PARSE_NONET | XML_PARSE_NOERROR |
-	              XML_PARSE_NOWARNING | XML_PARSE_NOBLANKS |
-	              XML_PARSE_NOCDATA | XML_PARSE_COMPACT |
-	              XML_PARSE_BIG_LINES;
-	xmlDocPtr doc =
-	    xmlCtxtReadMemory(r->pctxt, data, (int)len, name, NULL, options);
-	int rc = -1;
-	if (!doc || r->doctype_seen || !r->pctxt->wellFormed) {
-		report_parse_error(r, d);
-		goto out;
-	}
+	struct parse *ps = r->parse;
+	ap_diags_clear(ps->schema);
+	ap_diags_clear(ps->checks);
+	ap_arena_free(&ps->scratch);
+	ap_arena_init(&ps->scratch);
+	ps->check_errors = 0;
+	ps->keep_text = 0;
+	ps->depth = 0;
+	ps->ended = 0;
+	ps->wrong_root = 0;
+	ps->root_ns[0] = '\0';
+	ps->n_themes = ps->n_inds = ps->n_obs = 0;
+	ps->built_line = 0;
+	ps->c = case_new(name);
 
-	/* Case files are UTF-8: libxml2 would convert a declared Latin-1 file,
-	 * but a firm's tool writing Latin-1 will get accents wrong elsewhere.
-	 */
-	if (doc->encoding &&
-	    strcasecmp((const char *)doc->encoding, "UTF-8") != 0 &&
-	    strcasecmp((const char *)doc->encoding, "UTF8") != 0 &&
-	    strcasecmp((const char *)doc->encoding, "US-ASCII") != 0) {
-		ap_diags_add(
-		    d, AP_ERROR, name, 1, "encoding",
-		    "case files are UTF-8, this one declares '%s'; save it "
-		    "as UTF-8",
-		    (const char *)doc->encoding);
-		goto out;
-	}
-	xmlNodePtr root = xmlDocGetRootElement(doc);
-	if (!root) {
-		ap_diags_add(d, AP_ERROR, name, 0, "", "no root element");
-		goto out;
-	}
-	const char *ns =
-	    root->ns && root->ns->href ? (const char *)root->ns->href : NULL;
-	if (strcmp((const char *)root->name, "casefile") != 0 || !ns ||
-	    strcmp(ns, CASEFILE_NS) != 0) {
-		ap_diags_add(d, AP_ERROR, name, xmlGetLineNo(root),
-		             (const char *)root->name,
+	int valid = parse_and_validate(r, ps, data, len);
+	xmlParserCtxtPtr p = r->pctxt;
+	/* The encoding as libxml2 records it in a document. */
+	const char *enc = (const char *)p->encoding;
+	if (!enc && p->inputNr > 0 && p->inputTab[0])
+		enc = (const char *)p->inputTab[0]->encoding;
+	int rc = -1;
+	if (r->doctype_seen || !p->wellFormed) {
+		report_parse_error(r, d);
+	} else if (enc && strcasecmp(enc, "UTF-8") != 0 &&
+	           strcasecmp(enc, "UTF8") != 0 &&
+	           strcasecmp(enc, "US-ASCII") != 0) {
+		/* Case files are UTF-8: libxml2 would convert a Latin-1
+		 * file, but a firm's tool writing Latin-1 will get accents
+		 * wrong elsewhere. */
+		ap_diags_add(d, AP_ERROR, name, 1, "encoding",
+		             "case files are UTF-8, this one declares '%s'; "
+		             "save it as UTF-8",
+		             enc);
+	} else if (ps->wrong_root) {
+		const char *ns = ps->root_ns;
+		ap_diags_add(d, AP_ERROR, name, ps->stack[0].line,
+		             ps->stack[0].name,
 		             "the root element must be <casefile "
 		             "xmlns=\"" CASEFILE_NS "\">; found <%s>%s%s%s",
-		             (const char *)root->name,
-		             ns ? " in namespace \"" : " with no namespace",
-		             ns ? ns : "", ns ? "\"" : "");
-		goto out;
-	}
-
-	int v = xmlSchemaValidateDoc(r->vctxt, doc);
-	if (v != 0) {
+		             ps->stack[0].name,
+		             *ns ? " in namespace \"" : " with no namespace",
+		             ns, *ns ? "\"" : "");
+	} else if (valid != 1) {
+		ap_diags_move(d, ps->schema, 0);
 		if (r->schema_errors == 0)
 			ap_diags_add(
 			    d, AP_ERROR, name, 0, "",
-			    "schema validation failed (internal error %d)", v);
-		goto out;
+			    "schema validation failed (internal error %d)",
+			    valid);
+	} else {
+		ap_diags_move(d, ps->checks, 0);
+		if (ps->check_errors == 0) {
+			*out = ps->c;
+			ps->c = NULL;
+			rc = 0;
+		}
 	}
-	rc = build_case(r, doc, out, d);
-out:
-	if (doc)
-		xmlFreeDoc(doc);
+	ap_case_free(ps->c);
+	ps->c = NULL;
+	/* Nothing of this file stays in the parser. */
+	xmlCtxtReset(p);
 	r->name = NULL;
-	r->diags = NULL;
 	return rc;
 }
 

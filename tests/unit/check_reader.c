@@ -178,6 +178,63 @@ START_TEST(model_holds_the_file)
 }
 END_TEST
 
+/* The values read are those the schema checked: text split by a comment or
+ * processing instruction, or made of references, is read whole; a '&' in an
+ * attribute is itself. */
+START_TEST(values_are_read_as_the_schema_sees_them)
+{
+	char *xml =
+	    variant("<built>1968</built>",
+	            "<built>19<!-- about -->6<?tool x?>8</built>"
+	            "<situation>encl<![CDATA[av]]>ed</situation>"
+	            "<agency-distance-km>&#x31;2.5</agency-distance-km>");
+	ap_case *c = NULL;
+	ck_assert_int_eq(
+	    ap_reader_read_memory(reader, "v.xml", xml, strlen(xml), &c, diags),
+	    0);
+	const ap_site *s = ap_case_site(c);
+	ck_assert_int_eq(s->built, 1968);
+	ck_assert_str_eq(s->situation, "enclaved");
+	ck_assert_double_eq(s->agency_distance_km, 12.5);
+	ap_case_free(c);
+	free(xml);
+
+	xml = variant("name=\"Résidence Test\"",
+	              "name=\"Tours &amp; Barres &#38; co &lt;1&gt; &#233;\"");
+	ck_assert_int_eq(
+	    ap_reader_read_memory(reader, "v.xml", xml, strlen(xml), &c, diags),
+	    0);
+	ck_assert_str_eq(ap_case_site(c)->name, "Tours & Barres & co <1> é");
+	ap_case_free(c);
+	free(xml);
+}
+END_TEST
+
+/* Only the casefile namespace's attributes count: a foreign "ref" is
+ * refused by the schema, and messages name the element by its real ref. */
+START_TEST(foreign_attributes_are_not_ours)
+{
+	expect_variant(
+	    "<indicator ref=\"deal.points\" value=\"1\"/>",
+	    "<indicator xmlns:z=\"urn:z\" z:ref=\"other\" ref=\"deal.points\" "
+	    "value=\"1\"/>",
+	    15, "diagnostic/theme[security]/indicator[deal.points]/@{urn:z}ref",
+	    "The attribute '{urn:z}ref' is not allowed");
+}
+END_TEST
+
+/* Text where only elements may be is one message, however the parser
+ * splits it (here at each reference). */
+START_TEST(stray_text_is_one_message)
+{
+	char *xml = variant("<site ", "a &lt;b&gt; c <site ");
+	ck_assert_uint_eq(check_str(xml), 1);
+	expect(AP_ERROR, 2, "casefile",
+	       "Character content other than whitespace");
+	free(xml);
+}
+END_TEST
+
 START_TEST(schema_errors_name_line_and_field)
 {
 	expect_variant("<dwellings>412</dwellings>",
@@ -537,12 +594,15 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, examples_are_valid);
 	tcase_add_test(tc, model_holds_the_file);
+	tcase_add_test(tc, values_are_read_as_the_schema_sees_them);
 	tcase_add_test(tc, reader_survives_a_batch_of_bad_files);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("invalid");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, schema_errors_name_line_and_field);
+	tcase_add_test(tc, foreign_attributes_are_not_ours);
+	tcase_add_test(tc, stray_text_is_one_message);
 	tcase_add_test(tc, semantic_errors);
 	tcase_add_test(tc, catalogue_errors_and_warnings);
 	suite_add_tcase(s, tc);
