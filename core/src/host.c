@@ -638,6 +638,15 @@ static const char *domain_problem(ap_domain domain, double v)
 	}
 }
 
+/* "diagnostic/theme[T]/indicator[I]/@ATTR" */
+static void indicator_field(ap_buf *field, const ap_theme_data *t,
+                            const ap_indicator *in, const char *attr)
+{
+	ap_buf_reset(field);
+	ap_buf_printf(field, "diagnostic/theme[%s]/indicator[%s]/@%s", t->ref,
+	              in->ref, attr);
+}
+
 size_t ap_host_check_case(const ap_host *h, const ap_case *c, ap_diags *d)
 {
 	size_t errors = 0;
@@ -664,13 +673,10 @@ size_t ap_host_check_case(const ap_host *h, const ap_case *c, ap_diags *d)
 			for (size_t k = 0; k < p->n_catalogue && !def; k++)
 				if (strcmp(p->catalogue[k].ref, in->ref) == 0)
 					def = &p->catalogue[k];
-			ap_buf_reset(&field);
-			ap_buf_printf(&field,
-			              "diagnostic/theme[%s]/indicator[%s]",
-			              t->ref, in->ref);
-			size_t base = field.len;
+			/* The field is written only for a problem: most
+			 * indicators have none. */
 			if (!def) {
-				ap_buf_puts(&field, "/@ref");
+				indicator_field(&field, t, in, "ref");
 				ap_diags_add(d, AP_WARNING, file, in->line,
 				             field.data,
 				             "theme '%s' has no indicator '%s' "
@@ -681,8 +687,7 @@ size_t ap_host_check_case(const ap_host *h, const ap_case *c, ap_diags *d)
 			}
 			known++;
 			if (in->unit && strcmp(in->unit, def->unit) != 0) {
-				field.len = base;
-				ap_buf_puts(&field, "/@unit");
+				indicator_field(&field, t, in, "unit");
 				ap_diags_add(d, AP_ERROR, file, in->line,
 				             field.data,
 				             "unit '%s' does not match the "
@@ -693,8 +698,7 @@ size_t ap_host_check_case(const ap_host *h, const ap_case *c, ap_diags *d)
 			const char *why =
 			    domain_problem(def->domain, in->value);
 			if (why) {
-				field.len = base;
-				ap_buf_puts(&field, "/@value");
+				indicator_field(&field, t, in, "value");
 				ap_diags_add(
 				    d, AP_ERROR, file, in->line, field.data,
 				    "%g is out of the domain of '%s': %s",

@@ -139,7 +139,7 @@ void ap_buf_reset(ap_buf *b)
 		b->data[0] = '\0';
 }
 
-static void buf_reserve(ap_buf *b, size_t extra)
+void ap_buf_grow(ap_buf *b, size_t extra)
 {
 	if (b->cap - b->len > extra)
 		return;
@@ -150,24 +150,6 @@ static void buf_reserve(ap_buf *b, size_t extra)
 	b->cap = cap;
 }
 
-void ap_buf_add(ap_buf *b, const char *s, size_t n)
-{
-	buf_reserve(b, n);
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
-void ap_buf_puts(ap_buf *b, const char *s)
-{
-	ap_buf_add(b, s, strlen(s));
-}
-
-void ap_buf_putc(ap_buf *b, char c)
-{
-	ap_buf_add(b, &c, 1);
-}
-
 void ap_buf_printf(ap_buf *b, const char *fmt, ...)
 {
 	va_list ap, copy;
@@ -176,7 +158,7 @@ void ap_buf_printf(ap_buf *b, const char *fmt, ...)
 	int n = vsnprintf(NULL, 0, fmt, copy);
 	va_end(copy);
 	if (n > 0) {
-		buf_reserve(b, (size_t)n);
+		ap_buf_grow(b, (size_t)n);
 		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 		b->len += (size_t)n;
 	}

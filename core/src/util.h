@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "appui/common.h"
 
@@ -42,10 +43,36 @@ typedef struct ap_buf {
 void ap_buf_init(ap_buf *b);
 void ap_buf_free(ap_buf *b);
 void ap_buf_reset(ap_buf *b);
-void ap_buf_add(ap_buf *b, const char *s, size_t n);
-void ap_buf_puts(ap_buf *b, const char *s);
-void ap_buf_putc(ap_buf *b, char c);
+/* Room for `extra` more bytes and the NUL after them. */
+void ap_buf_grow(ap_buf *b, size_t extra);
 void ap_buf_printf(ap_buf *b, const char *fmt, ...) AP_PRINTF(2, 3);
+
+/* Inline: the JSON writer appends a few bytes at a time. */
+static inline void ap_buf_reserve(ap_buf *b, size_t extra)
+{
+	if (b->cap - b->len <= extra)
+		ap_buf_grow(b, extra);
+}
+
+static inline void ap_buf_add(ap_buf *b, const char *s, size_t n)
+{
+	ap_buf_reserve(b, n);
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+static inline void ap_buf_puts(ap_buf *b, const char *s)
+{
+	ap_buf_add(b, s, strlen(s));
+}
+
+static inline void ap_buf_putc(ap_buf *b, char c)
+{
+	ap_buf_reserve(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
 
 /* A growable array of pointers. */
 typedef struct ap_ptrs {
