@@ -393,7 +393,7 @@ static void worker_main(const batch_spec *b, int in, int out)
 typedef struct task {
 	int state; /* 0 waiting, 1 running, 2 done */
 	uint32_t attempt;
-	char *skip[MAX_SKIP];
+	char **skip; /* themes to skip (MAX_SKIP), from a first failure */
 	size_t n_skip;
 	ap_diags *extra; /* errors of earlier attempts (crashed plugins) */
 	char *result;    /* the worker's result message */
@@ -506,6 +506,8 @@ static void failed(const batch_spec *b, const char *theme, task *t,
 		    "plugin '%s' %s; the case's other themes are scored "
 		    "without it",
 		    theme, why);
+		if (!t->skip)
+			t->skip = xmalloc(MAX_SKIP * sizeof(*t->skip));
 		t->skip[t->n_skip++] = xstrdup(theme);
 		t->attempt++;
 		t->state = 0; /* again, without that theme */
@@ -575,6 +577,8 @@ static void deliver(const batch_spec *b, long index, task *t, ap_diags *all)
 	t->result = NULL;
 	for (size_t k = 0; k < t->n_skip; k++)
 		free(t->skip[k]);
+	free(t->skip);
+	t->skip = NULL;
 	t->n_skip = 0;
 }
 
@@ -776,6 +780,7 @@ out:
 		free(tasks[i].result);
 		for (size_t k = 0; k < tasks[i].n_skip; k++)
 			free(tasks[i].skip[k]);
+		free(tasks[i].skip);
 		ap_diags_free(tasks[i].extra);
 	}
 	for (size_t k = 0; k < jobs; k++) {
