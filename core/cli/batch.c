@@ -18,7 +18,8 @@
  *                            bytes (the worker has the paths: it was forked
  *                            after they were listed)
  *   worker -> parent: 'R' u32 index, u32 size, then the case's result in
- *                     parts
+ *                     parts (binary: no JSON is parsed back, but for the
+ *                     table's rows)
  * Up to QUEUE tasks are queued ahead in each worker's pipe so it never waits,
  * and a worker writes its results together when it has read all it was
  * given (or has a good deal to send), so a batch costs a few system calls
@@ -259,6 +260,33 @@ static json_t *row_json(const ap_score_row *row)
 	    row->days, "priority", row->priority, "explain", row->explain);
 }
 
+/* A string with its NUL, so that the parent can point into the message;
+ * NULL as an empty part. */
+static void put_cstr(bytes *m, const char *s)
+{
+	bytes_part(m, s, s ? strlen(s) + 1 : 0);
+}
+
+/* What the planner needs of a case (BATCH_PLAN), as parts: eight strings,
+ * days, priority, the window, then the mission's themes. */
+static void put_site(bytes *m, const ap_plan_site *s)
+{
+	const char *text[] = {
+	    s->file,    s->case_id,         s->site_id,           s->site_name,
+	    s->commune, s->organisation_id, s->organisation_name, s->region};
+	for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
+		put_cstr(m, text[i]);
+	int32_t days = s->days, has_window = s->has_window;
+	int64_t first = s->window_first, last = s->window_last;
+	bytes_part(m, (const char *)&days, 4);
+	bytes_part(m, (const char *)&s->priority, 8);
+	bytes_part(m, (const char *)&has_window, 4);
+	bytes_part(m, (const char *)&first, 8);
+	bytes_part(m, (const char *)&last, 8);
+	for (size_t i = 0; i < s->n_themes; i++)
+		put_cstr(m, s->themes[i]);
+}
+
 /* A worker's buffers, kept from case to case. */
 typedef struct worker_io {
 	bytes in, out;
@@ -280,16 +308,21 @@ static void process(const batch_spec *b, worker_io *io, uint32_t index,
 	ap_diags_clear(d);
 	size_t case_len = 0;
 	char *row_text = NULL;
+	ap_plan_site site;
+	int has_site = 0;
+	ap_case_result *r = NULL; /* kept until the message is written */
 	ap_case *c = load_case(b->s, b->o, path, d, tmp);
 	if (c && b->mode != BATCH_VALIDATE) {
 		ap_score_options opt = {skip, n_skip, announce_theme, NULL};
-		ap_case_result *r = NULL;
 		ap_diags_clear(tmp);
 		ap_host_score_with(b->s->host, c, &opt, &r, tmp);
 		ap_diags_move(d, tmp, b->o->strict);
-		if (b->mode == BATCH_SCORE_JSON || b->mode == BATCH_PLAN) {
+		if (b->mode == BATCH_SCORE_JSON) {
 			case_len = ap_report_json_case_text(r, &io->case_text,
 			                                    &io->case_cap);
+		} else if (b->mode == BATCH_PLAN) {
+			ap_plan_site_of(r, &site);
+			has_site = 1;
 		} else {
 			ap_score_row row;
 			ap_score_row_fill(&row, r, b->o->explain);
@@ -298,7 +331,6 @@ static void process(const batch_spec *b, worker_io *io, uint32_t index,
 			json_decref(rj);
 			ap_score_row_clear(&row);
 		}
-		ap_case_result_free(r);
 	}
 	bytes *m = &io->out;
 	size_t head = m->len;
@@ -314,9 +346,16 @@ static void process(const batch_spec *b, worker_io *io, uint32_t index,
 	memcpy(m->data + diags_at, &diags_size, 4);
 	bytes_part(m, io->case_text, case_len);
 	bytes_part(m, row_text, row_text ? strlen(row_text) : 0);
+	size_t site_at = m->len;
+	bytes_u32(m, 0); /* the site's size, set below */
+	if (has_site)
+		put_site(m, &site);
+	uint32_t site_size = (uint32_t)(m->len - site_at - 4);
+	memcpy(m->data + site_at, &site_size, 4);
 	uint32_t size = (uint32_t)(m->len - head - 9);
 	memcpy(m->data + head + 5, &size, 4);
 	free(row_text);
+	ap_case_result_free(r);
 	ap_case_free(c);
 }
 
@@ -521,6 +560,71 @@ static void failed(const batch_spec *b, const char *theme, task *t,
 	(void)b;
 }
 
+/* The next part as a string (NULL when empty); -1 when the part is not a
+ * NUL-terminated string. */
+static int get_cstr(const char **p, const char *end, const char **out)
+{
+	size_t n;
+	const char *s = get_part(p, end, &n);
+	if (!s)
+		return -1;
+	if (n == 0) {
+		*out = NULL;
+		return 0;
+	}
+	if (s[n - 1] != '\0')
+		return -1;
+	*out = s;
+	return 0;
+}
+
+/* A fixed-size part into `out`. */
+static int get_fixed(const char **p, const char *end, void *out, size_t size)
+{
+	size_t n;
+	const char *s = get_part(p, end, &n);
+	if (!s || n != size)
+		return -1;
+	memcpy(out, s, size);
+	return 0;
+}
+
+#define MAX_SITE_THEMES 32
+
+/* The site put_site() wrote; its strings point into the message. */
+static int get_site(const char *p, const char *end, ap_plan_site *s,
+                    const char **themes)
+{
+	memset(s, 0, sizeof(*s));
+	const char **text[] = {&s->file,
+	                       &s->case_id,
+	                       &s->site_id,
+	                       &s->site_name,
+	                       &s->commune,
+	                       &s->organisation_id,
+	                       &s->organisation_name,
+	                       &s->region};
+	for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
+		if (get_cstr(&p, end, text[i]))
+			return -1;
+	int32_t days, has_window;
+	int64_t first, last;
+	if (get_fixed(&p, end, &days, 4) ||
+	    get_fixed(&p, end, &s->priority, 8) ||
+	    get_fixed(&p, end, &has_window, 4) ||
+	    get_fixed(&p, end, &first, 8) || get_fixed(&p, end, &last, 8))
+		return -1;
+	s->days = days;
+	s->has_window = has_window;
+	s->window_first = (ap_day)first;
+	s->window_last = (ap_day)last;
+	while (p < end && s->n_themes < MAX_SITE_THEMES)
+		if (get_cstr(&p, end, &themes[s->n_themes++]))
+			return -1;
+	s->themes = themes;
+	return 0;
+}
+
 /* Turns a worker's result into the batch's callbacks. */
 static void deliver(const batch_spec *b, long index, task *t, ap_diags *all)
 {
@@ -535,6 +639,13 @@ static void deliver(const batch_spec *b, long index, task *t, ap_diags *all)
 	const char *diags = get_part(&p, end, &n_diags);
 	const char *case_text = get_part(&p, end, &n_case);
 	const char *row_text = get_part(&p, end, &n_row);
+	size_t n_site;
+	const char *site_part = get_part(&p, end, &n_site);
+	ap_plan_site site;
+	const char *site_themes[MAX_SITE_THEMES];
+	int has_site =
+	    site_part && n_site &&
+	    get_site(site_part, site_part + n_site, &site, site_themes) == 0;
 	/* The problems: a count, then five parts each (see put_diags). */
 	const char *dp = diags, *dend = diags ? diags + n_diags : NULL;
 	size_t n;
@@ -570,6 +681,7 @@ static void deliver(const batch_spec *b, long index, task *t, ap_diags *all)
 	    .case_text = n_case ? case_text : NULL,
 	    .case_len = n_case,
 	    .row = n_row ? json_loadb(row_text, n_row, 0, NULL) : NULL,
+	    .site = has_site ? &site : NULL,
 	};
 	b->on_result(b->ctx, (size_t)index, &r);
 	json_decref(r.row);

@@ -14,16 +14,19 @@ typedef enum batch_mode {
 	BATCH_VALIDATE,    /* read and check only */
 	BATCH_SCORE_JSON,  /* result "case": the case's JSON text */
 	BATCH_SCORE_TABLE, /* result "row": a table row (with explanation) */
-	BATCH_PLAN         /* result "case", for the planner's input */
+	BATCH_PLAN         /* result "site", for the planner's input */
 } batch_mode;
 
 typedef struct batch_result {
 	int valid;
-	const char *case_text; /* BATCH_SCORE_JSON, BATCH_PLAN: the case's JSON,
+	const char *case_text; /* BATCH_SCORE_JSON: the case's JSON,
 	                          as ap_report_json_case() writes it (no
 	                          separator); NULL when invalid */
 	size_t case_len;
 	json_t *row; /* BATCH_SCORE_TABLE: the row (see cmd_score) */
+	const ap_plan_site *site; /* BATCH_PLAN: what the planner needs of
+	                             the case (valid during the call); NULL
+	                             when invalid */
 } batch_result;
 
 typedef struct batch_spec {

@@ -356,53 +356,12 @@ static int load_campaign(const char *path, const setup *s, ap_campaign **out,
 	return rc;
 }
 
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 /* A scored case, as a worker sent it, into the planner's input. */
 static void plan_result(void *ctx, size_t index, const batch_result *res)
 {
 	(void)index;
-	ap_plan_input *input = ctx;
-	if (!res->case_text)
-		return;
-	json_t *c = json_loadb(res->case_text, res->case_len, 0, NULL);
-	if (!c)
-		return;
-	ap_plan_site site = {
-	    .file = jstr(c, "file"),
-	    .case_id = jstr(c, "case_id"),
-	    .site_id = jstr(c, "site_id"),
-	    .site_name = jstr(c, "site_name"),
-	    .commune = jstr(c, "commune"),
-	    .organisation_id = jstr(c, "organisation_id"),
-	    .organisation_name = jstr(c, "organisation_name"),
-	    .region = jstr(c, "region"),
-	};
-	const char *themes[16];
-	const json_t *m = json_object_get(c, "mission");
-	if (json_is_object(m)) {
-		const json_t *t = json_object_get(m, "themes");
-		for (size_t i = 0; i < json_array_size(t) && i < 16; i++)
-			themes[site.n_themes++] =
-			    json_string_value(json_array_get(t, i));
-		site.themes = themes;
-		site.days = (int)json_integer_value(json_object_get(m, "days"));
-		site.priority =
-		    json_number_value(json_object_get(m, "priority"));
-	}
-	const json_t *w = json_object_get(c, "request_window");
-	ap_date first, last;
-	if (json_is_object(w) && ap_date_parse(jstr(w, "start"), &first) == 0 &&
-	    ap_date_parse(jstr(w, "end"), &last) == 0) {
-		site.has_window = 1;
-		site.window_first = ap_day_from_date(first);
-		site.window_last = ap_day_from_date(last);
-	}
-	ap_plan_input_add_site(input, &site);
-	json_decref(c);
+	if (res->site)
+		ap_plan_input_add_site(ctx, res->site);
 }
 
 static int cmd_plan(const options *o, int argc, char **argv)

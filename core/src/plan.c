@@ -86,13 +86,13 @@ void ap_plan_input_add_site(ap_plan_input *in, const ap_plan_site *s)
 	c->themes = themes;
 }
 
-void ap_plan_input_add(ap_plan_input *in, const ap_case_result *r)
+void ap_plan_site_of(const ap_case_result *r, ap_plan_site *s)
 {
 	const ap_case *c = r->c;
 	const ap_site *site = ap_case_site(c);
 	const ap_organisation *org = ap_case_organisation(c);
 	const ap_request *rq = ap_case_request(c);
-	ap_plan_site s = {
+	*s = (ap_plan_site){
 	    .file = ap_case_file(c),
 	    .case_id = ap_case_id(c),
 	    .site_id = site->id,
@@ -103,16 +103,22 @@ void ap_plan_input_add(ap_plan_input *in, const ap_case_result *r)
 	    .region = org->region,
 	};
 	if (r->has_mission) {
-		s.themes = r->mission.themes;
-		s.n_themes = r->mission.n_themes;
-		s.days = r->mission.days;
-		s.priority = r->mission.priority;
+		s->themes = r->mission.themes;
+		s->n_themes = r->mission.n_themes;
+		s->days = r->mission.days;
+		s->priority = r->mission.priority;
 	}
 	if (rq->window_start.year && rq->window_end.year) {
-		s.has_window = 1;
-		s.window_first = ap_day_from_date(rq->window_start);
-		s.window_last = ap_day_from_date(rq->window_end);
+		s->has_window = 1;
+		s->window_first = ap_day_from_date(rq->window_start);
+		s->window_last = ap_day_from_date(rq->window_end);
 	}
+}
+
+void ap_plan_input_add(ap_plan_input *in, const ap_case_result *r)
+{
+	ap_plan_site s;
+	ap_plan_site_of(r, &s);
 	ap_plan_input_add_site(in, &s);
 }
 
