@@ -49,6 +49,7 @@ typedef struct outfile {
 	FILE *f;
 	char *tmp;
 	const char *final;
+	char *buf; /* the stream's buffer, freed after it is closed */
 } outfile;
 
 /* Prints problems from index `from` on, one per line. */

@@ -158,9 +158,15 @@ static void inputs_add(inputs *in, char *path)
 	in->paths[in->n++] = path;
 }
 
-static int cmp_names(const void *a, const void *b)
+/* A folder entry: its name and what readdir() says it is. */
+typedef struct entry {
+	char *name;
+	unsigned char type; /* DT_DIR, DT_REG, ... or DT_UNKNOWN */
+} entry;
+
+static int cmp_entries(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const entry *)a)->name, ((const entry *)b)->name);
 }
 
 static int has_xml_suffix(const char *name)
@@ -169,7 +175,8 @@ static int has_xml_suffix(const char *name)
 	return n > 4 && strcmp(name + n - 4, ".xml") == 0;
 }
 
-/* Case files of a folder, recursively, in name order at each level. */
+/* Case files of a folder, recursively, in name order at each level.
+ * Symbolic links to folders are not followed. */
 static void expand_dir(inputs *in, const char *dir, ap_diags *d, int depth)
 {
 	if (depth > 32) {
@@ -183,38 +190,59 @@ static void expand_dir(inputs *in, const char *dir, ap_diags *d, int depth)
 		             strerror(errno));
 		return;
 	}
-	inputs names = {0};
+	entry *names = NULL;
+	size_t n = 0, cap = 0;
 	struct dirent *e;
 	while ((e = readdir(dh)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
-		inputs_add(&names, strdup(e->d_name));
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			names = realloc(names, cap * sizeof(*names));
+			if (!names) {
+				fputs("appui: out of memory\n", stderr);
+				exit(70);
+			}
+		}
+		names[n].name = strdup(e->d_name);
+		names[n].type = e->d_type;
+		if (!names[n].name) {
+			fputs("appui: out of memory\n", stderr);
+			exit(70);
+		}
+		n++;
 	}
 	closedir(dh);
-	if (names.n)
-		qsort(names.paths, names.n, sizeof(char *), cmp_names);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_entries);
 	size_t dl = strlen(dir);
-	for (size_t i = 0; i < names.n; i++) {
-		size_t len = dl + 1 + strlen(names.paths[i]) + 1;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = dl + 1 + strlen(names[i].name) + 1;
 		char *path = malloc(len);
 		if (!path) {
 			fputs("appui: out of memory\n", stderr);
 			exit(70);
 		}
 		snprintf(path, len, "%s%s%s", dir,
-		         dir[dl - 1] == '/' ? "" : "/", names.paths[i]);
-		struct stat st;
-		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		         dir[dl - 1] == '/' ? "" : "/", names[i].name);
+		/* The entry's type saves a system call per file; a file
+		 * system that does not give it is asked. */
+		int is_dir = names[i].type == DT_DIR;
+		if (names[i].type == DT_UNKNOWN) {
+			struct stat st;
+			is_dir = lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+		}
+		if (is_dir) {
 			expand_dir(in, path, d, depth + 1);
 			free(path);
-		} else if (has_xml_suffix(names.paths[i])) {
+		} else if (has_xml_suffix(names[i].name)) {
 			inputs_add(in, path);
 		} else {
 			free(path);
 		}
-		free(names.paths[i]);
+		free(names[i].name);
 	}
-	free(names.paths);
+	free(names);
 }
 
 void expand(inputs *in, char **args, int n, ap_diags *d)
@@ -265,11 +293,18 @@ static mode_t output_mode(const char *path)
 	return 0666 & ~mask;
 }
 
+#define OUT_BUFFER (256u << 10)
+
 int out_open(outfile *o, const char *path)
 {
 	memset(o, 0, sizeof(*o));
 	if (!path || strcmp(path, "-") == 0) {
 		o->f = stdout;
+		/* A large buffer for a file or a pipe: a batch's JSON is tens
+		 * of megabytes. A terminal keeps its line buffering. */
+		static char stdout_buffer[OUT_BUFFER];
+		if (!isatty(STDOUT_FILENO))
+			setvbuf(stdout, stdout_buffer, _IOFBF, OUT_BUFFER);
 		return 0;
 	}
 	/* A device or a pipe (-o /dev/stdout, a FIFO) is written in place:
@@ -307,6 +342,19 @@ int out_open(outfile *o, const char *path)
 	}
 	fchmod(fd, output_mode(path));
 	o->f = fdopen(fd, "w");
+	if (!o->f) {
+		fprintf(stderr, "appui: %s: cannot open for writing: %s\n",
+		        path, strerror(errno));
+		close(fd);
+		unlink(o->tmp);
+		free(o->tmp);
+		o->tmp = NULL;
+		return EXIT_SETUP;
+	}
+	/* glibc ignores the size asked for without a buffer given. */
+	o->buf = malloc(OUT_BUFFER);
+	if (o->buf)
+		setvbuf(o->f, o->buf, _IOFBF, OUT_BUFFER);
 	o->final = path;
 	return 0;
 }
@@ -345,6 +393,7 @@ int out_close(outfile *o, int ok)
 	if (rc != 0 || !ok)
 		unlink(o->tmp);
 	free(o->tmp);
+	free(o->buf);
 	return rc;
 }
 

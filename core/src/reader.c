@@ -402,19 +402,49 @@ static const char *dup_token_n(ap_arena *a, const char *s, size_t n)
 }
 
 /* A number of a schema-valid value: NAN (decimal) or -1 (whole) if none. */
-static double num(ap_arena *a, const char *s)
+/* The token of `s` (n bytes, spaces around it dropped), NUL-terminated: in
+ * `buf` when it fits, else in memory that *heap is set to, to free. */
+static const char *token_in(const char *s, size_t n, char *buf, size_t cap,
+                            char **heap)
 {
+	while (n && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')) {
+		s++;
+		n--;
+	}
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' ||
+	             s[n - 1] == '\r'))
+		n--;
+	char *out = buf;
+	*heap = NULL;
+	if (n >= cap)
+		out = *heap = ap_xmalloc(n + 1);
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return out;
+}
+
+/* A number of a schema-valid value: NAN (decimal) or -1 (whole) if none. */
+static double num(const char *s, size_t n)
+{
+	char buf[64], *heap;
 	double v = NAN;
-	if (!s || ap_parse_double(dup_token_n(a, s, strlen(s)), &v) != 0)
+	if (!s)
 		return NAN;
+	if (ap_parse_double(token_in(s, n, buf, sizeof buf, &heap), &v) != 0)
+		v = NAN;
+	free(heap);
 	return v;
 }
 
-static long whole(ap_arena *a, const char *s)
+static long whole(const char *s, size_t n)
 {
+	char buf[64], *heap;
 	long v = -1;
-	if (!s || ap_parse_long(dup_token_n(a, s, strlen(s)), &v) != 0)
+	if (!s)
 		return -1;
+	if (ap_parse_long(token_in(s, n, buf, sizeof buf, &heap), &v) != 0)
+		v = -1;
+	free(heap);
 	return v;
 }
 
@@ -453,7 +483,8 @@ static const char *attr_n(const attrs *at, const char *name, size_t *len)
 {
 	for (int i = 0; i < at->n; i++) {
 		const xmlChar **a = at->v + 5 * i;
-		if (a[2] == NULL && strcmp((const char *)a[0], name) == 0) {
+		if (a[2] == NULL && a[0][0] == (xmlChar)name[0] &&
+		    strcmp((const char *)a[0], name) == 0) {
 			*len = (size_t)(a[4] - a[3]);
 			return (const char *)a[3];
 		}
@@ -695,11 +726,11 @@ static void start_indicator(struct parse *ps, const attrs *at, long line)
 	}
 	size_t n;
 	const char *v = attr_n(at, "value", &n);
-	in->value = v ? num(a, attr_value(a, v, n)) : NAN;
+	in->value = v ? num(v, n) : NAN;
 	v = attr_n(at, "year", &n);
-	in->year = v ? whole(a, attr_value(a, v, n)) : -1;
+	in->year = v ? whole(v, n) : -1;
 	v = attr_n(at, "period-months", &n);
-	in->period_months = v ? whole(a, attr_value(a, v, n)) : -1;
+	in->period_months = v ? whole(v, n) : -1;
 	in->source = attr_dup(a, at, "source");
 	in->unit = attr_token(a, at, "unit");
 	ps->n_inds++;
@@ -748,13 +779,11 @@ static void start_element(struct parse *ps, const char *name, const attrs *at,
 			if (is(name, "onsite-staff")) {
 				v = attr_n(at, "fte", &n);
 				if (v)
-					c->site.onsite_fte =
-					    num(a, attr_value(a, v, n));
+					c->site.onsite_fte = num(v, n);
 			} else if (is(name, "occupancy")) {
 				v = attr_n(at, "low-income-share", &n);
 				if (v)
-					c->site.low_income_share =
-					    num(a, attr_value(a, v, n));
+					c->site.low_income_share = num(v, n);
 			} else {
 				if (is(name, "built"))
 					ps->built_line = line;
@@ -802,13 +831,13 @@ static void site_value(struct parse *ps, const char *name, const char *t)
 	ap_arena *a = &ps->c->arena;
 	ap_site *s = &ps->c->site;
 	if (is(name, "dwellings"))
-		s->dwellings = whole(a, t);
+		s->dwellings = whole(t, strlen(t));
 	else if (is(name, "buildings"))
-		s->buildings = whole(a, t);
+		s->buildings = whole(t, strlen(t));
 	else if (is(name, "lifts"))
-		s->lifts = whole(a, t);
+		s->lifts = whole(t, strlen(t));
 	else if (is(name, "built")) {
-		s->built = whole(a, t);
+		s->built = whole(t, strlen(t));
 		ps->c->site_line = ps->built_line;
 	} else if (is(name, "situation"))
 		s->situation = dup_token_n(a, t, strlen(t));
@@ -817,7 +846,7 @@ static void site_value(struct parse *ps, const char *name, const char *t)
 	else if (is(name, "quality-commitment"))
 		s->quality_commitment = dup_token_n(a, t, strlen(t));
 	else if (is(name, "agency-distance-km"))
-		s->agency_distance_km = num(a, t);
+		s->agency_distance_km = num(t, strlen(t));
 }
 
 static void end_theme(struct parse *ps, long line)

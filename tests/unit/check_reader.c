@@ -207,6 +207,20 @@ START_TEST(values_are_read_as_the_schema_sees_them)
 	ck_assert_str_eq(ap_case_site(c)->name, "Tours & Barres & co <1> é");
 	ap_case_free(c);
 	free(xml);
+
+	/* A decimal of any length, with spaces around it. */
+	char value[160] = "value=\" ";
+	memset(value + 8, '0', 100);
+	strcpy(value + 108, "61.25 \"");
+	xml = variant("value=\"61\"", value);
+	ck_assert_int_eq(
+	    ap_reader_read_memory(reader, "v.xml", xml, strlen(xml), &c, diags),
+	    0);
+	const ap_theme_data *q = ap_case_theme(c, "quality");
+	ck_assert_double_eq(
+	    ap_theme_indicator(q, "satisfaction.overall")->value, 61.25);
+	ap_case_free(c);
+	free(xml);
 }
 END_TEST
 
