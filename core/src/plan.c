@@ -10,7 +10,9 @@
  *    days and in euros and each firm's capacity (its declared days, and no
  *    more than its working days in the campaign), maximising the sum of the
  *    priorities of the planned sites (in hundredths, so the objective is a
- *    whole number). A second program keeps that optimum and breaks ties:
+ *    whole number). The day budget alone, a knapsack solved exactly by
+ *    dynamic programming, bounds that sum and gives a second starting plan
+ *    (see knapsack()). A second program keeps that optimum and breaks ties:
  *    missions closer to their recommended days, fewer days in all, then the
  *    preferred firms (in the site's region, then cheaper).
  * 3. Each firm's missions are placed on its calendar (scheduler below). When
@@ -175,6 +177,7 @@ typedef struct planner {
 	double best_bound;         /* stage 1, in hundredths */
 	double max_priority_cents; /* sum over the sites with options */
 	int have_bound;
+	long knapsack_bound; /* stage 1's bound from the day budget, or -1 */
 } planner;
 
 static double now(void)
@@ -533,7 +536,8 @@ static int solve(planner *p, int stage, long target, const unsigned char *start,
 		return 0;
 
 	/* Rows: one per site with options, budget days, budget euros, one per
-	 * firm, one per calendar cut, and in stage 2 the priority floor. */
+	 * firm, one per calendar cut, in stage 1 the knapsack's bound on the
+	 * priority sum, in stage 2 the priority floor. */
 	int row = 0;
 	int *site_row = ap_xcalloc(ns ? ns : 1, sizeof(int));
 	/* Site rows in site-id order, like the columns: the model, and so
@@ -556,6 +560,7 @@ static int solve(planner *p, int stage, long target, const unsigned char *start,
 	int cut_row0 = row;
 	row += (int)p->n_cuts;
 	int floor_row = stage == 2 ? row++ : -1;
+	int bound_row = stage == 1 && p->knapsack_bound >= 0 ? row++ : -1;
 	double *row_lo = ap_xmalloc((size_t)row * sizeof(double));
 	double *row_up = ap_xmalloc((size_t)row * sizeof(double));
 	for (int r = 0; r < row; r++) {
@@ -574,6 +579,8 @@ static int solve(planner *p, int stage, long target, const unsigned char *start,
 		row_lo[floor_row] = (double)target - 0.5;
 		row_up[floor_row] = DBL_MAX;
 	}
+	if (bound_row >= 0)
+		row_up[bound_row] = (double)p->knapsack_bound + 0.5;
 
 	/* Columns, in compressed sparse column form; each cut lists options. */
 	size_t *cut_count = ap_xcalloc(no, sizeof(size_t));
@@ -622,6 +629,9 @@ static int solve(planner *p, int stage, long target, const unsigned char *start,
 						value[ne++] = 1;
 		if (floor_row >= 0)
 			index[ne] = floor_row,
+			value[ne++] = (double)cents(s->priority);
+		if (bound_row >= 0)
+			index[ne] = bound_row,
 			value[ne++] = (double)cents(s->priority);
 	}
 	col_start[no] = (CoinBigIndex)ne;
@@ -941,21 +951,10 @@ static char *explain_firm(const planner *p, const ap_plan *plan, size_t opt)
 	return b.data;
 }
 
-/*
- * The starting plan handed to the solver: sites by decreasing priority,
- * each with its most preferred option that still fits the budget, the
- * firm's capacity and the firm's calendar. Valid, not proven optimal.
- */
-static void greedy(planner *p, unsigned char *chosen)
+/* Sites by decreasing priority, then site id: stable and deterministic. */
+static void by_priority(const planner *p, size_t *order, size_t n)
 {
-	const ap_campaign *c = p->c;
-	size_t ns = p->in->n;
-	size_t *order = ap_xmalloc((ns ? ns : 1) * sizeof(size_t));
-	for (size_t i = 0; i < ns; i++)
-		order[i] = i;
-	/* Insertion sort by priority, then site id: stable and deterministic.
-	 */
-	for (size_t i = 1; i < ns; i++) {
+	for (size_t i = 1; i < n; i++) {
 		size_t v = order[i], k = i;
 		while (k > 0) {
 			const ap_plan_site *a = &p->in->sites[order[k - 1]];
@@ -969,6 +968,19 @@ static void greedy(planner *p, unsigned char *chosen)
 		}
 		order[k] = v;
 	}
+}
+
+/*
+ * Plans the sites of `order`, in that order, each with its best option that
+ * still fits the budget, the firm's capacity and the firm's calendar: more
+ * days first (closest to the recommendation), then the preferred firm; with
+ * `fewest_days`, only options of the site's fewest days. Valid, not proven
+ * optimal.
+ */
+static void place_in_order(planner *p, const size_t *order, size_t ns,
+                           int fewest_days, unsigned char *chosen)
+{
+	const ap_campaign *c = p->c;
 	memset(chosen, 0, p->n_opts ? p->n_opts : 1);
 	int days = 0;
 	double euros = 0;
@@ -976,24 +988,28 @@ static void greedy(planner *p, unsigned char *chosen)
 	for (size_t oi = 0; oi < ns; oi++) {
 		size_t i = order[oi];
 		size_t best = SIZE_MAX;
+		int fewest = INT32_MAX;
+		for (size_t j = p->site_first_opt[i];
+		     j < p->site_first_opt[i] + p->site_n_opts[i]; j++)
+			if (p->opts[j].days < fewest)
+				fewest = p->opts[j].days;
 		for (size_t j = p->site_first_opt[i];
 		     j < p->site_first_opt[i] + p->site_n_opts[i]; j++) {
 			const option *o = &p->opts[j];
 			double cost = o->days * c->firms[o->firm].daily_rate;
-			if ((c->has_budget_days &&
+			if ((fewest_days && o->days != fewest) ||
+			    (c->has_budget_days &&
 			     days + o->days > c->budget_days) ||
 			    (c->has_budget_euros &&
 			     euros + cost > c->budget_euros + 1e-6) ||
 			    load[o->firm] + o->days > p->capacity[o->firm])
 				continue;
-			/* More days first (closest to the recommendation), then
-			 * the preferred firm; and it must fit the firm's
-			 * calendar. */
 			if (best != SIZE_MAX &&
 			    (p->opts[best].days > o->days ||
 			     (p->opts[best].days == o->days &&
 			      p->opts[best].pref <= o->pref)))
 				continue;
+			/* It must fit the firm's calendar. */
 			chosen[j] = 1;
 			size_t n = 0;
 			for (size_t q = 0; q < p->n_opts; q++)
@@ -1031,7 +1047,95 @@ static void greedy(planner *p, unsigned char *chosen)
 		load[p->opts[best].firm] += p->opts[best].days;
 	}
 	free(load);
+}
+
+/* The greedy plan: every site, by decreasing priority. */
+static void greedy(planner *p, unsigned char *chosen)
+{
+	size_t ns = p->in->n;
+	size_t *order = ap_xmalloc((ns ? ns : 1) * sizeof(size_t));
+	for (size_t i = 0; i < ns; i++)
+		order[i] = i;
+	by_priority(p, order, ns);
+	place_in_order(p, order, ns, 0, chosen);
 	free(order);
+}
+
+#define KNAPSACK_MAX_CELLS 200000000.0 /* sites x budget days */
+
+/*
+ * The day budget alone, as a 0-1 knapsack: each site with an option weighs
+ * its fewest days and is worth its priority (in hundredths); firms, euros
+ * and calendars are left out. Solved exactly by dynamic programming over
+ * the days, it bounds every plan's priority sum: stage 1 gets that bound as
+ * a row, which its linear relaxation (a fraction of a site) does not give.
+ * The sites of the knapsack's best selection, planned in priority order, are
+ * a second starting plan; when they all fit firms and calendars, that plan
+ * reaches the bound and is optimal at once. Sets p->knapsack_bound (-1 when
+ * the budget has no days or the table would be too large) and fills
+ * `chosen` with that plan.
+ */
+static void knapsack(planner *p, unsigned char *chosen)
+{
+	const ap_campaign *c = p->c;
+	size_t ns = p->in->n;
+	p->knapsack_bound = -1;
+	memset(chosen, 0, p->n_opts ? p->n_opts : 1);
+	if (!c->has_budget_days || c->budget_days <= 0)
+		return;
+	size_t cap = (size_t)c->budget_days;
+	size_t *items = ap_xmalloc((ns ? ns : 1) * sizeof(size_t));
+	size_t ni = 0;
+	for (size_t i = 0; i < ns; i++)
+		if (p->site_n_opts[i])
+			items[ni++] = i;
+	if ((double)ni * (double)(cap + 1) > KNAPSACK_MAX_CELLS) {
+		free(items);
+		return;
+	}
+	int *weight = ap_xmalloc((ni ? ni : 1) * sizeof(int));
+	for (size_t k = 0; k < ni; k++) {
+		size_t i = items[k];
+		int w = INT32_MAX;
+		for (size_t j = p->site_first_opt[i];
+		     j < p->site_first_opt[i] + p->site_n_opts[i]; j++)
+			if (p->opts[j].days < w)
+				w = p->opts[j].days;
+		weight[k] = w;
+	}
+	/* best[d]: the best sum within d days; took[k][d]: item k improved
+	 * best[d] when it was added (a bit per cell, to rebuild the set). */
+	long *best = ap_xcalloc(cap + 1, sizeof(long));
+	size_t row = (cap + 8) / 8;
+	unsigned char *took = ap_xcalloc((ni ? ni : 1) * row, 1);
+	for (size_t k = 0; k < ni; k++) {
+		long v = cents(p->in->sites[items[k]].priority);
+		size_t w = (size_t)weight[k];
+		for (size_t d = cap + 1; d-- > w;) {
+			if (best[d - w] + v > best[d]) {
+				best[d] = best[d - w] + v;
+				took[k * row + d / 8] |=
+				    (unsigned char)(1u << d % 8);
+			}
+		}
+	}
+	p->knapsack_bound = best[cap];
+	size_t *set = ap_xmalloc((ni ? ni : 1) * sizeof(size_t));
+	size_t n = 0;
+	size_t d = cap;
+	for (size_t k = ni; k-- > 0;) {
+		if (took[k * row + d / 8] & (1u << d % 8)) {
+			set[n++] = items[k];
+			d -= (size_t)weight[k];
+		}
+	}
+	by_priority(p, set, n);
+	place_in_order(p, set, n, 1, chosen);
+	free(set);
+	free(took);
+	free(best);
+	free(weight);
+	free(items);
 }
 
 static void planner_free(planner *p)
@@ -1098,23 +1202,42 @@ int ap_plan_build(ap_plan **out, const ap_campaign *c, const ap_plan_input *in,
 
 	unsigned char *chosen = ap_xcalloc(p.n_opts ? p.n_opts : 1, 1);
 	ap_day **dates = ap_xcalloc(p.n_opts ? p.n_opts : 1, sizeof(ap_day *));
-	int optimal1 = 1, optimal2 = 1, rounds = 0;
+	int optimal1 = 1, optimal2 = 1, rounds = 0, ties_run = 0;
 	long best = 0;
 	/* A good plan to start from; it fits every calendar, so the cuts never
 	 * exclude it. */
 	unsigned char *start = ap_xcalloc(p.n_opts ? p.n_opts : 1, 1);
 	greedy(&p, start);
+	{
+		/* The knapsack's plan when it is better (see knapsack()). */
+		unsigned char *alt = ap_xcalloc(p.n_opts ? p.n_opts : 1, 1);
+		knapsack(&p, alt);
+		if (value_of(&p, 1, alt) > value_of(&p, 1, start))
+			memcpy(start, alt, p.n_opts);
+		free(alt);
+	}
 	for (;;) {
 		rounds++;
-		if (solve(&p, 1, 0, start, chosen, &optimal1, d) != 0)
+		if (p.knapsack_bound >= 0 &&
+		    value_of(&p, 1, start) >= (double)p.knapsack_bound) {
+			/* The starting plan reaches the knapsack's bound:
+			 * stage 1's optimum, proven without a search. */
+			memcpy(chosen, start, p.n_opts);
+			optimal1 = 1;
+			p.best_bound = (double)p.knapsack_bound;
+			p.have_bound = 1;
+		} else if (solve(&p, 1, 0, start, chosen, &optimal1, d) != 0) {
 			goto fail;
+		}
 		best = 0;
 		for (size_t j = 0; j < p.n_opts; j++)
 			if (chosen[j])
 				best +=
 				    cents(in->sites[p.opts[j].site].priority);
+		ties_run = 0;
 		if (!p.timed_out) {
 			/* Stage 2 keeps the optimum and breaks the ties. */
+			ties_run = 1;
 			unsigned char *tie =
 			    ap_xcalloc(p.n_opts ? p.n_opts : 1, 1);
 			if (solve(&p, 2, best, chosen, tie, &optimal2, d) !=
@@ -1259,7 +1382,9 @@ int ap_plan_build(ap_plan **out, const ap_campaign *c, const ap_plan_input *in,
 		plan->bound = bound / 100.0;
 		plan->gap = bound > 0 ? (bound - (double)got) / bound : 0;
 	}
-	plan->ties_settled = plan->optimal && optimal2;
+	/* Settled only by a second program that ran to its end: a first one
+	 * stopped by the time limit leaves no time for it. */
+	plan->ties_settled = plan->optimal && ties_run && optimal2;
 	(void)best;
 
 	for (size_t j = 0; j < p.n_opts; j++)

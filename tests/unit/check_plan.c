@@ -771,6 +771,68 @@ START_TEST(shorter_missions_fit_more_sites)
 }
 END_TEST
 
+/* The day budget as a knapsack: taking sites by priority (A, B, then E)
+ * gives 220, the best is B, C and D for 230. */
+START_TEST(knapsack_beats_priority_order)
+{
+	ap_campaign *c = campaign_new("2025-09-01", "2025-12-19");
+	c->has_budget_days = 1;
+	c->budget_days = 14;
+	firm_add(c, "F", Q, 1, EVERYWHERE, 1, 1000, 60);
+	ap_plan_input *in = ap_plan_input_new();
+	site_add(in, "A", "Bretagne", Q, 1, 6, 100, NULL, NULL);
+	site_add(in, "B", "Bretagne", Q, 1, 5, 80, NULL, NULL);
+	site_add(in, "C", "Bretagne", Q, 1, 5, 80, NULL, NULL);
+	site_add(in, "D", "Bretagne", Q, 1, 4, 70, NULL, NULL);
+	site_add(in, "E", "Bretagne", Q, 1, 3, 40, NULL, NULL);
+	ap_plan *p = plan_of(c, in);
+	ck_assert(p->optimal);
+	ck_assert_double_eq_tol(p->priority_sum, 230, 1e-9);
+	ck_assert_int_eq(p->total_days, 14);
+	ck_assert_ptr_null(mission_of(p, in, "A"));
+	ap_plan_free(p);
+	ap_plan_input_free(in);
+	free_campaign(c);
+}
+END_TEST
+
+/* Where the day budget is what binds, the knapsack proves the optimum
+ * before any search: a limit far too short for the solver still gives a
+ * plan proven optimal, with its bound. */
+START_TEST(knapsack_bound_proves_the_optimum)
+{
+	rng_state = 11;
+	ap_campaign *c = campaign_new("2025-09-01", "2025-12-19");
+	c->has_budget_days = 1;
+	c->budget_days = 997;
+	for (int f = 0; f < 20; f++) {
+		char id[8];
+		snprintf(id, sizeof id, "F%02d", f);
+		firm_add(c, id, Q, 1, EVERYWHERE, 1, 900 + 10 * f, 60);
+	}
+	ap_plan_input *in = ap_plan_input_new();
+	for (int i = 0; i < 600; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "S%04d", i);
+		site_add(in, id, "Bretagne", Q, 1, rnd_int(3, 6),
+		         rnd_int(2000, 15000) / 100.0, NULL, NULL);
+	}
+	ap_plan_options opt = {.time_limit = 1e-6};
+	ap_diags *d = ap_diags_new();
+	ap_plan *p = NULL;
+	ck_assert_int_eq(ap_plan_build(&p, c, in, &opt, d), 0);
+	check_plan_valid(c, in, p);
+	ck_assert(p->optimal);
+	ck_assert_double_eq(p->gap, 0);
+	ck_assert_double_eq_tol(p->bound, p->priority_sum, 1e-9);
+	ck_assert_int_le(p->total_days, 997);
+	ap_plan_free(p);
+	ap_diags_free(d);
+	ap_plan_input_free(in);
+	free_campaign(c);
+}
+END_TEST
+
 START_TEST(same_inputs_same_plan)
 {
 	rng_state = 42;
@@ -862,6 +924,9 @@ START_TEST(time_limit_gives_a_valid_plan_and_its_gap)
 	ck_assert(p->gap >= 0 && p->gap < 1);
 	if (p->optimal)
 		ck_assert_double_eq(p->gap, 0);
+	/* Ties are settled only by a second program that ran to its end. */
+	if (p->ties_settled)
+		ck_assert(p->optimal);
 	ap_plan_free(p);
 	ap_diags_free(d);
 	ap_plan_input_free(in);
@@ -884,6 +949,8 @@ int main(void)
 	tcase_add_test(tc, span_of_eight_weeks);
 	tcase_add_test(tc, calendar_conflicts_are_resolved);
 	tcase_add_test(tc, shorter_missions_fit_more_sites);
+	tcase_add_test(tc, knapsack_beats_priority_order);
+	tcase_add_test(tc, knapsack_bound_proves_the_optimum);
 	tcase_add_test(tc, same_inputs_same_plan);
 	tcase_add_test(tc, input_order_does_not_matter);
 	tcase_add_test(tc, time_limit_gives_a_valid_plan_and_its_gap);
