@@ -10,6 +10,7 @@ values, some missing; French observations (which make files 2 to 20 KB); a
 request with a window in the campaign year. Same seed, same files.
 """
 import argparse
+import math
 import os
 import random
 
@@ -85,6 +86,9 @@ OBSERVATIONS = [
 ]
 
 
+MIN_BYTES, MAX_BYTES = 2048, 20480
+
+
 def value(rng, low, high, kind, need):
     """A value between low and high, worse with `need` (0 good .. 1 bad)."""
     x = min(1.0, max(0.0, rng.gauss(need, 0.2)))
@@ -135,25 +139,21 @@ def casefile(rng, i, year):
                           rng.choice(["walking", "interviews", "mixed"])),
     ]
     themes = rng.sample(list(CATALOGUE), rng.choice([1, 2, 3, 3, 3]))
+    blocks = []
     for theme in themes:
-        lines.append('    <theme ref="%s">' % theme)
+        block = ['    <theme ref="%s">' % theme]
         for ref, low, high, kind in CATALOGUE[theme]:
             if ref.startswith("lifts.") and lifts == 0:
                 continue
             if rng.random() < 0.12:  # missing data
                 continue
-            lines.append('      <indicator ref="%s" value="%s"/>'
+            block.append('      <indicator ref="%s" value="%s"/>'
                          % (ref, value(rng, low, high, kind, need)))
-        # Observations make files 2-20 KB, as real diagnostics are.
-        for _ in range(rng.choice([0, 1, 2, 4, 8, 16])):
-            lines.append('      <observation severity="%s">%s</observation>'
-                         % (rng.choice(["low", "medium", "high"]),
-                            rng.choice(OBSERVATIONS).replace("%s", str(rng.randrange(1, 9)))))
-        lines.append("    </theme>")
-    lines.append("  </diagnostic>")
+        blocks.append(block)
     start_month = rng.randrange(1, 10)
     end_month = min(12, start_month + rng.randrange(2, 6))
-    lines += [
+    tail = [
+        "  </diagnostic>",
         '  <request date="%d-01-%02d" themes="%s">' % (year, rng.randrange(1, 28),
                                                    " ".join(themes)),
         '    <window start="%d-%02d-01" end="%d-%02d-28"/>' % (year, start_month,
@@ -161,6 +161,28 @@ def casefile(rng, i, year):
         "  </request>",
         "</casefile>",
     ]
+    # Observations make each file 2 to 20 KB, as real diagnostics are: a
+    # size drawn log-uniformly, reached with observations of one to four
+    # sentences spread over the themes.
+    target = int(math.exp(rng.uniform(math.log(MIN_BYTES), math.log(MAX_BYTES))))
+    size = (sum(len(l.encode()) + 1 for l in lines + tail) +
+            sum(len(l.encode()) + 1 for b in blocks for l in b) +
+            len(blocks) * len("    </theme>\n"))
+    while size < target:
+        sentences = [rng.choice(OBSERVATIONS).replace("%s", str(rng.randrange(1, 9)))
+                     for _ in range(rng.randrange(1, 5))]
+        line = '      <observation severity="%s">%s</observation>' % (
+            rng.choice(["low", "medium", "high"]), " ".join(sentences))
+        n = len(line.encode()) + 1
+        if size + n > MAX_BYTES:
+            if size >= MIN_BYTES:
+                break
+            continue  # a shorter one will fit
+        rng.choice(blocks).append(line)
+        size += n
+    for block in blocks:
+        lines += block + ["    </theme>"]
+    lines += tail
     return "\n".join(lines) + "\n"
 
 
