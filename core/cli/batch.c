@@ -298,8 +298,9 @@ typedef struct worker_io {
 /*
  * Reads, checks and scores one case, and appends its result to io->out:
  * 'R', the index, the size, then the parts "1"/"0" (valid), the problems,
- * the case's JSON text as a single process would write it (score, plan) and
- * the table row (JSON).
+ * the case's JSON text as a single process would write it (score), the
+ * table row (JSON; the table) and what the planner needs of the case
+ * (plan). Each mode fills its part; the others are empty.
  */
 static void process(const batch_spec *b, worker_io *io, uint32_t index,
                     const char *path, const char *const *skip, size_t n_skip)

@@ -36,6 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "appui/calendar.h"
 #include "appui/report.h"
 #include "appui/version.h"
 #include "util.h"
@@ -1091,17 +1092,6 @@ static int cmp_case_in(const void *a, const void *b)
 	              ((const case_in *)b)->member);
 }
 
-static int date_cmp(ap_date a, ap_date b)
-{
-	if (a.year != b.year)
-		return a.year < b.year ? -1 : 1;
-	if (a.month != b.month)
-		return a.month < b.month ? -1 : 1;
-	if (a.day != b.day)
-		return a.day < b.day ? -1 : 1;
-	return 0;
-}
-
 /* Reads a case file and checks it under the path the user gave, so that
  * problems name that file. */
 static int load_case_in(case_in *ci, ap_reader *r, const ap_host *h, int strict,
@@ -1251,7 +1241,7 @@ int ap_bundle_create(const char *path, const ap_bundle_spec *spec, ap_reader *r,
 	/* The latest diagnostic names the bag and dates it. */
 	size_t main_i = 0;
 	for (size_t i = 1; i < nc; i++) {
-		int c = date_cmp(cases[i].date, cases[main_i].date);
+		int c = ap_date_cmp(cases[i].date, cases[main_i].date);
 		if (c > 0 ||
 		    (c == 0 && strcmp(cases[i].id, cases[main_i].id) > 0))
 			main_i = i;

@@ -80,6 +80,17 @@ int ap_date_parse(const char *s, ap_date *out)
 	return 0;
 }
 
+int ap_date_cmp(ap_date a, ap_date b)
+{
+	if (a.year != b.year)
+		return a.year < b.year ? -1 : 1;
+	if (a.month != b.month)
+		return a.month < b.month ? -1 : 1;
+	if (a.day != b.day)
+		return a.day < b.day ? -1 : 1;
+	return 0;
+}
+
 void ap_date_format(ap_date d, char out[11])
 {
 	snprintf(out, 11, "%04d-%02d-%02d", d.year, d.month, d.day);

@@ -34,6 +34,7 @@
 #include <libxml/parserInternals.h>
 #include <libxml/xmlschemas.h>
 
+#include "appui/calendar.h"
 #include "case_impl.h"
 #include "util.h"
 
@@ -385,35 +386,39 @@ void ap_reader_free(ap_reader *r)
 /* ---- building the model, as the parser reads ----------------------------
  */
 
-/* Whitespace around a schema-checked token is allowed (xs:token collapses). */
+/* Drops the whitespace around `*s` (`*n` bytes): a schema-checked token may
+ * have some (xs:token collapses it). */
+static void trim(const char **s, size_t *n)
+{
+	const char *p = *s;
+	size_t k = *n;
+	while (k && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) {
+		p++;
+		k--;
+	}
+	while (k && (p[k - 1] == ' ' || p[k - 1] == '\t' || p[k - 1] == '\n' ||
+	             p[k - 1] == '\r'))
+		k--;
+	*s = p;
+	*n = k;
+}
+
+/* The token of `s` (n bytes), in the arena. */
 static const char *dup_token_n(ap_arena *a, const char *s, size_t n)
 {
-	while (n && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')) {
-		s++;
-		n--;
-	}
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' ||
-	             s[n - 1] == '\r'))
-		n--;
+	trim(&s, &n);
 	char *p = ap_arena_alloc(a, n + 1);
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
 }
 
-/* A number of a schema-valid value: NAN (decimal) or -1 (whole) if none. */
-/* The token of `s` (n bytes, spaces around it dropped), NUL-terminated: in
- * `buf` when it fits, else in memory that *heap is set to, to free. */
+/* The token of `s` (n bytes), NUL-terminated: in `buf` when it fits, else
+ * in memory that *heap is set to, to free. */
 static const char *token_in(const char *s, size_t n, char *buf, size_t cap,
                             char **heap)
 {
-	while (n && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')) {
-		s++;
-		n--;
-	}
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' ||
-	             s[n - 1] == '\r'))
-		n--;
+	trim(&s, &n);
 	char *out = buf;
 	*heap = NULL;
 	if (n >= cap)
@@ -446,17 +451,6 @@ static long whole(const char *s, size_t n)
 		v = -1;
 	free(heap);
 	return v;
-}
-
-static int date_cmp(ap_date a, ap_date b)
-{
-	if (a.year != b.year)
-		return a.year < b.year ? -1 : 1;
-	if (a.month != b.month)
-		return a.month < b.month ? -1 : 1;
-	if (a.day != b.day)
-		return a.day < b.day ? -1 : 1;
-	return 0;
 }
 
 /* Grows a vector of `size`-byte items to hold `need`. */
@@ -678,7 +672,7 @@ static void start_request(struct parse *ps, const attrs *at, long line)
 		rq->themes = list;
 	}
 	if (rq->date.year && c->diagnostic.date.year &&
-	    date_cmp(rq->date, c->diagnostic.date) < 0)
+	    ap_date_cmp(rq->date, c->diagnostic.date) < 0)
 		ap_diags_add(
 		    ps->checks, AP_WARNING, ps->r->name, line, "request/@date",
 		    "the request (%04d-%02d-%02d) predates the diagnostic "
@@ -696,7 +690,7 @@ static void start_window(struct parse *ps, const attrs *at, long line)
 	rq->window_start = date_of(ps, at, "start", line);
 	rq->window_end = date_of(ps, at, "end", line);
 	if (rq->window_start.year && rq->window_end.year &&
-	    date_cmp(rq->window_end, rq->window_start) < 0)
+	    ap_date_cmp(rq->window_end, rq->window_start) < 0)
 		check_err(ps, "end", line,
 		          "the window ends (%04d-%02d-%02d) before it starts "
 		          "(%04d-%02d-%02d)",

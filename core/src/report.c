@@ -6,6 +6,8 @@
  */
 #include "appui/report.h"
 
+#include "appui/calendar.h"
+
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
@@ -193,8 +195,8 @@ static void put_strings(ap_buf *b, const char *const *v, size_t n)
 
 static void put_date(ap_buf *b, ap_date d)
 {
-	char s[16];
-	snprintf(s, sizeof s, "%04d-%02d-%02d", d.year, d.month, d.day);
+	char s[11];
+	ap_date_format(d, s);
 	put_str(b, s);
 }
 

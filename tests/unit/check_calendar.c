@@ -231,6 +231,24 @@ START_TEST(working_days)
 }
 END_TEST
 
+/* Dates compare as their day numbers do. */
+START_TEST(compare_dates)
+{
+	ap_date a = {2019, 12, 31}, b = {2020, 1, 1}, c = {2020, 1, 2};
+	ck_assert_int_eq(ap_date_cmp(a, b), -1);
+	ck_assert_int_eq(ap_date_cmp(b, a), 1);
+	ck_assert_int_eq(ap_date_cmp(b, b), 0);
+	ck_assert_int_eq(ap_date_cmp(b, c), -1);
+	ap_date m1 = {2020, 2, 29}, m2 = {2020, 3, 1};
+	ck_assert_int_eq(ap_date_cmp(m2, m1), 1);
+	for (ap_day d = 18000; d < 18800; d += 13) {
+		ap_date x = ap_date_from_day(d), y = ap_date_from_day(d + 29);
+		ck_assert_int_eq(ap_date_cmp(x, y), -1);
+		ck_assert_int_eq(ap_date_cmp(y, x), 1);
+	}
+}
+END_TEST
+
 START_TEST(parse_and_format)
 {
 	ap_date d;
@@ -289,6 +307,7 @@ int main(void)
 	tcase_add_test(tc, eleven_holidays_a_year);
 	tcase_add_test(tc, working_days);
 	tcase_add_test(tc, parse_and_format);
+	tcase_add_test(tc, compare_dates);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

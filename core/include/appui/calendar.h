@@ -22,6 +22,9 @@ AP_API ap_date ap_date_from_day(ap_day day);
 /* Parses "YYYY-MM-DD" into a real calendar date. Returns 0, or -1. */
 AP_API int ap_date_parse(const char *s, ap_date *out);
 
+/* -1, 0 or 1 as `a` is before, the same as or after `b`. */
+AP_API int ap_date_cmp(ap_date a, ap_date b);
+
 /* Writes "YYYY-MM-DD" (11 bytes with the NUL). */
 AP_API void ap_date_format(ap_date d, char out[11]);
 
