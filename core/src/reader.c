@@ -648,6 +648,10 @@ static void start_request(struct parse *ps, const attrs *at, long line)
 {
 	ap_case *c = ps->c;
 	ap_request *rq = &c->request;
+	/* A file the schema will refuse may hold two requests: the model is
+	 * built as the events come, so each element starts afresh. */
+	rq->themes = NULL;
+	rq->n_themes = 0;
 	rq->line = line;
 	rq->date = date_of(ps, at, "date", line);
 	const char *themes = attr_dup(&c->arena, at, "themes");
@@ -707,8 +711,9 @@ static void start_indicator(struct parse *ps, const attrs *at, long line)
 	ap_indicator *in = &ps->inds[ps->n_inds];
 	in->ref = attr_token(a, at, "ref");
 	in->line = line;
-	const char *theme_ref =
-	    ps->n_themes ? ps->themes[ps->n_themes - 1].ref : "";
+	const char *theme_ref = ps->n_themes && ps->themes[ps->n_themes - 1].ref
+	                            ? ps->themes[ps->n_themes - 1].ref
+	                            : "";
 	for (size_t k = 0; in->ref && k < ps->n_inds; k++) {
 		if (ps->inds[k].ref && strcmp(ps->inds[k].ref, in->ref) == 0) {
 			check_err(ps, "ref", line,

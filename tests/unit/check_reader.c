@@ -588,6 +588,41 @@ START_TEST(size_limit_and_file_kinds)
 }
 END_TEST
 
+/* The case is built as the parser reads, before the schema has judged the
+ * file: structures it refuses must be harmless to the builder too (found by
+ * fuzzing: a second request with themes). */
+START_TEST(refused_structures_are_harmless)
+{
+	static const struct {
+		const char *from, *to;
+	} cases[] = {
+	    {"<request date=\"2019-05-02\"/>",
+	     "<request date=\"2019-05-02\" themes=\"quality urban\"/>"
+	     "<request date=\"2019-05-03\" themes=\"a b c d e f g\"/>"},
+	    {"<request date=\"2019-05-02\"/>",
+	     "<diagnostic firm=\"F\" date=\"2019-01-01\"><theme "
+	     "ref=\"quality\"><indicator ref=\"x\" value=\"1\"/>"
+	     "<indicator ref=\"x\" value=\"2\"/></theme></diagnostic>"
+	     "<request date=\"2019-05-02\"/>"},
+	    {"<built>1968</built>",
+	     "<built>1968</built><theme><indicator ref=\"a\"/><indicator "
+	     "ref=\"a\"/><observation>x</observation></theme>"},
+	    {"<request date=\"2019-05-02\"/>",
+	     "<request date=\"2019-05-02\"><theme ref=\"q\"><observation/>"
+	     "</theme><note>a</note><note>b</note><window start=\"2019-13-01\" "
+	     "end=\"x\"/></request>"},
+	    {"<theme ref=\"security\">",
+	     "<theme><theme ref=\"quality\"></theme></theme><theme "
+	     "ref=\"security\">"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *xml = variant(cases[i].from, cases[i].to);
+		ck_assert_msg(check_str(xml) >= 1, "case %zu accepted", i);
+		free(xml);
+	}
+}
+END_TEST
+
 START_TEST(reader_survives_a_batch_of_bad_files)
 {
 	/* A parser context reused after errors still reads good files. */
@@ -617,6 +652,7 @@ int main(void)
 	tcase_add_test(tc, schema_errors_name_line_and_field);
 	tcase_add_test(tc, foreign_attributes_are_not_ours);
 	tcase_add_test(tc, stray_text_is_one_message);
+	tcase_add_test(tc, refused_structures_are_harmless);
 	tcase_add_test(tc, semantic_errors);
 	tcase_add_test(tc, catalogue_errors_and_warnings);
 	suite_add_tcase(s, tc);
