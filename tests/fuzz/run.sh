@@ -15,8 +15,8 @@
 #
 # From the top of the tree, after building build-fuzz, for example:
 #   tests/fuzz/run.sh build-fuzz/bin/fuzz_casefile tests/fuzz/corpus/casefile \
-#     build-fuzz/tests/fuzz/work/casefile 600 -dict=tests/fuzz/xml.dict -jobs=2
-# (-jobs=N runs N fuzzers on the same corpus, each logging to fuzz-N.log in
+#     build-fuzz/tests/fuzz/work/casefile 600 -dict=tests/fuzz/xml.dict -jobs=2 -workers=2
+# (-jobs=N -workers=N runs N fuzzers at once on the same corpus, each logging to fuzz-N.log in
 # the current folder.)
 #
 # Minimising a finding before saving it as a regression input:
