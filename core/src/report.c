@@ -1,18 +1,18 @@
 /*
- * Score outputs. JSON is written with jansson, one case at a time, so a batch
- * of any size streams in bounded memory. Numbers are rounded to two decimals
- * (three for confidence) before they are written: the output is for people
- * and diffs, and byte-stable across runs.
+ * Score outputs. JSON is written one case at a time, so a batch of any size
+ * streams in bounded memory: each case's object directly (see below), the
+ * frame and the batch's problems with jansson. Numbers are rounded to two
+ * decimals (three for confidence) before they are written: the output is for
+ * people and diffs, and byte-stable across runs.
  */
 #include "appui/report.h"
-
-#include "appui/calendar.h"
 
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "appui/calendar.h"
 #include "jsonout.h"
 #include "util.h"
 
