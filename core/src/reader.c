@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,75 @@ struct ap_reader {
 	int doctype_seen;
 	size_t schema_errors;
 };
+
+/*
+ * A set of strings (not owned), each with the index of the item it came
+ * from: a file may hold any number of themes, indicators or requested
+ * themes, and duplicates are found in linear time, not quadratic.
+ */
+typedef struct strset {
+	const char **keys; /* NULL: an empty slot */
+	size_t *vals;
+	size_t cap, n; /* cap: 0 or a power of two */
+} strset;
+
+static size_t str_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return (size_t)h;
+}
+
+static void strset_place(strset *h, const char *key, size_t val)
+{
+	size_t i = str_hash(key) & (h->cap - 1);
+	while (h->keys[i])
+		i = (i + 1) & (h->cap - 1);
+	h->keys[i] = key;
+	h->vals[i] = val;
+	h->n++;
+}
+
+/* The item stored for `key`, or SIZE_MAX after storing `val` for it. */
+static size_t strset_put(strset *h, const char *key, size_t val)
+{
+	if ((h->n + 1) * 2 > h->cap) {
+		strset old = *h;
+		h->cap = old.cap ? old.cap * 2 : 32;
+		h->keys = ap_xcalloc(h->cap, sizeof(*h->keys));
+		h->vals = ap_xmalloc(h->cap * sizeof(*h->vals));
+		h->n = 0;
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.keys[i])
+				strset_place(h, old.keys[i], old.vals[i]);
+		free(old.keys);
+		free(old.vals);
+	}
+	for (size_t i = str_hash(key) & (h->cap - 1); h->keys[i];
+	     i = (i + 1) & (h->cap - 1))
+		if (strcmp(h->keys[i], key) == 0)
+			return h->vals[i];
+	strset_place(h, key, val);
+	return SIZE_MAX;
+}
+
+static void strset_free(strset *h)
+{
+	free(h->keys);
+	free(h->vals);
+	memset(h, 0, sizeof(*h));
+}
+
+/* Empty again; a set grown large by one file is not kept for the next. */
+static void strset_clear(strset *h)
+{
+	if (h->cap > 4096)
+		strset_free(h);
+	else if (h->n)
+		memset(h->keys, 0, h->cap * sizeof(*h->keys));
+	h->n = 0;
+}
 
 /* An open element, for field paths and lines. */
 typedef struct level {
@@ -97,7 +167,8 @@ struct parse {
 	size_t n_inds, cap_inds;
 	ap_observation *obs;
 	size_t n_obs, cap_obs;
-	long built_line; /* of <built>, or 0 */
+	long built_line;                    /* of <built>, or 0 */
+	strset theme_refs, ind_refs, asked; /* for duplicates */
 };
 
 /* ---- hardening ------------------------------------------------------------
@@ -665,14 +736,12 @@ static void start_request(struct parse *ps, const attrs *at, long line)
 		const char **list =
 		    ap_arena_alloc(&c->arena, cap * sizeof(*list));
 		char *save = NULL;
+		strset_clear(&ps->asked);
 		for (char *tok = strtok_r(copy, " \t\r\n", &save); tok;
-		     tok = strtok_r(NULL, " \t\r\n", &save)) {
-			int dup = 0;
-			for (size_t k = 0; k < rq->n_themes; k++)
-				dup |= strcmp(list[k], tok) == 0;
-			if (!dup)
+		     tok = strtok_r(NULL, " \t\r\n", &save))
+			if (strset_put(&ps->asked, tok, rq->n_themes) ==
+			    SIZE_MAX)
 				list[rq->n_themes++] = tok;
-		}
 		rq->themes = list;
 	}
 	if (rq->date.year && c->diagnostic.date.year &&
@@ -714,15 +783,13 @@ static void start_indicator(struct parse *ps, const attrs *at, long line)
 	const char *theme_ref = ps->n_themes && ps->themes[ps->n_themes - 1].ref
 	                            ? ps->themes[ps->n_themes - 1].ref
 	                            : "";
-	for (size_t k = 0; in->ref && k < ps->n_inds; k++) {
-		if (ps->inds[k].ref && strcmp(ps->inds[k].ref, in->ref) == 0) {
-			check_err(ps, "ref", line,
-			          "indicator '%s' is given twice in theme '%s' "
-			          "(first at line %ld)",
-			          in->ref, theme_ref, ps->inds[k].line);
-			break;
-		}
-	}
+	size_t first =
+	    in->ref ? strset_put(&ps->ind_refs, in->ref, ps->n_inds) : SIZE_MAX;
+	if (first != SIZE_MAX)
+		check_err(ps, "ref", line,
+		          "indicator '%s' is given twice in theme '%s' "
+		          "(first at line %ld)",
+		          in->ref, theme_ref, ps->inds[first].line);
 	size_t n;
 	const char *v = attr_n(at, "value", &n);
 	in->value = v ? num(v, n) : NAN;
@@ -797,6 +864,7 @@ static void start_element(struct parse *ps, const char *name, const attrs *at,
 			t->ref = attr_token(a, at, "ref");
 			t->line = line;
 			ps->n_inds = ps->n_obs = 0;
+			strset_clear(&ps->ind_refs);
 		} else if (is(parent, "request")) {
 			if (is(name, "window"))
 				start_window(ps, at, line);
@@ -864,16 +932,14 @@ static void end_theme(struct parse *ps, long line)
 	t->n_indicators = ps->n_inds;
 	t->observations = obs;
 	t->n_observations = ps->n_obs;
-	for (size_t k = 0; t->ref && k + 1 < ps->n_themes; k++) {
-		if (ps->themes[k].ref &&
-		    strcmp(ps->themes[k].ref, t->ref) == 0) {
-			check_err(ps, "ref", line,
-			          "theme '%s' appears twice in the diagnostic "
-			          "(first at line %ld)",
-			          t->ref, ps->themes[k].line);
-			break;
-		}
-	}
+	size_t first =
+	    t->ref ? strset_put(&ps->theme_refs, t->ref, ps->n_themes - 1)
+	           : SIZE_MAX;
+	if (first != SIZE_MAX)
+		check_err(ps, "ref", line,
+		          "theme '%s' appears twice in the diagnostic "
+		          "(first at line %ld)",
+		          t->ref, ps->themes[first].line);
 }
 
 /* The construction year is checked against the diagnostic, not the wall
@@ -1079,6 +1145,9 @@ static void parse_free(struct parse *ps)
 	free(ps->themes);
 	free(ps->inds);
 	free(ps->obs);
+	strset_free(&ps->theme_refs);
+	strset_free(&ps->ind_refs);
+	strset_free(&ps->asked);
 	free(ps);
 }
 
@@ -1209,6 +1278,8 @@ int ap_reader_read_memory(ap_reader *r, const char *name, const char *data,
 	ps->wrong_root = 0;
 	ps->root_ns[0] = '\0';
 	ps->n_themes = ps->n_inds = ps->n_obs = 0;
+	strset_clear(&ps->theme_refs);
+	strset_clear(&ps->ind_refs);
 	ps->built_line = 0;
 	ps->c = case_new(name);
 

@@ -623,6 +623,44 @@ START_TEST(refused_structures_are_harmless)
 }
 END_TEST
 
+/* Duplicates are found in linear time: a file may hold any number of
+ * indicators, themes or requested themes (a quadratic search took minutes
+ * on a file like this one, past the test's time-out). */
+START_TEST(many_indicators_are_checked_in_linear_time)
+{
+	enum { N = 300000 };
+	size_t cap = (size_t)N * 48 + 256;
+	char *themes = malloc(cap), *p = themes;
+	p += sprintf(p, "<theme ref=\"quality\">");
+	for (int i = 0; i < N; i++)
+		p += sprintf(p, "<indicator ref=\"i%d\" value=\"1\"/>", i);
+	/* The same ref again, last: reported with the line of the first. */
+	p += sprintf(p, "<indicator ref=\"i7\" value=\"2\"/></theme>");
+	char *xml = tu_casefile(412, "", themes);
+	ap_case *c = NULL;
+	ck_assert_int_eq(
+	    ap_reader_read_memory(reader, "m.xml", xml, strlen(xml), &c, diags),
+	    -1);
+	expect(AP_ERROR, -1, "diagnostic/theme[quality]/indicator[i7]/@ref",
+	       "given twice");
+	ck_assert_uint_eq(ap_diags_errors(diags), 1);
+	free(xml);
+
+	/* Without the duplicate, every indicator is in the case. */
+	p[-(long)strlen("<indicator ref=\"i7\" value=\"2\"/></theme>")] = '\0';
+	strcat(themes, "</theme>");
+	xml = tu_casefile(412, "", themes);
+	ap_diags_clear(diags);
+	ck_assert_int_eq(
+	    ap_reader_read_memory(reader, "m.xml", xml, strlen(xml), &c, diags),
+	    0);
+	ck_assert_uint_eq(ap_case_theme(c, "quality")->n_indicators, N);
+	ap_case_free(c);
+	free(xml);
+	free(themes);
+}
+END_TEST
+
 START_TEST(reader_survives_a_batch_of_bad_files)
 {
 	/* A parser context reused after errors still reads good files. */
@@ -662,6 +700,7 @@ int main(void)
 	tcase_add_test(tc, xxe_local_file_is_refused);
 	tcase_add_test(tc, xxe_network_is_never_contacted);
 	tcase_add_test(tc, entity_bomb_is_refused_at_once);
+	tcase_add_test(tc, many_indicators_are_checked_in_linear_time);
 	tcase_add_test(tc, undeclared_entity_is_an_error);
 	tcase_add_test(tc, deep_nesting_is_refused);
 	tcase_add_test(tc, broken_files);
