@@ -386,7 +386,8 @@ static void read_root(reader *r, const config_setting_t *root)
 		                                    "case_time_limit"};
 		cfg_check_keys(&r->r, g, lkeys, AP_ARRAY_LEN(lkeys));
 		long max = (long)cfg->max_file_bytes;
-		cfg_opt_long(&r->r, g, "max_file_bytes", &max, 1024, 1L << 30);
+		cfg_opt_long(&r->r, g, "max_file_bytes", &max, 1024,
+		             (long)AP_MAX_FILE_BYTES);
 		cfg->max_file_bytes = (size_t)max;
 		opt_number(r, g, "case_time_limit", &cfg->case_time_limit, 0.01,
 		           86400);

@@ -396,6 +396,8 @@ int ap_reader_new(ap_reader **out, const char *schema_path,
 	ap_reader *r = ap_xcalloc(1, sizeof(*r));
 	r->max_file_bytes =
 	    max_file_bytes ? max_file_bytes : AP_DEFAULT_MAX_FILE_BYTES;
+	if (r->max_file_bytes > AP_MAX_FILE_BYTES)
+		r->max_file_bytes = AP_MAX_FILE_BYTES;
 	ap_buf_init(&r->file);
 
 	ap_buf xsd;

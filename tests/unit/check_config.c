@@ -94,7 +94,7 @@ START_TEST(defaults_are_the_documented_ones)
 	ck_assert_double_eq(p->priority_other_themes, 0.25);
 	ck_assert_double_eq(p->priority_complexity, 5);
 	ck_assert_int_eq(p->built_before, 1977);
-	ck_assert_uint_eq(cfg->max_file_bytes, 16u << 20);
+	ck_assert_uint_eq(cfg->max_file_bytes, 10000000u);
 	ck_assert_ptr_null(ap_config_path(cfg));
 	ap_config_free(cfg);
 }

@@ -20,14 +20,19 @@
 extern "C" {
 #endif
 
-#define AP_DEFAULT_MAX_FILE_BYTES (16u * 1024u * 1024u)
+/* The largest case file: libxml2 reads at most 10,000,000 bytes of one
+ * document without XML_PARSE_HUGE, which appui never sets (it would lift
+ * the parser's other limits too). Also the default limit. */
+#define AP_MAX_FILE_BYTES         10000000u
+#define AP_DEFAULT_MAX_FILE_BYTES AP_MAX_FILE_BYTES
 
 typedef struct ap_reader ap_reader;
 
 /*
  * Loads the schema at `schema_path` once. Files over `max_file_bytes` are
- * refused before parsing (0 means AP_DEFAULT_MAX_FILE_BYTES). Returns 0, or -1
- * with the reason in `d`.
+ * refused before parsing (0 means AP_DEFAULT_MAX_FILE_BYTES; more than
+ * AP_MAX_FILE_BYTES means AP_MAX_FILE_BYTES). Returns 0, or -1 with the
+ * reason in `d`.
  */
 AP_API int ap_reader_new(ap_reader **out, const char *schema_path,
                          size_t max_file_bytes, ap_diags *d);
