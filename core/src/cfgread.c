@@ -56,6 +56,113 @@ void cfg_warn(cfg_reader *r, const config_setting_t *s, const char *fmt, ...)
 	va_end(ap);
 }
 
+#define INCLUDE_DEPTH 10         /* libconfig's own limit */
+#define INCLUDE_BYTES (4u << 20) /* a configuration file is small */
+
+/*
+ * libconfig 1.5 opens an @include with fopen() and reads it with its
+ * scanner, which exits the process when a read fails (an include of a
+ * folder, such as @include "") and reads a device or a FIFO forever. So
+ * every @include of the file, and of the files it includes, is checked
+ * first: a regular file of at most INCLUDE_BYTES. libconfig reads an
+ * include only at the start of a line, outside a block comment; the path
+ * is the include folder, a '/', and the name as written.
+ */
+static int check_includes(cfg_reader *r, const char *file, const char *shown,
+                          int depth)
+{
+	if (depth > INCLUDE_DEPTH)
+		return 0; /* libconfig reports the loop itself */
+	FILE *f = fopen(file, "r");
+	if (!f)
+		return 0; /* libconfig reports it */
+	char line[4096];
+	long no = 0;
+	int in_comment = 0, rc = 0;
+	while (rc == 0 && fgets(line, sizeof line, f)) {
+		no++;
+		const char *p = line;
+		while (*p == ' ' || *p == '\t' || *p == '\r')
+			p++;
+		if (!in_comment && strncmp(p, "@include", 8) == 0 &&
+		    (p[8] == ' ' || p[8] == '\t')) {
+			const char *q = p + 8;
+			while (*q == ' ' || *q == '\t')
+				q++;
+			const char *end = *q == '"' ? strchr(q + 1, '"') : NULL;
+			if (end) {
+				char *name = ap_xmalloc((size_t)(end - q));
+				memcpy(name, q + 1, (size_t)(end - q - 1));
+				name[end - q - 1] = '\0';
+				char *target =
+				    ap_xasprintf("%s/%s", r->dir, name);
+				struct stat st;
+				const char *why = NULL;
+				if (stat(target, &st) != 0)
+					why = NULL; /* libconfig reports it */
+				else if (!S_ISREG(st.st_mode))
+					why = "not a regular file";
+				else if ((unsigned long long)st.st_size >
+				         INCLUDE_BYTES)
+					why = "over 4 MiB";
+				if (why) {
+					ap_diags_add(r->d, AP_ERROR, shown, no,
+					             "",
+					             "cannot include '%s': %s",
+					             name, why);
+					r->errors++;
+					rc = -1;
+				} else if (stat(target, &st) == 0) {
+					rc = check_includes(r, target, target,
+					                    depth + 1);
+				}
+				free(target);
+				free(name);
+			}
+		}
+		/* Block comments, outside strings: an @include inside one is
+		 * not read. */
+		int in_string = 0;
+		for (const char *c = line; *c; c++) {
+			if (in_comment) {
+				if (c[0] == '*' && c[1] == '/') {
+					in_comment = 0;
+					c++;
+				}
+			} else if (in_string) {
+				if (*c == '\\' && c[1])
+					c++;
+				else if (*c == '"')
+					in_string = 0;
+			} else if (*c == '"') {
+				in_string = 1;
+			} else if (*c == '#' || (c[0] == '/' && c[1] == '/')) {
+				break;
+			} else if (c[0] == '/' && c[1] == '*') {
+				in_comment = 1;
+				c++;
+			}
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+int cfg_includes_safe(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return -1;
+	cfg_reader r;
+	memset(&r, 0, sizeof(r));
+	r.d = ap_diags_new();
+	r.dir = ap_path_dirname(path);
+	int rc = check_includes(&r, path, path, 0);
+	free(r.dir);
+	ap_diags_free(r.d);
+	return rc;
+}
+
 int cfg_open(cfg_reader *r, config_t *lc, const char *path, const char *what,
              ap_diags *d)
 {
@@ -75,6 +182,8 @@ int cfg_open(cfg_reader *r, config_t *lc, const char *path, const char *what,
 		r->errors++;
 		return -1;
 	}
+	if (check_includes(r, path, path, 0) != 0)
+		return -1;
 	config_init(lc);
 	/* @include resolves against the including file's folder, not the cwd
 	 * (libconfig's default). */

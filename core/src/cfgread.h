@@ -25,9 +25,15 @@ typedef struct cfg_reader {
 	size_t errors;
 } cfg_reader;
 
+/* 0 when every @include of `path` (and of what it includes) is a regular
+ * file libconfig can read safely; -1 otherwise (see cfg_open()). */
+int cfg_includes_safe(const char *path);
+
 /*
- * Checks that `path` is a readable regular file, then reads it into `lc`
- * with includes resolved against its folder. Reports any problem (libconfig
+ * Checks that `path` is a readable regular file, and that each of its
+ * @include is one too (libconfig 1.5 exits the process on a folder and reads
+ * a device forever), then reads it into `lc` with includes resolved against
+ * its folder. Reports any problem (libconfig
  * says only "file I/O error" at line 0 for a missing file: the path and
  * strerror are said instead). Returns 0, or -1 (`lc` destroyed).
  */

@@ -484,7 +484,8 @@ int ap_config_is_campaign(const char *path)
 	char *dir = ap_path_dirname(path);
 	config_set_include_dir(&lc, dir);
 	int is = 0;
-	if (config_read_file(&lc, path) == CONFIG_TRUE) {
+	if (cfg_includes_safe(path) == 0 &&
+	    config_read_file(&lc, path) == CONFIG_TRUE) {
 		const config_setting_t *root = config_root_setting(&lc);
 		is = config_setting_get_member(root, "firms") != NULL ||
 		     config_setting_get_member(root, "budget") != NULL;

@@ -314,6 +314,45 @@ START_TEST(missing_and_unreadable_files)
 }
 END_TEST
 
+/* libconfig 1.5 exits the process when an include is a folder and reads a
+ * device or a FIFO forever: such includes are refused first, with their
+ * line (found by fuzzing: @include ""). */
+START_TEST(includes_of_other_than_files_are_refused)
+{
+	make_dir();
+	char fifo[4096];
+	snprintf(fifo, sizeof fifo, "%s/pipe.cfg", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	static const char *const bad[] = {
+	    "bands = { watch = 30.0; };\n@include \"\"\n",
+	    "@include \"pipe.cfg\"\n",
+	    "  @include\t\".\"\n",
+	};
+	ap_diags *d = ap_diags_new();
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char *path = write_file("appui.cfg", bad[i]);
+		ap_config *cfg = NULL;
+		ap_diags_clear(d);
+		ck_assert_int_eq(ap_config_load(&cfg, path, d), -1);
+		ck_assert_uint_eq(ap_diags_count(d), 1);
+		ck_assert_str_eq(ap_diags_at(d, 0)->file, path);
+		ck_assert_int_eq(ap_diags_at(d, 0)->line, i == 0 ? 2 : 1);
+		ck_assert(strstr(ap_diags_at(d, 0)->message, "cannot include"));
+		ck_assert(
+		    strstr(ap_diags_at(d, 0)->message, "not a regular file"));
+		free(path);
+	}
+	/* In a block comment, an include is not read: not refused either. */
+	char *path = write_file("appui.cfg", "/* a note\n@include \"\"\n*/\n");
+	ap_config *cfg = NULL;
+	ap_diags_clear(d);
+	ck_assert_int_eq(ap_config_load(&cfg, path, d), 0);
+	ap_config_free(cfg);
+	free(path);
+	ap_diags_free(d);
+}
+END_TEST
+
 START_TEST(includes_resolve_against_the_file)
 {
 	make_dir();
@@ -361,6 +400,7 @@ int main(void)
 	tcase_add_test(tc, configured_values_are_used);
 	tcase_add_test(tc, missing_and_unreadable_files);
 	tcase_add_test(tc, includes_resolve_against_the_file);
+	tcase_add_test(tc, includes_of_other_than_files_are_refused);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
