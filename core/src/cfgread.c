@@ -89,8 +89,23 @@ static int check_includes(cfg_reader *r, const char *file, const char *shown,
 			const char *q = p + 8;
 			while (*q == ' ' || *q == '\t')
 				q++;
-			const char *end = *q == '"' ? strchr(q + 1, '"') : NULL;
-			if (end) {
+			const char *end = NULL;
+			if (*q == '"') {
+				end = q + 1;
+				while (*end && *end != '"' && *end != '\n')
+					end++;
+			}
+			if (end && *end != '"') {
+				/* A name libconfig would end at a NUL or read
+				 * on the next lines: no file of ours has one.
+				 */
+				ap_diags_add(
+				    r->d, AP_ERROR, shown, no, "",
+				    "cannot include: the file name does "
+				    "not end with '\"' on its line");
+				r->errors++;
+				rc = -1;
+			} else if (end) {
 				char *name = ap_xmalloc((size_t)(end - q));
 				memcpy(name, q + 1, (size_t)(end - q - 1));
 				name[end - q - 1] = '\0';

@@ -342,6 +342,19 @@ START_TEST(includes_of_other_than_files_are_refused)
 		    strstr(ap_diags_at(d, 0)->message, "not a regular file"));
 		free(path);
 	}
+	/* A name that does not end on its line (here at a NUL byte, where
+	 * libconfig would end it: the include folder itself). */
+	static const char nul[] = "@include \"\0x\"\n";
+	char npath[4096];
+	snprintf(npath, sizeof npath, "%s/nul.cfg", dir);
+	FILE *f = fopen(npath, "wb");
+	ck_assert_ptr_nonnull(f);
+	fwrite(nul, 1, sizeof nul - 1, f);
+	fclose(f);
+	ap_diags_clear(d);
+	ap_config *nc = NULL;
+	ck_assert_int_eq(ap_config_load(&nc, npath, d), -1);
+	ck_assert(strstr(ap_diags_at(d, 0)->message, "does not end"));
 	/* In a block comment, an include is not read: not refused either. */
 	char *path = write_file("appui.cfg", "/* a note\n@include \"\"\n*/\n");
 	ap_config *cfg = NULL;
