@@ -1572,6 +1572,48 @@ static const char *read_error(struct archive *a)
 	return s ? s : "unknown error";
 }
 
+/*
+ * The next member of a bundle being read: 1 and its entry in *e, 0 at the
+ * end, -1 (reported) when the archive cannot be read or holds more than
+ * `max_members`; *count counts the members read.
+ */
+static int next_member(struct archive *a, const char *path, size_t max_members,
+                       size_t *count, struct archive_entry **e, ap_diags *d)
+{
+	int r = archive_read_next_header(a, e);
+	if (r == ARCHIVE_EOF)
+		return 0;
+	if (r < ARCHIVE_WARN) {
+		ap_diags_add(d, AP_ERROR, path, 0, "",
+		             "not a readable bundle: %s", read_error(a));
+		return -1;
+	}
+	if (++*count > max_members) {
+		ap_diags_add(d, AP_ERROR, path, 0, "",
+		             "more than %zu members: refused", max_members);
+		return -1;
+	}
+	return 1;
+}
+
+/*
+ * Why a member may not be read or extracted (its type, its path, or a top
+ * folder other than the bag's), or NULL with its normalised path in *norm
+ * (to free, set in either case when the path itself is sound) and its path
+ * inside the bag in *rel.
+ */
+static const char *member_problem(struct archive_entry *e, int is_dir,
+                                  char **top, char **norm, const char **rel)
+{
+	*norm = NULL;
+	const char *why = entry_type_problem(e);
+	if (!why)
+		why = entry_path_problem(entry_name(e), norm);
+	if (!why)
+		why = top_problem(top, *norm, is_dir, rel);
+	return why;
+}
+
 /* ---- an opened bundle ------------------------------------------------------
  */
 
@@ -1900,32 +1942,19 @@ int ap_bundle_open(ap_bundle **out, const char *path,
 	size_t count = 0;
 	for (;;) {
 		struct archive_entry *e;
-		int r = archive_read_next_header(a, &e);
-		if (r == ARCHIVE_EOF)
+		int r = next_member(a, path, lm.members, &count, &e, d);
+		if (r == 0)
 			break;
-		if (r < ARCHIVE_WARN) {
-			ap_diags_add(d, AP_ERROR, path, 0, "",
-			             "not a readable bundle: %s",
-			             read_error(a));
+		if (r < 0)
 			goto fail;
-		}
 		if (!b->kind)
 			set_kind(b, a);
-		if (++count > lm.members) {
-			ap_diags_add(d, AP_ERROR, path, 0, "",
-			             "more than %zu members: refused",
-			             lm.members);
-			goto fail;
-		}
 		const char *raw = entry_name(e);
 		int is_dir = archive_entry_filetype(e) == AE_IFDIR;
-		char *norm = NULL;
+		char *norm;
 		const char *rel = NULL;
-		const char *why = entry_type_problem(e);
-		if (!why)
-			why = entry_path_problem(raw, &norm);
-		if (!why)
-			why = top_problem(&b->name, norm, is_dir, &rel);
+		const char *why =
+		    member_problem(e, is_dir, &b->name, &norm, &rel);
 		if (why) {
 			/* Reported, not read: the bag is broken, reading
 			 * goes on so that every problem is seen. */
@@ -2741,30 +2770,16 @@ static int extract_members(struct archive *a, struct archive *w,
 	size_t count = 0;
 	for (;;) {
 		struct archive_entry *e;
-		int r = archive_read_next_header(a, &e);
-		if (r == ARCHIVE_EOF)
+		int r = next_member(a, path, lm->members, &count, &e, d);
+		if (r == 0)
 			break;
-		if (r < ARCHIVE_WARN) {
-			ap_diags_add(d, AP_ERROR, path, 0, "",
-			             "not a readable bundle: %s",
-			             read_error(a));
+		if (r < 0)
 			return -1;
-		}
-		if (++count > lm->members) {
-			ap_diags_add(d, AP_ERROR, path, 0, "",
-			             "more than %zu members: refused",
-			             lm->members);
-			return -1;
-		}
 		const char *raw = entry_name(e);
 		int is_dir = archive_entry_filetype(e) == AE_IFDIR;
-		char *norm = NULL;
+		char *norm;
 		const char *rel = NULL;
-		const char *why = entry_type_problem(e);
-		if (!why)
-			why = entry_path_problem(raw, &norm);
-		if (!why)
-			why = top_problem(top, norm, is_dir, &rel);
+		const char *why = member_problem(e, is_dir, top, &norm, &rel);
 		if (why) {
 			ap_diags_add(d, AP_ERROR, path, 0, raw ? raw : "",
 			             "%s: refused", why);
