@@ -180,25 +180,6 @@ static void human_size(char *out, size_t n, uint64_t bytes)
 		snprintf(out, n, "%.1f %s", v, units[u]);
 }
 
-/* The process's umask without changing it (umask() would, for a moment,
- * for every thread). */
-static mode_t current_umask(void)
-{
-	mode_t mask = 022;
-	FILE *f = fopen("/proc/self/status", "re");
-	if (!f)
-		return mask;
-	char line[256];
-	while (fgets(line, sizeof line, f)) {
-		if (strncmp(line, "Umask:", 6) == 0) {
-			mask = (mode_t)strtoul(line + 6, NULL, 8) & 0777;
-			break;
-		}
-	}
-	fclose(f);
-	return mask;
-}
-
 /*
  * libarchive converts names between UTF-8 and the locale's character set;
  * in the "C" locale of a command a non-ASCII name cannot be converted (and
@@ -973,7 +954,7 @@ static int write_bag(writer *w, ap_bundle_format format, ap_diags *d)
 		return -1;
 	}
 	/* mkstemp makes 0600; a bundle is a document, made as any file. */
-	if (fchmod(w->fd, 0666 & ~current_umask()) != 0)
+	if (fchmod(w->fd, ap_new_file_mode(NULL)) != 0)
 		goto fail_errno;
 	w->buf = ap_xmalloc(IO_BUF);
 	utf8_enter(&loc);

@@ -839,18 +839,6 @@ typedef struct ics_file {
 	char *tmp;  /* the temporary file next to it, NULL once renamed */
 } ics_file;
 
-/* The mode a replacement file should have: the old file's, else what a
- * plain creation would give (0666 less the umask), not mkstemp's 0600. */
-static mode_t output_mode(const char *path)
-{
-	struct stat st;
-	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-		return st.st_mode & 07777;
-	mode_t mask = umask(0);
-	umask(mask);
-	return 0666 & ~mask;
-}
-
 /* Writes `data` to a new temporary file next to `f->path`, synced. */
 static int ics_write_tmp(ics_file *f, const ap_buf *data, ap_diags *d)
 {
@@ -863,7 +851,7 @@ static int ics_write_tmp(ics_file *f, const ap_buf *data, ap_diags *d)
 		f->tmp = NULL;
 		return -1;
 	}
-	fchmod(fd, output_mode(f->path));
+	fchmod(fd, ap_new_file_mode(f->path));
 	int rc = 0;
 	if (write_all(fd, data->data, data->len) != 0 || fsync(fd) != 0) {
 		ics_error(d, f->path, "cannot write the calendar: %s",

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void oom(void)
 {
@@ -247,4 +248,28 @@ int ap_str_ends_with(const char *s, const char *suffix)
 {
 	size_t a = strlen(s), b = strlen(suffix);
 	return a >= b && memcmp(s + a - b, suffix, b) == 0;
+}
+
+mode_t ap_new_file_mode(const char *replacing)
+{
+	struct stat st;
+	if (replacing && stat(replacing, &st) == 0 && S_ISREG(st.st_mode))
+		return st.st_mode & 07777;
+	mode_t mask = 022;
+	FILE *f = fopen("/proc/self/status", "re");
+	if (f) {
+		char line[256];
+		while (fgets(line, sizeof line, f)) {
+			if (strncmp(line, "Umask:", 6) == 0) {
+				mask =
+				    (mode_t)strtoul(line + 6, NULL, 8) & 0777;
+				break;
+			}
+		}
+		fclose(f);
+	} else {
+		mask = umask(0);
+		umask(mask);
+	}
+	return 0666 & ~mask;
 }

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "appui/common.h"
 
@@ -94,6 +95,14 @@ int ap_days_in_month(int year, int month);
 char *ap_path_join(const char *dir, const char *name);
 /* The folder part of a path ("." when there is none). */
 char *ap_path_dirname(const char *path);
+
+/*
+ * The mode of a file appui writes (by mkstemp, which makes 0600, then a
+ * rename): that of the regular file it replaces, when `replacing` names
+ * one, else what a plain creation gives, 0666 less the umask (read without
+ * changing it, which umask() would do for every thread for a moment).
+ */
+mode_t ap_new_file_mode(const char *replacing);
 
 /* Returns 1 if `s` ends with `suffix`. */
 int ap_str_ends_with(const char *s, const char *suffix);
