@@ -565,7 +565,7 @@ static const char *attr_n(const attrs *at, const char *name, size_t *len)
  * each '&' of a value as "&#38;", to be decoded by whoever builds a tree;
  * every other reference is already replaced.
  */
-static const char *attr_value(ap_arena *ar, const char *v, size_t n)
+static char *attr_value(ap_arena *ar, const char *v, size_t n)
 {
 	char *p = ap_arena_alloc(ar, n + 1), *o = p;
 	for (size_t i = 0; i < n;) {
@@ -590,8 +590,17 @@ static const char *attr_dup(ap_arena *ar, const attrs *at, const char *name)
 
 static const char *attr_token(ap_arena *ar, const attrs *at, const char *name)
 {
-	const char *v = attr_dup(ar, at, name);
-	return v ? dup_token_n(ar, v, strlen(v)) : NULL;
+	size_t n;
+	const char *v = attr_n(at, name, &n);
+	if (!v)
+		return NULL;
+	/* Trimmed in the value's own copy: one allocation. */
+	char *copy = attr_value(ar, v, n);
+	const char *s = copy;
+	size_t len = strlen(copy);
+	trim(&s, &len);
+	copy[(size_t)(s - copy) + len] = '\0';
+	return s;
 }
 
 static void settle(struct parse *ps)
