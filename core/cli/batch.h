@@ -52,4 +52,9 @@ typedef struct batch_spec {
  */
 int batch_run(const batch_spec *b, ap_diags *all);
 
+/* A batch of the command's inputs with the common options: --jobs (default:
+ * one worker per core) and the configuration's case time limit. */
+batch_spec batch_of(setup *s, const options *o, const inputs *in,
+                    batch_mode mode, const char *verb);
+
 #endif

@@ -82,11 +82,41 @@ int out_close(outfile *o, int ok);
 ap_case *load_case(setup *s, const options *o, const char *path, ap_diags *d,
                    ap_diags *tmp);
 
-/* Mission case bundles (cmd_bundle.c). */
-extern const char usage_bundle[], usage_verify[], usage_extract[], usage_show[];
-int cmd_bundle(const options *o, int argc, char **argv);
-int cmd_verify(const options *o, int argc, char **argv);
-int cmd_extract(const options *o, int argc, char **argv);
-int cmd_show(const options *o, int argc, char **argv);
+/* The campaign in use: --campaign, then the installed one; NULL when
+ * there is none (to free). */
+char *campaign_path(const options *o);
+/* Loads the campaign at `path`, its themes checked against the host's
+ * plugins; problems are printed to `report`. Returns 0 or -1. */
+int load_campaign(const char *path, const setup *s, ap_campaign **out,
+                  ap_diags *d, FILE *report);
+
+#define CLI_MAX_PLUGIN_DIRS 64
+#define CLI_MAX_ATTACH      256
+
+/* What the command line gave besides the options (cli_args.c). */
+typedef struct cli_args {
+	const char *command; /* NULL when none was given */
+	char **args;         /* room for argc; the command's arguments */
+	int n_args;
+	int help; /* --help */
+} cli_args;
+
+/* Parses argv into `a` and `o`. Returns -1 to go on, or an exit status
+ * (after printing why). */
+int cli_parse(cli_args *a, options *o, int argc, char **argv);
+
+/* The commands, one file each (cmd_NAME.c): usage text and entry point. */
+#define CLI_COMMAND(name)                 \
+	extern const char usage_##name[]; \
+	int cmd_##name(const options *o, int argc, char **argv)
+CLI_COMMAND(validate);
+CLI_COMMAND(score);
+CLI_COMMAND(plan);
+CLI_COMMAND(bundle);
+CLI_COMMAND(verify);
+CLI_COMMAND(extract);
+CLI_COMMAND(show);
+CLI_COMMAND(plugins);
+CLI_COMMAND(config);
 
 #endif

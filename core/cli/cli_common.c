@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "paths.h"
 
 void print_diags(FILE *out, const ap_diags *d, size_t from)
@@ -417,4 +418,55 @@ ap_case *load_case(setup *s, const options *o, const char *path, ap_diags *d,
 		return NULL;
 	}
 	return c;
+}
+
+static size_t default_jobs(const options *o)
+{
+	if (o->jobs > 0)
+		return (size_t)o->jobs;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (size_t)n : 1;
+}
+
+batch_spec batch_of(setup *s, const options *o, const inputs *in,
+                    batch_mode mode, const char *verb)
+{
+	batch_spec b = {
+	    .s = s,
+	    .o = o,
+	    .in = in,
+	    .mode = mode,
+	    .jobs = default_jobs(o),
+	    .case_time_limit = ap_config_case_time_limit(s->cfg),
+	    .verb = verb,
+	};
+	return b;
+}
+
+/* The campaign in use: --campaign, then the installed one. */
+char *campaign_path(const options *o)
+{
+	if (o->campaign)
+		return strdup(o->campaign);
+	char *installed = paths_campaign();
+	if (installed && access(installed, F_OK) == 0)
+		return installed;
+	free(installed);
+	return NULL;
+}
+
+int load_campaign(const char *path, const setup *s, ap_campaign **out,
+                  ap_diags *d, FILE *report)
+{
+	size_t nt = ap_host_theme_count(s->host);
+	const char **themes = calloc(nt + 1, sizeof(*themes));
+	if (!themes)
+		exit(70);
+	for (size_t i = 0; i < nt; i++)
+		themes[i] = ap_host_theme_at(s->host, i);
+	size_t before = ap_diags_count(d);
+	int rc = ap_campaign_load(out, path, themes, nt, d);
+	print_diags(report, d, before);
+	free(themes);
+	return rc;
 }

@@ -1,0 +1,173 @@
+/*
+ * The command line: options may come before or after the command and its
+ * arguments (getopt_long runs in "+" mode and the loop resumes after each
+ * argument); "--" ends the options. Every option is parsed here once, into
+ * one `options`, whatever the command.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct option long_opts[] = {
+    {"config", required_argument, NULL, 'c'},
+    {"plugin-dir", required_argument, NULL, 'P'},
+    {"format", required_argument, NULL, 'f'},
+    {"output", required_argument, NULL, 'o'},
+    {"explain", no_argument, NULL, 'e'},
+    {"strict", no_argument, NULL, 's'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {"campaign", required_argument, NULL, 'C'},
+    {"ics", required_argument, NULL, 'I'},
+    {"time-limit", required_argument, NULL, 'T'},
+    {"plan", required_argument, NULL, 'L'},
+    {"attach", required_argument, NULL, 'A'},
+    {"directory", required_argument, NULL, 'D'},
+    {"jobs", required_argument, NULL, 'j'},
+    {NULL, 0, NULL, 0},
+};
+
+static int parse_jobs(options *o, const char *arg)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+	if (*end || v < 1 || v > 64) {
+		fprintf(stderr,
+		        "appui: --jobs wants a number of workers, 1 to 64, "
+		        "not '%s'\n",
+		        arg);
+		return EXIT_USAGE;
+	}
+	o->jobs = (int)v;
+	return -1;
+}
+
+static int parse_time_limit(options *o, const char *arg)
+{
+	char *end;
+	o->time_limit = strtod(arg, &end);
+	if (*end || !(o->time_limit > 0) || o->time_limit > 86400) {
+		fprintf(stderr,
+		        "appui: --time-limit wants seconds, more than 0 and "
+		        "at most 86400, not '%s'\n",
+		        arg);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* Adds `v` to a list of at most `max`; EXIT_USAGE when it is full. */
+static int push(const char **list, size_t *n, size_t max, const char *v,
+                const char *option)
+{
+	if (*n == max) {
+		fprintf(stderr, "appui: too many --%s options\n", option);
+		return EXIT_USAGE;
+	}
+	list[(*n)++] = v;
+	return -1;
+}
+
+/* One option into `o` (or `a`). Returns -1, or the exit status. */
+static int set_option(cli_args *a, options *o, int ch, const char *arg)
+{
+	switch (ch) {
+	case 'c':
+		o->config = arg;
+		return -1;
+	case 'P':
+		return push(o->plugin_dirs, &o->n_plugin_dirs,
+		            CLI_MAX_PLUGIN_DIRS, arg, "plugin-dir");
+	case 'f':
+		o->format = arg;
+		return -1;
+	case 'o':
+		o->output = arg;
+		return -1;
+	case 'e':
+		o->explain = 1;
+		return -1;
+	case 's':
+		o->strict = 1;
+		return -1;
+	case 'q':
+		o->quiet = 1;
+		return -1;
+	case 'h':
+		a->help = 1;
+		return -1;
+	case 'V':
+		a->command = "version";
+		return -1;
+	case 'C':
+		/* -C DIR is tar's "change to DIR" for extract; --campaign
+		 * FILE for plan. */
+		if (a->command && strcmp(a->command, "extract") == 0)
+			o->target_dir = arg;
+		else
+			o->campaign = arg;
+		return -1;
+	case 'L':
+		o->plan_file = arg;
+		return -1;
+	case 'A':
+		return push(o->attach, &o->n_attach, CLI_MAX_ATTACH, arg,
+		            "attach");
+	case 'D':
+		o->target_dir = arg;
+		return -1;
+	case 'j':
+		return parse_jobs(o, arg);
+	case 'I':
+		o->ics_dir = arg;
+		return -1;
+	case 'T':
+		return parse_time_limit(o, arg);
+	}
+	return EXIT_USAGE;
+}
+
+static int unknown_option(int opt, const char *word)
+{
+	if (opt)
+		fprintf(stderr,
+		        "appui: option -%c: unknown or missing its value\n",
+		        opt);
+	else
+		fprintf(stderr, "appui: unknown option '%s'\n", word);
+	fputs("try 'appui --help'\n", stderr);
+	return EXIT_USAGE;
+}
+
+int cli_parse(cli_args *a, options *o, int argc, char **argv)
+{
+	opterr = 0;
+	for (;;) {
+		int ch = getopt_long(argc, argv,
+		                     "+c:P:f:o:esqhVC:I:T:L:A:D:j:", long_opts,
+		                     NULL);
+		if (ch == -1) {
+			if (optind >= argc)
+				return -1;
+			if (strcmp(argv[optind - 1], "--") == 0) {
+				while (optind < argc)
+					a->args[a->n_args++] = argv[optind++];
+				return -1;
+			}
+			if (!a->command)
+				a->command = argv[optind++];
+			else
+				a->args[a->n_args++] = argv[optind++];
+			continue;
+		}
+		if (ch == '?' || ch == ':')
+			return unknown_option(optopt, argv[optind - 1]);
+		int rc = set_option(a, o, ch, optarg);
+		if (rc >= 0)
+			return rc;
+	}
+}

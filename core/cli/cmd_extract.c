@@ -1,0 +1,55 @@
+/* appui extract: a bundle extracted safely into a folder. */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+const char usage_extract[] =
+    "usage: appui extract BUNDLE -C DIR\n"
+    "\n"
+    "Extracts a bundle into DIR (created if missing): the bag's folder "
+    "becomes\n"
+    "DIR/NAME. Refused: absolute paths, '..', links, devices, FIFOs, a "
+    "member\n"
+    "over 256 MiB, more than 10,000 members, an archive expanding to more "
+    "than\n"
+    "100 times its size. Everything goes to a temporary folder in DIR first,\n"
+    "so a refused archive leaves nothing behind; DIR/NAME is never\n"
+    "overwritten.\n"
+    "\n"
+    "  -C, --directory DIR  where to extract (required)\n";
+
+int cmd_extract(const options *o, int argc, char **argv)
+{
+	if (argc != 1 || !o->target_dir) {
+		if (argc == 1)
+			fputs("appui extract: give the folder to extract "
+			      "into: -C DIR\n",
+			      stderr);
+		fputs(usage_extract, stderr);
+		return EXIT_USAGE;
+	}
+	ap_diags *d = ap_diags_new();
+	char *where = NULL;
+	int r = ap_bundle_extract(argv[0], o->target_dir, NULL, &where, d);
+	print_diags(stderr, d, 0);
+	int rc = 0;
+	if (r == 0) {
+		printf("%s: extracted to %s\n", argv[0], where);
+		if (!o->quiet)
+			printf("check it with: (cd '%s' && sha256sum -c "
+			       "--quiet manifest-sha256.txt)\n",
+			       where);
+	} else {
+		fprintf(stderr, "appui extract: %s: nothing was extracted\n",
+		        argv[0]);
+		rc = r == -2 ? EXIT_SETUP : EXIT_INVALID;
+	}
+	free(where);
+	ap_diags_free(d);
+	return rc;
+}

@@ -1,0 +1,130 @@
+/* appui plan: score the case files, then plan the missions of a campaign. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "appui/appui.h"
+#include "batch.h"
+#include "cli.h"
+
+const char usage_plan[] =
+    "usage: appui plan [--campaign FILE] [--format table|json|csv] [--ics "
+    "DIR]\n"
+    "                  [--time-limit SECONDS] [-o FILE] FILE|DIR...\n"
+    "\n"
+    "Scores the case files, then chooses which sites get a mission, with "
+    "which\n"
+    "firm and on which days, within the campaign's budget, the firms'\n"
+    "capacities and calendars (weekends, French public holidays, days off)\n"
+    "and each site's request window. The choice maximises the sum of the\n"
+    "priorities of the planned sites, proven optimal unless the time limit\n"
+    "stops the search (the gap is then printed). See docs/planning.md.\n"
+    "\n"
+    "  --campaign FILE        the campaign (default: the installed\n"
+    "                         etc/appui/campaign.cfg)\n"
+    "  -f, --format FMT       table (default), json or csv (RFC 4180)\n"
+    "  --ics DIR              also write one iCalendar file per firm in DIR\n"
+    "  --time-limit SECONDS   for the solver (default 10)\n"
+    "  -o, --output FILE      write to FILE atomically instead of stdout\n"
+    "  -s, --strict           treat every warning about a case file as an "
+    "error\n";
+
+/* A scored case, as a worker sent it, into the planner's input. */
+static void plan_result(void *ctx, size_t index, const batch_result *res)
+{
+	(void)index;
+	if (res->site)
+		ap_plan_input_add_site(ctx, res->site);
+}
+
+int cmd_plan(const options *o, int argc, char **argv)
+{
+	enum { TABLE, JSON, CSV } format = TABLE;
+	if (o->format && strcmp(o->format, "json") == 0)
+		format = JSON;
+	else if (o->format && strcmp(o->format, "csv") == 0)
+		format = CSV;
+	else if (o->format && strcmp(o->format, "table") != 0) {
+		fprintf(
+		    stderr,
+		    "appui plan: unknown format '%s' (table, json or csv)\n",
+		    o->format);
+		return EXIT_USAGE;
+	}
+	if (argc < 1) {
+		fputs(usage_plan, stderr);
+		return EXIT_USAGE;
+	}
+	ap_diags *d = ap_diags_new(), *tmp = ap_diags_new();
+	setup s;
+	ap_campaign *campaign = NULL;
+	ap_plan_input *input = NULL;
+	ap_plan *plan = NULL;
+	inputs in = {0};
+	int rc = setup_open(o, &s, 1, d, stderr);
+	if (rc)
+		goto out;
+	char *cpath = campaign_path(o);
+	if (!cpath) {
+		fputs("appui plan: no campaign: give --campaign FILE\n",
+		      stderr);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	/* The campaign is checked whole before any case file is read. */
+	int crc = load_campaign(cpath, &s, &campaign, d, stderr);
+	if (crc != 0) {
+		fprintf(
+		    stderr,
+		    "appui plan: the campaign %s has errors; nothing planned\n",
+		    cpath);
+		free(cpath);
+		rc = EXIT_SETUP;
+		goto out;
+	}
+	free(cpath);
+	ap_diags_clear(d);
+
+	expand(&in, argv, argc, d);
+	input = ap_plan_input_new();
+	batch_spec b = batch_of(&s, o, &in, BATCH_PLAN, "scoring");
+	b.on_result = plan_result;
+	b.ctx = input;
+	int brc = batch_run(&b, d);
+	if (brc) {
+		print_diags(stderr, d, 0);
+		rc = brc > 0 ? brc : EXIT_SETUP;
+		goto out;
+	}
+	ap_plan_options popt = {.time_limit = o->time_limit};
+	if (ap_plan_build(&plan, campaign, input, &popt, d) != 0) {
+		print_diags(stderr, d, 0);
+		rc = EXIT_SETUP;
+		goto out;
+	}
+	outfile out;
+	rc = out_open(&out, o->output);
+	if (rc)
+		goto out;
+	if (format == JSON)
+		ap_plan_json(out.f, plan, d);
+	else if (format == CSV)
+		ap_plan_csv(out.f, plan);
+	else
+		ap_plan_table(out.f, plan);
+	rc = out_close(&out, 1);
+	if (!rc && o->ics_dir && ap_plan_ics(plan, o->ics_dir, d) != 0)
+		rc = EXIT_SETUP;
+	print_diags(stderr, d, 0);
+	if (!rc && ap_diags_errors(d))
+		rc = EXIT_INVALID;
+out:
+	ap_plan_free(plan);
+	ap_plan_input_free(input);
+	ap_campaign_free(campaign);
+	inputs_free(&in);
+	ap_diags_free(d);
+	ap_diags_free(tmp);
+	setup_free(&s);
+	return rc;
+}

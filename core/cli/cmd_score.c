@@ -1,0 +1,143 @@
+/* appui score: the ranked table, the explanations, or the JSON document. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "appui/appui.h"
+#include "batch.h"
+#include "cli.h"
+#include <jansson.h>
+
+const char usage_score[] =
+    "usage: appui score [--format table|json] [--explain] [--strict]\n"
+    "                   [-o FILE] FILE|DIR...\n"
+    "\n"
+    "Scores each valid case file on every theme a loaded plugin covers, then\n"
+    "gives the site's mission (3-6 days) and its priority. Invalid files are\n"
+    "reported and skipped; the others are scored.\n"
+    "\n"
+    "  -f, --format FMT   table (default: sorted by priority) or json (one\n"
+    "                     document, cases in input order)\n"
+    "  -e, --explain      with the table: every indicator's value, level,\n"
+    "                     weight and contribution, the rules, the levers\n"
+    "  -s, --strict       treat every warning about a case file as an error\n"
+    "  -o, --output FILE  write to FILE (atomically: a temporary file, then\n"
+    "                     renamed) instead of standard output\n";
+
+typedef struct score_ctx {
+	FILE *out;
+	size_t n_json;
+	ap_score_row *rows;
+	size_t n_rows;
+} score_ctx;
+
+/* A table row back from a worker's JSON. */
+static void row_of(ap_score_row *row, const json_t *j)
+{
+	memset(row, 0, sizeof(*row));
+	row->case_id = strdup(json_string_value(json_object_get(j, "case_id")));
+	row->site_id = strdup(json_string_value(json_object_get(j, "site_id")));
+	row->organisation_id =
+	    strdup(json_string_value(json_object_get(j, "organisation_id")));
+	const json_t *themes = json_object_get(j, "themes");
+	size_t n = json_array_size(themes);
+	row->n_themes = n;
+	row->themes = calloc(n + 1, sizeof(char *));
+	row->needs = calloc(n + 1, sizeof(double));
+	row->bands = calloc(n + 1, sizeof(ap_band));
+	for (size_t i = 0; i < n; i++) {
+		const json_t *t = json_array_get(themes, i);
+		row->themes[i] =
+		    strdup(json_string_value(json_array_get(t, 0)));
+		row->needs[i] = json_real_value(json_array_get(t, 1));
+		row->bands[i] =
+		    (ap_band)json_integer_value(json_array_get(t, 2));
+	}
+	row->has_mission = json_is_true(json_object_get(j, "has_mission"));
+	row->days = (int)json_integer_value(json_object_get(j, "days"));
+	row->priority = json_real_value(json_object_get(j, "priority"));
+	const char *ex = json_string_value(json_object_get(j, "explain"));
+	row->explain = ex ? strdup(ex) : NULL;
+}
+
+static void score_result(void *ctx, size_t index, const batch_result *res)
+{
+	(void)index;
+	score_ctx *sc = ctx;
+	if (res->case_text) {
+		fputs(sc->n_json++ ? ",\n" : "\n", sc->out);
+		fwrite(res->case_text, 1, res->case_len, sc->out);
+	}
+	const json_t *row = res->row;
+	if (row) {
+		sc->rows =
+		    realloc(sc->rows, (sc->n_rows + 1) * sizeof(*sc->rows));
+		if (!sc->rows)
+			exit(70);
+		row_of(&sc->rows[sc->n_rows++], row);
+	}
+}
+
+int cmd_score(const options *o, int argc, char **argv)
+{
+	int json = 0;
+	if (o->format && strcmp(o->format, "json") == 0)
+		json = 1;
+	else if (o->format && strcmp(o->format, "table") != 0) {
+		fprintf(stderr,
+		        "appui score: unknown format '%s' (table or json)\n",
+		        o->format);
+		return EXIT_USAGE;
+	}
+	if (argc < 1) {
+		fputs(usage_score, stderr);
+		return EXIT_USAGE;
+	}
+	ap_diags *d = ap_diags_new();
+	setup s;
+	inputs in = {0};
+	score_ctx sc = {0};
+	int rc = setup_open(o, &s, 1, d, stderr);
+	if (rc)
+		goto out;
+	expand(&in, argv, argc, d);
+	outfile out;
+	rc = out_open(&out, o->output);
+	if (rc)
+		goto out;
+	sc.out = out.f;
+	if (json)
+		ap_report_json_begin(out.f);
+	batch_spec b = batch_of(
+	    &s, o, &in, json ? BATCH_SCORE_JSON : BATCH_SCORE_TABLE, "scoring");
+	b.on_result = score_result;
+	b.ctx = &sc;
+	int brc = batch_run(&b, d);
+	if (brc) {
+		/* Interrupted or failed: no partial output file. */
+		out_close(&out, 0);
+		print_diags(stderr, d, 0);
+		rc = brc > 0 ? brc : EXIT_SETUP;
+		goto out;
+	}
+	if (json)
+		ap_report_json_end(out.f, d);
+	else
+		ap_report_rows(out.f, ap_host_themes(s.host),
+		               ap_host_theme_count(s.host), sc.rows, sc.n_rows,
+		               o->explain);
+	/* Problems also go to stderr, where a person running the table sees
+	 * them; JSON carries them in the document as well. */
+	print_diags(stderr, d, 0);
+	rc = out_close(&out, 1);
+	if (!rc && ap_diags_errors(d))
+		rc = EXIT_INVALID;
+out:
+	for (size_t i = 0; i < sc.n_rows; i++)
+		ap_score_row_clear(&sc.rows[i]);
+	free(sc.rows);
+	inputs_free(&in);
+	ap_diags_free(d);
+	setup_free(&s);
+	return rc;
+}

@@ -1,0 +1,78 @@
+/* appui validate: check case files, print FILE:LINE: FIELD: message. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "appui/appui.h"
+#include "batch.h"
+#include "cli.h"
+
+const char usage_validate[] =
+    "usage: appui validate [--strict] [-q] FILE|DIR...\n"
+    "\n"
+    "Checks each case file: safe parsing, the schema, then the semantics\n"
+    "(duplicates, dates, windows, units and value domains of the loaded\n"
+    "catalogues). Folders are searched recursively for *.xml files, in name\n"
+    "order. Each problem is printed as FILE:LINE: FIELD: message.\n"
+    "\n"
+    "  -s, --strict  treat every warning about a case file as an error\n"
+    "                (unknown theme or indicator, a theme that cannot be\n"
+    "                scored, a request for a theme no plugin scores, ...)\n"
+    "  -q, --quiet   print only the problems, not the summary line\n";
+
+typedef struct validate_ctx {
+	ap_diags *all;
+	size_t printed, valid, invalid, warnings;
+} validate_ctx;
+
+static void validate_result(void *ctx, size_t index, const batch_result *res)
+{
+	(void)index;
+	validate_ctx *v = ctx;
+	for (; v->printed < ap_diags_count(v->all); v->printed++) {
+		const ap_diag *g = ap_diags_at(v->all, v->printed);
+		ap_diag_print(stdout, g);
+		v->warnings += g->severity == AP_WARNING;
+	}
+	if (res->valid)
+		v->valid++;
+	else
+		v->invalid++;
+}
+
+int cmd_validate(const options *o, int argc, char **argv)
+{
+	if (argc < 1) {
+		fputs(usage_validate, stderr);
+		return EXIT_USAGE;
+	}
+	ap_diags *d = ap_diags_new();
+	setup s;
+	inputs in = {0};
+	int rc = setup_open(o, &s, 1, d, stderr);
+	if (rc)
+		goto out;
+	expand(&in, argv, argc, d);
+	print_diags(stdout, d, 0);
+	validate_ctx v = {.all = d, .printed = ap_diags_count(d)};
+	v.invalid = ap_diags_errors(d);
+	batch_spec b = batch_of(&s, o, &in, BATCH_VALIDATE, "validating");
+	b.on_result = validate_result;
+	b.ctx = &v;
+	int brc = batch_run(&b, d);
+	fflush(stdout);
+	if (brc) {
+		rc = brc > 0 ? brc : EXIT_SETUP;
+		goto out;
+	}
+	if (!o->quiet)
+		printf("%zu file%s: %zu valid, %zu invalid, %zu warning%s\n",
+		       in.n, in.n == 1 ? "" : "s", v.valid, v.invalid,
+		       v.warnings, v.warnings == 1 ? "" : "s");
+	rc = v.invalid || ap_diags_errors(d) ? EXIT_INVALID : 0;
+out:
+	inputs_free(&in);
+	ap_diags_free(d);
+	setup_free(&s);
+	return rc;
+}
