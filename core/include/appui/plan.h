@@ -54,8 +54,6 @@ AP_API void ap_plan_input_free(ap_plan_input *in);
 /* What the planner needs of a scored case; the strings are the case's and
  * the result's (valid while they are). */
 AP_API void ap_plan_site_of(const ap_case_result *r, ap_plan_site *out);
-/* Adds a scored case (copies what the planner needs). */
-AP_API void ap_plan_input_add(ap_plan_input *in, const ap_case_result *r);
 /* Adds a site given field by field (tests, generators); strings copied. */
 AP_API void ap_plan_input_add_site(ap_plan_input *in, const ap_plan_site *s);
 AP_API size_t ap_plan_input_count(const ap_plan_input *in);
