@@ -22,8 +22,7 @@ struct ap_plan_input {
 typedef struct plan_option {
 	size_t site, firm;
 	int days;
-	long pref;  /* lower is preferred: out of region, then by rate rank */
-	int column; /* in the program, 1-based */
+	long pref; /* lower is preferred: out of region, then by rate rank */
 } plan_option;
 
 typedef struct planner {

@@ -9,7 +9,7 @@
  * than its working days in the campaign), maximising the sum of the
  * priorities of the planned sites (in hundredths, so the objective is a
  * whole number); the knapsack's bound (plan_start.c) is one of its rows.
- * Stage 2 keeps that optimum and breaks the ties (tie_weights()).
+ * Stage 2 keeps that optimum and breaks the ties (plan_tie_weights()).
  */
 #define _GNU_SOURCE /* qsort_r */
 #include <float.h>
@@ -70,7 +70,7 @@ static void add_option(planner *p, size_t site, size_t firm, int days,
 		p->cap_opts = p->cap_opts ? p->cap_opts * 2 : 256;
 		p->opts = ap_xrealloc(p->opts, p->cap_opts * sizeof(*p->opts));
 	}
-	p->opts[p->n_opts++] = (plan_option){site, firm, days, pref, 0};
+	p->opts[p->n_opts++] = (plan_option){site, firm, days, pref};
 }
 
 static int cmp_site_order(const void *a, const void *b, void *ctx)

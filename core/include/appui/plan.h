@@ -4,12 +4,14 @@
  *
  * The selection and the firm assignment maximise the sum of the priorities
  * of the planned sites under the budget (days and euros) and the firms'
- * capacities, exactly (a 0-1 program solved by CBC, COIN-OR branch and cut);
- * ties go to fewer days, then to sites earlier by id, then to the preferred
- * firms (in the site's region, then cheaper). Each firm's missions are then
- * placed on its working days; a set of missions a firm cannot fit in its
- * calendar is excluded by a cut and the model solved again. See
- * docs/planning.md.
+ * capacities, exactly (a 0-1 program solved by CBC, COIN-OR branch and cut).
+ * A second program keeps that sum and breaks the ties: missions closer to
+ * their recommended days (when shorter missions are allowed), then fewer
+ * days in all, then sites earlier by id (left out for large campaigns, see
+ * docs/planning.md), then the preferred firms (in the site's region, then
+ * cheaper). Each firm's missions are then placed on its working days; a set
+ * of missions a firm cannot fit in its calendar is excluded by a cut and
+ * both programs solved again. See docs/planning.md.
  */
 #ifndef APPUI_PLAN_H
 #define APPUI_PLAN_H
