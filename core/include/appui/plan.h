@@ -4,12 +4,14 @@
  *
  * The selection and the firm assignment maximise the sum of the priorities
  * of the planned sites under the budget (days and euros) and the firms'
- * capacities, exactly (a 0-1 program solved by CBC, COIN-OR branch and cut);
- * ties go to fewer days, then to sites earlier by id, then to the preferred
- * firms (in the site's region, then cheaper). Each firm's missions are then
- * placed on its working days; a set of missions a firm cannot fit in its
- * calendar is excluded by a cut and the model solved again. See
- * docs/planning.md.
+ * capacities, exactly (a 0-1 program solved by CBC, COIN-OR branch and cut).
+ * A second program keeps that sum and breaks the ties: missions closer to
+ * their recommended days (when shorter missions are allowed), then fewer
+ * days in all, then sites earlier by id (left out for large campaigns, see
+ * docs/planning.md), then the preferred firms (in the site's region, then
+ * cheaper). Each firm's missions are then placed on its working days; a set
+ * of missions a firm cannot fit in its calendar is excluded by a cut and
+ * both programs solved again. See docs/planning.md.
  */
 #ifndef APPUI_PLAN_H
 #define APPUI_PLAN_H
@@ -54,8 +56,6 @@ AP_API void ap_plan_input_free(ap_plan_input *in);
 /* What the planner needs of a scored case; the strings are the case's and
  * the result's (valid while they are). */
 AP_API void ap_plan_site_of(const ap_case_result *r, ap_plan_site *out);
-/* Adds a scored case (copies what the planner needs). */
-AP_API void ap_plan_input_add(ap_plan_input *in, const ap_case_result *r);
 /* Adds a site given field by field (tests, generators); strings copied. */
 AP_API void ap_plan_input_add_site(ap_plan_input *in, const ap_plan_site *s);
 AP_API size_t ap_plan_input_count(const ap_plan_input *in);

@@ -1,0 +1,92 @@
+/*
+ * The sites of a campaign as the planner sees them (ap_plan_input): copied
+ * out of each scored case, into one arena, so that a batch never holds every
+ * case in memory.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "plan_impl.h"
+
+ap_plan_input *ap_plan_input_new(void)
+{
+	ap_plan_input *in = ap_xcalloc(1, sizeof(*in));
+	ap_arena_init(&in->arena);
+	return in;
+}
+
+void ap_plan_input_free(ap_plan_input *in)
+{
+	if (!in)
+		return;
+	ap_arena_free(&in->arena);
+	free(in->sites);
+	free(in);
+}
+
+void ap_plan_input_add_site(ap_plan_input *in, const ap_plan_site *s)
+{
+	if (in->n == in->cap) {
+		in->cap = in->cap ? in->cap * 2 : 64;
+		in->sites =
+		    ap_xrealloc(in->sites, in->cap * sizeof(*in->sites));
+	}
+	ap_arena *a = &in->arena;
+	ap_plan_site *c = &in->sites[in->n++];
+	*c = *s;
+	/* Priorities count in hundredths, as printed: the sum a coordinator
+	 * adds up from the table is the one that was maximised. */
+	c->priority = round(s->priority * 100.0) / 100.0;
+	c->file = ap_arena_strdup(a, s->file);
+	c->case_id = ap_arena_strdup(a, s->case_id);
+	c->site_id = ap_arena_strdup(a, s->site_id);
+	c->site_name = ap_arena_strdup(a, s->site_name);
+	c->commune = ap_arena_strdup(a, s->commune);
+	c->organisation_id = ap_arena_strdup(a, s->organisation_id);
+	c->organisation_name = ap_arena_strdup(a, s->organisation_name);
+	c->region = ap_arena_strdup(a, s->region);
+	const char **themes =
+	    ap_arena_alloc(a, (s->n_themes + 1) * sizeof(*themes));
+	for (size_t i = 0; i < s->n_themes; i++)
+		themes[i] = ap_arena_strdup(a, s->themes[i]);
+	c->themes = themes;
+}
+
+void ap_plan_site_of(const ap_case_result *r, ap_plan_site *s)
+{
+	const ap_case *c = r->c;
+	const ap_site *site = ap_case_site(c);
+	const ap_organisation *org = ap_case_organisation(c);
+	const ap_request *rq = ap_case_request(c);
+	*s = (ap_plan_site){
+	    .file = ap_case_file(c),
+	    .case_id = ap_case_id(c),
+	    .site_id = site->id,
+	    .site_name = site->name,
+	    .commune = site->commune,
+	    .organisation_id = org->id,
+	    .organisation_name = org->name,
+	    .region = org->region,
+	};
+	if (r->has_mission) {
+		s->themes = r->mission.themes;
+		s->n_themes = r->mission.n_themes;
+		s->days = r->mission.days;
+		s->priority = r->mission.priority;
+	}
+	if (rq->window_start.year && rq->window_end.year) {
+		s->has_window = 1;
+		s->window_first = ap_day_from_date(rq->window_start);
+		s->window_last = ap_day_from_date(rq->window_end);
+	}
+}
+
+size_t ap_plan_input_count(const ap_plan_input *in)
+{
+	return in->n;
+}
+
+const ap_plan_site *ap_plan_input_at(const ap_plan_input *in, size_t i)
+{
+	return i < in->n ? &in->sites[i] : NULL;
+}
