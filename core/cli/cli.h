@@ -9,6 +9,9 @@
 
 #include "appui/appui.h"
 
+/* The exit statuses, as ap_status_exit_code() gives them for AP_EINVALID,
+ * AP_EUSAGE and AP_ESETUP (the values docs/cli.md documents, tested in
+ * check_util). */
 enum { EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_SETUP = 3 };
 
 typedef struct options {

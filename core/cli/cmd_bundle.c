@@ -116,7 +116,7 @@ int cmd_bundle(const options *o, int argc, char **argv)
 		rc = 0;
 	} else {
 		fprintf(stderr, "appui bundle: %s not written\n", o->output);
-		rc = r == -2 ? EXIT_SETUP : EXIT_INVALID;
+		rc = ap_status_exit_code((ap_status)r);
 	}
 out:
 	ap_bundle_summary_clear(&sum);

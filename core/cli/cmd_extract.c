@@ -47,7 +47,7 @@ int cmd_extract(const options *o, int argc, char **argv)
 	} else {
 		fprintf(stderr, "appui extract: %s: nothing was extracted\n",
 		        argv[0]);
-		rc = r == -2 ? EXIT_SETUP : EXIT_INVALID;
+		rc = ap_status_exit_code((ap_status)r);
 	}
 	free(where);
 	ap_diags_free(d);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "appui/status.h"
 #include "testutil.h"
 #include "util.h"
 
@@ -116,11 +117,34 @@ START_TEST(diagnostics_count_and_move)
 }
 END_TEST
 
+START_TEST(status_maps_to_exit_and_http)
+{
+	/* docs/cli.md's exit statuses and docs/architecture.md's HTTP ones. */
+	ck_assert_int_eq(ap_status_exit_code(AP_OK), 0);
+	ck_assert_int_eq(ap_status_exit_code(AP_EINVALID), 1);
+	ck_assert_int_eq(ap_status_exit_code(AP_EUSAGE), 2);
+	ck_assert_int_eq(ap_status_exit_code(AP_ESETUP), 3);
+	ck_assert_int_eq(ap_status_exit_code(AP_EOUTPUT), 3);
+	ck_assert_int_eq(ap_status_exit_code(AP_ENOMEM), 70);
+	ck_assert_int_eq(ap_status_exit_code(AP_EINTERRUPTED), 130);
+	ck_assert_int_eq(ap_status_http(AP_OK), 200);
+	ck_assert_int_eq(ap_status_http(AP_EINVALID), 422);
+	ck_assert_int_eq(ap_status_http(AP_EUSAGE), 400);
+	ck_assert_int_eq(ap_status_http(AP_ENOTFOUND), 404);
+	ck_assert_int_eq(ap_status_http(AP_EFULL), 507);
+	ck_assert_int_eq(ap_status_http(AP_EBUSY), 503);
+	/* An unknown value is a set-up error, never success. */
+	ck_assert_int_eq(ap_status_exit_code((ap_status)-99), 3);
+	ck_assert_str_eq(ap_status_name(AP_EFULL), "disk full");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("util");
 	TCase *tc = tcase_create("util");
 	tcase_add_test(tc, arena_keeps_every_allocation);
+	tcase_add_test(tc, status_maps_to_exit_and_http);
 	tcase_add_test(tc, buf_grows_and_formats);
 	tcase_add_test(tc, numbers_are_parsed_strictly);
 	tcase_add_test(tc, calendar_months);

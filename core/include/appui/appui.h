@@ -15,6 +15,7 @@
 #include "appui/reader.h"
 #include "appui/report.h"
 #include "appui/score.h"
+#include "appui/status.h"
 #include "appui/version.h"
 
 #endif
