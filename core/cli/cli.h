@@ -50,9 +50,9 @@ typedef struct inputs {
 
 typedef struct outfile {
 	FILE *f;
-	char *tmp;
+	ap_atomic atomic; /* a file: written whole or not at all */
+	int is_atomic;
 	const char *final;
-	char *buf; /* the stream's buffer, freed after it is closed */
 } outfile;
 
 /* Prints problems from index `from` on, one per line. */

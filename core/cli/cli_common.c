@@ -282,19 +282,18 @@ void progress(const char *verb, size_t done, size_t total)
 /* ---- atomic output
  * -------------------------------------------------------------- */
 
-/* The mode a replacement file should have: the old file's, else what a
- * plain creation would give (0666 less the umask), not mkstemp's 0600. */
-static mode_t output_mode(const char *path)
-{
-	struct stat st;
-	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-		return st.st_mode & 07777;
-	mode_t mask = umask(0);
-	umask(mask);
-	return 0666 & ~mask;
-}
-
 #define OUT_BUFFER (256u << 10)
+
+/* A library problem about the output, as the command says it. */
+static int out_problem(ap_diags *d)
+{
+	for (size_t i = 0; i < ap_diags_count(d); i++) {
+		const ap_diag *g = ap_diags_at(d, i);
+		fprintf(stderr, "appui: %s: %s\n", g->file, g->message);
+	}
+	ap_diags_free(d);
+	return EXIT_SETUP;
+}
 
 int out_open(outfile *o, const char *path)
 {
@@ -328,34 +327,12 @@ int out_open(outfile *o, const char *path)
 		o->final = path;
 		return 0;
 	}
-	size_t n = strlen(path) + 16;
-	o->tmp = malloc(n);
-	if (!o->tmp)
-		exit(70);
-	snprintf(o->tmp, n, "%s.tmp.XXXXXX", path);
-	int fd = mkstemp(o->tmp);
-	if (fd < 0) {
-		fprintf(stderr,
-		        "appui: %s: cannot create the output file: %s\n", path,
-		        strerror(errno));
-		free(o->tmp);
-		return EXIT_SETUP;
-	}
-	fchmod(fd, output_mode(path));
-	o->f = fdopen(fd, "w");
-	if (!o->f) {
-		fprintf(stderr, "appui: %s: cannot open for writing: %s\n",
-		        path, strerror(errno));
-		close(fd);
-		unlink(o->tmp);
-		free(o->tmp);
-		o->tmp = NULL;
-		return EXIT_SETUP;
-	}
-	/* glibc ignores the size asked for without a buffer given. */
-	o->buf = malloc(OUT_BUFFER);
-	if (o->buf)
-		setvbuf(o->f, o->buf, _IOFBF, OUT_BUFFER);
+	ap_diags *d = ap_diags_new();
+	if (ap_atomic_open(&o->atomic, path, "output file", d) != 0)
+		return out_problem(d);
+	ap_diags_free(d);
+	o->f = o->atomic.f;
+	o->is_atomic = 1;
 	o->final = path;
 	return 0;
 }
@@ -364,37 +341,25 @@ int out_open(outfile *o, const char *path)
 int out_close(outfile *o, int ok)
 {
 	int rc = 0;
-	if (!o->tmp) {
-		/* stdout, or a device written in place. */
-		if (fflush(o->f) != 0 || ferror(o->f)) {
-			fprintf(stderr, "appui: cannot write the output: %s\n",
-			        strerror(errno));
-			rc = EXIT_SETUP;
+	if (o->is_atomic) {
+		if (!ok) {
+			ap_atomic_abort(&o->atomic);
+			return 0;
 		}
-		if (o->f != stdout)
-			fclose(o->f);
-		return rc;
+		ap_diags *d = ap_diags_new();
+		if (ap_atomic_commit(&o->atomic, d) != 0)
+			return out_problem(d);
+		ap_diags_free(d);
+		return 0;
 	}
-	if (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0 || ferror(o->f)) {
-		fprintf(stderr, "appui: %s: cannot write the output: %s\n",
-		        o->final, strerror(errno));
+	/* stdout, or a device written in place. */
+	if (fflush(o->f) != 0 || ferror(o->f)) {
+		fprintf(stderr, "appui: cannot write the output: %s\n",
+		        strerror(errno));
 		rc = EXIT_SETUP;
 	}
-	if (fclose(o->f) != 0 && rc == 0) {
-		fprintf(stderr, "appui: %s: cannot write the output: %s\n",
-		        o->final, strerror(errno));
-		rc = EXIT_SETUP;
-	}
-	if (rc == 0 && ok && rename(o->tmp, o->final) != 0) {
-		fprintf(stderr,
-		        "appui: %s: cannot move the output in place: %s\n",
-		        o->final, strerror(errno));
-		rc = EXIT_SETUP;
-	}
-	if (rc != 0 || !ok)
-		unlink(o->tmp);
-	free(o->tmp);
-	free(o->buf);
+	if (o->f != stdout)
+		fclose(o->f);
 	return rc;
 }
 

@@ -15,6 +15,8 @@
  */
 #include "appui/plan.h"
 
+#include "appui/atomic.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -819,63 +821,18 @@ static int safe_file_name(const char *id)
 	return 1;
 }
 
-static int write_all(int fd, const char *data, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, data, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		data += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 typedef struct ics_file {
-	char *path; /* DIR/<firm-id>.ics */
-	char *tmp;  /* the temporary file next to it, NULL once renamed */
+	char *path;     /* DIR/<firm-id>.ics */
+	ap_atomic file; /* its temporary, until renamed */
 } ics_file;
 
 /* Writes `data` to a new temporary file next to `f->path`, synced. */
 static int ics_write_tmp(ics_file *f, const ap_buf *data, ap_diags *d)
 {
-	f->tmp = ap_xasprintf("%s.tmp.XXXXXX", f->path);
-	int fd = mkstemp(f->tmp);
-	if (fd < 0) {
-		ics_error(d, f->path, "cannot create the calendar: %s",
-		          strerror(errno));
-		free(f->tmp);
-		f->tmp = NULL;
+	if (ap_atomic_open(&f->file, f->path, "calendar", d) != 0)
 		return -1;
-	}
-	fchmod(fd, ap_new_file_mode(f->path));
-	int rc = 0;
-	if (write_all(fd, data->data, data->len) != 0 || fsync(fd) != 0) {
-		ics_error(d, f->path, "cannot write the calendar: %s",
-		          strerror(errno));
-		rc = -1;
-	}
-	if (close(fd) != 0 && rc == 0) {
-		ics_error(d, f->path, "cannot write the calendar: %s",
-		          strerror(errno));
-		rc = -1;
-	}
-	return rc;
-}
-
-/* The firms' renamed files survive for a crash only once the folder entry is
- * on disk too; a folder that cannot be synced (some file systems) changes
- * nothing for the caller, hence no error. */
-static void sync_dir(const char *dir)
-{
-	int fd = open(*dir ? dir : ".", O_RDONLY | O_DIRECTORY);
-	if (fd < 0)
-		return;
-	(void)fsync(fd);
-	close(fd);
+	fwrite(data->data, 1, data->len, f->file.f);
+	return ap_atomic_sync(&f->file, d) == 0 ? 0 : -1;
 }
 
 /*
@@ -940,24 +897,10 @@ int ap_plan_ics(const ap_plan *p, const char *dir, ap_diags *d)
 		rc = ics_write_tmp(&files[k], &data, d);
 	}
 	ap_buf_free(&data);
-	for (size_t k = 0; k < n && rc == 0; k++) {
-		if (rename(files[k].tmp, files[k].path) != 0) {
-			ics_error(d, files[k].path,
-			          "cannot move the calendar in place: %s",
-			          strerror(errno));
-			rc = -1;
-			break;
-		}
-		free(files[k].tmp);
-		files[k].tmp = NULL;
-	}
-	if (rc == 0 && n > 0)
-		sync_dir(dir);
-
+	for (size_t k = 0; k < n && rc == 0; k++)
+		rc = ap_atomic_commit(&files[k].file, d) == 0 ? 0 : -1;
 	for (size_t k = 0; k < n; k++) {
-		if (files[k].tmp)
-			unlink(files[k].tmp);
-		free(files[k].tmp);
+		ap_atomic_abort(&files[k].file);
 		free(files[k].path);
 	}
 	free(files);

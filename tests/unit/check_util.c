@@ -3,6 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "appui/atomic.h"
+#include "appui/diag.h"
 #include "appui/status.h"
 #include "testutil.h"
 #include "util.h"
@@ -117,6 +123,59 @@ START_TEST(diagnostics_count_and_move)
 }
 END_TEST
 
+/* The atomic file: an abort leaves the target as it was and no temporary;
+ * a commit replaces it whole with its permission bits, never setuid. */
+START_TEST(atomic_file_is_whole_or_absent)
+{
+	char dir[] = "/tmp/appui-atomic-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char *path = ap_path_join(dir, "out.txt");
+	FILE *f = fopen(path, "w");
+	fputs("old\n", f);
+	fclose(f);
+	ck_assert_int_eq(chmod(path, 04750), 0);
+	ap_diags *d = ap_diags_new();
+	ap_atomic a;
+	ck_assert_int_eq(ap_atomic_open(&a, path, "output file", d), 0);
+	fputs("new\n", a.f);
+	ap_atomic_abort(&a);
+	char buf[16] = {0};
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(fgets(buf, sizeof buf, f));
+	fclose(f);
+	ck_assert_str_eq(buf, "old\n");
+	ck_assert_int_eq(ap_atomic_open(&a, path, "output file", d), 0);
+	fputs("new\n", a.f);
+	ck_assert_int_eq(ap_atomic_commit(&a, d), 0);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(fgets(buf, sizeof buf, f));
+	fclose(f);
+	ck_assert_str_eq(buf, "new\n");
+	struct stat st;
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0750);
+	/* Nothing but the target is left in the folder. */
+	DIR *dh = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+	while ((e = readdir(dh)))
+		n += e->d_name[0] != '.';
+	closedir(dh);
+	ck_assert_int_eq(n, 1);
+	/* A folder that does not exist: the message names the target. */
+	char *bad = ap_path_join(dir, "missing/out.txt");
+	ck_assert_int_eq(ap_atomic_open(&a, bad, "calendar", d), -2);
+	ck_assert_str_eq(ap_diags_at(d, 0)->file, bad);
+	ck_assert_ptr_nonnull(
+	    strstr(ap_diags_at(d, 0)->message, "cannot create the calendar"));
+	unlink(path);
+	rmdir(dir);
+	free(bad);
+	free(path);
+	ap_diags_free(d);
+}
+END_TEST
+
 START_TEST(status_maps_to_exit_and_http)
 {
 	/* docs/cli.md's exit statuses and docs/architecture.md's HTTP ones. */
@@ -145,6 +204,7 @@ int main(void)
 	TCase *tc = tcase_create("util");
 	tcase_add_test(tc, arena_keeps_every_allocation);
 	tcase_add_test(tc, status_maps_to_exit_and_http);
+	tcase_add_test(tc, atomic_file_is_whole_or_absent);
 	tcase_add_test(tc, buf_grows_and_formats);
 	tcase_add_test(tc, numbers_are_parsed_strictly);
 	tcase_add_test(tc, calendar_months);

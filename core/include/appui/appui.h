@@ -2,6 +2,7 @@
 #ifndef APPUI_APPUI_H
 #define APPUI_APPUI_H
 
+#include "appui/atomic.h"
 #include "appui/bundle.h"
 #include "appui/calendar.h"
 #include "appui/campaign.h"
