@@ -74,8 +74,7 @@ static void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 	if (!p) {
-		fputs("appui: out of memory\n", stderr);
-		exit(70);
+		ap_oom();
 	}
 	return p;
 }
@@ -104,8 +103,7 @@ static void bytes_reserve(bytes *b, size_t extra)
 		cap *= 2;
 	b->data = realloc(b->data, cap);
 	if (!b->data) {
-		fputs("appui: out of memory\n", stderr);
-		exit(70);
+		ap_oom();
 	}
 	b->cap = cap;
 }
@@ -757,7 +755,7 @@ int batch_run(const batch_spec *b, ap_diags *all)
 	    mmap(NULL, jobs * sizeof(worker_state), PROT_READ | PROT_WRITE,
 	         MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (!tasks || !ws || pages == MAP_FAILED)
-		exit(70);
+		ap_oom();
 	for (size_t k = 0; k < jobs; k++)
 		ws[k].state = &pages[k];
 

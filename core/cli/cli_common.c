@@ -36,8 +36,7 @@ static char *own(setup *s, char *str)
 {
 	s->owned = realloc(s->owned, (s->n_owned + 1) * sizeof(*s->owned));
 	if (!s->owned) {
-		fputs("appui: out of memory\n", stderr);
-		exit(70);
+		ap_oom();
 	}
 	s->owned[s->n_owned++] = str;
 	return str;
@@ -47,8 +46,7 @@ static void add_dir(setup *s, const char *dir, const char *origin)
 {
 	s->dirs = realloc(s->dirs, (s->n_dirs + 1) * sizeof(*s->dirs));
 	if (!s->dirs) {
-		fputs("appui: out of memory\n", stderr);
-		exit(70);
+		ap_oom();
 	}
 	s->dirs[s->n_dirs++] = (ap_search_dir){dir, origin};
 }
@@ -152,8 +150,7 @@ static void inputs_add(inputs *in, char *path)
 		in->cap = in->cap ? in->cap * 2 : 64;
 		in->paths = realloc(in->paths, in->cap * sizeof(*in->paths));
 		if (!in->paths) {
-			fputs("appui: out of memory\n", stderr);
-			exit(70);
+			ap_oom();
 		}
 	}
 	in->paths[in->n++] = path;
@@ -201,15 +198,13 @@ static void expand_dir(inputs *in, const char *dir, ap_diags *d, int depth)
 			cap = cap ? cap * 2 : 64;
 			names = realloc(names, cap * sizeof(*names));
 			if (!names) {
-				fputs("appui: out of memory\n", stderr);
-				exit(70);
+				ap_oom();
 			}
 		}
 		names[n].name = strdup(e->d_name);
 		names[n].type = e->d_type;
 		if (!names[n].name) {
-			fputs("appui: out of memory\n", stderr);
-			exit(70);
+			ap_oom();
 		}
 		n++;
 	}
@@ -221,8 +216,7 @@ static void expand_dir(inputs *in, const char *dir, ap_diags *d, int depth)
 		size_t len = dl + 1 + strlen(names[i].name) + 1;
 		char *path = malloc(len);
 		if (!path) {
-			fputs("appui: out of memory\n", stderr);
-			exit(70);
+			ap_oom();
 		}
 		snprintf(path, len, "%s%s%s", dir,
 		         dir[dl - 1] == '/' ? "" : "/", names[i].name);
@@ -426,7 +420,7 @@ int load_campaign(const char *path, const setup *s, ap_campaign **out,
 	size_t nt = ap_host_theme_count(s->host);
 	const char **themes = calloc(nt + 1, sizeof(*themes));
 	if (!themes)
-		exit(70);
+		ap_oom();
 	for (size_t i = 0; i < nt; i++)
 		themes[i] = ap_host_theme_at(s->host, i);
 	size_t before = ap_diags_count(d);

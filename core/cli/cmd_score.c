@@ -73,7 +73,7 @@ static void score_result(void *ctx, size_t index, const batch_result *res)
 		sc->rows =
 		    realloc(sc->rows, (sc->n_rows + 1) * sizeof(*sc->rows));
 		if (!sc->rows)
-			exit(70);
+			ap_oom();
 		row_of(&sc->rows[sc->n_rows++], row);
 	}
 }

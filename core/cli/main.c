@@ -97,7 +97,7 @@ int main(int argc, char **argv)
 	cli_args a = {.args = argc > 0 ? calloc((size_t)argc, sizeof(char *))
 	                               : NULL};
 	if (argc > 0 && !a.args)
-		exit(70);
+		ap_oom();
 	int rc = cli_parse(&a, &o, argc, argv);
 	if (rc >= 0)
 		goto out;

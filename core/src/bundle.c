@@ -26,7 +26,6 @@
 #include <jansson.h>
 #include <locale.h>
 #include <math.h>
-#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +37,9 @@
 
 #include "appui/calendar.h"
 #include "appui/report.h"
+#include "appui/status.h"
 #include "appui/version.h"
+#include "digest.h"
 #include "util.h"
 
 #define IO_BUF (1u << 20) /* copy buffer: large reads keep up with gzip */
@@ -68,50 +69,6 @@ ssize_t (*ap_bundle_test_write)(int fd, const void *buf, size_t n) = write;
 
 /* ---- small helpers -------------------------------------------------------
  */
-
-typedef struct sha {
-	EVP_MD_CTX *ctx;
-} sha;
-
-static void sha_init(sha *s)
-{
-	s->ctx = EVP_MD_CTX_new();
-	if (!s->ctx || EVP_DigestInit_ex(s->ctx, EVP_sha256(), NULL) != 1) {
-		/* Only allocation can fail here. */
-		fputs("appui: out of memory (SHA-256)\n", stderr);
-		exit(70);
-	}
-}
-
-static void sha_update(sha *s, const void *p, size_t n)
-{
-	if (n && EVP_DigestUpdate(s->ctx, p, n) != 1) {
-		fputs("appui: SHA-256 failed\n", stderr);
-		exit(70);
-	}
-}
-
-static void sha_final(sha *s, char hex[65])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-	if (EVP_DigestFinal_ex(s->ctx, md, &n) != 1 || n != 32) {
-		fputs("appui: SHA-256 failed\n", stderr);
-		exit(70);
-	}
-	EVP_MD_CTX_free(s->ctx);
-	s->ctx = NULL;
-	for (unsigned i = 0; i < n; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-}
-
-static void sha_of(const void *p, size_t n, char hex[65])
-{
-	sha s;
-	sha_init(&s);
-	sha_update(&s, p, n);
-	sha_final(&s, hex);
-}
 
 static int utf8_valid(const char *s)
 {
@@ -434,8 +391,7 @@ static int score_blobs(ap_reader *r, const ap_host *h, const blob *cs, size_t n,
 	FILE *jf = open_memstream(json, json_len);
 	FILE *tf = open_memstream(txt, txt_len);
 	if (!jf || !tf) {
-		fputs("appui: out of memory\n", stderr);
-		exit(70);
+		ap_oom();
 	}
 	ap_diags *found = ap_diags_new(), *tmp = ap_diags_new();
 	ap_report_json_begin(jf);
@@ -477,8 +433,7 @@ fail:
 	/* fclose() makes the buffers final; a failed one means out of memory.
 	 */
 	if (fclose(jf) != 0 || fclose(tf) != 0) {
-		fputs("appui: out of memory\n", stderr);
-		exit(70);
+		ap_oom();
 	}
 	if (rc != 0) {
 		free(*json);
@@ -601,8 +556,7 @@ static int plan_entry(const char *plan_path, const char *main_case,
 	 * with (79.9, not 79.900000000000006). */
 	char *s = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 	if (!s) {
-		fputs("appui: out of memory\n", stderr);
-		exit(70);
+		ap_oom();
 	}
 	*out_len = strlen(s) + 1;
 	*out = ap_xasprintf("%s\n", s);
@@ -710,8 +664,7 @@ static int put_header(writer *w, const char *rel, int dir, uint64_t size,
 {
 	struct archive_entry *e = archive_entry_new();
 	if (!e) {
-		fputs("appui: out of memory\n", stderr);
-		exit(70);
+		ap_oom();
 	}
 	char *full =
 	    rel ? ap_xasprintf("%s/%s", w->top, rel) : ap_xstrdup(w->top);
@@ -795,11 +748,11 @@ static int put_member(writer *w, wmember *m, ap_diags *d)
 	}
 	if (put_header(w, m->path, 0, m->size, d) != 0)
 		return -1;
-	sha s;
-	sha_init(&s);
+	ap_sha256 s;
+	ap_sha256_init(&s);
 	int rc = -1;
 	if (m->data) {
-		sha_update(&s, m->data, (size_t)m->size);
+		ap_sha256_update(&s, m->data, (size_t)m->size);
 		if (put_data(w, m->data, (size_t)m->size, d) != 0)
 			goto out;
 	} else {
@@ -810,7 +763,7 @@ static int put_member(writer *w, wmember *m, ap_diags *d)
 				w->bad_input = 1;
 				goto out;
 			}
-			sha_update(&s, w->buf, chunk);
+			ap_sha256_update(&s, w->buf, chunk);
 			if (put_data(w, w->buf, chunk, d) != 0)
 				goto out;
 			left -= chunk;
@@ -822,7 +775,7 @@ static int put_member(writer *w, wmember *m, ap_diags *d)
 	}
 	rc = 0;
 out:
-	sha_final(&s, m->sha256);
+	ap_sha256_final(&s, m->sha256);
 	m->hashed = rc == 0;
 	return rc;
 }
@@ -859,8 +812,7 @@ static int open_writer(writer *w, ap_bundle_format format, ap_diags *d)
 {
 	struct archive *a = archive_write_new();
 	if (!a) {
-		fputs("appui: out of memory\n", stderr);
-		exit(70);
+		ap_oom();
 	}
 	w->a = a;
 	int rc = ARCHIVE_OK;
@@ -1138,7 +1090,7 @@ static int config_hash(const char *path, char hex[65], ap_diags *d)
 	size_t len = 0;
 	if (read_input(path, 16u << 20, &data, &len, d) != 0)
 		return -1;
-	sha_of(data, len, hex);
+	ap_sha256_of(data, len, hex);
 	free(data);
 	return 0;
 }
@@ -1427,8 +1379,7 @@ static struct archive *reader_open(const char *path, ap_diags *d)
 {
 	struct archive *a = archive_read_new();
 	if (!a) {
-		fputs("appui: out of memory\n", stderr);
-		exit(70);
+		ap_oom();
 	}
 	/* ARCHIVE_WARN: an external program would decompress; it still
 	 * reads. */
@@ -1846,8 +1797,8 @@ static int read_member(struct archive *a, const char *file, const char *name,
                        rmember *rm, char *buf, const limits *lm,
                        uint64_t *total, ap_diags *d)
 {
-	sha s;
-	sha_init(&s);
+	ap_sha256 s;
+	ap_sha256_init(&s);
 	int rc = -1;
 	for (;;) {
 		la_ssize_t k = archive_read_data(a, buf, IO_BUF);
@@ -1875,7 +1826,7 @@ static int read_member(struct archive *a, const char *file, const char *name,
 			    lm->ratio);
 			goto out;
 		}
-		sha_update(&s, buf, (size_t)k);
+		ap_sha256_update(&s, buf, (size_t)k);
 		if (rm->kept && rm->m.size <= KEEP_MAX) {
 			ap_buf_add(&rm->data, buf, (size_t)k);
 		} else if (rm->kept) {
@@ -1885,7 +1836,7 @@ static int read_member(struct archive *a, const char *file, const char *name,
 	}
 	rc = 0;
 out:
-	sha_final(&s, rm->m.sha256);
+	ap_sha256_final(&s, rm->m.sha256);
 	return rc;
 }
 
@@ -2237,8 +2188,7 @@ static char *short_json(json_t *v)
 	char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT |
 	                            JSON_REAL_PRECISION(12));
 	if (!s) {
-		fputs("appui: out of memory\n", stderr);
-		exit(70);
+		ap_oom();
 	}
 	size_t n = strlen(s);
 	if (n > 60) {
@@ -2781,8 +2731,7 @@ static int extract_members(struct archive *a, struct archive *w,
 		 * and a time reach the disk (no owner, ACL, xattr, flags). */
 		struct archive_entry *clean = archive_entry_new();
 		if (!clean) {
-			fputs("appui: out of memory\n", stderr);
-			exit(70);
+			ap_oom();
 		}
 		set_entry_name(clean, norm, utf8);
 		archive_entry_set_filetype(clean, is_dir ? AE_IFDIR : AE_IFREG);
@@ -2924,8 +2873,7 @@ int ap_bundle_extract(const char *path, const char *dir,
 	moved = 1;
 	w = archive_write_disk_new();
 	if (!w) {
-		fputs("appui: out of memory\n", stderr);
-		exit(70);
+		ap_oom();
 	}
 	/* Never _OWNER, _PERM, _ACL, _XATTR or _FFLAGS; NO_OVERWRITE turns a
 	 * member given twice into an error. */
@@ -2949,7 +2897,7 @@ int ap_bundle_extract(const char *path, const char *dir,
 		fprintf(stderr,
 		        "appui: cannot return to the working directory: %s\n",
 		        strerror(errno));
-		exit(70);
+		ap_oom();
 	}
 	moved = 0;
 	if (xr != 0) {
@@ -2982,7 +2930,7 @@ fail:
 		fprintf(stderr,
 		        "appui: cannot return to the working directory: %s\n",
 		        strerror(errno));
-		exit(70);
+		ap_oom();
 	}
 	if (cwd >= 0)
 		close(cwd);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "appui/calendar.h"
+#include "appui/status.h"
 #include "jsonout.h"
 #include "util.h"
 
@@ -430,8 +431,7 @@ void ap_score_row_fill(ap_score_row *row, const ap_case_result *r, int explain)
 		size_t len = 0;
 		FILE *mem = open_memstream(&text, &len);
 		if (!mem) {
-			fputs("appui: out of memory\n", stderr);
-			exit(70);
+			ap_oom();
 		}
 		ap_report_explain(mem, r);
 		fclose(mem);

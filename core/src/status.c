@@ -2,6 +2,8 @@
 #include "appui/status.h"
 
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 static const struct {
 	ap_status status;
@@ -41,4 +43,10 @@ int ap_status_http(ap_status s)
 const char *ap_status_name(ap_status s)
 {
 	return table[row_of(s)].name;
+}
+
+void ap_oom(void)
+{
+	fputs("appui: out of memory\n", stderr);
+	exit(ap_status_exit_code(AP_ENOMEM));
 }

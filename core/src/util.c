@@ -1,5 +1,7 @@
 #include "util.h"
 
+#include "appui/status.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -9,17 +11,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static void oom(void)
-{
-	fputs("appui: out of memory\n", stderr);
-	exit(70);
-}
-
 void *ap_xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 	if (!p)
-		oom();
+		ap_oom();
 	return p;
 }
 
@@ -27,7 +23,7 @@ void *ap_xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);
 	if (!p)
-		oom();
+		ap_oom();
 	return p;
 }
 
@@ -35,7 +31,7 @@ void *ap_xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);
 	if (!q)
-		oom();
+		ap_oom();
 	return q;
 }
 

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "appui/common.h"
+#include "appui/status.h"
 
 #define AP_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -58,7 +58,10 @@ typedef struct ap_pool_options {
 	int ordered;            /* results delivered in submission order */
 } ap_pool_options;
 
-#define AP_POOL_OPTIONS_INIT {AP_POOL_OPTIONS_VERSION, 0, 0.0, 0, 0}
+#define AP_POOL_OPTIONS_INIT                          \
+	{                                             \
+		AP_POOL_OPTIONS_VERSION, 0, 0.0, 0, 0 \
+	}
 
 /* Who and what a case is about (AP_POOL_INFO). */
 typedef struct ap_pool_info {
@@ -71,10 +74,10 @@ typedef struct ap_pool_info {
 
 /* One task's result; everything in it is valid during the callback only. */
 typedef struct ap_pool_result {
-	uint64_t id;  /* as ap_pool_submit_*() returned it */
-	void *tag;    /* as given to ap_pool_submit_*() */
-	int valid;    /* read, checked and, when asked, scored */
-	int scored;   /* every theme asked was scored (no plugin failed) */
+	uint64_t id; /* as ap_pool_submit_*() returned it */
+	void *tag;   /* as given to ap_pool_submit_*() */
+	int valid;   /* read, checked and, when asked, scored */
+	int scored;  /* every theme asked was scored (no plugin failed) */
 	const ap_diags *problems; /* the case's, with the plugins that
 	                             crashed or ran past the time limit */
 	const char *case_json;    /* AP_POOL_CASE_JSON, or NULL */
@@ -124,8 +127,8 @@ AP_API size_t ap_pool_pending(const ap_pool *p);
  * longest the caller may wait before calling ap_pool_dispatch() (-1: no
  * limit), so that time limits are enforced.
  */
-AP_API size_t ap_pool_fds(struct pollfd *fds, int *timeout_ms,
-                          const ap_pool *p, size_t max);
+AP_API size_t ap_pool_fds(struct pollfd *fds, int *timeout_ms, const ap_pool *p,
+                          size_t max);
 
 /* Reads what the workers sent, enforces time limits, replaces dead workers,
  * sends queued tasks, and delivers results. Never blocks. Returns 0, or -1

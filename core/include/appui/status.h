@@ -32,6 +32,11 @@ AP_API int ap_status_exit_code(ap_status s);
 /* The service's HTTP status: 200, 422, 400, 404, 500, 503, 507. */
 AP_API int ap_status_http(ap_status s);
 
+/* Out of memory, which a batch cannot recover from: prints "appui: out of
+ * memory" to standard error and exits with ap_status_exit_code(AP_ENOMEM).
+ * The one such exit of libappui and the command. */
+AP_API void ap_oom(void) __attribute__((noreturn));
+
 /* A short English name: "invalid input", "cannot write the output"... */
 AP_API const char *ap_status_name(ap_status s);
 
