@@ -70,42 +70,6 @@ ssize_t (*ap_bundle_test_write)(int fd, const void *buf, size_t n) = write;
 /* ---- small helpers -------------------------------------------------------
  */
 
-static int utf8_valid(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		size_t n;
-		unsigned cp;
-		if (*p < 0x80) {
-			p++;
-			continue;
-		} else if ((*p & 0xe0) == 0xc0) {
-			n = 1;
-			cp = *p & 0x1f;
-		} else if ((*p & 0xf0) == 0xe0) {
-			n = 2;
-			cp = *p & 0x0f;
-		} else if ((*p & 0xf8) == 0xf0) {
-			n = 3;
-			cp = *p & 0x07;
-		} else {
-			return 0;
-		}
-		for (size_t i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		/* Overlong forms, surrogates and code points past U+10FFFF. */
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
-		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		p += n + 1;
-	}
-	return 1;
-}
-
 static int has_control(const char *s)
 {
 	for (; *s; s++)
@@ -258,7 +222,7 @@ static const char *bad_member_name(const char *name)
 	if (strpbrk(name, "%\\"))
 		return "the name contains '%' or '\\', which manifests "
 		       "would have to escape: rename the file";
-	if (!utf8_valid(name))
+	if (!ap_utf8_valid(name))
 		return "the name is not valid UTF-8";
 	if (strlen(name) > 200)
 		return "the name is longer than 200 bytes";
@@ -1444,7 +1408,7 @@ static const char *entry_path_problem(const char *raw, char **norm)
 		return "has a control character in its name";
 	if (strchr(raw, '\\'))
 		return "has a backslash in its name";
-	if (!utf8_valid(raw))
+	if (!ap_utf8_valid(raw))
 		return "has a name that is not valid UTF-8";
 	while (raw[0] == '.' && raw[1] == '/')
 		raw += 2;

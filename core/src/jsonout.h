@@ -9,10 +9,6 @@
 #include "appui/diag.h"
 #include "util.h"
 
-/* Length of the well-formed UTF-8 sequence at `s` (1 to 4), or 0 when the
- * bytes there are not one; 1 for a NUL. */
-size_t ap_utf8_seq(const unsigned char *s);
-
 /* Appends `s` (NULL: nothing) with each malformed UTF-8 byte replaced by
  * U+FFFD. */
 void put_utf8(ap_buf *b, const char *s);

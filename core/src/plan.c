@@ -117,7 +117,7 @@ static int solve_and_place(planner *p, plan_rounds *r, ap_diags *d)
 		size_t bad = plan_place_all(p, r->chosen, r->dates);
 		if (!bad)
 			break;
-		if (r->rounds >= PLAN_MAX_ROUNDS || plan_now() > p->deadline) {
+		if (r->rounds >= PLAN_MAX_ROUNDS || ap_now() > p->deadline) {
 			/* Keep what fits: drop each unplaceable firm's set. */
 			for (size_t k = p->n_cuts - bad; k < p->n_cuts; k++)
 				for (size_t m = 0; m < p->cut_len[k]; m++)

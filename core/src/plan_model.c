@@ -21,13 +21,6 @@
 #include "plan_impl.h"
 #include "plan_solver.h"
 
-double plan_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 long plan_cents(double priority)
 {
 	return lround(priority * 100.0);
@@ -94,7 +87,7 @@ void plan_init(planner *p, const ap_campaign *c, const ap_plan_input *in,
 	size_t ns = in->n, nf = c->n_firms;
 	*p = (planner){
 	    .c = c, .in = in, .first = c->window_first, .last = c->window_last};
-	p->deadline = plan_now() + time_limit;
+	p->deadline = ap_now() + time_limit;
 	p->avail = ap_xcalloc(nf ? nf : 1, sizeof(*p->avail));
 	p->n_avail = ap_xcalloc(nf ? nf : 1, sizeof(*p->n_avail));
 	p->capacity = ap_xcalloc(nf ? nf : 1, sizeof(*p->capacity));
@@ -477,7 +470,7 @@ static void stage_program(const planner *p, int stage, long target,
 	pg->maximise = stage == 1;
 	/* Both objectives are whole numbers: a gap under one unit is none. */
 	pg->allowable_gap = 0.5;
-	double left = p->deadline - plan_now();
+	double left = p->deadline - ap_now();
 	pg->seconds = left > 0.05 ? left : 0.05;
 	/* The starting plan's value as a cutoff: the search prunes every node
 	 * that cannot do at least as well (a plan worth as much stays in). */

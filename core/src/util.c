@@ -1,5 +1,7 @@
 #include "util.h"
 
+#include <time.h>
+
 #include "appui/status.h"
 
 #include <errno.h>
@@ -268,4 +270,62 @@ mode_t ap_new_file_mode(const char *replacing)
 		umask(mask);
 	}
 	return 0666 & ~mask;
+}
+
+/* Length of the well-formed UTF-8 sequence at `s` (1 to 4), or 0 when the
+ * bytes there are not one (RFC 3629: no overlong form, no surrogate, nothing
+ * above U+10FFFF). Stops at a NUL, which is never a continuation byte. */
+size_t ap_utf8_seq(const unsigned char *s)
+{
+	unsigned c = s[0];
+	unsigned lo = 0x80, hi = 0xBF;
+	size_t n;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF) {
+		n = 2;
+	} else if (c == 0xE0) {
+		n = 3;
+		lo = 0xA0;
+	} else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) {
+		n = 3;
+	} else if (c == 0xED) {
+		n = 3;
+		hi = 0x9F;
+	} else if (c == 0xF0) {
+		n = 4;
+		lo = 0x90;
+	} else if (c >= 0xF1 && c <= 0xF3) {
+		n = 4;
+	} else if (c == 0xF4) {
+		n = 4;
+		hi = 0x8F;
+	} else {
+		return 0;
+	}
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+	return n;
+}
+
+int ap_utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		size_t n = ap_utf8_seq(p);
+		if (!n)
+			return 0;
+		p += n;
+	}
+	return 1;
+}
+
+double ap_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

@@ -105,6 +105,17 @@ char *ap_path_dirname(const char *path);
  */
 mode_t ap_new_file_mode(const char *replacing);
 
+/* The one UTF-8 validator (RFC 3629: no overlong form, no surrogate,
+ * nothing above U+10FFFF). ap_utf8_seq: the length of the well-formed
+ * sequence at `s` (1 to 4), or 0; it stops at a NUL. ap_utf8_valid: 1 when
+ * the whole string is well-formed. */
+size_t ap_utf8_seq(const unsigned char *s);
+int ap_utf8_valid(const char *s);
+
+/* The one clock for durations: monotonic seconds (time limits, never
+ * written into a result). */
+double ap_now(void);
+
 /* Returns 1 if `s` ends with `suffix`. */
 int ap_str_ends_with(const char *s, const char *suffix);
 
