@@ -64,6 +64,7 @@ typedef struct plan_shortfall {
 	int short_window, short_capacity;
 } plan_shortfall;
 
+/* plan_model.c: the planner's state, the options, the 0-1 programs. */
 long plan_cents(double priority);
 int plan_firm_region_match(const ap_firm *f, const char *region);
 void plan_init(planner *p, const ap_campaign *c, const ap_plan_input *in,
