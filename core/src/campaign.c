@@ -61,7 +61,7 @@ typedef struct loader {
 static char *opt_string(loader *l, const config_setting_t *g, const char *name)
 {
 	const config_setting_t *s = config_setting_get_member(g, name);
-	if (!s || !cfg_want_type(&l->r, s, CONFIG_TYPE_STRING))
+	if (!s || !cfgread_want_type(&l->r, s, CONFIG_TYPE_STRING))
 		return NULL;
 	return ap_xstrdup(config_setting_get_string(s));
 }
@@ -69,16 +69,17 @@ static char *opt_string(loader *l, const config_setting_t *g, const char *name)
 /* A "YYYY-MM-DD" string setting. Returns 0 and the day, or -1 (reported). */
 static int read_date(loader *l, const config_setting_t *s, ap_day *out)
 {
-	if (!cfg_want_type(&l->r, s, CONFIG_TYPE_STRING))
+	if (!cfgread_want_type(&l->r, s, CONFIG_TYPE_STRING))
 		return -1;
 	const char *str = config_setting_get_string(s);
 	ap_date date;
 	if (ap_date_parse(str, &date) != 0) {
-		char *full = cfg_setting_name(s);
-		cfg_error(&l->r, s,
-		          "'%s' = \"%s\" is not a date: YYYY-MM-DD, a real day "
-		          "of a year from 1900 to 2200",
-		          full, str);
+		char *full = cfgread_setting_name(s);
+		cfgread_error(
+		    &l->r, s,
+		    "'%s' = \"%s\" is not a date: YYYY-MM-DD, a real day "
+		    "of a year from 1900 to 2200",
+		    full, str);
 		free(full);
 		return -1;
 	}
@@ -99,26 +100,26 @@ static void read_window(loader *l, const config_setting_t *root)
 	ap_campaign *c = l->c;
 	const config_setting_t *g = config_setting_get_member(root, "window");
 	if (!g) {
-		cfg_error(
+		cfgread_error(
 		    &l->r, root,
 		    "no 'window': set window = { start = \"YYYY-MM-DD\"; end = "
 		    "\"YYYY-MM-DD\"; };");
 		return;
 	}
-	if (!cfg_want_type(&l->r, g, CONFIG_TYPE_GROUP))
+	if (!cfgread_want_type(&l->r, g, CONFIG_TYPE_GROUP))
 		return;
-	cfg_check_keys(&l->r, g, keys, AP_ARRAY_LEN(keys));
+	cfgread_check_keys(&l->r, g, keys, AP_ARRAY_LEN(keys));
 	const config_setting_t *s = config_setting_get_member(g, "start");
 	const config_setting_t *e = config_setting_get_member(g, "end");
 	if (!s)
-		cfg_error(&l->r, g, "the window has no 'start' date");
+		cfgread_error(&l->r, g, "the window has no 'start' date");
 	if (!e)
-		cfg_error(&l->r, g, "the window has no 'end' date");
+		cfgread_error(&l->r, g, "the window has no 'end' date");
 	int ok = s && read_date(l, s, &c->window_first) == 0;
 	ok &= e && read_date(l, e, &c->window_last) == 0;
 	if (ok && c->window_first > c->window_last) {
 		char a[11], b[11];
-		cfg_error(
+		cfgread_error(
 		    &l->r, g, "the window starts on %s, after it ends on %s",
 		    day_str(c->window_first, a), day_str(c->window_last, b));
 		ok = 0;
@@ -132,30 +133,31 @@ static void read_budget(loader *l, const config_setting_t *root)
 	ap_campaign *c = l->c;
 	const config_setting_t *g = config_setting_get_member(root, "budget");
 	if (!g) {
-		cfg_error(&l->r, root,
-		          "no 'budget': set budget = { days = ...; } and/or "
-		          "{ euros = ...; }");
+		cfgread_error(
+		    &l->r, root,
+		    "no 'budget': set budget = { days = ...; } and/or "
+		    "{ euros = ...; }");
 		return;
 	}
-	if (!cfg_want_type(&l->r, g, CONFIG_TYPE_GROUP))
+	if (!cfgread_want_type(&l->r, g, CONFIG_TYPE_GROUP))
 		return;
-	cfg_check_keys(&l->r, g, keys, AP_ARRAY_LEN(keys));
+	cfgread_check_keys(&l->r, g, keys, AP_ARRAY_LEN(keys));
 	const config_setting_t *days = config_setting_get_member(g, "days");
 	const config_setting_t *euros = config_setting_get_member(g, "euros");
 	if (!days && !euros)
-		cfg_error(
+		cfgread_error(
 		    &l->r, g,
 		    "the budget sets neither 'days' nor 'euros': at least one "
 		    "is needed");
-	if (days && cfg_want_type(&l->r, days, CONFIG_TYPE_INT)) {
+	if (days && cfgread_want_type(&l->r, days, CONFIG_TYPE_INT)) {
 		long long v = config_setting_get_int64(days);
 		if (v <= 0)
-			cfg_error(
+			cfgread_error(
 			    &l->r, days,
 			    "'budget.days' = %lld: a budget must be positive",
 			    v);
 		else if (v > 1000000)
-			cfg_error(
+			cfgread_error(
 			    &l->r, days,
 			    "'budget.days' = %lld is out of range (1..1000000)",
 			    v);
@@ -165,9 +167,9 @@ static void read_budget(loader *l, const config_setting_t *root)
 		}
 	}
 	double v;
-	if (euros && cfg_get_number(&l->r, euros, &v) == 0) {
+	if (euros && cfgread_get_number(&l->r, euros, &v) == 0) {
 		if (!(v > 0) || !isfinite(v))
-			cfg_error(
+			cfgread_error(
 			    &l->r, euros,
 			    "'budget.euros' = %g: a budget must be positive",
 			    v);
@@ -185,26 +187,26 @@ static void read_policy(loader *l, const config_setting_t *root)
 	                                   "min_priority"};
 	ap_campaign *c = l->c;
 	const config_setting_t *g = config_setting_get_member(root, "policy");
-	if (!g || !cfg_want_type(&l->r, g, CONFIG_TYPE_GROUP))
+	if (!g || !cfgread_want_type(&l->r, g, CONFIG_TYPE_GROUP))
 		return;
-	cfg_check_keys(&l->r, g, keys, AP_ARRAY_LEN(keys));
-	cfg_opt_int(&l->r, g, "min_days", &c->min_days, 1, 60);
-	cfg_opt_int(&l->r, g, "max_days", &c->max_days, 1, 60);
+	cfgread_check_keys(&l->r, g, keys, AP_ARRAY_LEN(keys));
+	cfgread_opt_int(&l->r, g, "min_days", &c->min_days, 1, 60);
+	cfgread_opt_int(&l->r, g, "max_days", &c->max_days, 1, 60);
 	if (c->min_days > c->max_days)
-		cfg_error(&l->r, g, "min_days (%d) is above max_days (%d)",
-		          c->min_days, c->max_days);
+		cfgread_error(&l->r, g, "min_days (%d) is above max_days (%d)",
+		              c->min_days, c->max_days);
 	const config_setting_t *s =
 	    config_setting_get_member(g, "allow_shorter");
-	if (s && cfg_want_type(&l->r, s, CONFIG_TYPE_BOOL))
+	if (s && cfgread_want_type(&l->r, s, CONFIG_TYPE_BOOL))
 		c->allow_shorter = config_setting_get_bool(s);
 	int weeks = c->max_span_days / 7;
-	cfg_opt_int(&l->r, g, "max_span_weeks", &weeks, 1, 52);
+	cfgread_opt_int(&l->r, g, "max_span_weeks", &weeks, 1, 52);
 	c->max_span_days = weeks * 7;
 	double v;
 	s = config_setting_get_member(g, "min_priority");
-	if (s && cfg_get_number(&l->r, s, &v) == 0) {
+	if (s && cfgread_get_number(&l->r, s, &v) == 0) {
 		if (!(v >= 0) || !isfinite(v))
-			cfg_error(
+			cfgread_error(
 			    &l->r, s,
 			    "'policy.min_priority' = %g must be zero or more",
 			    v);
@@ -233,7 +235,7 @@ static void read_days_off(loader *l, const config_setting_t *s, ap_firm *f,
 		int t = config_setting_type(e);
 		if ((t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST) ||
 		    config_setting_length(e) != 2) {
-			cfg_error(
+			cfgread_error(
 			    &l->r, e,
 			    "%s: each day off must be a range [ \"first\", "
 			    "\"last\" ] of YYYY-MM-DD dates",
@@ -250,10 +252,11 @@ static void read_days_off(loader *l, const config_setting_t *s, ap_firm *f,
 		day_str(r.first, a);
 		day_str(r.last, b);
 		if (r.last < r.first) {
-			cfg_error(&l->r, e,
-			          "%s: the day-off range ends on %s, before it "
-			          "starts on %s",
-			          who, b, a);
+			cfgread_error(
+			    &l->r, e,
+			    "%s: the day-off range ends on %s, before it "
+			    "starts on %s",
+			    who, b, a);
 			continue;
 		}
 		/* Harmless (days outside the window are never planned) but
@@ -263,7 +266,7 @@ static void read_days_off(loader *l, const config_setting_t *s, ap_firm *f,
 		int wholly =
 		    r.last < c->window_first || r.first > c->window_last;
 		if (l->window_ok && partly)
-			cfg_warn(
+			cfgread_warn(
 			    &l->r, e,
 			    "%s: days off %s..%s are %s the campaign window "
 			    "(%s..%s)",
@@ -281,24 +284,24 @@ static void read_firm(loader *l, const config_setting_t *g, size_t index,
 	                                   "regions", "daily_rate", "capacity",
 	                                   "days_off"};
 	memset(f, 0, sizeof(*f));
-	f->line = cfg_line(g);
+	f->line = cfgread_line(g);
 	if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
-		cfg_error(
+		cfgread_error(
 		    &l->r, g,
 		    "each firm must be a group { id = \"...\"; ... }, not %s",
-		    cfg_type_name(config_setting_type(g)));
+		    cfgread_type_name(config_setting_type(g)));
 		return;
 	}
-	cfg_check_keys(&l->r, g, keys, AP_ARRAY_LEN(keys));
+	cfgread_check_keys(&l->r, g, keys, AP_ARRAY_LEN(keys));
 
 	/* The id first, so that every later message names the firm. */
 	const config_setting_t *s = config_setting_get_member(g, "id");
 	if (!s)
-		cfg_error(&l->r, g, "firm %zu has no 'id'", index + 1);
-	else if (cfg_want_type(&l->r, s, CONFIG_TYPE_STRING)) {
+		cfgread_error(&l->r, g, "firm %zu has no 'id'", index + 1);
+	else if (cfgread_want_type(&l->r, s, CONFIG_TYPE_STRING)) {
 		if (!*config_setting_get_string(s))
-			cfg_error(&l->r, s, "firm %zu has an empty 'id'",
-			          index + 1);
+			cfgread_error(&l->r, s, "firm %zu has an empty 'id'",
+			              index + 1);
 		else
 			f->id = ap_xstrdup(config_setting_get_string(s));
 	}
@@ -310,72 +313,77 @@ static void read_firm(loader *l, const config_setting_t *g, size_t index,
 
 	s = config_setting_get_member(g, "themes");
 	if (!s)
-		cfg_error(&l->r, g,
-		          "%s covers no theme: set themes = [ \"...\" ]", who);
-	else if (cfg_read_strings(&l->r, s, &f->themes, &f->n_themes) == 0 &&
+		cfgread_error(&l->r, g,
+		              "%s covers no theme: set themes = [ \"...\" ]",
+		              who);
+	else if (cfgread_read_strings(&l->r, s, &f->themes, &f->n_themes) ==
+	             0 &&
 	         f->n_themes == 0)
-		cfg_error(&l->r, s, "%s covers no theme", who);
+		cfgread_error(&l->r, s, "%s covers no theme", who);
 	for (size_t i = 0; i < f->n_themes && l->known; i++) {
 		if (is_known_theme(l, f->themes[i]))
 			continue;
-		char *hint = cfg_join(l->known, l->n_known);
+		char *hint = cfgread_join(l->known, l->n_known);
 		/* The element's own line, unless a refused element shifted the
 		 * indexes: the array's line then. */
 		const config_setting_t *e =
 		    (size_t)config_setting_length(s) == f->n_themes
 		        ? config_setting_get_elem(s, (unsigned)i)
 		        : s;
-		cfg_error(&l->r, e,
-		          "%s covers unknown theme '%s' (themes of the loaded "
-		          "plugins: %s)",
-		          who, f->themes[i], hint);
+		cfgread_error(
+		    &l->r, e,
+		    "%s covers unknown theme '%s' (themes of the loaded "
+		    "plugins: %s)",
+		    who, f->themes[i], hint);
 		free(hint);
 	}
 
 	s = config_setting_get_member(g, "regions");
 	if (!s)
-		cfg_error(&l->r, g,
-		          "%s serves no region: set regions = [ \"...\" ], "
-		          "or [ \"*\" ] for everywhere",
-		          who);
-	else if (cfg_read_strings(&l->r, s, &f->regions, &f->n_regions) == 0 &&
+		cfgread_error(&l->r, g,
+		              "%s serves no region: set regions = [ \"...\" ], "
+		              "or [ \"*\" ] for everywhere",
+		              who);
+	else if (cfgread_read_strings(&l->r, s, &f->regions, &f->n_regions) ==
+	             0 &&
 	         f->n_regions == 0)
-		cfg_error(&l->r, s,
-		          "%s serves no region (use [ \"*\" ] for everywhere)",
-		          who);
+		cfgread_error(
+		    &l->r, s,
+		    "%s serves no region (use [ \"*\" ] for everywhere)", who);
 
 	s = config_setting_get_member(g, "daily_rate");
 	double rate;
 	if (!s)
-		cfg_error(&l->r, g,
-		          "%s has no 'daily_rate' (euros excluding tax)", who);
-	else if (cfg_get_number(&l->r, s, &rate) == 0) {
+		cfgread_error(&l->r, g,
+		              "%s has no 'daily_rate' (euros excluding tax)",
+		              who);
+	else if (cfgread_get_number(&l->r, s, &rate) == 0) {
 		if (!(rate > 0) || !isfinite(rate))
-			cfg_error(&l->r, s,
-			          "%s: daily_rate = %g must be positive", who,
-			          rate);
+			cfgread_error(&l->r, s,
+			              "%s: daily_rate = %g must be positive",
+			              who, rate);
 		else
 			f->daily_rate = rate;
 	}
 
 	s = config_setting_get_member(g, "capacity");
 	if (!s)
-		cfg_error(&l->r, g,
-		          "%s has no 'capacity' (days available in the window)",
-		          who);
-	else if (cfg_want_type(&l->r, s, CONFIG_TYPE_INT)) {
+		cfgread_error(
+		    &l->r, g,
+		    "%s has no 'capacity' (days available in the window)", who);
+	else if (cfgread_want_type(&l->r, s, CONFIG_TYPE_INT)) {
 		long long v = config_setting_get_int64(s);
 		if (v < 0)
-			cfg_error(&l->r, s,
-			          "%s: capacity %lld must not be negative", who,
-			          v);
+			cfgread_error(&l->r, s,
+			              "%s: capacity %lld must not be negative",
+			              who, v);
 		else if (v > 100000)
-			cfg_error(
+			cfgread_error(
 			    &l->r, s,
 			    "%s: capacity %lld is out of range (0..100000)",
 			    who, v);
 		else if (v > 0 && v < l->c->min_days) /* 0: not available */
-			cfg_error(
+			cfgread_error(
 			    &l->r, s,
 			    "%s: capacity %lld cannot hold a %d-day mission "
 			    "(policy.min_days)",
@@ -385,7 +393,7 @@ static void read_firm(loader *l, const config_setting_t *g, size_t index,
 	}
 
 	s = config_setting_get_member(g, "days_off");
-	if (s && cfg_want_type(&l->r, s, CONFIG_TYPE_LIST))
+	if (s && cfgread_want_type(&l->r, s, CONFIG_TYPE_LIST))
 		read_days_off(l, s, f, who);
 	free(who);
 }
@@ -395,15 +403,16 @@ static void read_firms(loader *l, const config_setting_t *root)
 	ap_campaign *c = l->c;
 	const config_setting_t *list = config_setting_get_member(root, "firms");
 	if (!list) {
-		cfg_error(&l->r, root,
-		          "no firm: set firms = ( { id = \"...\"; ... } );");
+		cfgread_error(
+		    &l->r, root,
+		    "no firm: set firms = ( { id = \"...\"; ... } );");
 		return;
 	}
-	if (!cfg_want_type(&l->r, list, CONFIG_TYPE_LIST))
+	if (!cfgread_want_type(&l->r, list, CONFIG_TYPE_LIST))
 		return;
 	int n = config_setting_length(list);
 	if (n == 0) {
-		cfg_error(&l->r, list, "no firm: 'firms' is empty");
+		cfgread_error(&l->r, list, "no firm: 'firms' is empty");
 		return;
 	}
 	c->firms = ap_xcalloc((size_t)n + 1, sizeof(*c->firms));
@@ -417,7 +426,7 @@ static void read_firms(loader *l, const config_setting_t *root)
 		for (size_t k = 0; k + 1 < c->n_firms; k++) {
 			if (c->firms[k].id &&
 			    strcmp(c->firms[k].id, f->id) == 0) {
-				cfg_error(
+				cfgread_error(
 				    &l->r, config_setting_get_member(g, "id"),
 				    "firm id '%s' is defined twice (first at "
 				    "line %ld)",
@@ -433,13 +442,14 @@ static void read_root(loader *l, const config_setting_t *root)
 	static const char *const keys[] = {"id",     "name",   "window",
 	                                   "budget", "policy", "firms"};
 	ap_campaign *c = l->c;
-	cfg_check_keys(&l->r, root, keys, AP_ARRAY_LEN(keys));
+	cfgread_check_keys(&l->r, root, keys, AP_ARRAY_LEN(keys));
 	const config_setting_t *s = config_setting_get_member(root, "id");
 	if (!s)
-		cfg_error(&l->r, root, "no campaign 'id': set id = \"...\";");
-	else if (cfg_want_type(&l->r, s, CONFIG_TYPE_STRING)) {
+		cfgread_error(&l->r, root,
+		              "no campaign 'id': set id = \"...\";");
+	else if (cfgread_want_type(&l->r, s, CONFIG_TYPE_STRING)) {
 		if (!*config_setting_get_string(s))
-			cfg_error(&l->r, s, "the campaign 'id' is empty");
+			cfgread_error(&l->r, s, "the campaign 'id' is empty");
 		else
 			c->id = ap_xstrdup(config_setting_get_string(s));
 	}
@@ -467,17 +477,17 @@ int ap_campaign_load(ap_campaign **out, const char *path,
 	            .known = known_themes,
 	            .n_known = known_themes ? n_known : 0};
 	config_t lc;
-	if (cfg_open(&l.r, &lc, path, "campaign", d) != 0)
+	if (cfgread_open(&l.r, &lc, path, "campaign", d) != 0)
 		goto fail;
 	read_root(&l, config_root_setting(&lc));
 	config_destroy(&lc);
 	if (l.r.errors)
 		goto fail;
-	cfg_close(&l.r);
+	cfgread_close(&l.r);
 	*out = c;
 	return 0;
 fail:
-	cfg_close(&l.r);
+	cfgread_close(&l.r);
 	ap_campaign_free(c);
 	return -1;
 }
@@ -493,8 +503,8 @@ void ap_campaign_free(ap_campaign *c)
 		ap_firm *f = &c->firms[i];
 		free(f->id);
 		free(f->name);
-		cfg_free_strings(f->themes, f->n_themes);
-		cfg_free_strings(f->regions, f->n_regions);
+		cfgread_free_strings(f->themes, f->n_themes);
+		cfgread_free_strings(f->regions, f->n_regions);
 		free(f->days_off);
 	}
 	free(c->firms);

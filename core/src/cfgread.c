@@ -20,7 +20,7 @@ static char *src_file(const cfg_reader *r, const config_setting_t *s)
 	return ap_path_join(r->dir, f);
 }
 
-long cfg_line(const config_setting_t *s)
+long cfgread_line(const config_setting_t *s)
 {
 	return s ? (long)config_setting_source_line(s) : 0;
 }
@@ -33,14 +33,15 @@ static void report(cfg_reader *r, ap_severity sev, const config_setting_t *s,
 {
 	char *msg = ap_xvasprintf(fmt, ap);
 	char *file = src_file(r, s);
-	ap_diags_add(r->d, sev, file, cfg_line(s), "", "%s", msg);
+	ap_diags_add(r->d, sev, file, cfgread_line(s), "", "%s", msg);
 	free(file);
 	free(msg);
 	if (sev == AP_ERROR)
 		r->errors++;
 }
 
-void cfg_error(cfg_reader *r, const config_setting_t *s, const char *fmt, ...)
+void cfgread_error(cfg_reader *r, const config_setting_t *s, const char *fmt,
+                   ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -48,7 +49,8 @@ void cfg_error(cfg_reader *r, const config_setting_t *s, const char *fmt, ...)
 	va_end(ap);
 }
 
-void cfg_warn(cfg_reader *r, const config_setting_t *s, const char *fmt, ...)
+void cfgread_warn(cfg_reader *r, const config_setting_t *s, const char *fmt,
+                  ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -163,7 +165,7 @@ static int check_includes(cfg_reader *r, const char *file, const char *shown,
 	return rc;
 }
 
-int cfg_includes_safe(const char *path)
+int cfgread_includes_safe(const char *path)
 {
 	struct stat st;
 	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
@@ -178,8 +180,8 @@ int cfg_includes_safe(const char *path)
 	return rc;
 }
 
-int cfg_open(cfg_reader *r, config_t *lc, const char *path, const char *what,
-             ap_diags *d)
+int cfgread_open(cfg_reader *r, config_t *lc, const char *path,
+                 const char *what, ap_diags *d)
 {
 	memset(r, 0, sizeof(*r));
 	r->d = d;
@@ -222,13 +224,13 @@ int cfg_open(cfg_reader *r, config_t *lc, const char *path, const char *what,
 	return -1;
 }
 
-void cfg_close(cfg_reader *r)
+void cfgread_close(cfg_reader *r)
 {
 	free(r->dir);
 	r->dir = NULL;
 }
 
-const char *cfg_type_name(int type)
+const char *cfgread_type_name(int type)
 {
 	switch (type) {
 	case CONFIG_TYPE_GROUP:
@@ -251,7 +253,7 @@ const char *cfg_type_name(int type)
 	}
 }
 
-char *cfg_setting_name(const config_setting_t *s)
+char *cfgread_setting_name(const config_setting_t *s)
 {
 	const char *parts[16];
 	char idx[16][24];
@@ -281,7 +283,7 @@ char *cfg_setting_name(const config_setting_t *s)
 	return b.data;
 }
 
-char *cfg_join(const char *const *v, size_t n)
+char *cfgread_join(const char *const *v, size_t n)
 {
 	ap_buf b;
 	ap_buf_init(&b);
@@ -290,8 +292,8 @@ char *cfg_join(const char *const *v, size_t n)
 	return b.data ? b.data : ap_xstrdup("none");
 }
 
-void cfg_check_keys(cfg_reader *r, const config_setting_t *group,
-                    const char *const *known, size_t n_known)
+void cfgread_check_keys(cfg_reader *r, const config_setting_t *group,
+                        const char *const *known, size_t n_known)
 {
 	int count = config_setting_length(group);
 	for (int i = 0; i < count; i++) {
@@ -302,29 +304,30 @@ void cfg_check_keys(cfg_reader *r, const config_setting_t *group,
 		for (size_t k = 0; k < n_known && !ok; k++)
 			ok = strcmp(name, known[k]) == 0;
 		if (!ok) {
-			char *full = cfg_setting_name(m);
-			char *hint = cfg_join(known, n_known);
-			cfg_error(r, m, "unknown setting '%s' (known here: %s)",
-			          full, hint);
+			char *full = cfgread_setting_name(m);
+			char *hint = cfgread_join(known, n_known);
+			cfgread_error(r, m,
+			              "unknown setting '%s' (known here: %s)",
+			              full, hint);
 			free(hint);
 			free(full);
 		}
 	}
 }
 
-int cfg_want_type(cfg_reader *r, const config_setting_t *s, int type)
+int cfgread_want_type(cfg_reader *r, const config_setting_t *s, int type)
 {
 	int t = config_setting_type(s);
 	if (t == type || (type == CONFIG_TYPE_INT && t == CONFIG_TYPE_INT64))
 		return 1;
-	char *full = cfg_setting_name(s);
-	cfg_error(r, s, "'%s' must be %s, not %s", full, cfg_type_name(type),
-	          cfg_type_name(t));
+	char *full = cfgread_setting_name(s);
+	cfgread_error(r, s, "'%s' must be %s, not %s", full,
+	              cfgread_type_name(type), cfgread_type_name(t));
 	free(full);
 	return 0;
 }
 
-int cfg_get_number(cfg_reader *r, const config_setting_t *s, double *out)
+int cfgread_get_number(cfg_reader *r, const config_setting_t *s, double *out)
 {
 	int t = config_setting_type(s);
 	if (t == CONFIG_TYPE_FLOAT)
@@ -332,51 +335,51 @@ int cfg_get_number(cfg_reader *r, const config_setting_t *s, double *out)
 	else if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64)
 		*out = (double)config_setting_get_int64(s);
 	else {
-		char *full = cfg_setting_name(s);
-		cfg_error(r, s, "'%s' must be a number, not %s", full,
-		          cfg_type_name(t));
+		char *full = cfgread_setting_name(s);
+		cfgread_error(r, s, "'%s' must be a number, not %s", full,
+		              cfgread_type_name(t));
 		free(full);
 		return -1;
 	}
 	return 0;
 }
 
-void cfg_opt_long(cfg_reader *r, const config_setting_t *g, const char *name,
-                  long *out, long min, long max)
+void cfgread_opt_long(cfg_reader *r, const config_setting_t *g,
+                      const char *name, long *out, long min, long max)
 {
 	const config_setting_t *s = config_setting_get_member(g, name);
-	if (!s || !cfg_want_type(r, s, CONFIG_TYPE_INT))
+	if (!s || !cfgread_want_type(r, s, CONFIG_TYPE_INT))
 		return;
 	long long v = config_setting_get_int64(s);
 	if (v < min || v > max) {
-		char *full = cfg_setting_name(s);
-		cfg_error(r, s, "'%s' = %lld is out of range (%ld..%ld)", full,
-		          v, min, max);
+		char *full = cfgread_setting_name(s);
+		cfgread_error(r, s, "'%s' = %lld is out of range (%ld..%ld)",
+		              full, v, min, max);
 		free(full);
 		return;
 	}
 	*out = (long)v;
 }
 
-void cfg_opt_int(cfg_reader *r, const config_setting_t *g, const char *name,
-                 int *out, long min, long max)
+void cfgread_opt_int(cfg_reader *r, const config_setting_t *g, const char *name,
+                     int *out, long min, long max)
 {
 	long v = *out;
-	cfg_opt_long(r, g, name, &v, min, max);
+	cfgread_opt_long(r, g, name, &v, min, max);
 	*out = (int)v;
 }
 
-int cfg_read_strings(cfg_reader *r, const config_setting_t *s, char ***out,
-                     size_t *n_out)
+int cfgread_read_strings(cfg_reader *r, const config_setting_t *s, char ***out,
+                         size_t *n_out)
 {
 	*out = NULL;
 	*n_out = 0;
 	int t = config_setting_type(s);
 	if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST) {
-		char *full = cfg_setting_name(s);
-		cfg_error(r, s,
-		          "'%s' must be an array of strings [\"...\"], not %s",
-		          full, cfg_type_name(t));
+		char *full = cfgread_setting_name(s);
+		cfgread_error(
+		    r, s, "'%s' must be an array of strings [\"...\"], not %s",
+		    full, cfgread_type_name(t));
 		free(full);
 		return -1;
 	}
@@ -387,16 +390,17 @@ int cfg_read_strings(cfg_reader *r, const config_setting_t *s, char ***out,
 		const config_setting_t *e =
 		    config_setting_get_elem(s, (unsigned)i);
 		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-			char *full = cfg_setting_name(s);
-			cfg_error(r, e, "'%s' must hold strings only", full);
+			char *full = cfgread_setting_name(s);
+			cfgread_error(r, e, "'%s' must hold strings only",
+			              full);
 			free(full);
 			continue;
 		}
 		const char *str = config_setting_get_string(e);
 		if (!*str) {
 			/* A theme or region "" can only be a typo. */
-			char *full = cfg_setting_name(s);
-			cfg_error(r, e, "'%s' holds an empty string", full);
+			char *full = cfgread_setting_name(s);
+			cfgread_error(r, e, "'%s' holds an empty string", full);
 			free(full);
 			continue;
 		}
@@ -407,7 +411,7 @@ int cfg_read_strings(cfg_reader *r, const config_setting_t *s, char ***out,
 	return 0;
 }
 
-void cfg_free_strings(char **v, size_t n)
+void cfgread_free_strings(char **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(v[i]);

@@ -26,8 +26,8 @@ typedef struct cfg_reader {
 } cfg_reader;
 
 /* 0 when every @include of `path` (and of what it includes) is a regular
- * file libconfig can read safely; -1 otherwise (see cfg_open()). */
-int cfg_includes_safe(const char *path);
+ * file libconfig can read safely; -1 otherwise (see cfgread_open()). */
+int cfgread_includes_safe(const char *path);
 
 /*
  * Checks that `path` is a readable regular file, and that each of its
@@ -37,43 +37,43 @@ int cfg_includes_safe(const char *path);
  * says only "file I/O error" at line 0 for a missing file: the path and
  * strerror are said instead). Returns 0, or -1 (`lc` destroyed).
  */
-int cfg_open(cfg_reader *r, config_t *lc, const char *path, const char *what,
-             ap_diags *d);
-void cfg_close(cfg_reader *r);
+int cfgread_open(cfg_reader *r, config_t *lc, const char *path,
+                 const char *what, ap_diags *d);
+void cfgread_close(cfg_reader *r);
 
-void cfg_error(cfg_reader *r, const config_setting_t *s, const char *fmt, ...)
-    AP_PRINTF(3, 4);
-void cfg_warn(cfg_reader *r, const config_setting_t *s, const char *fmt, ...)
-    AP_PRINTF(3, 4);
+void cfgread_error(cfg_reader *r, const config_setting_t *s, const char *fmt,
+                   ...) AP_PRINTF(3, 4);
+void cfgread_warn(cfg_reader *r, const config_setting_t *s, const char *fmt,
+                  ...) AP_PRINTF(3, 4);
 
 /* The line of a setting (0 for none). */
-long cfg_line(const config_setting_t *s);
+long cfgread_line(const config_setting_t *s);
 
 /* "a whole number", "a string", ... */
-const char *cfg_type_name(int type);
+const char *cfgread_type_name(int type);
 /* The full name of a setting for messages, to free: "days.watch",
  * "firms.[2].capacity". */
-char *cfg_setting_name(const config_setting_t *s);
+char *cfgread_setting_name(const config_setting_t *s);
 /* "a, b, c" (or "none"), to free. */
-char *cfg_join(const char *const *v, size_t n);
+char *cfgread_join(const char *const *v, size_t n);
 
 /* Reports members of `group` whose names are not in `known`. */
-void cfg_check_keys(cfg_reader *r, const config_setting_t *group,
-                    const char *const *known, size_t n_known);
+void cfgread_check_keys(cfg_reader *r, const config_setting_t *group,
+                        const char *const *known, size_t n_known);
 /* 1 when `s` has `type` (an int64 counts as an int), else reported, 0. */
-int cfg_want_type(cfg_reader *r, const config_setting_t *s, int type);
+int cfgread_want_type(cfg_reader *r, const config_setting_t *s, int type);
 /* A decimal; a whole number is accepted too (25 for 25.0). 0, or -1. */
-int cfg_get_number(cfg_reader *r, const config_setting_t *s, double *out);
+int cfgread_get_number(cfg_reader *r, const config_setting_t *s, double *out);
 /* An optional whole number of `g` in min..max; *out keeps its value when
  * absent or wrong. */
-void cfg_opt_long(cfg_reader *r, const config_setting_t *g, const char *name,
-                  long *out, long min, long max);
-void cfg_opt_int(cfg_reader *r, const config_setting_t *g, const char *name,
-                 int *out, long min, long max);
+void cfgread_opt_long(cfg_reader *r, const config_setting_t *g,
+                      const char *name, long *out, long min, long max);
+void cfgread_opt_int(cfg_reader *r, const config_setting_t *g, const char *name,
+                     int *out, long min, long max);
 /* An array or list of non-empty strings. Returns -1 when `s` is not an
  * array at all (reported), else 0 with the strings (to free). */
-int cfg_read_strings(cfg_reader *r, const config_setting_t *s, char ***out,
-                     size_t *n_out);
-void cfg_free_strings(char **v, size_t n);
+int cfgread_read_strings(cfg_reader *r, const config_setting_t *s, char ***out,
+                         size_t *n_out);
+void cfgread_free_strings(char **v, size_t n);
 
 #endif

@@ -27,12 +27,12 @@ static void opt_number(reader *r, const config_setting_t *g, const char *name,
 {
 	const config_setting_t *s = config_setting_get_member(g, name);
 	double v;
-	if (!s || cfg_get_number(&r->r, s, &v) != 0)
+	if (!s || cfgread_get_number(&r->r, s, &v) != 0)
 		return;
 	if (!(v >= min && v <= max)) {
-		char *full = cfg_setting_name(s);
-		cfg_error(&r->r, s, "'%s' = %g is out of range (%g..%g)", full,
-		          v, min, max);
+		char *full = cfgread_setting_name(s);
+		cfgread_error(&r->r, s, "'%s' = %g is out of range (%g..%g)",
+		              full, v, min, max);
 		free(full);
 		return;
 	}
@@ -46,9 +46,9 @@ static void opt_strings(reader *r, const config_setting_t *g, const char *name,
 	const config_setting_t *s = config_setting_get_member(g, name);
 	char **v;
 	size_t n;
-	if (!s || cfg_read_strings(&r->r, s, &v, &n) != 0)
+	if (!s || cfgread_read_strings(&r->r, s, &v, &n) != 0)
 		return;
-	cfg_free_strings(*out, *n_out);
+	cfgread_free_strings(*out, *n_out);
 	*out = v;
 	*n_out = n;
 	if (set)
@@ -70,9 +70,10 @@ static void check_values(reader *r, const config_setting_t *s,
 			for (size_t k = 0; k < n_allowed; k++)
 				ap_buf_printf(&b, "%s%s", k ? ", " : "",
 				              allowed[k]);
-			char *full = cfg_setting_name(s);
-			cfg_error(&r->r, s, "'%s' in '%s' is not one of: %s",
-			          values[i], full, b.data);
+			char *full = cfgread_setting_name(s);
+			cfgread_error(&r->r, s,
+			              "'%s' in '%s' is not one of: %s",
+			              values[i], full, b.data);
 			free(full);
 			ap_buf_free(&b);
 		}
@@ -96,20 +97,20 @@ static void read_indicator(reader *r, const config_setting_t *e,
 {
 	static const char *const keys[] = {"ref", "thresholds", "weight"};
 	memset(out, 0, sizeof(*out));
-	out->line = cfg_line(e);
+	out->line = cfgread_line(e);
 	if (config_setting_type(e) != CONFIG_TYPE_GROUP) {
-		cfg_error(
+		cfgread_error(
 		    &r->r, e,
 		    "each indicator must be a group { ref = \"...\"; ... }");
 		return;
 	}
-	cfg_check_keys(&r->r, e, keys, AP_ARRAY_LEN(keys));
+	cfgread_check_keys(&r->r, e, keys, AP_ARRAY_LEN(keys));
 	const config_setting_t *s = config_setting_get_member(e, "ref");
 	if (!s) {
-		cfg_error(&r->r, e, "an indicator needs its 'ref'");
+		cfgread_error(&r->r, e, "an indicator needs its 'ref'");
 		return;
 	}
-	if (!cfg_want_type(&r->r, s, CONFIG_TYPE_STRING))
+	if (!cfgread_want_type(&r->r, s, CONFIG_TYPE_STRING))
 		return;
 	out->ref = ap_xstrdup(config_setting_get_string(s));
 
@@ -118,25 +119,27 @@ static void read_indicator(reader *r, const config_setting_t *e,
 		int t = config_setting_type(s);
 		if ((t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST) ||
 		    config_setting_length(s) != 3) {
-			cfg_error(&r->r, s,
-			          "'thresholds' of '%s' must be three numbers "
-			          "[level 0, level "
-			          "1, level 2 limits]",
-			          out->ref);
+			cfgread_error(
+			    &r->r, s,
+			    "'thresholds' of '%s' must be three numbers "
+			    "[level 0, level "
+			    "1, level 2 limits]",
+			    out->ref);
 		} else {
 			int ok = 1;
 			for (int i = 0; i < 3; i++)
-				ok &= cfg_get_number(&r->r,
-				                     config_setting_get_elem(
-				                         s, (unsigned)i),
-				                     &out->thresholds[i]) == 0;
+				ok &=
+				    cfgread_get_number(
+				        &r->r,
+				        config_setting_get_elem(s, (unsigned)i),
+				        &out->thresholds[i]) == 0;
 			out->has_thresholds = ok;
 		}
 	}
 	s = config_setting_get_member(e, "weight");
-	if (s && cfg_get_number(&r->r, s, &out->weight) == 0) {
+	if (s && cfgread_get_number(&r->r, s, &out->weight) == 0) {
 		if (!(out->weight >= 0 && out->weight <= 100))
-			cfg_error(
+			cfgread_error(
 			    &r->r, s,
 			    "'weight' of '%s' = %g is out of range (0..100)",
 			    out->ref, out->weight);
@@ -150,13 +153,13 @@ static void read_theme(reader *r, const config_setting_t *g, cfg_theme *out)
 	static const char *const keys[] = {"indicators", "params"};
 	memset(out, 0, sizeof(*out));
 	out->theme = ap_xstrdup(config_setting_name(g));
-	out->line = cfg_line(g);
-	if (!cfg_want_type(&r->r, g, CONFIG_TYPE_GROUP))
+	out->line = cfgread_line(g);
+	if (!cfgread_want_type(&r->r, g, CONFIG_TYPE_GROUP))
 		return;
-	cfg_check_keys(&r->r, g, keys, AP_ARRAY_LEN(keys));
+	cfgread_check_keys(&r->r, g, keys, AP_ARRAY_LEN(keys));
 	const config_setting_t *list =
 	    config_setting_get_member(g, "indicators");
-	if (list && cfg_want_type(&r->r, list, CONFIG_TYPE_LIST)) {
+	if (list && cfgread_want_type(&r->r, list, CONFIG_TYPE_LIST)) {
 		int n = config_setting_length(list);
 		out->indicators =
 		    ap_xcalloc((size_t)n + 1, sizeof(*out->indicators));
@@ -169,7 +172,7 @@ static void read_theme(reader *r, const config_setting_t *g, cfg_theme *out)
 			for (size_t k = 0; k < out->n_indicators; k++) {
 				if (strcmp(out->indicators[k].ref, ci->ref) ==
 				    0) {
-					cfg_error(
+					cfgread_error(
 					    &r->r,
 					    config_setting_get_elem(
 					        list, (unsigned)i),
@@ -185,19 +188,19 @@ static void read_theme(reader *r, const config_setting_t *g, cfg_theme *out)
 		}
 	}
 	const config_setting_t *params = config_setting_get_member(g, "params");
-	if (params && cfg_want_type(&r->r, params, CONFIG_TYPE_GROUP)) {
+	if (params && cfgread_want_type(&r->r, params, CONFIG_TYPE_GROUP)) {
 		int n = config_setting_length(params);
 		out->params = ap_xcalloc((size_t)n + 1, sizeof(*out->params));
 		for (int i = 0; i < n; i++) {
 			const config_setting_t *p =
 			    config_setting_get_elem(params, (unsigned)i);
 			double v;
-			if (cfg_get_number(&r->r, p, &v) != 0)
+			if (cfgread_get_number(&r->r, p, &v) != 0)
 				continue;
 			cfg_param *cp = &out->params[out->n_params++];
 			cp->name = ap_xstrdup(config_setting_name(p));
 			cp->value = v;
-			cp->line = cfg_line(p);
+			cp->line = cfgread_line(p);
 		}
 	}
 }
@@ -206,24 +209,24 @@ static void read_policy(reader *r, const config_setting_t *root, ap_policy *p)
 {
 	const config_setting_t *g;
 	if ((g = config_setting_get_member(root, "bands")) &&
-	    cfg_want_type(&r->r, g, CONFIG_TYPE_GROUP)) {
+	    cfgread_want_type(&r->r, g, CONFIG_TYPE_GROUP)) {
 		static const char *const keys[] = {"watch", "degraded",
 		                                   "critical"};
-		cfg_check_keys(&r->r, g, keys, AP_ARRAY_LEN(keys));
+		cfgread_check_keys(&r->r, g, keys, AP_ARRAY_LEN(keys));
 		opt_number(r, g, "watch", &p->band_watch, 0, 100);
 		opt_number(r, g, "degraded", &p->band_degraded, 0, 100);
 		opt_number(r, g, "critical", &p->band_critical, 0, 100);
 		if (!(p->band_watch <= p->band_degraded &&
 		      p->band_degraded <= p->band_critical))
-			cfg_error(&r->r, g,
-			          "band limits out of order: watch (%g) <= "
-			          "degraded (%g) <= "
-			          "critical (%g) is required",
-			          p->band_watch, p->band_degraded,
-			          p->band_critical);
+			cfgread_error(&r->r, g,
+			              "band limits out of order: watch (%g) <= "
+			              "degraded (%g) <= "
+			              "critical (%g) is required",
+			              p->band_watch, p->band_degraded,
+			              p->band_critical);
 	}
 	if ((g = config_setting_get_member(root, "days")) &&
-	    cfg_want_type(&r->r, g, CONFIG_TYPE_GROUP)) {
+	    cfgread_want_type(&r->r, g, CONFIG_TYPE_GROUP)) {
 		static const char *const keys[] = {"watch",
 		                                   "degraded",
 		                                   "critical",
@@ -232,49 +235,52 @@ static void read_policy(reader *r, const config_setting_t *root, ap_policy *p)
 		                                   "other_theme_days",
 		                                   "mission_min",
 		                                   "mission_max"};
-		cfg_check_keys(&r->r, g, keys, AP_ARRAY_LEN(keys));
-		cfg_opt_int(&r->r, g, "watch", &p->days_watch, 0, 60);
-		cfg_opt_int(&r->r, g, "degraded", &p->days_degraded, 0, 60);
-		cfg_opt_int(&r->r, g, "critical", &p->days_critical, 0, 60);
-		cfg_opt_int(&r->r, g, "complexity_bonus", &p->complexity_bonus,
-		            0, 60);
-		cfg_opt_int(&r->r, g, "complexity_bonus_from",
-		            &p->complexity_bonus_from, 0, 6);
-		cfg_opt_int(&r->r, g, "other_theme_days", &p->other_theme_days,
-		            0, 60);
-		cfg_opt_int(&r->r, g, "mission_min", &p->mission_min, 1, 60);
-		cfg_opt_int(&r->r, g, "mission_max", &p->mission_max, 1, 60);
+		cfgread_check_keys(&r->r, g, keys, AP_ARRAY_LEN(keys));
+		cfgread_opt_int(&r->r, g, "watch", &p->days_watch, 0, 60);
+		cfgread_opt_int(&r->r, g, "degraded", &p->days_degraded, 0, 60);
+		cfgread_opt_int(&r->r, g, "critical", &p->days_critical, 0, 60);
+		cfgread_opt_int(&r->r, g, "complexity_bonus",
+		                &p->complexity_bonus, 0, 60);
+		cfgread_opt_int(&r->r, g, "complexity_bonus_from",
+		                &p->complexity_bonus_from, 0, 6);
+		cfgread_opt_int(&r->r, g, "other_theme_days",
+		                &p->other_theme_days, 0, 60);
+		cfgread_opt_int(&r->r, g, "mission_min", &p->mission_min, 1,
+		                60);
+		cfgread_opt_int(&r->r, g, "mission_max", &p->mission_max, 1,
+		                60);
 		if (p->mission_min > p->mission_max)
-			cfg_error(&r->r, g,
-			          "mission_min (%d) is above mission_max (%d)",
-			          p->mission_min, p->mission_max);
+			cfgread_error(
+			    &r->r, g,
+			    "mission_min (%d) is above mission_max (%d)",
+			    p->mission_min, p->mission_max);
 		if (!(p->days_watch <= p->days_degraded &&
 		      p->days_degraded <= p->days_critical))
-			cfg_error(&r->r, g,
-			          "days out of order: watch (%d) <= degraded "
-			          "(%d) <= critical "
-			          "(%d) is required",
-			          p->days_watch, p->days_degraded,
-			          p->days_critical);
+			cfgread_error(
+			    &r->r, g,
+			    "days out of order: watch (%d) <= degraded "
+			    "(%d) <= critical "
+			    "(%d) is required",
+			    p->days_watch, p->days_degraded, p->days_critical);
 	}
 	if ((g = config_setting_get_member(root, "priority")) &&
-	    cfg_want_type(&r->r, g, CONFIG_TYPE_GROUP)) {
+	    cfgread_want_type(&r->r, g, CONFIG_TYPE_GROUP)) {
 		static const char *const keys[] = {"other_themes",
 		                                   "complexity"};
-		cfg_check_keys(&r->r, g, keys, AP_ARRAY_LEN(keys));
+		cfgread_check_keys(&r->r, g, keys, AP_ARRAY_LEN(keys));
 		opt_number(r, g, "other_themes", &p->priority_other_themes, 0,
 		           10);
 		opt_number(r, g, "complexity", &p->priority_complexity, 0, 100);
 	}
 	if ((g = config_setting_get_member(root, "complexity")) &&
-	    cfg_want_type(&r->r, g, CONFIG_TYPE_GROUP)) {
+	    cfgread_want_type(&r->r, g, CONFIG_TYPE_GROUP)) {
 		static const char *const keys[] = {
 		    "built_before",    "low_income_share_above",
 		    "situations",      "staff_per_100_below",
 		    "agency_km_above", "renewals"};
-		cfg_check_keys(&r->r, g, keys, AP_ARRAY_LEN(keys));
-		cfg_opt_long(&r->r, g, "built_before", &p->built_before, 1850,
-		             2200);
+		cfgread_check_keys(&r->r, g, keys, AP_ARRAY_LEN(keys));
+		cfgread_opt_long(&r->r, g, "built_before", &p->built_before,
+		                 1850, 2200);
 		opt_number(r, g, "low_income_share_above",
 		           &p->low_income_share_above, 0, 100);
 		opt_number(r, g, "staff_per_100_below", &p->staff_per_100_below,
@@ -348,14 +354,14 @@ static void read_root(reader *r, const config_setting_t *root)
 	    "plugin_path", "plugins",  "schema",     "limits", "bands",
 	    "days",        "priority", "complexity", "themes"};
 	ap_config *cfg = r->cfg;
-	cfg_check_keys(&r->r, root, keys, AP_ARRAY_LEN(keys));
+	cfgread_check_keys(&r->r, root, keys, AP_ARRAY_LEN(keys));
 
 	const config_setting_t *s =
 	    config_setting_get_member(root, "plugin_path");
 	if (s) {
 		opt_strings(r, root, "plugin_path", &cfg->plugin_path,
 		            &cfg->n_plugin_path, NULL);
-		cfg->plugin_path_line = cfg_line(s);
+		cfg->plugin_path_line = cfgread_line(s);
 		/* Relative folders are relative to the configuration file. */
 		for (size_t i = 0; i < cfg->n_plugin_path; i++) {
 			char *abs = ap_path_join(cfg->dir, cfg->plugin_path[i]);
@@ -367,27 +373,28 @@ static void read_root(reader *r, const config_setting_t *root)
 	            &cfg->plugins_set);
 	for (size_t i = 0; i < cfg->n_plugins; i++)
 		if (!is_name(cfg->plugins[i], "."))
-			cfg_error(&r->r,
-			          config_setting_get_member(root, "plugins"),
-			          "'%s' in 'plugins' is not a theme id",
-			          cfg->plugins[i]);
+			cfgread_error(
+			    &r->r, config_setting_get_member(root, "plugins"),
+			    "'%s' in 'plugins' is not a theme id",
+			    cfg->plugins[i]);
 
 	if ((s = config_setting_get_member(root, "schema")) &&
-	    cfg_want_type(&r->r, s, CONFIG_TYPE_STRING)) {
+	    cfgread_want_type(&r->r, s, CONFIG_TYPE_STRING)) {
 		cfg->schema =
 		    ap_path_join(cfg->dir, config_setting_get_string(s));
 		if (access(cfg->schema, R_OK) != 0)
-			cfg_error(&r->r, s, "schema '%s' cannot be read: %s",
-			          cfg->schema, strerror(errno));
+			cfgread_error(&r->r, s,
+			              "schema '%s' cannot be read: %s",
+			              cfg->schema, strerror(errno));
 	}
 	const config_setting_t *g = config_setting_get_member(root, "limits");
-	if (g && cfg_want_type(&r->r, g, CONFIG_TYPE_GROUP)) {
+	if (g && cfgread_want_type(&r->r, g, CONFIG_TYPE_GROUP)) {
 		static const char *const lkeys[] = {"max_file_bytes",
 		                                    "case_time_limit"};
-		cfg_check_keys(&r->r, g, lkeys, AP_ARRAY_LEN(lkeys));
+		cfgread_check_keys(&r->r, g, lkeys, AP_ARRAY_LEN(lkeys));
 		long max = (long)cfg->max_file_bytes;
-		cfg_opt_long(&r->r, g, "max_file_bytes", &max, 1024,
-		             (long)AP_MAX_FILE_BYTES);
+		cfgread_opt_long(&r->r, g, "max_file_bytes", &max, 1024,
+		                 (long)AP_MAX_FILE_BYTES);
 		cfg->max_file_bytes = (size_t)max;
 		opt_number(r, g, "case_time_limit", &cfg->case_time_limit, 0.01,
 		           86400);
@@ -395,7 +402,7 @@ static void read_root(reader *r, const config_setting_t *root)
 	read_policy(r, root, &cfg->policy);
 
 	g = config_setting_get_member(root, "themes");
-	if (g && cfg_want_type(&r->r, g, CONFIG_TYPE_GROUP)) {
+	if (g && cfgread_want_type(&r->r, g, CONFIG_TYPE_GROUP)) {
 		int n = config_setting_length(g);
 		cfg->themes = ap_xcalloc((size_t)n + 1, sizeof(*cfg->themes));
 		for (int i = 0; i < n; i++)
@@ -412,17 +419,17 @@ int ap_config_load(ap_config **out, const char *path, ap_diags *d)
 	cfg->dir = ap_path_dirname(path);
 	reader r = {.cfg = cfg};
 	config_t lc;
-	if (cfg_open(&r.r, &lc, path, "configuration", d) != 0)
+	if (cfgread_open(&r.r, &lc, path, "configuration", d) != 0)
 		goto fail;
 	read_root(&r, config_root_setting(&lc));
 	config_destroy(&lc);
 	if (r.r.errors)
 		goto fail;
-	cfg_close(&r.r);
+	cfgread_close(&r.r);
 	*out = cfg;
 	return 0;
 fail:
-	cfg_close(&r.r);
+	cfgread_close(&r.r);
 	ap_config_free(cfg);
 	return -1;
 }
@@ -433,11 +440,11 @@ void ap_config_free(ap_config *cfg)
 		return;
 	free(cfg->path);
 	free(cfg->dir);
-	cfg_free_strings(cfg->plugin_path, cfg->n_plugin_path);
-	cfg_free_strings(cfg->plugins, cfg->n_plugins);
+	cfgread_free_strings(cfg->plugin_path, cfg->n_plugin_path);
+	cfgread_free_strings(cfg->plugins, cfg->n_plugins);
 	free(cfg->schema);
-	cfg_free_strings(cfg->policy.situations, cfg->policy.n_situations);
-	cfg_free_strings(cfg->policy.renewals, cfg->policy.n_renewals);
+	cfgread_free_strings(cfg->policy.situations, cfg->policy.n_situations);
+	cfgread_free_strings(cfg->policy.renewals, cfg->policy.n_renewals);
 	for (size_t i = 0; i < cfg->n_themes; i++) {
 		cfg_theme *t = &cfg->themes[i];
 		free(t->theme);
@@ -484,7 +491,7 @@ int ap_config_is_campaign(const char *path)
 	char *dir = ap_path_dirname(path);
 	config_set_include_dir(&lc, dir);
 	int is = 0;
-	if (cfg_includes_safe(path) == 0 &&
+	if (cfgread_includes_safe(path) == 0 &&
 	    config_read_file(&lc, path) == CONFIG_TRUE) {
 		const config_setting_t *root = config_root_setting(&lc);
 		is = config_setting_get_member(root, "firms") != NULL ||

@@ -766,9 +766,9 @@ int ap_host_score_with(const ap_host *h, const ap_case *c,
 	r->c = c;
 	r->factors = ap_xcalloc(6, sizeof(*r->factors));
 	r->unknown_factors = ap_xcalloc(6, sizeof(*r->unknown_factors));
-	r->complexity =
-	    site_complexity(policy, ap_case_site(c), r->factors, &r->n_factors,
-	                    r->unknown_factors, &r->n_unknown_factors);
+	r->complexity = scorer_site_complexity(
+	    policy, ap_case_site(c), r->factors, &r->n_factors,
+	    r->unknown_factors, &r->n_unknown_factors);
 	size_t n = ap_case_theme_count(c);
 	r->themes = ap_xcalloc(n ? n : 1, sizeof(*r->themes));
 	for (size_t i = 0; i < n; i++) {
@@ -801,7 +801,7 @@ int ap_host_score_with(const ap_host *h, const ap_case *c,
 		}
 		free(error);
 	}
-	site_mission(policy, r);
+	scorer_site_mission(policy, r);
 	*out = r;
 	return 0;
 }

@@ -32,17 +32,17 @@ int scorer_run(const loaded_plugin *p, const ap_policy *policy,
                ap_theme_result *out, char **error);
 
 /* Frees what scorer_run() put in a result. */
-void theme_result_clear(ap_theme_result *r);
+void scorer_theme_clear(ap_theme_result *r);
 
 /* The site's complexity factors. */
-int site_complexity(const ap_policy *policy, const ap_site *site,
-                    const char **factors, size_t *n_factors,
-                    const char **unknown, size_t *n_unknown);
+int scorer_site_complexity(const ap_policy *policy, const ap_site *site,
+                           const char **factors, size_t *n_factors,
+                           const char **unknown, size_t *n_unknown);
 
 /* Fills the mission of a scored case. */
-void site_mission(const ap_policy *policy, ap_case_result *r);
+void scorer_site_mission(const ap_policy *policy, ap_case_result *r);
 
 /* The level of a value against a catalogue entry's thresholds. */
-int level_of(const ap_indicator_def *def, double value);
+int scorer_level_of(const ap_indicator_def *def, double value);
 
 #endif

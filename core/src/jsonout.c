@@ -5,7 +5,7 @@
 #include <string.h>
 
 /* Appends `s` (NULL: nothing) with each malformed byte replaced by U+FFFD. */
-void put_utf8(ap_buf *b, const char *s)
+void jsonout_put_utf8(ap_buf *b, const char *s)
 {
 	if (!s)
 		return;
@@ -22,7 +22,7 @@ void put_utf8(ap_buf *b, const char *s)
 	}
 }
 
-json_t *jstr(const char *s)
+json_t *jsonout_str(const char *s)
 {
 	if (!s)
 		return json_null();
@@ -33,13 +33,13 @@ json_t *jstr(const char *s)
 	ap_buf b;
 	ap_buf_init(&b);
 	ap_buf_puts(&b, "");
-	put_utf8(&b, s);
+	jsonout_put_utf8(&b, s);
 	j = json_string(b.data);
 	ap_buf_free(&b);
 	return j;
 }
 
-json_t *jdiags(const ap_diags *d, ap_severity sev)
+json_t *jsonout_diags(const ap_diags *d, ap_severity sev)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; d && i < ap_diags_count(d); i++) {
@@ -47,10 +47,10 @@ json_t *jdiags(const ap_diags *d, ap_severity sev)
 		if (g->severity != sev)
 			continue;
 		json_t *o = json_object();
-		json_object_set_new(o, "file", jstr(g->file));
+		json_object_set_new(o, "file", jsonout_str(g->file));
 		json_object_set_new(o, "line", json_integer(g->line));
-		json_object_set_new(o, "field", jstr(g->field));
-		json_object_set_new(o, "message", jstr(g->message));
+		json_object_set_new(o, "field", jsonout_str(g->field));
+		json_object_set_new(o, "message", jsonout_str(g->message));
 		json_array_append_new(a, o);
 	}
 	return a;

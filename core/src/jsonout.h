@@ -11,14 +11,14 @@
 
 /* Appends `s` (NULL: nothing) with each malformed UTF-8 byte replaced by
  * U+FFFD. */
-void put_utf8(ap_buf *b, const char *s);
+void jsonout_put_utf8(ap_buf *b, const char *s);
 
 /* A JSON string, or null for NULL; text that is not UTF-8 (a file name,
  * say) is kept, repaired, where json_string() alone would drop the field. */
-json_t *jstr(const char *s);
+json_t *jsonout_str(const char *s);
 
 /* The problems of one severity as [{"file","line","field","message"}]. */
-json_t *jdiags(const ap_diags *d, ap_severity sev);
+json_t *jsonout_diags(const ap_diags *d, ap_severity sev);
 
 /* Rounded to `places` decimals, as the outputs print it. */
 static inline double jround(double x, int places)

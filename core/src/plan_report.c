@@ -72,7 +72,7 @@ static char *join(const char *const *v, size_t n, const char *sep)
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			ap_buf_puts(&b, sep);
-		put_utf8(&b, v[i]);
+		jsonout_put_utf8(&b, v[i]);
 	}
 	return b.data;
 }
@@ -128,7 +128,7 @@ static char *cell_text(const char *s)
 	ap_buf b;
 	ap_buf_init(&b);
 	ap_buf_puts(&b, "");
-	put_utf8(&b, s);
+	jsonout_put_utf8(&b, s);
 	for (size_t i = 0; i < b.len; i++) {
 		unsigned char c = (unsigned char)b.data[i];
 		if (c < 0x20 || c == 0x7F)
@@ -369,7 +369,7 @@ static json_t *jstrings(const char *const *v, size_t n)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, jstr(v[i]));
+		json_array_append_new(a, jsonout_str(v[i]));
 	return a;
 }
 
@@ -383,8 +383,8 @@ static json_t *jday(ap_day day)
 static json_t *campaign_json(const ap_campaign *c)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "id", jstr(c->id));
-	json_object_set_new(o, "name", jstr(c->name));
+	json_object_set_new(o, "id", jsonout_str(c->id));
+	json_object_set_new(o, "name", jsonout_str(c->name));
 	json_t *w = json_object();
 	json_object_set_new(w, "start", jday(c->window_first));
 	json_object_set_new(w, "end", jday(c->window_last));
@@ -427,26 +427,28 @@ static json_t *mission_json(const ap_plan *p, size_t i)
 	mission_id(i, id);
 	json_t *o = json_object();
 	json_object_set_new(o, "mission", json_string(id));
-	json_object_set_new(o, "case_id", jstr(s->case_id));
-	json_object_set_new(o, "site_id", jstr(s->site_id));
-	json_object_set_new(o, "site_name", jstr(s->site_name));
-	json_object_set_new(o, "commune", jstr(s->commune));
-	json_object_set_new(o, "organisation_id", jstr(s->organisation_id));
-	json_object_set_new(o, "organisation_name", jstr(s->organisation_name));
-	json_object_set_new(o, "region", jstr(s->region));
+	json_object_set_new(o, "case_id", jsonout_str(s->case_id));
+	json_object_set_new(o, "site_id", jsonout_str(s->site_id));
+	json_object_set_new(o, "site_name", jsonout_str(s->site_name));
+	json_object_set_new(o, "commune", jsonout_str(s->commune));
+	json_object_set_new(o, "organisation_id",
+	                    jsonout_str(s->organisation_id));
+	json_object_set_new(o, "organisation_name",
+	                    jsonout_str(s->organisation_name));
+	json_object_set_new(o, "region", jsonout_str(s->region));
 	json_object_set_new(o, "themes", jstrings(s->themes, s->n_themes));
 	json_object_set_new(o, "days", json_integer(m->days));
 	json_object_set_new(o, "recommended_days", json_integer(s->days));
 	json_object_set_new(o, "priority", jnum(r2(s->priority)));
-	json_object_set_new(o, "firm", jstr(f->id));
-	json_object_set_new(o, "firm_name", jstr(f->name));
+	json_object_set_new(o, "firm", jsonout_str(f->id));
+	json_object_set_new(o, "firm_name", jsonout_str(f->name));
 	json_object_set_new(o, "daily_rate", jnum(r2(f->daily_rate)));
 	json_object_set_new(o, "cost", jnum(r2(m->cost)));
 	json_t *dates = json_array();
 	for (int k = 0; m->dates && k < m->days; k++)
 		json_array_append_new(dates, jday(m->dates[k]));
 	json_object_set_new(o, "dates", dates);
-	json_object_set_new(o, "why", jstr(m->why));
+	json_object_set_new(o, "why", jsonout_str(m->why));
 	return o;
 }
 
@@ -455,14 +457,15 @@ static json_t *unplanned_json(const ap_plan *p, size_t i)
 	const ap_unplanned *u = &p->unplanned[i];
 	const ap_plan_site *s = site_of(p, u->site);
 	json_t *o = json_object();
-	json_object_set_new(o, "case_id", jstr(s->case_id));
-	json_object_set_new(o, "site_id", jstr(s->site_id));
-	json_object_set_new(o, "site_name", jstr(s->site_name));
-	json_object_set_new(o, "organisation_id", jstr(s->organisation_id));
-	json_object_set_new(o, "region", jstr(s->region));
+	json_object_set_new(o, "case_id", jsonout_str(s->case_id));
+	json_object_set_new(o, "site_id", jsonout_str(s->site_id));
+	json_object_set_new(o, "site_name", jsonout_str(s->site_name));
+	json_object_set_new(o, "organisation_id",
+	                    jsonout_str(s->organisation_id));
+	json_object_set_new(o, "region", jsonout_str(s->region));
 	json_object_set_new(o, "reason",
 	                    json_string(ap_unplanned_reason_name(u->reason)));
-	json_object_set_new(o, "detail", jstr(u->detail));
+	json_object_set_new(o, "detail", jsonout_str(u->detail));
 	json_object_set_new(o, "priority", jnum(r2(s->priority)));
 	json_object_set_new(o, "days", json_integer(s->days));
 	return o;
@@ -472,8 +475,8 @@ static json_t *firm_json(const ap_plan *p, size_t i)
 {
 	const ap_firm *f = firm_of(p, i);
 	json_t *o = json_object();
-	json_object_set_new(o, "id", jstr(f->id));
-	json_object_set_new(o, "name", jstr(f->name));
+	json_object_set_new(o, "id", jsonout_str(f->id));
+	json_object_set_new(o, "name", jsonout_str(f->name));
 	json_object_set_new(o, "daily_rate", jnum(r2(f->daily_rate)));
 	json_object_set_new(o, "days_booked", json_integer(firm_days(p, i)));
 	json_object_set_new(o, "capacity", json_integer(f->capacity));
@@ -510,9 +513,9 @@ void ap_plan_json(FILE *out, const ap_plan *p, const ap_diags *d)
 	dump_list(out, "unplanned", p, p->n_unplanned, unplanned_json);
 	dump_list(out, "firms", p, p->campaign->n_firms, firm_json);
 	fputs(",\"errors\":", out);
-	dump(out, jdiags(d, AP_ERROR));
+	dump(out, jsonout_diags(d, AP_ERROR));
 	fputs(",\"warnings\":", out);
-	dump(out, jdiags(d, AP_WARNING));
+	dump(out, jsonout_diags(d, AP_WARNING));
 	fputs("}\n", out);
 }
 
@@ -526,7 +529,7 @@ static void csv_field(FILE *out, const char *s, int first)
 	ap_buf b;
 	ap_buf_init(&b);
 	ap_buf_puts(&b, "");
-	put_utf8(&b, s);
+	jsonout_put_utf8(&b, s);
 	if (!first)
 		fputc(',', out);
 	if (strpbrk(b.data, ",\"\r\n")) {
@@ -615,7 +618,7 @@ static void ics_escape(ap_buf *b, const char *s)
 	ap_buf clean;
 	ap_buf_init(&clean);
 	ap_buf_puts(&clean, "");
-	put_utf8(&clean, s);
+	jsonout_put_utf8(&clean, s);
 	for (const char *c = clean.data; *c; c++) {
 		switch (*c) {
 		case '\\':

@@ -363,8 +363,8 @@ void ap_report_json_case(FILE *out, const ap_case_result *r, size_t index)
 
 void ap_report_json_end(FILE *out, const ap_diags *d)
 {
-	json_t *errors = jdiags(d, AP_ERROR);
-	json_t *warnings = jdiags(d, AP_WARNING);
+	json_t *errors = jsonout_diags(d, AP_ERROR);
+	json_t *warnings = jsonout_diags(d, AP_WARNING);
 	fputs("\n],\"errors\":", out);
 	json_dumpf(errors, out, JSON_FLAGS);
 	fputs(",\"warnings\":", out);

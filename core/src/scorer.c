@@ -42,7 +42,7 @@ const char *ap_band_name(ap_band band)
 	return (unsigned)band < 4 ? names[band] : "unknown";
 }
 
-int level_of(const ap_indicator_def *def, double v)
+int scorer_level_of(const ap_indicator_def *def, double v)
 {
 	const double *t = def->thresholds;
 	if (def->direction == AP_HIGHER_IS_BETTER)
@@ -170,7 +170,7 @@ int ap_scorer_compute(ap_scorer *s)
 	for (size_t i = 0; i < n; i++) {
 		const ap_indicator_def *def = &s->p->catalogue[i];
 		if (s->has[i])
-			s->level[i] = level_of(def, s->value[i]);
+			s->level[i] = scorer_level_of(def, s->value[i]);
 		if (def->weight <= 0)
 			continue;
 		w_all += def->weight;
@@ -227,7 +227,8 @@ int ap_scorer_compute(ap_scorer *s)
 		/* A yes/no indicator has no "one level better": its improvement
 		 * is the other answer (no GUP convention -> a convention). */
 		if (def->domain == AP_DOMAIN_FLAG)
-			trial[i] = level_of(def, s->value[i] != 0 ? 0 : 1);
+			trial[i] =
+			    scorer_level_of(def, s->value[i] != 0 ? 0 : 1);
 		else
 			trial[i]--;
 		if (trial[i] >= s->level[i])
@@ -330,7 +331,7 @@ static int days_of(const ap_policy *p, ap_band band, int complexity)
 	return days;
 }
 
-void theme_result_clear(ap_theme_result *r)
+void scorer_theme_clear(ap_theme_result *r)
 {
 	free(r->rows);
 	free(r->missing);
@@ -384,7 +385,7 @@ int scorer_run(const loaded_plugin *p, const ap_policy *policy,
 		for (size_t i = 0; i < s.rules.len; i++)
 			free(s.rules.items[i]);
 		ap_ptrs_free(&s.rules);
-		theme_result_clear(out);
+		scorer_theme_clear(out);
 		rc = s.no_data ? -2 : -1;
 	} else {
 		out->days = days_of(policy, out->band, complexity);
@@ -411,9 +412,9 @@ static int in_list(char *const *list, size_t n, const char *s)
 	return 0;
 }
 
-int site_complexity(const ap_policy *p, const ap_site *site,
-                    const char **factors, size_t *n_factors,
-                    const char **unknown, size_t *n_unknown)
+int scorer_site_complexity(const ap_policy *p, const ap_site *site,
+                           const char **factors, size_t *n_factors,
+                           const char **unknown, size_t *n_unknown)
 {
 	*n_factors = *n_unknown = 0;
 #define FACTOR(name, known, holds)                      \
@@ -449,7 +450,7 @@ static int by_need(const void *a, const void *b)
 	return strcmp(x->theme, y->theme);
 }
 
-void site_mission(const ap_policy *p, ap_case_result *r)
+void scorer_site_mission(const ap_policy *p, ap_case_result *r)
 {
 	const ap_theme_result *in[64];
 	size_t n = 0;
@@ -501,7 +502,7 @@ void ap_case_result_free(ap_case_result *r)
 	if (!r)
 		return;
 	for (size_t i = 0; i < r->n_themes; i++)
-		theme_result_clear(&r->themes[i]);
+		scorer_theme_clear(&r->themes[i]);
 	free(r->themes);
 	free(r->factors);
 	free(r->unknown_factors);

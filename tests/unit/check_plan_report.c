@@ -388,7 +388,7 @@ END_TEST
 
 /* ---- JSON ---------------------------------------------------------------- */
 
-static const char *jstr(json_t *o, const char *key)
+static const char *jsonout_str(json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
 	ck_assert_msg(json_is_string(v), "%s is not a string", key);
@@ -430,11 +430,11 @@ START_TEST(json_document)
 	ck_assert(s[n1 - 1] == '\n');
 
 	json_t *c = json_object_get(doc, "campaign");
-	ck_assert_str_eq(jstr(c, "id"), "2019-autumn");
-	ck_assert_str_eq(jstr(c, "name"), "Campagne automne 2019");
-	ck_assert_str_eq(jstr(json_object_get(c, "window"), "start"),
+	ck_assert_str_eq(jsonout_str(c, "id"), "2019-autumn");
+	ck_assert_str_eq(jsonout_str(c, "name"), "Campagne automne 2019");
+	ck_assert_str_eq(jsonout_str(json_object_get(c, "window"), "start"),
 	                 "2019-09-02");
-	ck_assert_str_eq(jstr(json_object_get(c, "window"), "end"),
+	ck_assert_str_eq(jsonout_str(json_object_get(c, "window"), "end"),
 	                 "2019-12-20");
 	json_t *b = json_object_get(c, "budget");
 	ck_assert(json_is_integer(json_object_get(b, "days")));
@@ -454,29 +454,29 @@ START_TEST(json_document)
 	json_t *ms = json_object_get(doc, "missions");
 	ck_assert_uint_eq(json_array_size(ms), 3);
 	json_t *m = json_array_get(ms, 0);
-	ck_assert_str_eq(jstr(m, "mission"), "M-001");
-	ck_assert_str_eq(jstr(m, "case_id"), "C-001");
-	ck_assert_str_eq(jstr(m, "site_id"), "S-001");
-	ck_assert_str_eq(jstr(m, "site_name"), NAME0);
-	ck_assert_str_eq(jstr(m, "organisation_id"), "ORG-1");
-	ck_assert_str_eq(jstr(m, "region"), "ARA");
+	ck_assert_str_eq(jsonout_str(m, "mission"), "M-001");
+	ck_assert_str_eq(jsonout_str(m, "case_id"), "C-001");
+	ck_assert_str_eq(jsonout_str(m, "site_id"), "S-001");
+	ck_assert_str_eq(jsonout_str(m, "site_name"), NAME0);
+	ck_assert_str_eq(jsonout_str(m, "organisation_id"), "ORG-1");
+	ck_assert_str_eq(jsonout_str(m, "region"), "ARA");
 	expect_strings(json_object_get(m, "themes"), themes0, 2);
 	ck_assert_double_eq(jnumber(m, "days"), 5);
 	ck_assert_double_eq(jnumber(m, "recommended_days"), 5);
 	ck_assert_double_eq(jnumber(m, "priority"), 82.5);
-	ck_assert_str_eq(jstr(m, "firm"), "F1");
-	ck_assert_str_eq(jstr(m, "firm_name"), "Cabinet Équilibre");
+	ck_assert_str_eq(jsonout_str(m, "firm"), "F1");
+	ck_assert_str_eq(jsonout_str(m, "firm_name"), "Cabinet Équilibre");
 	ck_assert_double_eq(jnumber(m, "daily_rate"), 1150);
 	ck_assert_double_eq(jnumber(m, "cost"), 5750);
 	expect_strings(json_object_get(m, "dates"), strs0, 5);
-	ck_assert_str_eq(jstr(m, "why"), WHY0);
+	ck_assert_str_eq(jsonout_str(m, "why"), WHY0);
 	m = json_array_get(ms, 1);
-	ck_assert_str_eq(jstr(m, "mission"), "M-002");
-	ck_assert_str_eq(jstr(m, "site_name"), NAME1);
+	ck_assert_str_eq(jsonout_str(m, "mission"), "M-002");
+	ck_assert_str_eq(jsonout_str(m, "site_name"), NAME1);
 	ck_assert_double_eq(jnumber(m, "daily_rate"), 980.5);
 	expect_strings(json_object_get(m, "dates"), strs1, 4);
 	m = json_array_get(ms, 2);
-	ck_assert_str_eq(jstr(m, "mission"), "M-003");
+	ck_assert_str_eq(jsonout_str(m, "mission"), "M-003");
 	ck_assert(json_is_null(json_object_get(m, "region")));
 	ck_assert(json_is_null(json_object_get(m, "why")));
 	expect_strings(json_object_get(m, "dates"), strs2, 3);
@@ -484,21 +484,22 @@ START_TEST(json_document)
 	json_t *us = json_object_get(doc, "unplanned");
 	ck_assert_uint_eq(json_array_size(us), 2);
 	json_t *u = json_array_get(us, 0);
-	ck_assert_str_eq(jstr(u, "case_id"), "C-004");
-	ck_assert_str_eq(jstr(u, "site_id"), "S-004");
-	ck_assert_str_eq(jstr(u, "organisation_id"), "ORG-3");
-	ck_assert_str_eq(jstr(u, "reason"), "budget exhausted");
-	ck_assert_str_eq(jstr(u, "detail"),
+	ck_assert_str_eq(jsonout_str(u, "case_id"), "C-004");
+	ck_assert_str_eq(jsonout_str(u, "site_id"), "S-004");
+	ck_assert_str_eq(jsonout_str(u, "organisation_id"), "ORG-3");
+	ck_assert_str_eq(jsonout_str(u, "reason"), "budget exhausted");
+	ck_assert_str_eq(jsonout_str(u, "detail"),
 	                 "needs 6 days, 8 left after higher priorities");
 	ck_assert_double_eq(jnumber(u, "priority"), 40.13);
 	ck_assert_double_eq(jnumber(u, "days"), 6);
-	ck_assert_str_eq(jstr(json_array_get(us, 1), "reason"), "no firm");
+	ck_assert_str_eq(jsonout_str(json_array_get(us, 1), "reason"),
+	                 "no firm");
 
 	json_t *fs = json_object_get(doc, "firms");
 	ck_assert_uint_eq(json_array_size(fs), 3);
 	json_t *f = json_array_get(fs, 1);
-	ck_assert_str_eq(jstr(f, "id"), "F2");
-	ck_assert_str_eq(jstr(f, "name"), "Habitat, Conseil & Co");
+	ck_assert_str_eq(jsonout_str(f, "id"), "F2");
+	ck_assert_str_eq(jsonout_str(f, "name"), "Habitat, Conseil & Co");
 	ck_assert_double_eq(jnumber(f, "days_booked"), 4);
 	ck_assert_double_eq(jnumber(f, "capacity"), 30);
 	ck_assert_double_eq(jnumber(f, "euros"), 3922);
@@ -506,13 +507,16 @@ START_TEST(json_document)
 
 	json_t *e = json_object_get(doc, "errors");
 	ck_assert_uint_eq(json_array_size(e), 1);
-	ck_assert_str_eq(jstr(json_array_get(e, 0), "file"), "cases/bad.xml");
+	ck_assert_str_eq(jsonout_str(json_array_get(e, 0), "file"),
+	                 "cases/bad.xml");
 	ck_assert_double_eq(jnumber(json_array_get(e, 0), "line"), 3);
-	ck_assert_str_eq(jstr(json_array_get(e, 0), "field"), "site");
-	ck_assert_str_eq(jstr(json_array_get(e, 0), "message"), "no site");
+	ck_assert_str_eq(jsonout_str(json_array_get(e, 0), "field"), "site");
+	ck_assert_str_eq(jsonout_str(json_array_get(e, 0), "message"),
+	                 "no site");
 	json_t *w = json_object_get(doc, "warnings");
 	ck_assert_uint_eq(json_array_size(w), 1);
-	ck_assert_str_eq(jstr(json_array_get(w, 0), "message"), "never used");
+	ck_assert_str_eq(jsonout_str(json_array_get(w, 0), "message"),
+	                 "never used");
 	json_decref(doc);
 	free(s);
 
