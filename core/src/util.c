@@ -251,7 +251,9 @@ int ap_str_ends_with(const char *s, const char *suffix)
 mode_t ap_new_file_mode(const char *replacing)
 {
 	struct stat st;
-	if (replacing && stat(replacing, &st) == 0 && S_ISREG(st.st_mode))
+	/* lstat: a symbolic link is replaced, not followed, so its target's
+	 * mode is never taken. */
+	if (replacing && lstat(replacing, &st) == 0 && S_ISREG(st.st_mode))
 		return st.st_mode & 07777;
 	mode_t mask = 022;
 	FILE *f = fopen("/proc/self/status", "re");

@@ -100,8 +100,9 @@ char *ap_path_dirname(const char *path);
 /*
  * The mode of a file appui writes (by mkstemp, which makes 0600, then a
  * rename): that of the regular file it replaces, when `replacing` names
- * one, else what a plain creation gives, 0666 less the umask (read without
- * changing it, which umask() would do for every thread for a moment).
+ * one (not a symbolic link to one), else what a plain creation gives, 0666 less
+ * the umask (read without changing it, which umask() would do for every thread
+ * for a moment).
  */
 mode_t ap_new_file_mode(const char *replacing);
 

@@ -162,6 +162,22 @@ START_TEST(atomic_file_is_whole_or_absent)
 		n += e->d_name[0] != '.';
 	closedir(dh);
 	ck_assert_int_eq(n, 1);
+	/* A symbolic link is replaced, and its target's mode is not taken. */
+	char *target = ap_path_join(dir, "target.txt");
+	char *link = ap_path_join(dir, "link.txt");
+	f = fopen(target, "w");
+	fclose(f);
+	ck_assert_int_eq(chmod(target, 04700), 0);
+	ck_assert_int_eq(symlink(target, link), 0);
+	ck_assert_int_eq(ap_atomic_open(&a, link, "output file", d), 0);
+	ck_assert_int_eq(ap_atomic_commit(&a, d), 0);
+	ck_assert_int_eq(lstat(link, &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+	ck_assert_uint_eq(st.st_mode & 07777, ap_atomic_mode(NULL));
+	unlink(link);
+	unlink(target);
+	free(link);
+	free(target);
 	/* A folder that does not exist: the message names the target. */
 	char *bad = ap_path_join(dir, "missing/out.txt");
 	ck_assert_int_eq(ap_atomic_open(&a, bad, "calendar", d), -2);
