@@ -34,7 +34,7 @@ static int atomic_fail(ap_atomic *a, ap_diags *d, const char *doing, int err)
 	ap_diags_add(d, AP_ERROR, a->path, 0, "", "cannot %s the %s%s: %s",
 	             doing, a->what, moving ? " in place" : "", strerror(err));
 	ap_atomic_abort(a);
-	return -2; /* AP_EOUTPUT */
+	return AP_EOUTPUT;
 }
 
 int ap_atomic_open(ap_atomic *out, const char *path, const char *what,
