@@ -1,12 +1,10 @@
 /*
- * Reading, checking and scoring a batch of case files in worker processes:
- * plugin isolation (a crash or a hang costs one case and one theme) and
- * parallelism (--jobs), with results delivered in input order.
+ * The command's batches: the case files given on the command line through
+ * the worker pool (appui/pool.h: plugin isolation and --jobs), with results
+ * delivered in input order, a progress line, and Ctrl-C.
  */
 #ifndef APPUI_CLI_BATCH_H
 #define APPUI_CLI_BATCH_H
-
-#include <jansson.h>
 
 #include "cli.h"
 
@@ -23,7 +21,9 @@ typedef struct batch_result {
 	                          as ap_report_json_case() writes it (no
 	                          separator); NULL when invalid */
 	size_t case_len;
-	json_t *row; /* BATCH_SCORE_TABLE: the row (see cmd_score) */
+	ap_score_row *row;        /* BATCH_SCORE_TABLE: the row (with the
+	                             explanation under --explain); the callee may
+	                             move it out (copy it and zero *row) */
 	const ap_plan_site *site; /* BATCH_PLAN: what the planner needs of
 	                             the case (valid during the call); NULL
 	                             when invalid */

@@ -6,7 +6,6 @@
 #include "appui/appui.h"
 #include "batch.h"
 #include "cli.h"
-#include <jansson.h>
 
 const char usage_score[] =
     "usage: appui score [--format table|json] [--explain] [--strict]\n"
@@ -31,35 +30,6 @@ typedef struct score_ctx {
 	size_t n_rows;
 } score_ctx;
 
-/* A table row back from a worker's JSON. */
-static void row_of(ap_score_row *row, const json_t *j)
-{
-	memset(row, 0, sizeof(*row));
-	row->case_id = strdup(json_string_value(json_object_get(j, "case_id")));
-	row->site_id = strdup(json_string_value(json_object_get(j, "site_id")));
-	row->organisation_id =
-	    strdup(json_string_value(json_object_get(j, "organisation_id")));
-	const json_t *themes = json_object_get(j, "themes");
-	size_t n = json_array_size(themes);
-	row->n_themes = n;
-	row->themes = calloc(n + 1, sizeof(char *));
-	row->needs = calloc(n + 1, sizeof(double));
-	row->bands = calloc(n + 1, sizeof(ap_band));
-	for (size_t i = 0; i < n; i++) {
-		const json_t *t = json_array_get(themes, i);
-		row->themes[i] =
-		    strdup(json_string_value(json_array_get(t, 0)));
-		row->needs[i] = json_real_value(json_array_get(t, 1));
-		row->bands[i] =
-		    (ap_band)json_integer_value(json_array_get(t, 2));
-	}
-	row->has_mission = json_is_true(json_object_get(j, "has_mission"));
-	row->days = (int)json_integer_value(json_object_get(j, "days"));
-	row->priority = json_real_value(json_object_get(j, "priority"));
-	const char *ex = json_string_value(json_object_get(j, "explain"));
-	row->explain = ex ? strdup(ex) : NULL;
-}
-
 static void score_result(void *ctx, size_t index, const batch_result *res)
 {
 	(void)index;
@@ -68,13 +38,13 @@ static void score_result(void *ctx, size_t index, const batch_result *res)
 		fputs(sc->n_json++ ? ",\n" : "\n", sc->out);
 		fwrite(res->case_text, 1, res->case_len, sc->out);
 	}
-	const json_t *row = res->row;
-	if (row) {
+	if (res->row) {
 		sc->rows =
 		    realloc(sc->rows, (sc->n_rows + 1) * sizeof(*sc->rows));
 		if (!sc->rows)
 			ap_oom();
-		row_of(&sc->rows[sc->n_rows++], row);
+		sc->rows[sc->n_rows++] = *res->row; /* moved out */
+		memset(res->row, 0, sizeof(*res->row));
 	}
 }
 

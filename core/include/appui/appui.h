@@ -13,6 +13,7 @@
 #include "appui/host.h"
 #include "appui/plan.h"
 #include "appui/plugin.h"
+#include "appui/pool.h"
 #include "appui/reader.h"
 #include "appui/report.h"
 #include "appui/score.h"
