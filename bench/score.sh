@@ -3,12 +3,17 @@
 # less work (parse and validate against the schema, no scoring, no output),
 # on the same generated corpus, in one run.
 #
-# usage: bench/score.sh [BUILD_DIR] [FILES] [RUNS]
+# With a fourth argument, a build of another version of appui (the previous
+# commit, say) is timed in the same run, and each appui time is also given as
+# a ratio to that version's.
+#
+# usage: bench/score.sh [BUILD_DIR] [FILES] [RUNS] [BASELINE_BUILD_DIR]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:-$here/../build}" && pwd)
 files=${2:-10000}
 runs=${3:-3}
+base=${4:+$(cd "$4" && pwd)/bin/appui}
 appui=$build/bin/appui
 xsd=$here/../casefiles/casefile.xsd
 data=$build/bench-data
@@ -52,8 +57,18 @@ measure() { # name command...: median wall seconds over $runs, and peak RSS
 	measure xmllint-plain "$data/xmllint-plain.sh"
 	measure appui-jobs-1 "$appui" score --jobs 1 --format json "$cases"
 	measure "appui-jobs-$cores" "$appui" score --jobs "$cores" --format json "$cases"
+	if [ -n "$base" ]; then
+		measure baseline-jobs-1 "$base" score --jobs 1 --format json "$cases"
+		measure "baseline-jobs-$cores" "$base" score --jobs "$cores" --format json "$cases"
+	fi
 } >"$data/results"
 
 echo "corpus: $files files, $((bytes / 1024 / 1024)) MiB; $cores cores; median of $runs runs"
 awk 'NR == 1 { base = $2 }
 	{ printf "%-16s %8.3f s  %6.2fx xmllint-schema  peak %6.1f MiB\n", $1, $2, $2 / base, $3 }' "$data/results"
+if [ -n "$base" ]; then
+	echo "against the baseline build ($base):"
+	awk '{ t[$1] = $2 }
+		END { for (k in t) if (k ~ /^appui-/) { b = k; sub(/^appui-/, "baseline-", b)
+			printf "%-16s %6.3fx %s\n", k, t[k] / t[b], b } }' "$data/results" | sort
+fi

@@ -321,6 +321,63 @@ static loaded_plugin *find_loaded(ap_host *h, const char *theme)
 	return NULL;
 }
 
+/* Loads the file and reads its descriptor, refusing it (with the reason)
+ * when it is no plugin of this ABI. Returns the descriptor, or NULL. */
+static const ap_plugin *open_descriptor(ap_plugin_info *info, const char *path,
+                                        ap_diags *d)
+{
+	dlerror();
+	void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (!handle) {
+		const char *e = dlerror();
+		refuse(info, d, "cannot be loaded: %s",
+		       e ? e : "unknown dlopen error");
+		return NULL;
+	}
+	/* From here on the handle is kept: plugins stay resident until exit. */
+	dlerror();
+	void *sym = dlsym(handle, AP_PLUGIN_ENTRY_SYMBOL);
+	if (!sym) {
+		refuse(info, d,
+		       "no '" AP_PLUGIN_ENTRY_SYMBOL
+		       "' symbol: not an appui plugin, "
+		       "or built without AP_PLUGIN_ENTRY");
+		return NULL;
+	}
+	ap_plugin_entry_fn entry;
+	memcpy(&entry, &sym, sizeof entry);
+	const ap_plugin *desc = entry();
+	if (!desc) {
+		refuse(info, d,
+		       AP_PLUGIN_ENTRY_SYMBOL "() returned no descriptor");
+		return NULL;
+	}
+	info->abi_major = desc->abi_major;
+	info->abi_minor = desc->abi_minor;
+	if (desc->abi_major != AP_PLUGIN_ABI_MAJOR ||
+	    desc->abi_minor > AP_PLUGIN_ABI_MINOR) {
+		refuse(info, d,
+		       "built for plugin ABI %u.%u, but this appui provides "
+		       "ABI %d.%d; "
+		       "rebuild the plugin against this appui's headers "
+		       "(pkg-config "
+		       "appui)",
+		       desc->abi_major, desc->abi_minor, AP_PLUGIN_ABI_MAJOR,
+		       AP_PLUGIN_ABI_MINOR);
+		return NULL;
+	}
+	if (desc->struct_size < AP_PLUGIN_SIZE_1_0) {
+		refuse(info, d,
+		       "its descriptor is %u bytes, smaller than the %zu bytes "
+		       "of ABI "
+		       "%d.0; rebuild the plugin",
+		       desc->struct_size, (size_t)AP_PLUGIN_SIZE_1_0,
+		       AP_PLUGIN_ABI_MAJOR);
+		return NULL;
+	}
+	return desc;
+}
+
 static size_t load_one(ap_host *h, const char *path, size_t dir_index,
                        ap_diags *d)
 {
@@ -338,55 +395,9 @@ static size_t load_one(ap_host *h, const char *path, size_t dir_index,
 		}
 	}
 
-	dlerror();
-	void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-	if (!handle) {
-		const char *e = dlerror();
-		refuse(info, d, "cannot be loaded: %s",
-		       e ? e : "unknown dlopen error");
+	const ap_plugin *desc = open_descriptor(info, path, d);
+	if (!desc)
 		return 0;
-	}
-	/* From here on the handle is kept: plugins stay resident until exit. */
-	dlerror();
-	void *sym = dlsym(handle, AP_PLUGIN_ENTRY_SYMBOL);
-	if (!sym) {
-		refuse(info, d,
-		       "no '" AP_PLUGIN_ENTRY_SYMBOL
-		       "' symbol: not an appui plugin, "
-		       "or built without AP_PLUGIN_ENTRY");
-		return 0;
-	}
-	ap_plugin_entry_fn entry;
-	memcpy(&entry, &sym, sizeof entry);
-	const ap_plugin *desc = entry();
-	if (!desc) {
-		refuse(info, d,
-		       AP_PLUGIN_ENTRY_SYMBOL "() returned no descriptor");
-		return 0;
-	}
-	info->abi_major = desc->abi_major;
-	info->abi_minor = desc->abi_minor;
-	if (desc->abi_major != AP_PLUGIN_ABI_MAJOR ||
-	    desc->abi_minor > AP_PLUGIN_ABI_MINOR) {
-		refuse(info, d,
-		       "built for plugin ABI %u.%u, but this appui provides "
-		       "ABI %d.%d; "
-		       "rebuild the plugin against this appui's headers "
-		       "(pkg-config "
-		       "appui)",
-		       desc->abi_major, desc->abi_minor, AP_PLUGIN_ABI_MAJOR,
-		       AP_PLUGIN_ABI_MINOR);
-		return 0;
-	}
-	if (desc->struct_size < AP_PLUGIN_SIZE_1_0) {
-		refuse(info, d,
-		       "its descriptor is %u bytes, smaller than the %zu bytes "
-		       "of ABI "
-		       "%d.0; rebuild the plugin",
-		       desc->struct_size, (size_t)AP_PLUGIN_SIZE_1_0,
-		       AP_PLUGIN_ABI_MAJOR);
-		return 0;
-	}
 	if (check_descriptor(info, desc, d) != 0)
 		return 0;
 	info->theme = desc->theme;
