@@ -35,7 +35,7 @@ run() { # name allowed-exit-status cmd...
 	fi
 }
 
-for t in util config reader host scoring report calendar campaign plan plan_report bundle; do
+for t in util config reader host scoring report calendar campaign plan plan_report bundle pool; do
 	CK_FORK=no run "check_$t" 0 "$BUILD/bin/check_$t"
 done
 EX=$SRC/casefiles/examples

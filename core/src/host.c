@@ -596,6 +596,11 @@ void ap_host_free(ap_host *h)
 	free(h);
 }
 
+const ap_config *ap_host_config(const ap_host *h)
+{
+	return h->cfg;
+}
+
 size_t ap_host_plugin_count(const ap_host *h)
 {
 	return h->n_infos;

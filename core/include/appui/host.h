@@ -59,6 +59,9 @@ AP_API int ap_host_open(ap_host **out, const ap_config *cfg,
                         const ap_search_dir *dirs, size_t n_dirs, ap_diags *d);
 AP_API void ap_host_free(ap_host *h);
 
+/* The configuration the host was opened with (which outlives it). */
+AP_API const ap_config *ap_host_config(const ap_host *h);
+
 AP_API size_t ap_host_plugin_count(const ap_host *h);
 AP_API const ap_plugin_info *ap_host_plugin_at(const ap_host *h, size_t i);
 /* The number of plugins loaded and able to score. */
