@@ -1,12 +1,11 @@
 /*
  * Creating a bundle: the case files read, checked and scored, the site's plan
  * entry, bag-info.txt, then one pass over the sorted members that hashes the
- * payload as it streams, written to a temporary file, flushed then renamed.
+ * payload as it streams, written through appui/atomic.h.
  */
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -17,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "appui/atomic.h"
 #include "appui/calendar.h"
 #include "appui/version.h"
 #include "bundle_impl.h"
@@ -452,75 +452,49 @@ static int open_writer(writer *w, ap_bundle_format format, ap_diags *d)
 	return 0;
 }
 
-/* Flushes a folder's entry of a renamed file; a file system that cannot
- * (EINVAL) has nothing to flush. */
-static int sync_dir_of(const char *path)
-{
-	char *dir = ap_path_dirname(path);
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(dir);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	if (rc != 0 && errno == EINVAL)
-		rc = 0;
-	close(fd);
-	return rc;
-}
-
-/*
- * Writes the members (sorted) to `path` through a temporary file in the same
- * folder, flushed then renamed: `path` is either the old file or the whole
- * new bundle. Returns 0, 1 when an input is to blame (a file changed while
- * read, a bundle too compressible), -1 when the output is.
- */
-static int write_bag(writer *w, ap_bundle_format format, ap_diags *d)
+/* The archive proper: the top folder, then each member after the folders
+ * it is in. The archive is closed (its last writes count) and freed. */
+static int write_members(writer *w, ap_bundle_format format, ap_diags *d)
 {
 	int rc = -1;
-	char *tmp = NULL;
 	char **dirs = NULL;
 	size_t n_dirs = 0;
-	struct stat st;
-	utf8_locale loc = {(locale_t)0, (locale_t)0};
-	w->fd = -1;
-	if (stat(w->path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		ap_diags_add(d, AP_ERROR, w->path, 0, "",
-		             "exists and is not a regular file: a bundle is "
-		             "written to a file");
-		return -1;
-	}
-	tmp = ap_xasprintf("%s.tmp.XXXXXX", w->path);
-	w->fd = mkstemp(tmp);
-	if (w->fd < 0) {
-		ap_diags_add(d, AP_ERROR, w->path, 0, "",
-		             "cannot create the bundle: %s", strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	/* mkstemp makes 0600; a bundle is a document, made as any file. */
-	if (fchmod(w->fd, ap_new_file_mode(NULL)) != 0)
-		goto fail_errno;
-	w->buf = ap_xmalloc(IO_BUF);
-	bundle_utf8_enter(&loc);
-	w->utf8 = loc.loc != (locale_t)0;
 	if (open_writer(w, format, d) != 0)
-		goto fail;
+		goto out;
 	if (put_header(w, NULL, 1, 0, d) != 0)
-		goto fail;
+		goto out;
 	for (size_t i = 0; i < w->n; i++) {
 		if (put_dirs(w, w->m[i].path, &dirs, &n_dirs, d) != 0 ||
 		    put_member(w, &w->m[i], d) != 0)
-			goto fail;
+			goto out;
 	}
 	/* archive_write_close does the last writes: its result counts. */
 	if (archive_write_close(w->a) != ARCHIVE_OK) {
 		write_failed(w, d);
-		goto fail;
+		goto out;
 	}
 	archive_write_free(w->a);
 	w->a = NULL;
-	/* A bundle that `appui extract` and `verify` would take for a bomb
-	 * is refused now rather than found unreadable later. */
+	rc = 0;
+out:
+	if (w->a) {
+		/* archive_write_free() does not close an archive in the FATAL
+		 * state, and so leaks its compressor: close it here. What it
+		 * still writes goes to the temporary, removed after. */
+		archive_write_close(w->a);
+		archive_write_free(w->a);
+		w->a = NULL;
+	}
+	for (size_t i = 0; i < n_dirs; i++)
+		free(dirs[i]);
+	free(dirs);
+	return rc;
+}
+
+/* A bundle that `appui extract` and `verify` would take for a bomb is
+ * refused now rather than found unreadable later. */
+static int check_ratio(writer *w, ap_diags *d)
+{
 	uint64_t total = 0;
 	for (size_t i = 0; i < w->n; i++)
 		total += w->m[i].size;
@@ -532,56 +506,50 @@ static int write_bag(writer *w, ap_bundle_format format, ap_diags *d)
 		             "compress the largest attachment first",
 		             AP_BUNDLE_MAX_RATIO, total, w->written);
 		w->bad_input = 1;
-		goto fail;
+		return -1;
 	}
-	if (fsync(w->fd) != 0)
-		goto fail_errno;
-	int fd = w->fd;
+	return 0;
+}
+
+/*
+ * Writes the members (sorted) to `path` through appui/atomic.h: a temporary
+ * file in the same folder, flushed then renamed, so `path` is either the old
+ * file or the whole new bundle. Returns 0, 1 when an input is to blame (a
+ * file changed while read, a bundle too compressible), -1 when the output
+ * is.
+ */
+static int write_bag(writer *w, ap_bundle_format format, ap_diags *d)
+{
+	int rc = -1;
+	struct stat st;
+	utf8_locale loc = {(locale_t)0, (locale_t)0};
+	ap_atomic out;
 	w->fd = -1;
-	if (close(fd) != 0) {
+	if (stat(w->path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		ap_diags_add(d, AP_ERROR, w->path, 0, "",
-		             "cannot write the bundle: %s; nothing was written",
-		             strerror(errno));
-		goto fail;
+		             "exists and is not a regular file: a bundle is "
+		             "written to a file");
+		return -1;
 	}
-	if (rename(tmp, w->path) != 0) {
-		ap_diags_add(d, AP_ERROR, w->path, 0, "",
-		             "cannot move the bundle in place: %s",
-		             strerror(errno));
-		goto fail;
-	}
-	if (sync_dir_of(w->path) != 0) {
-		/* The bundle is in place; only its durability is in doubt. */
-		ap_diags_add(d, AP_WARNING, w->path, 0, "",
-		             "cannot flush the folder: %s", strerror(errno));
-	}
-	rc = 0;
-	goto out;
-fail_errno:
-	ap_diags_add(d, AP_ERROR, w->path, 0, "",
-	             "cannot write the bundle: %s; nothing was written",
-	             strerror(errno));
-fail:
-	if (w->a) {
-		/* archive_write_free() does not close an archive in the FATAL
-		 * state, and so leaks its compressor: close it here. What it
-		 * still writes goes to the file removed below. */
-		archive_write_close(w->a);
-		archive_write_free(w->a);
-		w->a = NULL;
-	}
-	if (w->fd >= 0)
-		close(w->fd);
+	if (ap_atomic_open(&out, w->path, "bundle", d) != 0)
+		return -1;
+	/* The archive goes to the temporary's descriptor through
+	 * ap_bundle_test_write(); its FILE stays empty, and is flushed to the
+	 * disk and closed by ap_atomic_commit(). */
+	w->fd = fileno(out.f);
+	w->buf = ap_xmalloc(IO_BUF);
+	bundle_utf8_enter(&loc);
+	w->utf8 = loc.loc != (locale_t)0;
+	if (write_members(w, format, d) == 0 && check_ratio(w, d) == 0)
+		rc = 0;
 	w->fd = -1;
-	unlink(tmp);
-out:
+	if (rc == 0)
+		rc = ap_atomic_commit(&out, d) == 0 ? 0 : -1;
+	else
+		ap_atomic_abort(&out);
 	bundle_utf8_leave(&loc);
-	for (size_t i = 0; i < n_dirs; i++)
-		free(dirs[i]);
-	free(dirs);
 	free(w->buf);
 	w->buf = NULL;
-	free(tmp);
 	/* 1: an input is to blame; -1: the output. */
 	return rc == 0 ? 0 : w->bad_input ? 1 : -1;
 }
@@ -690,36 +658,63 @@ static wmember *add_member(writer *w, size_t *cap, const char *path, int kind)
 	return m;
 }
 
-int ap_bundle_create(const char *path, const ap_bundle_spec *spec, ap_reader *r,
-                     const ap_host *h, ap_bundle_summary *summary, ap_diags *d)
-{
-	int rc = -1;
-	size_t nc = spec->n_case_files, cap = 0;
-	case_in *cases = ap_xcalloc(nc + 1, sizeof(*cases));
-	const char **ids = ap_xcalloc(nc + 1, sizeof(*ids));
-	blob *blobs = ap_xcalloc(nc + 1, sizeof(*blobs));
-	case_score *scores = ap_xcalloc(nc + 1, sizeof(*scores));
-	char *json = NULL, *txt = NULL, *mission = NULL, *top = NULL;
-	size_t json_len = 0, txt_len = 0, mission_len = 0;
-	ap_buf info, plan_info;
-	ap_buf_init(&info);
-	ap_buf_init(&plan_info);
+/* A bag being made: its case files, what was computed from them, and the
+ * members to write. */
+typedef struct new_bag {
+	const ap_bundle_spec *spec;
+	size_t before;  /* errors in the caller's list before the call */
+	case_in *cases; /* sorted by member name once read */
+	size_t nc;
+	size_t main_i; /* the latest diagnostic: it names and dates the bag */
+	case_score *scores; /* each case's, for bag-info.txt */
+	ap_buf plan_info;   /* the plan entry's bag-info.txt labels */
+	char *top;          /* the bag's folder: SITE_CASE */
 	writer w;
-	memset(&w, 0, sizeof(w));
-	w.path = path;
-	w.fd = -1;
-	size_t before = ap_diags_errors(d);
+	size_t cap; /* of w.m */
+	uint64_t oxum_bytes;
+	size_t oxum_files;
+} new_bag;
 
-	if (summary)
-		memset(summary, 0, sizeof(*summary));
-	if (nc == 0) {
-		ap_diags_add(d, AP_ERROR, path, 0, "",
-		             "no case file: a bundle holds a site's case "
-		             "files");
-		goto fail;
+static void new_bag_init(new_bag *nb, const char *path,
+                         const ap_bundle_spec *spec, ap_diags *d)
+{
+	memset(nb, 0, sizeof(*nb));
+	nb->spec = spec;
+	nb->before = ap_diags_errors(d);
+	nb->nc = spec->n_case_files;
+	nb->cases = ap_xcalloc(nb->nc + 1, sizeof(*nb->cases));
+	nb->scores = ap_xcalloc(nb->nc + 1, sizeof(*nb->scores));
+	ap_buf_init(&nb->plan_info);
+	nb->w.path = path;
+	nb->w.fd = -1;
+}
+
+static void new_bag_free(new_bag *nb)
+{
+	writer *w = &nb->w;
+	for (size_t i = 0; i < w->n; i++) {
+		free(w->m[i].path);
+		free(w->m[i].data);
+		free(w->m[i].src);
+		if (w->m[i].fd >= 0)
+			close(w->m[i].fd);
 	}
-	/* Every case file is read and checked, so that one run reports
-	 * every problem. */
+	free(w->m);
+	for (size_t i = 0; i < nb->nc; i++)
+		case_in_free(&nb->cases[i]);
+	free(nb->cases);
+	free(nb->scores);
+	free(nb->top);
+	ap_buf_free(&nb->plan_info);
+}
+
+/* Reads and checks every case file, so that one run reports every problem;
+ * all are of one site. Sorts them and picks the main case. */
+static int read_cases(new_bag *nb, ap_reader *r, const ap_host *h, ap_diags *d)
+{
+	const ap_bundle_spec *spec = nb->spec;
+	case_in *cases = nb->cases;
+	size_t nc = nb->nc;
 	for (size_t i = 0; i < nc; i++) {
 		const char *name = base_name(spec->case_files[i]);
 		const char *why = bundle_bad_member_name(name);
@@ -739,8 +734,8 @@ int ap_bundle_create(const char *path, const ap_bundle_spec *spec, ap_reader *r,
 				    name);
 		load_case_in(&cases[i], r, h, spec->strict, d);
 	}
-	if (ap_diags_errors(d) > before)
-		goto fail;
+	if (ap_diags_errors(d) > nb->before)
+		return -1;
 	for (size_t i = 1; i < nc; i++) {
 		if (strcmp(cases[i].site, cases[0].site) != 0) {
 			ap_diags_add(
@@ -748,64 +743,81 @@ int ap_bundle_create(const char *path, const ap_bundle_spec *spec, ap_reader *r,
 			    "site %s, but %s is about site %s: a bundle "
 			    "holds one site",
 			    cases[i].site, cases[0].path, cases[0].site);
-			goto fail;
+			return -1;
 		}
 	}
 	qsort(cases, nc, sizeof(*cases), cmp_case_in);
 	/* The latest diagnostic names the bag and dates it. */
-	size_t main_i = 0;
+	nb->main_i = 0;
 	for (size_t i = 1; i < nc; i++) {
-		int c = ap_date_cmp(cases[i].date, cases[main_i].date);
+		int c = ap_date_cmp(cases[i].date, cases[nb->main_i].date);
 		if (c > 0 ||
-		    (c == 0 && strcmp(cases[i].id, cases[main_i].id) > 0))
-			main_i = i;
+		    (c == 0 && strcmp(cases[i].id, cases[nb->main_i].id) > 0))
+			nb->main_i = i;
 	}
-	const case_in *mc = &cases[main_i];
+	return 0;
+}
+
+/* An in-memory member, which takes `data`. */
+static void add_data(new_bag *nb, const char *path, int kind, char *data,
+                     size_t size)
+{
+	wmember *m = add_member(&nb->w, &nb->cap, path, kind);
+	m->data = data;
+	m->size = size;
+}
+
+/* Scores the cases under their names in the bag and picks the site's plan
+ * entry: the payload made in memory, after the case files themselves. */
+static int add_payload(new_bag *nb, ap_reader *r, const ap_host *h, ap_diags *d)
+{
+	size_t nc = nb->nc;
+	case_in *cases = nb->cases;
+	const case_in *mc = &cases[nb->main_i];
+	const char **ids = ap_xcalloc(nc + 1, sizeof(*ids));
+	blob *blobs = ap_xcalloc(nc + 1, sizeof(*blobs));
+	score_docs sd = {NULL, 0, NULL, 0};
+	char *mission = NULL;
+	size_t mission_len = 0;
+	int rc = -1;
 	for (size_t i = 0; i < nc; i++) {
 		ids[i] = cases[i].id;
 		blobs[i] = (blob){cases[i].member, cases[i].data, cases[i].len};
 	}
-	score_docs sd;
-	if (bundle_score_blobs(r, h, blobs, nc, spec->strict, &sd, scores, d) !=
-	    0)
-		goto fail;
-	json = sd.json;
-	json_len = sd.json_len;
-	txt = sd.txt;
-	txt_len = sd.txt_len;
-	if (spec->plan_file &&
-	    plan_entry(spec->plan_file, mc->id, ids, nc, mc->site, &mission,
-	               &mission_len, &plan_info, d) != 0)
-		goto fail;
-
-	top = ap_xasprintf("%s_%s", mc->site, mc->id);
-	w.top = top;
-	struct tm tm = {.tm_year = mc->date.year - 1900,
-	                .tm_mon = mc->date.month - 1,
-	                .tm_mday = mc->date.day};
-	w.mtime = timegm(&tm);
-
-	/* The payload. */
+	if (bundle_score_blobs(r, h, blobs, nc, nb->spec->strict, &sd,
+	                       nb->scores, d) != 0)
+		goto out;
+	if (nb->spec->plan_file &&
+	    plan_entry(nb->spec->plan_file, mc->id, ids, nc, mc->site, &mission,
+	               &mission_len, &nb->plan_info, d) != 0)
+		goto out;
 	for (size_t i = 0; i < nc; i++) {
-		wmember *m = add_member(&w, &cap, cases[i].member, M_PAYLOAD);
-		m->data = cases[i].data;
+		add_data(nb, cases[i].member, M_PAYLOAD, cases[i].data,
+		         cases[i].len);
 		cases[i].data = NULL;
-		m->size = cases[i].len;
 	}
-	wmember *m = add_member(&w, &cap, SCORE_JSON, M_PAYLOAD);
-	m->data = json;
-	m->size = json_len;
-	json = NULL;
-	m = add_member(&w, &cap, SCORE_TXT, M_PAYLOAD);
-	m->data = txt;
-	m->size = txt_len;
-	txt = NULL;
-	if (mission) {
-		m = add_member(&w, &cap, PLAN_JSON, M_PAYLOAD);
-		m->data = mission;
-		m->size = mission_len;
-		mission = NULL;
-	}
+	add_data(nb, SCORE_JSON, M_PAYLOAD, sd.json, sd.json_len);
+	add_data(nb, SCORE_TXT, M_PAYLOAD, sd.txt, sd.txt_len);
+	sd.json = sd.txt = NULL;
+	if (mission)
+		add_data(nb, PLAN_JSON, M_PAYLOAD, mission, mission_len);
+	mission = NULL;
+	rc = 0;
+out:
+	free(ids);
+	free(blobs);
+	free(sd.json);
+	free(sd.txt);
+	free(mission);
+	return rc;
+}
+
+/* The attachments, read while the bag is written; each is checked and
+ * opened now, so that one run reports every problem. */
+static int add_attachments(new_bag *nb, ap_diags *d)
+{
+	const ap_bundle_spec *spec = nb->spec;
+	writer *w = &nb->w;
 	for (size_t i = 0; i < spec->n_attachments; i++) {
 		const char *src = spec->attachments[i];
 		const char *name = base_name(src);
@@ -816,8 +828,8 @@ int ap_bundle_create(const char *path, const ap_bundle_spec *spec, ap_reader *r,
 		}
 		char *member = ap_xasprintf(ATTACH_DIR "%s", name);
 		int dup = 0;
-		for (size_t k = 0; k < w.n && !dup; k++)
-			dup = strcmp(w.m[k].path, member) == 0;
+		for (size_t k = 0; k < w->n && !dup; k++)
+			dup = strcmp(w->m[k].path, member) == 0;
 		if (dup) {
 			ap_diags_add(d, AP_ERROR, src, 0, "",
 			             "another attachment is also named %s",
@@ -829,110 +841,132 @@ int ap_bundle_create(const char *path, const ap_bundle_spec *spec, ap_reader *r,
 		int fd = bundle_open_input(src, AP_BUNDLE_MAX_MEMBER_BYTES,
 		                           &size, d);
 		if (fd >= 0) {
-			m = add_member(&w, &cap, member, M_PAYLOAD);
+			wmember *m = add_member(w, &nb->cap, member, M_PAYLOAD);
 			m->fd = fd;
 			m->src = ap_xstrdup(src);
 			m->size = size;
 		}
 		free(member);
 	}
-	if (ap_diags_errors(d) > before)
-		goto fail;
-	uint64_t oxum_bytes = 0;
-	size_t oxum_files = w.n;
-	for (size_t i = 0; i < w.n; i++)
-		oxum_bytes += w.m[i].size;
+	return ap_diags_errors(d) > nb->before ? -1 : 0;
+}
 
-	/* bag-info.txt: the labels of RFC 8493 section 2.2.2, then ours. */
+/* bag-info.txt: the labels of RFC 8493 section 2.2.2, then ours. */
+static int bag_info(const new_bag *nb, const ap_host *h, ap_buf *info,
+                    ap_diags *d)
+{
+	const ap_bundle_spec *spec = nb->spec;
+	const case_in *cases = nb->cases;
+	size_t nc = nb->nc, main_i = nb->main_i;
+	const case_in *mc = &cases[main_i];
+	const case_score *ms = &nb->scores[main_i];
 	const ap_date dt = mc->date;
-	info_add(&info, "Source-Organization", "%s", mc->org_name);
+	info_add(info, "Source-Organization", "%s", mc->org_name);
 	for (size_t i = 0; i < nc; i++)
-		info_add(&info, "External-Identifier", "%s",
+		info_add(info, "External-Identifier", "%s",
 		         i == 0 ? mc->id : cases[i <= main_i ? i - 1 : i].id);
-	info_add(&info, "External-Description",
+	info_add(info, "External-Description",
 	         "appui mission case bundle of site %s (%s, %s): case "
 	         "file%s, score%s%s",
 	         mc->site, mc->site_name, mc->commune, nc > 1 ? "s" : "",
 	         spec->plan_file ? ", plan entry" : "",
 	         spec->n_attachments ? ", attachments" : "");
-	info_add(&info, "Bagging-Date", "%04d-%02d-%02d", dt.year, dt.month,
+	info_add(info, "Bagging-Date", "%04d-%02d-%02d", dt.year, dt.month,
 	         dt.day);
-	info_add(&info, "Payload-Oxum", "%" PRIu64 ".%zu", oxum_bytes,
-	         oxum_files);
-	info_add(&info, "Bag-Software-Agent", "appui %s", AP_VERSION);
-	info_add(&info, "Appui-Organisation-Id", "%s", mc->org);
-	info_add(&info, "Appui-Site-Id", "%s", mc->site);
-	info_add(&info, "Appui-Site-Name", "%s (%s)", mc->site_name,
+	info_add(info, "Payload-Oxum", "%" PRIu64 ".%zu", nb->oxum_bytes,
+	         nb->oxum_files);
+	info_add(info, "Bag-Software-Agent", "appui %s", AP_VERSION);
+	info_add(info, "Appui-Organisation-Id", "%s", mc->org);
+	info_add(info, "Appui-Site-Id", "%s", mc->site);
+	info_add(info, "Appui-Site-Name", "%s (%s)", mc->site_name,
 	         mc->commune);
 	for (size_t i = 0; i < nc; i++)
-		info_add(&info, "Appui-Diagnostic", "%s %04d-%02d-%02d %s",
+		info_add(info, "Appui-Diagnostic", "%s %04d-%02d-%02d %s",
 		         cases[i].id, cases[i].date.year, cases[i].date.month,
 		         cases[i].date.day, cases[i].firm);
-	if (scores[main_i].has_mission)
-		info_add(&info, "Appui-Recommended-Days", "%d (priority %.2f)",
-		         scores[main_i].days,
-		         round(scores[main_i].priority * 100) / 100);
+	if (ms->has_mission)
+		info_add(info, "Appui-Recommended-Days", "%d (priority %.2f)",
+		         ms->days, round(ms->priority * 100) / 100);
 	else
-		info_add(&info, "Appui-Recommended-Days", "0 (no mission)");
-	if (plan_info.len)
-		ap_buf_puts(&info, plan_info.data);
+		info_add(info, "Appui-Recommended-Days", "0 (no mission)");
+	if (nb->plan_info.len)
+		ap_buf_puts(info, nb->plan_info.data);
 	else
-		info_add(&info, "Appui-Mission-Status", "no plan given");
+		info_add(info, "Appui-Mission-Status", "no plan given");
 	if (spec->config_file) {
 		char hex[65];
 		if (bundle_config_hash(spec->config_file, hex, d) != 0)
-			goto fail;
-		info_add(&info, "Appui-Configuration", "sha256 %s", hex);
+			return -1;
+		info_add(info, "Appui-Configuration", "sha256 %s", hex);
 	} else {
-		info_add(&info, "Appui-Configuration", "built-in defaults");
+		info_add(info, "Appui-Configuration", "built-in defaults");
 	}
-	info_plugins(&info, h);
+	info_plugins(info, h);
+	return 0;
+}
 
-	m = add_member(&w, &cap, "bag-info.txt", M_TAG);
-	m->size = info.len;
-	m->data = info.data;
+/* The tag files after the payload is complete (bag-info.txt counts it),
+ * then every member in the order they are written. */
+static int add_tag_files(new_bag *nb, const ap_host *h, ap_diags *d)
+{
+	writer *w = &nb->w;
+	nb->oxum_files = w->n;
+	for (size_t i = 0; i < w->n; i++)
+		nb->oxum_bytes += w->m[i].size;
+	ap_buf info;
 	ap_buf_init(&info);
+	if (bag_info(nb, h, &info, d) != 0) {
+		ap_buf_free(&info);
+		return -1;
+	}
+	add_data(nb, "bag-info.txt", M_TAG, info.data, info.len);
 	static const char bagit[] = "BagIt-Version: 1.0\n"
 	                            "Tag-File-Character-Encoding: UTF-8\n";
-	m = add_member(&w, &cap, "bagit.txt", M_TAG);
-	m->data = ap_xstrdup(bagit);
-	m->size = sizeof bagit - 1;
-	add_member(&w, &cap, MANIFEST, M_MANIFEST);
-	add_member(&w, &cap, TAGMANIFEST, M_TAGMANIFEST);
-	qsort(w.m, w.n, sizeof(*w.m), cmp_wmember);
+	add_data(nb, "bagit.txt", M_TAG, ap_xstrdup(bagit), sizeof bagit - 1);
+	add_member(w, &nb->cap, MANIFEST, M_MANIFEST);
+	add_member(w, &nb->cap, TAGMANIFEST, M_TAGMANIFEST);
+	qsort(w->m, w->n, sizeof(*w->m), cmp_wmember);
+	return 0;
+}
 
-	int wrc = write_bag(&w, spec->format, d);
+int ap_bundle_create(const char *path, const ap_bundle_spec *spec, ap_reader *r,
+                     const ap_host *h, ap_bundle_summary *summary, ap_diags *d)
+{
+	int rc = -1;
+	new_bag nb;
+	new_bag_init(&nb, path, spec, d);
+	if (summary)
+		memset(summary, 0, sizeof(*summary));
+	if (nb.nc == 0) {
+		ap_diags_add(d, AP_ERROR, path, 0, "",
+		             "no case file: a bundle holds a site's case "
+		             "files");
+		goto out;
+	}
+	if (read_cases(&nb, r, h, d) != 0 || add_payload(&nb, r, h, d) != 0)
+		goto out;
+	const case_in *mc = &nb.cases[nb.main_i];
+	nb.top = ap_xasprintf("%s_%s", mc->site, mc->id);
+	nb.w.top = nb.top;
+	struct tm tm = {.tm_year = mc->date.year - 1900,
+	                .tm_mon = mc->date.month - 1,
+	                .tm_mday = mc->date.day};
+	nb.w.mtime = timegm(&tm);
+	if (add_attachments(&nb, d) != 0 || add_tag_files(&nb, h, d) != 0)
+		goto out;
+	int wrc = write_bag(&nb.w, spec->format, d);
 	if (wrc != 0) {
 		rc = wrc > 0 ? -1 : -2;
-		goto fail;
+		goto out;
 	}
 	if (summary) {
-		summary->name = ap_xstrdup(top);
-		summary->payload_files = oxum_files;
-		summary->payload_bytes = oxum_bytes;
-		summary->archive_bytes = w.written;
+		summary->name = ap_xstrdup(nb.top);
+		summary->payload_files = nb.oxum_files;
+		summary->payload_bytes = nb.oxum_bytes;
+		summary->archive_bytes = nb.w.written;
 	}
 	rc = 0;
-fail:
-	for (size_t i = 0; i < w.n; i++) {
-		free(w.m[i].path);
-		free(w.m[i].data);
-		free(w.m[i].src);
-		if (w.m[i].fd >= 0)
-			close(w.m[i].fd);
-	}
-	free(w.m);
-	for (size_t i = 0; i < nc; i++)
-		case_in_free(&cases[i]);
-	free(cases);
-	free(ids);
-	free(blobs);
-	free(scores);
-	free(json);
-	free(txt);
-	free(mission);
-	free(top);
-	ap_buf_free(&info);
-	ap_buf_free(&plan_info);
+out:
+	new_bag_free(&nb);
 	return rc;
 }
