@@ -173,16 +173,10 @@ static int extract_members(struct archive *a, struct archive *w,
 	return 0;
 }
 
-int ap_bundle_extract(const char *path, const char *dir,
-                      const ap_bundle_limits *lim, char **extracted,
-                      ap_diags *d)
+/* The bundle to extract: a regular file, whose size sets the limits. */
+static int check_source(const char *path, const ap_bundle_limits *lim,
+                        limits *lm, ap_diags *d)
 {
-	int rc = -1, made_dir = 0, cwd = -1, moved = 0;
-	char *tmp = NULL, *top = NULL, *src = NULL, *dst = NULL, *buf = NULL;
-	struct archive *a = NULL, *w = NULL;
-	utf8_locale loc = {(locale_t)0, (locale_t)0};
-	if (extracted)
-		*extracted = NULL;
 	struct stat st;
 	if (stat(path, &st) != 0) {
 		ap_diags_add(d, AP_ERROR, path, 0, "", "cannot read: %s",
@@ -194,8 +188,13 @@ int ap_bundle_extract(const char *path, const char *dir,
 		             "not a regular file: a bundle is a file");
 		return -1;
 	}
-	limits lm;
-	bundle_resolve_limits(lim, (uint64_t)st.st_size, &lm);
+	bundle_resolve_limits(lim, (uint64_t)st.st_size, lm);
+	return 0;
+}
+
+/* The folder to extract into: made when it does not exist (*made_dir). */
+static int prepare_target(const char *dir, int *made_dir, ap_diags *d)
+{
 	struct stat ds;
 	if (stat(dir, &ds) != 0) {
 		if (errno != ENOENT || mkdir(dir, 0777) != 0) {
@@ -204,11 +203,87 @@ int ap_bundle_extract(const char *path, const char *dir,
 			             strerror(errno));
 			return -2;
 		}
-		made_dir = 1;
+		*made_dir = 1;
 	} else if (!S_ISDIR(ds.st_mode)) {
 		ap_diags_add(d, AP_ERROR, dir, 0, "", "not a folder");
 		return -2;
 	}
+	return 0;
+}
+
+/* Back to the working directory `cwd`, which was left for the temporary
+ * folder. */
+static void return_to(int cwd)
+{
+	if (fchdir(cwd) != 0) {
+		/* Nothing sensible can follow with a lost working directory. */
+		fprintf(stderr,
+		        "appui: cannot return to the working directory: %s\n",
+		        strerror(errno));
+		ap_oom();
+	}
+}
+
+/*
+ * Extracts the members of `a` into the temporary folder `tmp` of `dir`.
+ * libarchive resolves entries against the working directory, and its SECURE
+ * flags refuse absolute names: so the member names stay relative and the
+ * working directory is the temporary folder, for the time of this call.
+ * Returns extract_members()'s result, or -2 when `tmp` cannot be entered.
+ */
+static int extract_into(struct archive *a, const char *path, const char *dir,
+                        const char *tmp, const limits *lm, char **top, int utf8,
+                        ap_diags *d)
+{
+	int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cwd < 0 || chdir(tmp) != 0) {
+		ap_diags_add(d, AP_ERROR, dir, 0, "",
+		             "cannot enter the temporary folder: %s",
+		             strerror(errno));
+		if (cwd >= 0)
+			close(cwd);
+		return -2;
+	}
+	struct archive *w = archive_write_disk_new();
+	if (!w) {
+		ap_oom();
+	}
+	/* Never _OWNER, _PERM, _ACL, _XATTR or _FFLAGS; NO_OVERWRITE turns a
+	 * member given twice into an error. */
+	archive_write_disk_set_options(
+	    w, ARCHIVE_EXTRACT_SECURE_SYMLINKS |
+	           ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+	           ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS |
+	           ARCHIVE_EXTRACT_NO_OVERWRITE | ARCHIVE_EXTRACT_TIME);
+	char *buf = ap_xmalloc(IO_BUF);
+	int xr = extract_members(a, w, path, lm, top, buf, utf8, d);
+	/* The disk writer applies deferred fix-ups (times, modes of folders)
+	 * when it is closed, by relative path: close it while the working
+	 * directory is still the temporary folder, or it would touch files of
+	 * the same names in the user's directory. */
+	archive_write_close(w);
+	archive_write_free(w);
+	return_to(cwd);
+	close(cwd);
+	free(buf);
+	return xr;
+}
+
+int ap_bundle_extract(const char *path, const char *dir,
+                      const ap_bundle_limits *lim, char **extracted,
+                      ap_diags *d)
+{
+	int rc = -1, made_dir = 0;
+	char *tmp = NULL, *top = NULL, *src = NULL, *dst = NULL;
+	struct archive *a = NULL;
+	utf8_locale loc = {(locale_t)0, (locale_t)0};
+	limits lm;
+	if (extracted)
+		*extracted = NULL;
+	if (check_source(path, lim, &lm, d) != 0)
+		return -1;
+	if (prepare_target(dir, &made_dir, d) != 0)
+		return -2;
 	bundle_utf8_enter(&loc);
 	tmp = ap_path_join(dir, ".appui-extract-XXXXXX");
 	if (!mkdtemp(tmp)) {
@@ -220,54 +295,15 @@ int ap_bundle_extract(const char *path, const char *dir,
 		rc = -2;
 		goto fail;
 	}
+	/* Opened before the working directory changes: `path` may be
+	 * relative. */
 	a = bundle_reader_open(path, d);
 	if (!a)
 		goto fail;
-	/* libarchive resolves entries against the working directory, and
-	 * its SECURE flags refuse absolute names: so the member names stay
-	 * relative and the working directory is the temporary folder. */
-	cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (cwd < 0 || chdir(tmp) != 0) {
-		ap_diags_add(d, AP_ERROR, dir, 0, "",
-		             "cannot enter the temporary folder: %s",
-		             strerror(errno));
-		rc = -2;
+	rc = extract_into(a, path, dir, tmp, &lm, &top, loc.loc != (locale_t)0,
+	                  d);
+	if (rc != 0)
 		goto fail;
-	}
-	moved = 1;
-	w = archive_write_disk_new();
-	if (!w) {
-		ap_oom();
-	}
-	/* Never _OWNER, _PERM, _ACL, _XATTR or _FFLAGS; NO_OVERWRITE turns a
-	 * member given twice into an error. */
-	archive_write_disk_set_options(
-	    w, ARCHIVE_EXTRACT_SECURE_SYMLINKS |
-	           ARCHIVE_EXTRACT_SECURE_NODOTDOT |
-	           ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS |
-	           ARCHIVE_EXTRACT_NO_OVERWRITE | ARCHIVE_EXTRACT_TIME);
-	buf = ap_xmalloc(IO_BUF);
-	int xr = extract_members(a, w, path, &lm, &top, buf,
-	                         loc.loc != (locale_t)0, d);
-	/* The disk writer applies deferred fix-ups (times, modes of folders)
-	 * when it is closed, by relative path: close it while the working
-	 * directory is still the temporary folder, or it would touch files of
-	 * the same names in the user's directory. */
-	archive_write_close(w);
-	archive_write_free(w);
-	w = NULL;
-	if (fchdir(cwd) != 0) {
-		/* Nothing sensible can follow with a lost working directory. */
-		fprintf(stderr,
-		        "appui: cannot return to the working directory: %s\n",
-		        strerror(errno));
-		ap_oom();
-	}
-	moved = 0;
-	if (xr != 0) {
-		rc = xr;
-		goto fail;
-	}
 	src = ap_path_join(tmp, top);
 	dst = ap_path_join(dir, top);
 	if (move_in_place(src, dst) != 0) {
@@ -285,21 +321,6 @@ int ap_bundle_extract(const char *path, const char *dir,
 		dst = NULL;
 	}
 fail:
-	if (moved && w) {
-		archive_write_close(w);
-		archive_write_free(w);
-		w = NULL;
-	}
-	if (moved && fchdir(cwd) != 0) {
-		fprintf(stderr,
-		        "appui: cannot return to the working directory: %s\n",
-		        strerror(errno));
-		ap_oom();
-	}
-	if (cwd >= 0)
-		close(cwd);
-	if (w)
-		archive_write_free(w);
 	if (a)
 		archive_read_free(a);
 	bundle_utf8_leave(&loc);
@@ -311,6 +332,5 @@ fail:
 	free(top);
 	free(src);
 	free(dst);
-	free(buf);
 	return rc;
 }
