@@ -70,6 +70,18 @@ assert len(errs) == 3, errs
 PY
 then pass; else fail "faulty cases changed other results"; fi
 
+# bundle and verify score in a worker too: a crashing plugin is an error
+# that names it, not the end of the command; nothing is written.
+expect_status 1 "bundle, crashing plugin" -- "$APPUI" $OPTS bundle -o crash.tar.gz "bad/$crash"
+expect_grep "bundle crash named" "$TMP/err" "plugin 'fragile' crashed on data/casefiles/$crash: signal 11 (SIGSEGV)"
+expect_grep "bundle not written" "$TMP/err" "appui bundle: crash.tar.gz not written"
+if [ -e crash.tar.gz ]; then fail "bundle written despite the crash"; else pass; fi
+# Bundled without the plugin (its theme is ignored), then verified with it.
+expect_status 0 "bundle without the plugin" -- "$APPUI" bundle -o crash.tar.gz "bad/$crash"
+expect_status 1 "verify, crashing plugin" -- "$APPUI" $OPTS verify crash.tar.gz
+expect_grep "verify crash named" "$TMP/out" "plugin 'fragile' crashed on data/casefiles/$crash: signal 11 (SIGSEGV)"
+expect_grep "verify says not reproduced" "$TMP/out" "score NOT reproduced"
+
 # Any number of jobs gives the same bytes.
 "$APPUI" score --format json --jobs 1 "$EX" >j1.json 2>/dev/null
 "$APPUI" score --format json --jobs 2 "$EX" >j2.json 2>/dev/null
