@@ -38,30 +38,34 @@ xargs -a "$data/list-$files" -n 200000 xmllint --noout >/dev/null 2>&1
 SH
 chmod +x "$data"/xmllint-*.sh
 
-measure() { # name command...: median wall seconds over $runs, and peak RSS
+once() { # name command...: one timed run, appended to the name's times
 	name=$1
 	shift
-	best=""
-	: >"$data/times"
-	for r in $(seq "$runs"); do
-		/usr/bin/time -f "%e %M" -o "$data/one" "$@" >/dev/null 2>&1 || true
-		cat "$data/one" >>"$data/times"
-	done
-	sort -n "$data/times" | awk -v n="$runs" -v name="$name" '
-		{ t[NR] = $1; m = ($2 > m ? $2 : m) }
-		END { printf "%s %.3f %.1f\n", name, t[int((n + 1) / 2)], m / 1024 }'
+	/usr/bin/time -f "%e %M" -o "$data/one" "$@" >/dev/null 2>&1 || true
+	cat "$data/one" >>"$data/times-$name"
 }
 
-{
-	measure xmllint-schema "$data/xmllint-schema.sh"
-	measure xmllint-plain "$data/xmllint-plain.sh"
-	measure appui-jobs-1 "$appui" score --jobs 1 --format json "$cases"
-	measure "appui-jobs-$cores" "$appui" score --jobs "$cores" --format json "$cases"
-	if [ -n "$base" ]; then
-		measure baseline-jobs-1 "$base" score --jobs 1 --format json "$cases"
-		measure "baseline-jobs-$cores" "$base" score --jobs "$cores" --format json "$cases"
-	fi
-} >"$data/results"
+summary() { # name: median wall seconds over its runs, and peak RSS
+	sort -n "$data/times-$1" | awk -v name="$1" '
+		{ t[NR] = $1; m = ($2 > m ? $2 : m) }
+		END { printf "%s %.3f %.1f\n", name, t[int((NR + 1) / 2)], m / 1024 }'
+}
+
+# The runs are interleaved (one of each command, then again), so that a
+# machine that gets busier or quieter during the script weighs on every
+# command alike.
+names="xmllint-schema xmllint-plain appui-jobs-1 appui-jobs-$cores"
+[ -n "$base" ] && names="$names baseline-jobs-1 baseline-jobs-$cores"
+for n in $names; do : >"$data/times-$n"; done
+for r in $(seq "$runs"); do
+	once xmllint-schema "$data/xmllint-schema.sh"
+	once xmllint-plain "$data/xmllint-plain.sh"
+	once appui-jobs-1 "$appui" score --jobs 1 --format json "$cases"
+	[ -z "$base" ] || once baseline-jobs-1 "$base" score --jobs 1 --format json "$cases"
+	once "appui-jobs-$cores" "$appui" score --jobs "$cores" --format json "$cases"
+	[ -z "$base" ] || once "baseline-jobs-$cores" "$base" score --jobs "$cores" --format json "$cases"
+done
+for n in $names; do summary "$n"; done >"$data/results"
 
 echo "corpus: $files files, $((bytes / 1024 / 1024)) MiB; $cores cores; median of $runs runs"
 awk 'NR == 1 { base = $2 }
