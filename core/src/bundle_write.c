@@ -929,6 +929,25 @@ static int add_tag_files(new_bag *nb, const ap_host *h, ap_diags *d)
 	return 0;
 }
 
+/* Every member's time: the diagnostic's date, midnight UTC. A zip holds it
+ * twice, as a DOS time (1980 to 2107) and as a signed 32-bit Unix time (to
+ * January 2038); so that both say the same and neither wraps, a zip's time
+ * is clamped to 1980-01-01 .. 2037-12-31 (docs/bundles.md). */
+static time_t member_time(ap_date date, ap_bundle_format format)
+{
+	struct tm tm = {.tm_year = date.year - 1900,
+	                .tm_mon = date.month - 1,
+	                .tm_mday = date.day};
+	time_t t = timegm(&tm);
+	const time_t first = 315532800; /* 1980-01-01 */
+	const time_t last = 2145830400; /* 2037-12-31 */
+	if (format == AP_BUNDLE_ZIP && t < first)
+		return first;
+	if (format == AP_BUNDLE_ZIP && t > last)
+		return last;
+	return t;
+}
+
 int ap_bundle_create(const char *path, const ap_bundle_spec *spec, ap_reader *r,
                      const ap_host *h, ap_bundle_summary *summary, ap_diags *d)
 {
@@ -948,10 +967,7 @@ int ap_bundle_create(const char *path, const ap_bundle_spec *spec, ap_reader *r,
 	const case_in *mc = &nb.cases[nb.main_i];
 	nb.top = ap_xasprintf("%s_%s", mc->site, mc->id);
 	nb.w.top = nb.top;
-	struct tm tm = {.tm_year = mc->date.year - 1900,
-	                .tm_mon = mc->date.month - 1,
-	                .tm_mday = mc->date.day};
-	nb.w.mtime = timegm(&tm);
+	nb.w.mtime = member_time(mc->date, spec->format);
 	if (add_attachments(&nb, d) != 0 || add_tag_files(&nb, h, d) != 0)
 		goto out;
 	int wrc = write_bag(&nb.w, spec->format, d);

@@ -313,4 +313,36 @@ expect_status 1 "verify not an archive" -- "$APPUI" verify h/not.tgz
 expect_status 1 "show hostile" -- "$APPUI" show h/hard.tgz
 expect_grep "show hostile" "$TMP/err" "is a hard link"
 
+
+# ---- zip times: clamped, never wrapped -----------------------------------------
+# A zip holds a member's time as a DOS time and as a signed 32-bit Unix time:
+# dates outside 1980-01-01 .. 2037-12-31 are clamped to that range, so both
+# fields agree and no reader sees 1939 for 2100. Tar keeps the date.
+mkdir zt
+sed -e 's/date="2016-04-30"/date="2100-04-30"/' -e 's/date="2016-04-13"/date="2100-04-13"/' \
+	"$CASE" >zt/late.xml
+sed -e 's/date="2016-04-30"/date="1979-04-30"/' -e 's/date="2016-04-13"/date="1979-04-13"/' \
+	-e 's#<built>[0-9]*</built>#<built>1960</built>#' "$CASE" >zt/early.xml
+for c in late early; do
+	expect_status 0 "zip $c" -- "$APPUI" bundle -o "zt/$c.zip" "zt/$c.xml"
+	expect_status 0 "tar $c" -- "$APPUI" bundle -o "zt/$c.tar.gz" "zt/$c.xml"
+	expect_status 0 "verify zip $c" -- "$APPUI" verify "zt/$c.zip"
+done
+if python3 - zt <<'PY'
+import datetime, struct, sys, tarfile, zipfile
+d = sys.argv[1]
+def zip_times(path):
+    out = set()
+    for i in zipfile.ZipFile(path).infolist():
+        ut = i.extra.find(b"UT")
+        unix = struct.unpack("<i", i.extra[ut + 5:ut + 9])[0]
+        out.add((i.date_time, str(datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=unix))))
+    return out
+assert zip_times(d + "/late.zip") == {((2037, 12, 31, 0, 0, 0), "2037-12-31 00:00:00")}, zip_times(d + "/late.zip")
+assert zip_times(d + "/early.zip") == {((1980, 1, 1, 0, 0, 0), "1980-01-01 00:00:00")}, zip_times(d + "/early.zip")
+for m in tarfile.open(d + "/late.tar.gz").getmembers():
+    assert str(datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=m.mtime)) == "2100-04-13 00:00:00", m.mtime
+PY
+then pass; else fail "zip times not clamped as documented"; fi
+
 summary
