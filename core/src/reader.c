@@ -501,31 +501,6 @@ static const char *token_in(const char *s, size_t n, char *buf, size_t cap,
 	return out;
 }
 
-/* A number of a schema-valid value: NAN (decimal) or -1 (whole) if none. */
-static double num(const char *s, size_t n)
-{
-	char buf[64], *heap;
-	double v = NAN;
-	if (!s)
-		return NAN;
-	if (ap_parse_double(token_in(s, n, buf, sizeof buf, &heap), &v) != 0)
-		v = NAN;
-	free(heap);
-	return v;
-}
-
-static long whole(const char *s, size_t n)
-{
-	char buf[64], *heap;
-	long v = -1;
-	if (!s)
-		return -1;
-	if (ap_parse_long(token_in(s, n, buf, sizeof buf, &heap), &v) != 0)
-		v = -1;
-	free(heap);
-	return v;
-}
-
 /* Grows a vector of `size`-byte items to hold `need`. */
 static void *grow(void *items, size_t *cap, size_t need, size_t size)
 {
@@ -667,6 +642,72 @@ static void check_err(struct parse *ps, const char *attr_name, long line,
 	ps->check_errors++;
 }
 
+/*
+ * Numbers. The schema has checked their form, not their size: a value that
+ * does not fit, or is outside the domain appui gives it, is an error on its
+ * element or attribute, never taken as absent. `attr` is the attribute's
+ * name, or NULL for the element's text.
+ */
+static void number_err(struct parse *ps, const char *attr, long line,
+                       const char *text, const char *why)
+{
+	char shown[48];
+	size_t n = strlen(text);
+	snprintf(shown, sizeof shown, "%.*s%s", n > 40 ? 40 : (int)n, text,
+	         n > 40 ? "..." : "");
+	check_err(ps, attr, line, "%s %s", shown, why);
+}
+
+/* A decimal: NAN when there is none or it does not fit (with an error).
+ * Digits beyond a double's precision are rounded, as the schema's decimal
+ * allows any number of them; a value too small to tell from 0 is 0. */
+static double num(struct parse *ps, const char *attr, long line, const char *s,
+                  size_t n)
+{
+	char buf[64], *heap;
+	const char *t = token_in(s, n, buf, sizeof buf, &heap);
+	char *end;
+	errno = 0;
+	double v = strtod(t, &end);
+	if (*t == '\0' || *end) {
+		v = NAN; /* the schema let nothing else through */
+	} else if (errno == ERANGE && fabs(v) > 1) {
+		number_err(ps, attr, line, t,
+		           "does not fit: a number appui can compute with is "
+		           "under 1e308");
+		v = NAN;
+	} else if (errno == ERANGE) {
+		v = 0;
+	}
+	free(heap);
+	return v;
+}
+
+/* A whole number from lo to hi: -1 when there is none or it is outside
+ * (with an error). */
+static long whole(struct parse *ps, const char *attr, long line, const char *s,
+                  size_t n, long lo, long hi)
+{
+	char buf[64], *heap;
+	const char *t = token_in(s, n, buf, sizeof buf, &heap);
+	long v = -1;
+	size_t digits = strspn(t + (*t == '-' || *t == '+'), "0123456789");
+	if (t[digits + (*t == '-' || *t == '+')] != '\0') {
+		number_err(
+		    ps, attr, line, t,
+		    "is not a plain whole number (digits only, as 2019)");
+		v = -1;
+	} else if (ap_parse_long(t, &v) != 0 || v < lo || v > hi) {
+		char why[96];
+		snprintf(why, sizeof why, "is out of range: from %ld to %ld",
+		         lo, hi);
+		number_err(ps, attr, line, t, why);
+		v = -1;
+	}
+	free(heap);
+	return v;
+}
+
 /* NNNN-NN-NN, what the schema lets through, read without sscanf. */
 static int digits_date(const char *s, int *y, int *m, int *d)
 {
@@ -803,11 +844,12 @@ static void start_indicator(struct parse *ps, const attrs *at, long line)
 		          in->ref, theme_ref, ps->inds[first].line);
 	size_t n;
 	const char *v = attr_n(at, "value", &n);
-	in->value = v ? num(v, n) : NAN;
+	in->value = v ? num(ps, "value", line, v, n) : NAN;
 	v = attr_n(at, "year", &n);
-	in->year = v ? whole(v, n) : -1;
+	in->year = v ? whole(ps, "year", line, v, n, 1850, 9999) : -1;
 	v = attr_n(at, "period-months", &n);
-	in->period_months = v ? whole(v, n) : -1;
+	in->period_months =
+	    v ? whole(ps, "period-months", line, v, n, 1, 1200) : -1;
 	in->source = attr_dup(a, at, "source");
 	in->unit = attr_token(a, at, "unit");
 	ps->n_inds++;
@@ -856,11 +898,13 @@ static void start_element(struct parse *ps, const char *name, const attrs *at,
 			if (is(name, "onsite-staff")) {
 				v = attr_n(at, "fte", &n);
 				if (v)
-					c->site.onsite_fte = num(v, n);
+					c->site.onsite_fte =
+					    num(ps, "fte", line, v, n);
 			} else if (is(name, "occupancy")) {
 				v = attr_n(at, "low-income-share", &n);
 				if (v)
-					c->site.low_income_share = num(v, n);
+					c->site.low_income_share = num(
+					    ps, "low-income-share", line, v, n);
 			} else {
 				if (is(name, "built"))
 					ps->built_line = line;
@@ -904,18 +948,21 @@ static void start_element(struct parse *ps, const char *name, const attrs *at,
 }
 
 /* A site element's text into the site. */
-static void site_value(struct parse *ps, const char *name, const char *t)
+static void site_value(struct parse *ps, const char *name, const char *t,
+                       long line)
 {
 	ap_arena *a = &ps->c->arena;
 	ap_site *s = &ps->c->site;
+	size_t n = strlen(t);
 	if (is(name, "dwellings"))
-		s->dwellings = whole(t, strlen(t));
+		s->dwellings = whole(ps, NULL, line, t, n, 1, 1000000);
 	else if (is(name, "buildings"))
-		s->buildings = whole(t, strlen(t));
+		s->buildings = whole(ps, NULL, line, t, n, 0, 100000);
 	else if (is(name, "lifts"))
-		s->lifts = whole(t, strlen(t));
+		s->lifts = whole(ps, NULL, line, t, n, 0, 100000);
 	else if (is(name, "built")) {
-		s->built = whole(t, strlen(t));
+		/* Its domain is checked against the diagnostic's date. */
+		s->built = whole(ps, NULL, ps->built_line, t, n, -99999, 99999);
 		ps->c->site_line = ps->built_line;
 	} else if (is(name, "situation"))
 		s->situation = dup_token_n(a, t, strlen(t));
@@ -924,7 +971,7 @@ static void site_value(struct parse *ps, const char *name, const char *t)
 	else if (is(name, "quality-commitment"))
 		s->quality_commitment = dup_token_n(a, t, strlen(t));
 	else if (is(name, "agency-distance-km"))
-		s->agency_distance_km = num(t, strlen(t));
+		s->agency_distance_km = num(ps, NULL, line, t, n);
 }
 
 static void end_theme(struct parse *ps, long line)
@@ -1002,7 +1049,7 @@ static void end_element(struct parse *ps, const char *name, long line)
 		return;
 	case 3:
 		if (is(parent, "site") && text)
-			site_value(ps, name, text);
+			site_value(ps, name, text, line);
 		else if (is(parent, "diagnostic") && is(name, "theme"))
 			end_theme(ps, line);
 		else if (is(parent, "request") && is(name, "note") && text)
