@@ -83,17 +83,26 @@ static void info_add(ap_buf *b, const char *label, const char *fmt, ...)
  * How well a plan entry matches the site: its main case 3, another of its
  * cases 2, only the site 1, not at all 0.
  */
+/* How well a plan entry matches the bag: 0 when it is about another site
+ * (by organisation and site, as firms choose case ids and they collide);
+ * else 3 for the main case, 2 for another of the bag's cases, 1 for the
+ * site alone. */
 static int plan_match(const json_t *entry, const char *main_case,
-                      const char *const *case_ids, size_t n, const char *site)
+                      const char *const *case_ids, size_t n, const char *site,
+                      const char *org)
 {
 	const char *cid = json_string_value(json_object_get(entry, "case_id"));
 	const char *sid = json_string_value(json_object_get(entry, "site_id"));
+	const char *oid =
+	    json_string_value(json_object_get(entry, "organisation_id"));
+	if (!sid || strcmp(sid, site) != 0 || (oid && strcmp(oid, org) != 0))
+		return 0;
 	if (cid && strcmp(cid, main_case) == 0)
 		return 3;
 	for (size_t i = 0; cid && i < n; i++)
 		if (strcmp(cid, case_ids[i]) == 0)
 			return 2;
-	return sid && strcmp(sid, site) == 0 ? 1 : 0;
+	return 1;
 }
 
 /*
@@ -103,8 +112,8 @@ static int plan_match(const json_t *entry, const char *main_case,
  */
 static int plan_entry(const char *plan_path, const char *main_case,
                       const char *const *case_ids, size_t n_cases,
-                      const char *site, char **out, size_t *out_len,
-                      ap_buf *info, ap_diags *d)
+                      const char *site, const char *org, char **out,
+                      size_t *out_len, ap_buf *info, ap_diags *d)
 {
 	int rc = -1;
 	char *text = NULL;
@@ -136,8 +145,8 @@ static int plan_entry(const char *plan_path, const char *main_case,
 		json_t *e;
 		json_array_foreach(lists[l], i, e)
 		{
-			int m =
-			    plan_match(e, main_case, case_ids, n_cases, site);
+			int m = plan_match(e, main_case, case_ids, n_cases,
+			                   site, org);
 			if (m > best_score) {
 				best = e;
 				best_score = m;
@@ -788,8 +797,8 @@ static int add_payload(new_bag *nb, ap_reader *r, const ap_host *h, ap_diags *d)
 	                       nb->scores, d) != 0)
 		goto out;
 	if (nb->spec->plan_file &&
-	    plan_entry(nb->spec->plan_file, mc->id, ids, nc, mc->site, &mission,
-	               &mission_len, &nb->plan_info, d) != 0)
+	    plan_entry(nb->spec->plan_file, mc->id, ids, nc, mc->site, mc->org,
+	               &mission, &mission_len, &nb->plan_info, d) != 0)
 		goto out;
 	for (size_t i = 0; i < nc; i++) {
 		add_data(nb, cases[i].member, M_PAYLOAD, cases[i].data,

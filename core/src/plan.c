@@ -249,8 +249,9 @@ int ap_plan_build(ap_plan **out, const ap_campaign *c, const ap_plan_input *in,
 	*out = NULL;
 	double limit = opt && opt->time_limit > 0 ? opt->time_limit
 	                                          : PLAN_DEFAULT_TIME_LIMIT;
+	ap_plan_input *sites = plan_input_one_per_site(in, d);
 	planner p;
-	plan_init(&p, c, in, limit);
+	plan_init(&p, c, sites, limit);
 	plan_build_options(&p);
 	plan_tie_weights(&p);
 
@@ -258,8 +259,12 @@ int ap_plan_build(ap_plan **out, const ap_campaign *c, const ap_plan_input *in,
 	r.chosen = ap_xcalloc(p.n_opts ? p.n_opts : 1, 1);
 	r.dates = ap_xcalloc(p.n_opts ? p.n_opts : 1, sizeof(ap_day *));
 	int rc = solve_and_place(&p, &r, d);
-	if (rc == 0)
+	if (rc == 0) {
 		*out = make_plan(&p, &r);
+		(*out)->own_input = sites;
+	} else {
+		ap_plan_input_free(sites);
+	}
 
 	for (size_t j = 0; j < p.n_opts; j++)
 		free(r.dates[j]);
@@ -283,5 +288,6 @@ void ap_plan_free(ap_plan *p)
 	free(p->unplanned);
 	free(p->firm_days);
 	free(p->firm_euros);
+	ap_plan_input_free(p->own_input);
 	free(p);
 }

@@ -67,6 +67,10 @@ typedef struct plan_shortfall {
 /* plan_model.c: the planner's state, the options, the 0-1 programs. */
 long plan_cents(double priority);
 int plan_firm_region_match(const ap_firm *f, const char *region);
+/* The sites of `in`, one case per site (the most recent; the others named
+ * in warnings); the strings stay `in`'s (plan_input.c). */
+ap_plan_input *plan_input_one_per_site(const ap_plan_input *in, ap_diags *d);
+
 void plan_init(planner *p, const ap_campaign *c, const ap_plan_input *in,
                double time_limit);
 void plan_free_planner(planner *p);

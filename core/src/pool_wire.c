@@ -276,7 +276,8 @@ bad:
 
 /* ---- sites -------------------------------------------------------------- */
 
-/* Eight strings, days, priority, the window, then the mission's themes. */
+/* Eight strings, days, priority, the window, the diagnostic's date, then
+ * the mission's themes. */
 void pool_put_site(pool_bytes *m, const ap_plan_site *s)
 {
 	const char *text[] = {
@@ -291,6 +292,9 @@ void pool_put_site(pool_bytes *m, const ap_plan_site *s)
 	pool_bytes_part(m, &has_window, 4);
 	pool_bytes_part(m, &first, 8);
 	pool_bytes_part(m, &last, 8);
+	int32_t date[3] = {s->diagnosed.year, s->diagnosed.month,
+	                   s->diagnosed.day};
+	pool_bytes_part(m, date, sizeof date);
 	for (size_t i = 0; i < s->n_themes && i < POOL_SITE_THEMES; i++)
 		pool_bytes_cstr(m, s->themes[i]);
 }
@@ -317,6 +321,10 @@ int pool_get_site(const char *p, const char *end, ap_plan_site *s,
 	    get_fixed(&p, end, &has_window, 4) ||
 	    get_fixed(&p, end, &first, 8) || get_fixed(&p, end, &last, 8))
 		return -1;
+	int32_t date[3];
+	if (get_fixed(&p, end, date, sizeof date))
+		return -1;
+	s->diagnosed = (ap_date){date[0], date[1], date[2]};
 	s->days = days;
 	s->has_window = has_window;
 	s->window_first = (ap_day)first;

@@ -129,4 +129,52 @@ check_bad "firm with no theme" 's/themes = \[ "quality", "urban" \]/themes = [ ]
 check_bad "negative budget" 's/days = 60/days = -60/' 3 "-60"
 check_bad "unknown theme" 's/"urban" \]/"urbanism" ]/' 5 "urbanism"
 check_bad "capacity below a mission" 's/capacity = 30/capacity = 2/' 6 "capacity 2 cannot hold a 3-day mission"
+
+# ---- one site, one mission --------------------------------------------------------
+# The same file twice, or two diagnostics of one site: the site is planned
+# once, from its most recent diagnostic; the other is named in a warning.
+MAIL=$EX/cf-2016-003-vlh-mail.xml
+mkdir twice
+cp "$EX"/*.xml twice/
+sed -e 's/id="CF-2016-003"/id="CF-2016-003-B"/' -e 's/date="2016-04-13"/date="2016-05-02"/' \
+	-e 's/date="2016-04-30"/date="2016-05-20"/' "$MAIL" >twice/zz-mail-later.xml
+expect_status 0 "plan, two diagnostics of one site" -- "$APPUI" plan --campaign "$CAMPAIGN" --format json twice
+cp "$TMP/out" twice.json
+expect_grep "older diagnostic named" "$TMP/err" "twice/cf-2016-003-vlh-mail.xml:0: site/@id: warning: site VLH-MAIL of"
+expect_grep "older diagnostic named" "$TMP/err" "the plan takes one case per site, the most recent, so not this one (case CF-2016-003, 2016-04-13)"
+expect_status 0 "plan, one file twice" -- "$APPUI" plan --campaign "$CAMPAIGN" --format json "$EX" "$MAIL"
+cp "$TMP/out" same-twice.json
+if python3 - twice.json same-twice.json plan1.json <<'PY'
+import json, sys
+later, twice, once = (json.load(open(p)) for p in sys.argv[1:])
+def entries(doc, site):
+    return [e for e in doc["missions"] + doc["unplanned"] if e["site_id"] == site]
+assert [e["case_id"] for e in entries(later, "VLH-MAIL")] == ["CF-2016-003-B"], entries(later, "VLH-MAIL")
+assert len(entries(twice, "VLH-MAIL")) == 1
+# The same file given twice plans exactly as given once.
+assert twice["missions"] == once["missions"] and twice["unplanned"] == once["unplanned"]
+PY
+then pass; else fail "a site planned more than once"; fi
+
+# bundle --plan takes the entry of the bag's site, even when another site's
+# case has the same case id (firms choose case ids, and they collide).
+mkdir collide
+sed -e 's/<site id="VLH-MAIL"/<site id="ZZ-OTHER"/' "$MAIL" >collide/other.xml
+"$APPUI" plan --campaign "$CAMPAIGN" --format json "$EX" collide/other.xml >collide.json 2>/dev/null
+for c in mail other; do
+	f=$MAIL
+	[ $c = other ] && f=collide/other.xml
+	expect_status 0 "bundle --plan, colliding case id ($c)" -- "$APPUI" bundle -o "collide/$c.tar.gz" --plan collide.json "$f"
+	expect_status 0 "extract ($c)" -- "$APPUI" extract "collide/$c.tar.gz" -C "collide/x-$c"
+done
+if python3 - collide <<'PY'
+import glob, json, sys
+for c, site in (("mail", "VLH-MAIL"), ("other", "ZZ-OTHER")):
+    (path,) = glob.glob(sys.argv[1] + "/x-" + c + "/*/data/plan/mission.json")
+    doc = json.load(open(path))
+    entry = doc.get("mission") or doc.get("unplanned")
+    assert entry["site_id"] == site, (c, entry["site_id"])
+PY
+then pass; else fail "bundle --plan took another site's mission"; fi
+
 summary

@@ -45,6 +45,8 @@ typedef struct ap_plan_site {
 	double priority; /* 0 when no mission */
 	int has_window;  /* the request's window, when it gives one */
 	ap_day window_first, window_last;
+	ap_date diagnosed; /* the diagnostic's date: of two cases of one site,
+	                      the plan takes the more recent */
 } ap_plan_site;
 
 /* The sites of a campaign, copied out of their cases as they are scored, so
@@ -112,12 +114,17 @@ typedef struct ap_plan {
 	int solver_rounds;  /* models solved (1 + calendar cuts) */
 	int ties_settled;   /* the tie-break stage finished: among the optimal
 	                       plans, this one is fully fixed by the inputs */
+	ap_plan_input *own_input; /* `input`: the sites given, one case per
+	                             site (its strings are the given input's) */
 } ap_plan;
 
 /*
- * Plans the campaign. Returns 0 and the plan (free with ap_plan_free()), or
- * -1 with the reason in `d` (the solver failed; never for an empty or
- * impossible campaign, which gives an empty plan).
+ * Plans the campaign. A site (an organisation's site id) is planned once:
+ * of several cases of one site, the plan takes the most recent diagnostic
+ * (the last given, when dates are equal), and names each other in a
+ * warning in `d`. `in` must outlive the plan. Returns 0 and the plan (free with
+ * ap_plan_free()), or -1 with the reason in `d` (the solver failed; never for
+ * an empty or impossible campaign, which gives an empty plan).
  */
 AP_API int ap_plan_build(ap_plan **out, const ap_campaign *c,
                          const ap_plan_input *in, const ap_plan_options *opt,
