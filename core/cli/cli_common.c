@@ -346,14 +346,21 @@ int out_close(outfile *o, int ok)
 		ap_diags_free(d);
 		return 0;
 	}
-	/* stdout, or a device written in place. */
+	/* stdout: main() says why it cannot be written, once, for every
+	 * command. */
+	if (o->f == stdout)
+		return fflush(stdout) != 0 || ferror(stdout) ? EXIT_SETUP : 0;
+	/* A device written in place. */
 	if (fflush(o->f) != 0 || ferror(o->f)) {
 		fprintf(stderr, "appui: cannot write the output: %s\n",
 		        strerror(errno));
 		rc = EXIT_SETUP;
 	}
-	if (o->f != stdout)
-		fclose(o->f);
+	if (fclose(o->f) != 0 && !rc) {
+		fprintf(stderr, "appui: cannot write the output: %s\n",
+		        strerror(errno));
+		rc = EXIT_SETUP;
+	}
 	return rc;
 }
 

@@ -2,6 +2,8 @@
  * Extracting a possibly hostile bundle: each member checked (type, path, top
  * folder, sizes, expansion) before it reaches the disk, all written into a
  * temporary folder, then moved in place whole, never over an existing bag.
+ * A member given twice, or a name that is both a file and a folder, is
+ * refused before it is written.
  */
 #define _GNU_SOURCE /* renameat2, RENAME_NOREPLACE */
 #include <archive.h>
@@ -55,7 +57,7 @@ static int move_in_place(const char *from, const char *to)
 /* The extraction proper, run inside the temporary folder. */
 static int extract_members(struct archive *a, struct archive *w,
                            const char *path, const limits *lm, char **top,
-                           char *buf, int utf8, ap_diags *d)
+                           bundle_names *seen, char *buf, int utf8, ap_diags *d)
 {
 	uint64_t total = 0;
 	size_t count = 0;
@@ -75,6 +77,15 @@ static int extract_members(struct archive *a, struct archive *w,
 		if (why) {
 			ap_diags_add(d, AP_ERROR, path, 0, raw ? raw : "",
 			             "%s: refused", why);
+			free(norm);
+			return -1;
+		}
+		/* Before the disk writer sees it: libarchive would fail on
+		 * it, in its own words, or write through a file's name. */
+		const char *which;
+		why = bundle_names_add(seen, norm, is_dir, &which);
+		if (why) {
+			ap_diags_add(d, AP_ERROR, path, 0, which, "%s", why);
 			free(norm);
 			return -1;
 		}
@@ -248,15 +259,17 @@ static int extract_into(struct archive *a, const char *path, const char *dir,
 	if (!w) {
 		ap_oom();
 	}
-	/* Never _OWNER, _PERM, _ACL, _XATTR or _FFLAGS; NO_OVERWRITE turns a
-	 * member given twice into an error. */
+	/* Never _OWNER, _PERM, _ACL, _XATTR or _FFLAGS; NO_OVERWRITE is a
+	 * second guard behind the names checked in extract_members(). */
 	archive_write_disk_set_options(
 	    w, ARCHIVE_EXTRACT_SECURE_SYMLINKS |
 	           ARCHIVE_EXTRACT_SECURE_NODOTDOT |
 	           ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS |
 	           ARCHIVE_EXTRACT_NO_OVERWRITE | ARCHIVE_EXTRACT_TIME);
 	char *buf = ap_xmalloc(IO_BUF);
-	int xr = extract_members(a, w, path, lm, top, buf, utf8, d);
+	bundle_names seen = {0};
+	int xr = extract_members(a, w, path, lm, top, &seen, buf, utf8, d);
+	bundle_names_free(&seen);
 	/* The disk writer applies deferred fix-ups (times, modes of folders)
 	 * when it is closed, by relative path: close it while the working
 	 * directory is still the temporary folder, or it would touch files of

@@ -195,6 +195,29 @@ int bundle_next_member(struct archive *a, const char *path, size_t max_members,
 /* Why a member may not be read or extracted, or NULL (see bundle_read.c). */
 const char *bundle_member_problem(struct archive_entry *e, int is_dir,
                                   char **top, char **norm, const char **rel);
+/*
+ * The names of the members of an archive being read, and of the folders
+ * they are in: a member given twice, or a name that is both a file and a
+ * folder (a file "a" and a member "a/b", in either order), is refused before
+ * anything of it is used.
+ */
+typedef struct seen_name {
+	char *name;
+	int kind;
+} seen_name;
+
+typedef struct bundle_names {
+	seen_name *v; /* sorted by name */
+	size_t n, cap;
+} bundle_names;
+
+/* Records the normalised member name `norm`. Returns why it clashes with a
+ * member recorded before, with the name at issue in *which (valid until the
+ * set changes), or NULL. */
+const char *bundle_names_add(bundle_names *s, const char *norm, int is_dir,
+                             const char **which);
+void bundle_names_free(bundle_names *s);
+
 /* A path of the payload (data/...). */
 int bundle_is_payload(const char *rel);
 

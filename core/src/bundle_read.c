@@ -210,6 +210,96 @@ const char *bundle_member_problem(struct archive_entry *e, int is_dir,
 	return why;
 }
 
+/* ---- the names seen --------------------------------------------------------
+ */
+
+enum { SEEN_FILE, SEEN_DIR, SEEN_IMPLIED };
+
+/* The position of the name of `len` bytes at `name` in the sorted set, and
+ * whether it is there. */
+static int names_find(const bundle_names *s, const char *name, size_t len,
+                      size_t *pos)
+{
+	size_t lo = 0, hi = s->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *m = s->v[mid].name;
+		int c = strncmp(m, name, len);
+		if (c == 0)
+			c = m[len] != '\0'; /* longer: after */
+		if (c < 0)
+			lo = mid + 1;
+		else if (c > 0)
+			hi = mid;
+		else {
+			*pos = mid;
+			return 1;
+		}
+	}
+	*pos = lo;
+	return 0;
+}
+
+static void names_insert(bundle_names *s, size_t pos, const char *name,
+                         size_t len, int kind)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->v = ap_xrealloc(s->v, s->cap * sizeof(*s->v));
+	}
+	memmove(&s->v[pos + 1], &s->v[pos], (s->n - pos) * sizeof(*s->v));
+	char *copy = ap_xmalloc(len + 1);
+	memcpy(copy, name, len);
+	copy[len] = '\0';
+	s->v[pos].name = copy;
+	s->v[pos].kind = kind;
+	s->n++;
+}
+
+const char *bundle_names_add(bundle_names *s, const char *norm, int is_dir,
+                             const char **which)
+{
+	static const char both[] =
+	    "is both a file and a folder in the archive: refused";
+	static const char twice[] = "appears twice in the archive: refused";
+	size_t pos;
+	/* The folders the member is in: none of them may be a file. */
+	for (const char *c = strchr(norm, '/'); c; c = strchr(c + 1, '/')) {
+		size_t len = (size_t)(c - norm);
+		if (names_find(s, norm, len, &pos)) {
+			if (s->v[pos].kind == SEEN_FILE) {
+				*which = s->v[pos].name;
+				return both;
+			}
+		} else {
+			names_insert(s, pos, norm, len, SEEN_IMPLIED);
+		}
+	}
+	*which = norm;
+	size_t len = strlen(norm);
+	if (!names_find(s, norm, len, &pos)) {
+		names_insert(s, pos, norm, len, is_dir ? SEEN_DIR : SEEN_FILE);
+		return NULL;
+	}
+	int kind = s->v[pos].kind;
+	if (!is_dir)
+		return kind == SEEN_FILE ? twice : both;
+	if (kind == SEEN_FILE)
+		return both;
+	if (kind == SEEN_DIR)
+		return twice;
+	s->v[pos].kind = SEEN_DIR; /* a folder after what it holds */
+	return NULL;
+}
+
+void bundle_names_free(bundle_names *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i].name);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
 /* ---- an opened bundle ------------------------------------------------------
  */
 
@@ -479,6 +569,7 @@ int ap_bundle_open(ap_bundle **out, const char *path,
 	int rc = -1;
 	struct archive *a = NULL;
 	char *buf = NULL;
+	bundle_names seen = {0};
 	ap_bundle *b = ap_xcalloc(1, sizeof(*b));
 	b->file = ap_xstrdup(path);
 	b->parse = ap_diags_new();
@@ -527,6 +618,14 @@ int ap_bundle_open(ap_bundle **out, const char *path,
 			free(norm);
 			continue;
 		}
+		const char *which;
+		why = bundle_names_add(&seen, norm, is_dir, &which);
+		if (why) {
+			/* Reported, the first one kept: as above. */
+			ap_diags_add(d, AP_ERROR, path, 0, which, "%s", why);
+			free(norm);
+			continue;
+		}
 		if (is_dir) {
 			free(norm);
 			continue;
@@ -566,12 +665,8 @@ int ap_bundle_open(ap_bundle **out, const char *path,
 		set_kind(b, a);
 	if (b->n > 1)
 		qsort(b->mem, b->n, sizeof(*b->mem), cmp_rmember);
-	for (size_t i = 0; i < b->n; i++) {
+	for (size_t i = 0; i < b->n; i++)
 		b->mem[i].m.path = b->mem[i].path;
-		if (i > 0 && strcmp(b->mem[i].path, b->mem[i - 1].path) == 0)
-			ap_diags_add(d, AP_ERROR, path, 0, b->mem[i].path,
-			             "is in the archive twice");
-	}
 	const rmember *info = find_member(b, "bag-info.txt");
 	if (info && info->kept)
 		each_line(info->data.data ? info->data.data : "",
@@ -585,6 +680,7 @@ fail:
 		archive_read_free(a);
 	bundle_utf8_leave(&loc);
 	free(buf);
+	bundle_names_free(&seen);
 	if (rc != 0)
 		ap_bundle_free(b);
 	return rc;

@@ -1022,6 +1022,53 @@ START_TEST(extract_refuses_hostile_archives)
 	build(a, 0, two, 2);
 	refused(a, NULL, "outside the bag's top folder");
 
+	/* A member twice; a file and a folder of one name, in both orders
+	 * (also a folder only implied by the member in it). */
+	tentry twice[] = {{"BAG/data/x.txt", AE_IFREG, "one", 0, NULL},
+	                  {"BAG/data/x.txt", AE_IFREG, "two", 0, NULL}};
+	build(a, 0, twice, 2);
+	refused(a, NULL, "appears twice in the archive");
+	build(z, 1, twice, 2);
+	refused(z, NULL, "appears twice in the archive");
+	tentry dir2[] = {{"BAG/data/", AE_IFDIR, NULL, 0, NULL},
+	                 {"BAG/data/", AE_IFDIR, NULL, 0, NULL}};
+	build(a, 0, dir2, 2);
+	refused(a, NULL, "appears twice in the archive");
+	tentry file_dir[] = {{"BAG/a", AE_IFREG, "a", 0, NULL},
+	                     {"BAG/a/", AE_IFDIR, NULL, 0, NULL}};
+	build(a, 0, file_dir, 2);
+	refused(a, NULL, "is both a file and a folder");
+	tentry file_in[] = {{"BAG/a", AE_IFREG, "a", 0, NULL},
+	                    {"BAG/a/b", AE_IFREG, "b", 0, NULL}};
+	build(a, 0, file_in, 2);
+	refused(a, NULL, "is both a file and a folder");
+	tentry dir_file[] = {{"BAG/a/", AE_IFDIR, NULL, 0, NULL},
+	                     {"BAG/a", AE_IFREG, "a", 0, NULL}};
+	build(a, 0, dir_file, 2);
+	refused(a, NULL, "is both a file and a folder");
+	tentry in_file[] = {{"BAG/a/b/c", AE_IFREG, "c", 0, NULL},
+	                    {"BAG/a/b", AE_IFREG, "b", 0, NULL}};
+	build(a, 0, in_file, 2);
+	refused(a, NULL, "is both a file and a folder");
+	/* A folder after the files in it, and names that share a prefix,
+	 * are fine. */
+	tentry fine[] = {{"BAG/a/b", AE_IFREG, "b", 0, NULL},
+	                 {"BAG/a/", AE_IFDIR, NULL, 0, NULL},
+	                 {"BAG/ab", AE_IFREG, "ab", 0, NULL},
+	                 {"BAG/a.b", AE_IFREG, "a.b", 0, NULL},
+	                 {"BAG/a/bc", AE_IFREG, "bc", 0, NULL}};
+	build(a, 0, fine, 5);
+	char *target = path_in("target");
+	ap_diags *d = ap_diags_new();
+	char *where = NULL;
+	ck_assert_int_eq(ap_bundle_extract(a, target, NULL, &where, d), 0);
+	ck_assert_uint_eq(ap_diags_count(d), 0);
+	ck_assert_int_eq(entries_in(where), 3); /* a/ ab a.b */
+	ap_diags_free(d);
+	nftw(target, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	free(where);
+	free(target);
+
 	/* A bomb: 64 MiB of zeros, a few dozen KiB compressed. */
 	tentry bomb[] = {{"BAG/zeros", AE_IFREG, NULL, 64u << 20, NULL}};
 	build(a, 0, bomb, 1);
@@ -1074,6 +1121,25 @@ START_TEST(open_reports_bad_members)
 	ck_assert_uint_eq(ap_bundle_member_count(b), 1);
 	ck_assert_uint_gt(ap_bundle_check(b, d), 0);
 	ck_assert(has_diag(d, "manifest-sha256.txt", "missing"));
+	ap_bundle_free(b);
+	/* A member twice, a file and a folder of one name: reported in the
+	 * words extract uses, the first one kept. */
+	tentry dup[] = {{"BAG/bagit.txt", AE_IFREG, "x", 0, NULL},
+	                {"BAG/x.txt", AE_IFREG, "one", 0, NULL},
+	                {"BAG/x.txt", AE_IFREG, "two", 0, NULL},
+	                {"BAG/x.txt/y", AE_IFREG, "y", 0, NULL},
+	                {"BAG/data/z", AE_IFREG, "z", 0, NULL},
+	                {"BAG/data", AE_IFREG, "data", 0, NULL}};
+	build(a, 0, dup, 6);
+	ap_diags_clear(d);
+	ck_assert_int_eq(ap_bundle_open(&b, a, NULL, d), 0);
+	ck_assert(has_diag(d, "BAG/x.txt", "appears twice in the archive"));
+	ck_assert(has_diag(d, "BAG/x.txt", "is both a file and a folder"));
+	ck_assert(has_diag(d, "BAG/data", "is both a file and a folder"));
+	ck_assert_uint_eq(ap_diags_errors(d), 3);
+	ck_assert_uint_eq(ap_bundle_member_count(b), 3);
+	size_t len = 0;
+	ck_assert_str_eq(ap_bundle_member_data(b, "x.txt", &len), "one");
 	ap_bundle_free(b);
 	tentry bomb[] = {{"BAG/zeros", AE_IFREG, NULL, 32u << 20, NULL}};
 	build(a, 0, bomb, 1);
