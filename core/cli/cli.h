@@ -96,6 +96,13 @@ int load_campaign(const char *path, const setup *s, ap_campaign **out,
 #define CLI_MAX_PLUGIN_DIRS 64
 #define CLI_MAX_ATTACH      256
 
+/* Standard output through a stream that keeps its first write error
+ * (cli_stdout.c): opened first thing in main(); cli_stdout_done(rc) closes
+ * it and gives `rc`, or EXIT_SETUP (said on stderr) when it could not be
+ * written. */
+void cli_stdout_open(void);
+int cli_stdout_done(int rc);
+
 /* What the command line gave besides the options (cli_args.c). */
 typedef struct cli_args {
 	const char *command; /* NULL when none was given */
