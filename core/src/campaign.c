@@ -49,6 +49,12 @@
 #include "cfgread.h"
 #include "util.h"
 
+/* Amounts the planner computes with exactly (a cost is days times a rate,
+ * summed over missions): far above any real campaign, far below where a
+ * double loses the cent or a sum prints as inf. */
+#define MAX_DAILY_RATE 100000.0 /* euros a day */
+#define MAX_EUROS      1e12
+
 typedef struct loader {
 	cfg_reader r; /* messages, the file, its folder, the error count */
 	ap_campaign *c;
@@ -173,6 +179,11 @@ static void read_budget(loader *l, const config_setting_t *root)
 			    &l->r, euros,
 			    "'budget.euros' = %g: a budget must be positive",
 			    v);
+		else if (v > MAX_EUROS)
+			cfgread_error(&l->r, euros,
+			              "'budget.euros' = %g is out of range (at "
+			              "most %g)",
+			              v, MAX_EUROS);
 		else {
 			c->budget_euros = v;
 			c->has_budget_euros = 1;
@@ -362,6 +373,11 @@ static void read_firm(loader *l, const config_setting_t *g, size_t index,
 			cfgread_error(&l->r, s,
 			              "%s: daily_rate = %g must be positive",
 			              who, rate);
+		else if (rate > MAX_DAILY_RATE)
+			cfgread_error(&l->r, s,
+			              "%s: daily_rate = %g is out of range (at "
+			              "most %g euros a day)",
+			              who, rate, MAX_DAILY_RATE);
 		else
 			f->daily_rate = rate;
 	}

@@ -129,6 +129,9 @@ check_bad "firm with no theme" 's/themes = \[ "quality", "urban" \]/themes = [ ]
 check_bad "negative budget" 's/days = 60/days = -60/' 3 "-60"
 check_bad "unknown theme" 's/"urban" \]/"urbanism" ]/' 5 "urbanism"
 check_bad "capacity below a mission" 's/capacity = 30/capacity = 2/' 6 "capacity 2 cannot hold a 3-day mission"
+# Amounts that would break the solver or print as inf are refused.
+check_bad "daily rate too large" 's/daily_rate = 1000.0/daily_rate = 1e20/' 6 "daily_rate = 1e+20 is out of range (at most 100000 euros a day)"
+check_bad "euro budget too large" 's/euros = 80000.0/euros = 1e307/' 3 "'budget.euros' = 1e+307 is out of range (at most 1e+12)"
 
 # ---- one site, one mission --------------------------------------------------------
 # The same file twice, or two diagnostics of one site: the site is planned
