@@ -103,6 +103,12 @@ int load_campaign(const char *path, const setup *s, ap_campaign **out,
 void cli_stdout_open(void);
 int cli_stdout_done(int rc);
 
+/* The first SIGINT, SIGTERM or SIGHUP cancels the operation under way
+ * (ap_cancel()), which cleans up and returns AP_EINTERRUPTED; a second one
+ * ends the process (cli_signals.c). cancel_off() restores what was there. */
+void cancel_on_signals(void);
+void cancel_off(void);
+
 /* What the command line gave besides the options (cli_args.c). */
 typedef struct cli_args {
 	const char *command; /* NULL when none was given */

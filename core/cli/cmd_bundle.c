@@ -106,7 +106,9 @@ int cmd_bundle(const options *o, int argc, char **argv)
 	    .format = format,
 	    .strict = o->strict,
 	};
+	cancel_on_signals();
 	int r = ap_bundle_create(o->output, &spec, s.reader, s.host, &sum, d);
+	cancel_off();
 	print_diags(stderr, d, 0);
 	if (r == 0) {
 		printf("%s: bag %s/ (%s), %zu payload files, %" PRIu64

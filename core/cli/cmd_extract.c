@@ -35,7 +35,9 @@ int cmd_extract(const options *o, int argc, char **argv)
 	}
 	ap_diags *d = ap_diags_new();
 	char *where = NULL;
+	cancel_on_signals();
 	int r = ap_bundle_extract(argv[0], o->target_dir, NULL, &where, d);
+	cancel_off();
 	print_diags(stderr, d, 0);
 	int rc = 0;
 	if (r == 0) {

@@ -62,6 +62,11 @@ static int extract_members(struct archive *a, struct archive *w,
 	uint64_t total = 0;
 	size_t count = 0;
 	for (;;) {
+		if (ap_cancelled()) {
+			ap_diags_add(d, AP_ERROR, path, 0, "",
+			             "interrupted: nothing extracted");
+			return AP_EINTERRUPTED;
+		}
 		struct archive_entry *e;
 		int r = bundle_next_member(a, path, lm->members, &count, &e, d);
 		if (r == 0)
@@ -124,6 +129,12 @@ static int extract_members(struct archive *a, struct archive *w,
 		}
 		uint64_t size = 0;
 		while (!is_dir) {
+			if (ap_cancelled()) {
+				ap_diags_add(d, AP_ERROR, path, 0, "",
+				             "interrupted: nothing extracted");
+				free(norm);
+				return AP_EINTERRUPTED;
+			}
 			la_ssize_t k = archive_read_data(a, buf, IO_BUF);
 			if (k < 0) {
 				ap_diags_add(d, AP_ERROR, path, 0, norm,

@@ -133,6 +133,7 @@ typedef struct writer {
 	char *buf;
 	int utf8;      /* the thread is in C.UTF-8 */
 	int bad_input; /* the failure is an input's, not the output's */
+	int cancelled; /* stopped by ap_cancel() */
 } writer;
 
 /* Sets an entry's name: UTF-8 when the thread could enter C.UTF-8, else

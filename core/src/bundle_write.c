@@ -294,7 +294,13 @@ static int put_header(writer *w, const char *rel, int dir, uint64_t size,
 static int put_data(writer *w, const char *p, size_t n, ap_diags *d)
 {
 	while (n) {
-		la_ssize_t k = archive_write_data(w->a, p, n);
+		if (ap_cancelled()) {
+			w->cancelled = 1;
+			return -1;
+		}
+		/* A mebibyte at a time, so that a cancel is seen soon. */
+		size_t chunk = n < (1u << 20) ? n : (1u << 20);
+		la_ssize_t k = archive_write_data(w->a, p, chunk);
 		if (k <= 0) {
 			write_failed(w, d);
 			return -1;
@@ -559,6 +565,11 @@ static int write_bag(writer *w, ap_bundle_format format, ap_diags *d)
 	bundle_utf8_leave(&loc);
 	free(w->buf);
 	w->buf = NULL;
+	if (w->cancelled) {
+		ap_diags_add(d, AP_ERROR, w->path, 0, "",
+		             "interrupted: nothing written");
+		return AP_EINTERRUPTED;
+	}
 	/* 1: an input is to blame; -1: the output. */
 	return rc == 0 ? 0 : w->bad_input ? 1 : -1;
 }
@@ -981,7 +992,7 @@ int ap_bundle_create(const char *path, const ap_bundle_spec *spec, ap_reader *r,
 		goto out;
 	int wrc = write_bag(&nb.w, spec->format, d);
 	if (wrc != 0) {
-		rc = wrc > 0 ? -1 : -2;
+		rc = wrc == AP_EINTERRUPTED ? wrc : wrc > 0 ? -1 : -2;
 		goto out;
 	}
 	if (summary) {

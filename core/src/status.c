@@ -1,6 +1,8 @@
 /* The status table: one row per ap_status, read by both front ends. */
 #include "appui/status.h"
 
+#include <signal.h>
+
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,4 +51,21 @@ void ap_oom(void)
 {
 	fputs("appui: out of memory\n", stderr);
 	exit(ap_status_exit_code(AP_ENOMEM));
+}
+
+static volatile sig_atomic_t cancelled;
+
+void ap_cancel(void)
+{
+	cancelled = 1;
+}
+
+int ap_cancelled(void)
+{
+	return cancelled != 0;
+}
+
+void ap_cancel_clear(void)
+{
+	cancelled = 0;
 }

@@ -943,6 +943,46 @@ START_TEST(extract_a_bundle)
 }
 END_TEST
 
+/* A cancel (from a signal handler) stops a bundle being written and an
+ * extraction: AP_EINTERRUPTED, nothing written, no temporary left. */
+START_TEST(cancel_leaves_nothing)
+{
+	char *out = make_vlh("b.tar.gz", AP_BUNDLE_TAR_GZ);
+	char *target = path_in("target");
+	ck_assert_int_eq(mkdir(target, 0755), 0);
+	ap_diags *d = ap_diags_new();
+	ap_cancel();
+	ck_assert(ap_cancelled());
+	ck_assert_int_eq(ap_bundle_extract(out, target, NULL, NULL, d),
+	                 AP_EINTERRUPTED);
+	ck_assert(has_diag(d, NULL, "interrupted: nothing extracted"));
+	ck_assert_int_eq(entries_in(target), 0);
+	/* The bundle written again, over the first: it stays as it was. */
+	size_t len0, len1;
+	char *before = read_file(out, &len0);
+	char *att = path_in("rapport.pdf");
+	const char *cases[] = {VLH};
+	const char *atts[] = {att};
+	ck_assert_int_eq(make(out, cases, 1, NULL, atts, 1, AP_BUNDLE_ZIP, d),
+	                 AP_EINTERRUPTED);
+	ck_assert(has_diag(d, NULL, "interrupted: nothing written"));
+	char *after = read_file(out, &len1);
+	ck_assert_uint_eq(len0, len1);
+	ck_assert_mem_eq(before, after, len0);
+	/* The bundle, its attachment and the target folder: no temporary. */
+	ck_assert_int_eq(entries_in(dir), 3);
+	ap_cancel_clear();
+	ck_assert_int_eq(ap_bundle_extract(out, target, NULL, NULL, d), 0);
+	ck_assert_int_eq(entries_in(target), 1);
+	free(before);
+	free(after);
+	free(att);
+	free(target);
+	free(out);
+	ap_diags_free(d);
+}
+END_TEST
+
 /* Extracts `archive` into a fresh folder: refused, nothing left, nothing
  * outside. */
 static void refused(const char *archive, const ap_bundle_limits *lim,
@@ -1182,6 +1222,7 @@ int main(void)
 	tcase_add_test(tc, extract_a_bundle);
 	tcase_add_test(tc, extract_refuses_hostile_archives);
 	tcase_add_test(tc, open_reports_bad_members);
+	tcase_add_test(tc, cancel_leaves_nothing);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

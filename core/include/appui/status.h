@@ -40,6 +40,17 @@ AP_API void ap_oom(void) __attribute__((noreturn));
 /* A short English name: "invalid input", "cannot write the output"... */
 AP_API const char *ap_status_name(ap_status s);
 
+/*
+ * Cancelling a long operation (writing a bundle, extracting one) from a
+ * signal handler: ap_cancel() only sets a flag (it is async-signal-safe);
+ * the operation stops at its next step (at most a mebibyte later), removes
+ * what it had written, and returns AP_EINTERRUPTED. ap_cancel_clear()
+ * before the next operation.
+ */
+AP_API void ap_cancel(void);
+AP_API int ap_cancelled(void);
+AP_API void ap_cancel_clear(void);
+
 #ifdef __cplusplus
 }
 #endif
