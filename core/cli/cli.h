@@ -108,6 +108,9 @@ int cli_stdout_done(int rc);
  * ends the process (cli_signals.c). cancel_off() restores what was there. */
 void cancel_on_signals(void);
 void cancel_off(void);
+/* From main(): a signal removes the temporaries of the output files being
+ * written, then ends the process as it would have. */
+void leave_clean_on_signals(void);
 
 /* What the command line gave besides the options (cli_args.c). */
 typedef struct cli_args {

@@ -90,6 +90,7 @@ static int print_version(void)
 int main(int argc, char **argv)
 {
 	cli_stdout_open();
+	leave_clean_on_signals();
 	options o = {0};
 	const char *dirs[CLI_MAX_PLUGIN_DIRS];
 	const char *attach[CLI_MAX_ATTACH];

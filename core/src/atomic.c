@@ -17,8 +17,40 @@ unsigned ap_atomic_mode(const char *replacing)
 	return (unsigned)ap_new_file_mode(replacing) & 0777;
 }
 
+/* The temporaries that exist now, for ap_atomic_remove_all() in a signal
+ * handler: a slot is set once its file is created, cleared before the name
+ * is freed. */
+#define LIVE_MAX 64
+static char *volatile live[LIVE_MAX];
+
+static void live_add(char *tmp)
+{
+	for (size_t i = 0; i < LIVE_MAX; i++)
+		if (!live[i]) {
+			live[i] = tmp;
+			return;
+		}
+}
+
+static void live_drop(const char *tmp)
+{
+	for (size_t i = 0; tmp && i < LIVE_MAX; i++)
+		if (live[i] == tmp)
+			live[i] = NULL;
+}
+
+void ap_atomic_remove_all(void)
+{
+	for (size_t i = 0; i < LIVE_MAX; i++) {
+		char *t = live[i];
+		if (t)
+			unlink(t);
+	}
+}
+
 static void atomic_free(ap_atomic *a)
 {
+	live_drop(a->tmp);
 	free(a->tmp);
 	free(a->path);
 	free(a->what);
@@ -52,6 +84,7 @@ int ap_atomic_open(ap_atomic *out, const char *path, const char *what,
 		out->tmp = NULL;
 		return atomic_fail(out, d, "create", err);
 	}
+	live_add(out->tmp);
 	if (fchmod(fd, mode) != 0 || !(out->f = fdopen(fd, "w"))) {
 		int err = errno;
 		close(fd);
@@ -100,6 +133,7 @@ int ap_atomic_commit(ap_atomic *a, ap_diags *d)
 		return rc;
 	if (rename(a->tmp, a->path) != 0)
 		return atomic_fail(a, d, "move", errno);
+	live_drop(a->tmp);
 	free(a->tmp);
 	a->tmp = NULL;
 	sync_folder_of(a->path);

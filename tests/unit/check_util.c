@@ -125,6 +125,39 @@ END_TEST
 
 /* The atomic file: an abort leaves the target as it was and no temporary;
  * a commit replaces it whole with its permission bits, never setuid. */
+/* What a signal handler calls: every temporary not yet committed is
+ * removed, the committed files stay. */
+START_TEST(atomic_remove_all_for_signals)
+{
+	char dir[] = "/tmp/appui-atomic-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char *p1 = ap_path_join(dir, "a.txt"), *p2 = ap_path_join(dir, "b.txt"),
+	     *p3 = ap_path_join(dir, "c.txt");
+	ap_diags *d = ap_diags_new();
+	ap_atomic a, b, c;
+	ck_assert_int_eq(ap_atomic_open(&a, p1, "output file", d), 0);
+	ck_assert_int_eq(ap_atomic_open(&b, p2, "output file", d), 0);
+	ck_assert_int_eq(ap_atomic_open(&c, p3, "output file", d), 0);
+	ck_assert_int_eq(ap_atomic_commit(&c, d), 0);
+	char *t1 = ap_xstrdup(a.tmp), *t2 = ap_xstrdup(b.tmp);
+	ck_assert_int_eq(access(t1, F_OK), 0);
+	ap_atomic_remove_all();
+	ck_assert_int_ne(access(t1, F_OK), 0);
+	ck_assert_int_ne(access(t2, F_OK), 0);
+	ck_assert_int_eq(access(p3, F_OK), 0);
+	ap_atomic_abort(&a);
+	ap_atomic_abort(&b);
+	unlink(p3);
+	ck_assert_int_eq(rmdir(dir), 0); /* nothing else is left */
+	free(t1);
+	free(t2);
+	free(p1);
+	free(p2);
+	free(p3);
+	ap_diags_free(d);
+}
+END_TEST
+
 START_TEST(atomic_file_is_whole_or_absent)
 {
 	char dir[] = "/tmp/appui-atomic-XXXXXX";
@@ -221,6 +254,7 @@ int main(void)
 	tcase_add_test(tc, arena_keeps_every_allocation);
 	tcase_add_test(tc, status_maps_to_exit_and_http);
 	tcase_add_test(tc, atomic_file_is_whole_or_absent);
+	tcase_add_test(tc, atomic_remove_all_for_signals);
 	tcase_add_test(tc, buf_grows_and_formats);
 	tcase_add_test(tc, numbers_are_parsed_strictly);
 	tcase_add_test(tc, calendar_months);

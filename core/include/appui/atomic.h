@@ -52,6 +52,10 @@ AP_API int ap_atomic_commit(ap_atomic *a, ap_diags *d);
  * zeroed, a committed or an aborted `a`. */
 AP_API void ap_atomic_abort(ap_atomic *a);
 
+/* Removes every temporary not yet committed or aborted (at most 64 are
+ * tracked): async-signal-safe, for a handler that then ends the process. */
+AP_API void ap_atomic_remove_all(void);
+
 /* The mode a file written at `replacing` gets (see above); NULL: a new one. */
 AP_API unsigned ap_atomic_mode(const char *replacing);
 
