@@ -13,6 +13,8 @@ rules='libxml/|^core/src/reader\.c$
 libconfig\.h|^core/src/(cfgread\.h|cfgread\.c|config\.c|campaign\.c)$
 archive(_entry)?\.h|^core/src/bundle[a-z_]*\.[ch]$
 openssl/|^core/src/digest\.c$
+uninorm\.h|^core/src/bundle_common\.c$
+unistr\.h|^core/src/bundle_common\.c$
 (coin/)?Cbc_C_Interface\.h|^core/src/plan_solver\.c$
 sqlite3\.h|^core/src/store[a-z_]*\.[ch]$
 microhttpd\.h|^core/src/service[a-z_]*\.[ch]$

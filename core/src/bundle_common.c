@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <uninorm.h>
+
 #include "bundle_impl.h"
 #include "digest.h"
 
@@ -250,4 +252,17 @@ int bundle_config_hash(const char *path, char hex[65], ap_diags *d)
 	ap_sha256_of(data, len, hex);
 	free(data);
 	return 0;
+}
+
+char *bundle_member_name(const char *dir, const char *name)
+{
+	size_t len = 0;
+	uint8_t *nfc = NULL;
+	if (ap_utf8_valid(name))
+		nfc = u8_normalize(UNINORM_NFC, (const uint8_t *)name,
+		                   strlen(name), NULL, &len);
+	char *out = nfc ? ap_xasprintf("%s%.*s", dir, (int)len, (char *)nfc)
+	                : ap_xasprintf("%s%s", dir, name);
+	free(nfc);
+	return out;
 }

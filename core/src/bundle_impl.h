@@ -52,6 +52,9 @@ void bundle_utf8_leave(utf8_locale *u);
 int bundle_has_control(const char *s);
 /* Why `name` cannot be the file name of a member, or NULL. */
 const char *bundle_bad_member_name(const char *name);
+/* "DIR" + `name` in Unicode's composed form (NFC), as libarchive stores
+ * it, so that the manifests name exactly what the archive holds. */
+char *bundle_member_name(const char *dir, const char *name);
 /* "12 MiB"-style sizes for people; exact bytes are printed next to them. */
 void bundle_human_size(char *out, size_t n, uint64_t bytes);
 /* A string member of a JSON object, or "". */

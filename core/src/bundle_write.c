@@ -392,6 +392,17 @@ static int cmp_wmember(const void *a, const void *b)
 	return strcmp(((const wmember *)a)->path, ((const wmember *)b)->path);
 }
 
+/* What appui writes, appui reads: no more entries than verify and extract
+ * take. */
+static void too_many_entries(const char *path, size_t entries, ap_diags *d)
+{
+	ap_diags_add(
+	    d, AP_ERROR, path, 0, "",
+	    "the bundle would hold %zu entries, more than the %u that "
+	    "'appui verify' and 'appui extract' read: give fewer files",
+	    entries, AP_BUNDLE_MAX_MEMBERS);
+}
+
 /* The folders of `path` not yet written, in order, before it. */
 static int put_dirs(writer *w, const char *path, char ***done, size_t *n_done,
                     ap_diags *d)
@@ -482,6 +493,12 @@ static int write_members(writer *w, ap_bundle_format format, ap_diags *d)
 		if (put_dirs(w, w->m[i].path, &dirs, &n_dirs, d) != 0 ||
 		    put_member(w, &w->m[i], d) != 0)
 			goto out;
+	}
+	size_t entries = 1 + n_dirs + w->n;
+	if (entries > AP_BUNDLE_MAX_MEMBERS) {
+		too_many_entries(w->path, entries, d);
+		w->bad_input = 1;
+		goto out;
 	}
 	/* archive_write_close does the last writes: its result counts. */
 	if (archive_write_close(w->a) != ARCHIVE_OK) {
@@ -739,7 +756,7 @@ static int read_cases(new_bag *nb, ap_reader *r, const ap_host *h, ap_diags *d)
 		const char *name = base_name(spec->case_files[i]);
 		const char *why = bundle_bad_member_name(name);
 		cases[i].path = spec->case_files[i];
-		cases[i].member = ap_xasprintf(CASE_DIR "%s", name);
+		cases[i].member = bundle_member_name(CASE_DIR, name);
 		if (why) {
 			ap_diags_add(d, AP_ERROR, cases[i].path, 0, "", "%s",
 			             why);
@@ -846,7 +863,7 @@ static int add_attachments(new_bag *nb, ap_diags *d)
 			ap_diags_add(d, AP_ERROR, src, 0, "", "%s", why);
 			continue;
 		}
-		char *member = ap_xasprintf(ATTACH_DIR "%s", name);
+		char *member = bundle_member_name(ATTACH_DIR, name);
 		int dup = 0;
 		for (size_t k = 0; k < w->n && !dup; k++)
 			dup = strcmp(w->m[k].path, member) == 0;
@@ -980,6 +997,13 @@ int ap_bundle_create(const char *path, const ap_bundle_spec *spec, ap_reader *r,
 		ap_diags_add(d, AP_ERROR, path, 0, "",
 		             "no case file: a bundle holds a site's case "
 		             "files");
+		goto out;
+	}
+	/* Before reading anything: the cases, the attachments, the score's
+	 * two files, the four tag files and four folders at least. */
+	size_t least = nb.nc + spec->n_attachments + 10;
+	if (least > AP_BUNDLE_MAX_MEMBERS) {
+		too_many_entries(path, least, d);
 		goto out;
 	}
 	if (read_cases(&nb, r, h, d) != 0 || add_payload(&nb, r, h, d) != 0)

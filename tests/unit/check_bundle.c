@@ -943,6 +943,52 @@ START_TEST(extract_a_bundle)
 }
 END_TEST
 
+/* What appui writes, appui reads: a bag of more entries than reading takes
+ * is refused, nothing written; a decomposed (NFD) name is stored composed
+ * (NFC) in the archive and the manifest alike, so the bag verifies. */
+START_TEST(written_as_read)
+{
+	size_t n = AP_BUNDLE_MAX_MEMBERS;
+	char **atts = calloc(n, sizeof(*atts));
+	ck_assert_ptr_nonnull(atts);
+	for (size_t i = 0; i < n; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "a%05zu.txt", i);
+		atts[i] = path_in(name);
+		write_file(atts[i], "x", 1);
+	}
+	char *out = path_in("big.tar.gz");
+	const char *cases[] = {VLH};
+	ap_diags *d = ap_diags_new();
+	ck_assert_int_ne(make(out, cases, 1, NULL, (const char *const *)atts, n,
+	                      AP_BUNDLE_TAR_GZ, d),
+	                 0);
+	ck_assert(has_diag(d, NULL, "more than the 10000 that 'appui verify'"));
+	ck_assert_int_ne(access(out, F_OK), 0);
+	for (size_t i = 0; i < n; i++) {
+		unlink(atts[i]);
+		free(atts[i]);
+	}
+	free(atts);
+	/* "Résumé.txt" decomposed: e + U+0301. */
+	char *nfd = path_in("Re\xcc\x81sume\xcc\x81.txt");
+	write_file(nfd, "hi\n", 3);
+	const char *one[] = {nfd};
+	ap_diags_clear(d);
+	ck_assert_int_eq(make(out, cases, 1, NULL, one, 1, AP_BUNDLE_TAR_GZ, d),
+	                 0);
+	ap_bundle *b = NULL;
+	ck_assert_int_eq(ap_bundle_open(&b, out, NULL, d), 0);
+	ck_assert_uint_eq(ap_bundle_check(b, d), 0);
+	ck_assert_ptr_nonnull(ap_bundle_manifest_hash(
+	    b, "data/attachments/R\xc3\xa9sum\xc3\xa9.txt"));
+	ap_bundle_free(b);
+	free(nfd);
+	free(out);
+	ap_diags_free(d);
+}
+END_TEST
+
 /* A cancel (from a signal handler) stops a bundle being written and an
  * extraction: AP_EINTERRUPTED, nothing written, no temporary left. */
 START_TEST(cancel_leaves_nothing)
@@ -1223,6 +1269,7 @@ int main(void)
 	tcase_add_test(tc, extract_refuses_hostile_archives);
 	tcase_add_test(tc, open_reports_bad_members);
 	tcase_add_test(tc, cancel_leaves_nothing);
+	tcase_add_test(tc, written_as_read);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
