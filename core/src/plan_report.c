@@ -522,17 +522,18 @@ void ap_plan_json(FILE *out, const ap_plan *p, const ap_diags *d)
 /* ---- CSV ----------------------------------------------------------------- */
 
 /* One RFC 4180 field: quoted, with quotes doubled, when it holds a comma, a
- * quote, CR or LF. Values are written as they are otherwise (no prefix
- * against spreadsheet formulas), so that the file reads back exactly. */
-static void csv_field(FILE *out, const char *s, int first)
+ * quote, CR or LF (or when `text` starts as a formula: see csv_text). */
+static void csv_put(FILE *out, const char *s, int first, int formula)
 {
 	ap_buf b;
 	ap_buf_init(&b);
+	if (formula)
+		ap_buf_putc(&b, '\'');
 	ap_buf_puts(&b, "");
 	jsonout_put_utf8(&b, s);
 	if (!first)
 		fputc(',', out);
-	if (strpbrk(b.data, ",\"\r\n")) {
+	if (formula || strpbrk(b.data, ",\"\r\n")) {
 		fputc('"', out);
 		for (const char *c = b.data; *c; c++) {
 			if (*c == '"')
@@ -544,6 +545,21 @@ static void csv_field(FILE *out, const char *s, int first)
 		fputs(b.data, out);
 	}
 	ap_buf_free(&b);
+}
+
+/* A field of appui's own (a header, a number, a date): as it is. */
+static void csv_field(FILE *out, const char *s, int first)
+{
+	csv_put(out, s, first, 0);
+}
+
+/* A field that came from a case file or a campaign: a cell that starts
+ * with =, +, -, @, a tab or a CR would run as a formula in a spreadsheet,
+ * so it is written as OWASP advises, after a single quote and in double
+ * quotes ("'=HYPERLINK(...)"), which the spreadsheet shows as text. */
+static void csv_text(FILE *out, const char *s, int first)
+{
+	csv_put(out, s, first, s && strchr("=+-@\t\r", s[0]) && s[0]);
 }
 
 static void csv_fieldf(FILE *out, const char *fmt, ...) AP_PRINTF(2, 3);
@@ -574,17 +590,17 @@ void ap_plan_csv(FILE *out, const ap_plan *p)
 		char id[24], first[11] = "", last[11] = "";
 		mission_id(i, id);
 		csv_field(out, id, 1);
-		csv_field(out, s->case_id, 0);
-		csv_field(out, s->site_id, 0);
-		csv_field(out, s->site_name, 0);
-		csv_field(out, s->organisation_id, 0);
-		csv_field(out, s->region, 0);
+		csv_text(out, s->case_id, 0);
+		csv_text(out, s->site_id, 0);
+		csv_text(out, s->site_name, 0);
+		csv_text(out, s->organisation_id, 0);
+		csv_text(out, s->region, 0);
 		char *themes = join(s->themes, s->n_themes, " ");
-		csv_field(out, themes, 0);
+		csv_text(out, themes, 0);
 		free(themes);
 		csv_fieldf(out, "%d", m->days);
-		csv_field(out, f->id, 0);
-		csv_field(out, f->name, 0);
+		csv_text(out, f->id, 0);
+		csv_text(out, f->name, 0);
 		ap_buf dates;
 		ap_buf_init(&dates);
 		ap_buf_puts(&dates, "");

@@ -180,4 +180,14 @@ for c, site in (("mail", "VLH-MAIL"), ("other", "ZZ-OTHER")):
 PY
 then pass; else fail "bundle --plan took another site's mission"; fi
 
+
+# CSV cells from case files that a spreadsheet would run as a formula are
+# written after a single quote, in double quotes (OWASP); numbers as they are.
+mkdir formula
+sed -e 's/name="Résidence du Mail"/name="=HYPERLINK(\&quot;http:\/\/x\&quot;)"/' \
+	-e 's/commune="Blois"/commune="@SUM(A1)"/' "$MAIL" >formula/f.xml
+expect_status 0 "plan csv, formula names" -- "$APPUI" plan --campaign "$CAMPAIGN" --format csv formula/f.xml
+expect_grep "formula neutralised" "$TMP/out" ",\"'=HYPERLINK(\"\"http://x\"\")\","
+expect_no_grep "no raw formula" "$TMP/out" ",=HYPERLINK"
+
 summary
