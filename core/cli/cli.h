@@ -6,6 +6,7 @@
 #define APPUI_CLI_H
 
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "appui/appui.h"
 
@@ -84,6 +85,30 @@ int out_close(outfile *o, int ok);
  * become errors). Returns the case, or NULL. */
 ap_case *load_case(setup *s, const options *o, const char *path, ap_diags *d,
                    ap_diags *tmp);
+
+/* The files a command reads, by device and inode: an output that is one of
+ * them (through a symbolic or a hard link too) is refused before anything
+ * is written (docs/cli.md, "Outputs never replace inputs"). */
+typedef struct input_id {
+	dev_t dev;
+	ino_t ino;
+	const char *path; /* as given; not owned */
+} input_id;
+
+typedef struct input_ids {
+	input_id *v;
+	size_t n;
+} input_ids;
+
+/* Adds the paths that exist (each stat()ed once); NULL entries are
+ * skipped. */
+void input_ids_add(input_ids *ids, const char *const *paths, size_t n);
+void input_ids_free(input_ids *ids);
+/* 0, or EXIT_USAGE after "appui CMD: the output OUT is the input IN:
+ * refused, nothing written" when `output` (followed if a link) is one of
+ * `ids`. NULL and "-" (standard output) are never inputs. */
+int refuse_output_onto_inputs(const char *cmd, const input_ids *ids,
+                              const char *output);
 
 /* The campaign in use: --campaign, then the installed one; NULL when
  * there is none (to free). */

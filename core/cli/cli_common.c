@@ -364,6 +364,46 @@ int out_close(outfile *o, int ok)
 	return rc;
 }
 
+/* ---- outputs never replace inputs
+ * ----------------------------------------------------------- */
+
+void input_ids_add(input_ids *ids, const char *const *paths, size_t n)
+{
+	ids->v = realloc(ids->v, (ids->n + n + 1) * sizeof(*ids->v));
+	if (!ids->v)
+		ap_oom();
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		if (paths[i] && stat(paths[i], &st) == 0)
+			ids->v[ids->n++] =
+			    (input_id){st.st_dev, st.st_ino, paths[i]};
+	}
+}
+
+void input_ids_free(input_ids *ids)
+{
+	free(ids->v);
+	memset(ids, 0, sizeof(*ids));
+}
+
+int refuse_output_onto_inputs(const char *cmd, const input_ids *ids,
+                              const char *output)
+{
+	struct stat st;
+	if (!output || strcmp(output, "-") == 0 || stat(output, &st) != 0)
+		return 0;
+	for (size_t i = 0; i < ids->n; i++) {
+		if (ids->v[i].dev != st.st_dev || ids->v[i].ino != st.st_ino)
+			continue;
+		fprintf(stderr,
+		        "appui %s: the output %s is the input %s: refused, "
+		        "nothing written\n",
+		        cmd, output, ids->v[i].path);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 /* ---- commands
  * ----------------------------------------------------------------- */
 

@@ -59,6 +59,20 @@ static int bundle_format(const options *o, ap_bundle_format *f)
 	return 0;
 }
 
+/* The bundle onto a case file, an attachment, the plan or the
+ * configuration: refused. */
+static int refuse_clobber(const options *o, const setup *s, const inputs *in)
+{
+	input_ids ids = {0};
+	const char *files[] = {o->plan_file, ap_config_path(s->cfg)};
+	input_ids_add(&ids, (const char *const *)in->paths, in->n);
+	input_ids_add(&ids, o->attach, o->n_attach);
+	input_ids_add(&ids, files, 2);
+	int rc = refuse_output_onto_inputs("bundle", &ids, o->output);
+	input_ids_free(&ids);
+	return rc;
+}
+
 int cmd_bundle(const options *o, int argc, char **argv)
 {
 	if (argc < 1 || !o->output) {
@@ -92,6 +106,9 @@ int cmd_bundle(const options *o, int argc, char **argv)
 		rc = EXIT_INVALID;
 		goto out;
 	}
+	rc = refuse_clobber(o, &s, &in);
+	if (rc)
+		goto out;
 	/* A zip entry's DOS time is local time (libarchive converts with
 	 * localtime): in UTC, the bytes are the same in every time zone. */
 	setenv("TZ", "UTC0", 1);

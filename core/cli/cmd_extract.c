@@ -33,6 +33,14 @@ int cmd_extract(const options *o, int argc, char **argv)
 		fputs(usage_extract, stderr);
 		return EXIT_USAGE;
 	}
+	/* -C onto the bundle itself. The bag goes to a new DIR/NAME, never
+	 * over an existing file, so a DIR that holds the bundle is fine. */
+	input_ids ids = {0};
+	input_ids_add(&ids, (const char *const *)argv, 1);
+	int refused = refuse_output_onto_inputs("extract", &ids, o->target_dir);
+	input_ids_free(&ids);
+	if (refused)
+		return refused;
 	ap_diags *d = ap_diags_new();
 	char *where = NULL;
 	cancel_on_signals();

@@ -37,6 +37,41 @@ static void plan_result(void *ctx, size_t index, const batch_result *res)
 		ap_plan_input_add_site(ctx, res->site);
 }
 
+/* DIR/FIRM.ics, where ap_plan_ics() writes a firm's calendar (to free). */
+static char *ics_target(const char *dir, const char *firm)
+{
+	size_t n = strlen(dir);
+	const char *sep = n == 0 || dir[n - 1] == '/' ? "" : "/";
+	size_t len = n + strlen(sep) + strlen(firm) + sizeof ".ics";
+	char *path = malloc(len);
+	if (!path)
+		ap_oom();
+	snprintf(path, len, "%s%s%s.ics", dir, sep, firm);
+	return path;
+}
+
+/* -o, or the calendar of any firm of the campaign, onto a case file, the
+ * campaign or the configuration: refused. */
+static int refuse_clobber(const options *o, const setup *s,
+                          const ap_campaign *c, const char *cpath,
+                          const inputs *in)
+{
+	input_ids ids = {0};
+	const char *files[] = {cpath, ap_config_path(s->cfg)};
+	input_ids_add(&ids, (const char *const *)in->paths, in->n);
+	input_ids_add(&ids, files, 2);
+	int rc = refuse_output_onto_inputs("plan", &ids, o->output);
+	for (size_t f = 0; o->ics_dir && f < c->n_firms && !rc; f++) {
+		if (!c->firms[f].id)
+			continue;
+		char *ics = ics_target(o->ics_dir, c->firms[f].id);
+		rc = refuse_output_onto_inputs("plan", &ids, ics);
+		free(ics);
+	}
+	input_ids_free(&ids);
+	return rc;
+}
+
 int cmd_plan(const options *o, int argc, char **argv)
 {
 	enum { TABLE, JSON, CSV } format = TABLE;
@@ -61,10 +96,11 @@ int cmd_plan(const options *o, int argc, char **argv)
 	ap_plan_input *input = NULL;
 	ap_plan *plan = NULL;
 	inputs in = {0};
+	char *cpath = NULL;
 	int rc = setup_open(o, &s, 1, d, stderr);
 	if (rc)
 		goto out;
-	char *cpath = campaign_path(o);
+	cpath = campaign_path(o);
 	if (!cpath) {
 		fputs("appui plan: no campaign: give --campaign FILE\n",
 		      stderr);
@@ -78,14 +114,15 @@ int cmd_plan(const options *o, int argc, char **argv)
 		    stderr,
 		    "appui plan: the campaign %s has errors; nothing planned\n",
 		    cpath);
-		free(cpath);
 		rc = EXIT_SETUP;
 		goto out;
 	}
-	free(cpath);
 	ap_diags_clear(d);
 
 	expand(&in, argv, argc, d);
+	rc = refuse_clobber(o, &s, campaign, cpath, &in);
+	if (rc)
+		goto out;
 	input = ap_plan_input_new();
 	batch_spec b = batch_of(&s, o, &in, BATCH_PLAN, "scoring");
 	b.on_result = plan_result;
@@ -119,6 +156,7 @@ int cmd_plan(const options *o, int argc, char **argv)
 	if (!rc && ap_diags_errors(d))
 		rc = EXIT_INVALID;
 out:
+	free(cpath);
 	ap_plan_free(plan);
 	ap_plan_input_free(input);
 	ap_campaign_free(campaign);

@@ -48,6 +48,18 @@ static void score_result(void *ctx, size_t index, const batch_result *res)
 	}
 }
 
+/* -o onto a case file or the configuration: refused. */
+static int refuse_clobber(const setup *s, const inputs *in, const char *output)
+{
+	input_ids ids = {0};
+	const char *cfg = ap_config_path(s->cfg);
+	input_ids_add(&ids, (const char *const *)in->paths, in->n);
+	input_ids_add(&ids, &cfg, 1);
+	int rc = refuse_output_onto_inputs("score", &ids, output);
+	input_ids_free(&ids);
+	return rc;
+}
+
 int cmd_score(const options *o, int argc, char **argv)
 {
 	int json = 0;
@@ -71,6 +83,9 @@ int cmd_score(const options *o, int argc, char **argv)
 	if (rc)
 		goto out;
 	expand(&in, argv, argc, d);
+	rc = refuse_clobber(&s, &in, o->output);
+	if (rc)
+		goto out;
 	outfile out;
 	rc = out_open(&out, o->output);
 	if (rc)

@@ -7,7 +7,8 @@
  *   0  success: every input valid (warnings allowed)
  *   1  some input is invalid or a theme could not be scored; the rest of the
  *      batch was still processed
- *   2  usage error: unknown command or option, missing argument
+ *   2  usage error: unknown command or option, missing argument, an output
+ *      that is an input (refused, nothing written)
  *   3  set-up error: bad configuration, unreadable schema, no plugin loaded,
  *      output file not writable, standard output not writable
  *  70  internal error (out of memory)
