@@ -54,6 +54,55 @@ static int move_in_place(const char *from, const char *to)
 	return rename(from, to);
 }
 
+/* A member's bytes from the archive to the disk, within the limits
+ * (`total`: the bytes of the archive so far). Returns 0, -1 (refused),
+ * -2 (the disk) or AP_EINTERRUPTED. */
+static int copy_data(struct archive *a, struct archive *w, const char *path,
+                     const char *norm, const limits *lm, uint64_t *total,
+                     char *buf, ap_diags *d)
+{
+	uint64_t size = 0;
+	for (;;) {
+		if (ap_cancelled()) {
+			ap_diags_add(d, AP_ERROR, path, 0, "",
+			             "interrupted: nothing extracted");
+			return AP_EINTERRUPTED;
+		}
+		la_ssize_t k = archive_read_data(a, buf, IO_BUF);
+		if (k < 0) {
+			ap_diags_add(d, AP_ERROR, path, 0, norm,
+			             "cannot read: %s", bundle_read_error(a));
+			return -1;
+		}
+		if (k == 0)
+			break;
+		size += (uint64_t)k;
+		*total += (uint64_t)k;
+		if (size > lm->member) {
+			ap_diags_add(d, AP_ERROR, path, 0, norm,
+			             "larger than the limit of %" PRIu64
+			             " bytes for one member: refused",
+			             lm->member);
+			return -1;
+		}
+		if (*total > lm->total) {
+			ap_diags_add(d, AP_ERROR, path, 0, norm,
+			             "the archive expands to more than %u "
+			             "times its size: refused (a "
+			             "decompression bomb?)",
+			             lm->ratio);
+			return -1;
+		}
+		if (archive_write_data(w, buf, (size_t)k) != k) {
+			ap_diags_add(d, AP_ERROR, path, 0, norm,
+			             "cannot extract: %s",
+			             bundle_read_error(w));
+			return -2;
+		}
+	}
+	return 0;
+}
+
 /* The extraction proper, run inside the temporary folder. */
 static int extract_members(struct archive *a, struct archive *w,
                            const char *path, const limits *lm, char **top,
@@ -127,51 +176,12 @@ static int extract_members(struct archive *a, struct archive *w,
 			free(norm);
 			return -2;
 		}
-		uint64_t size = 0;
-		while (!is_dir) {
-			if (ap_cancelled()) {
-				ap_diags_add(d, AP_ERROR, path, 0, "",
-				             "interrupted: nothing extracted");
-				free(norm);
-				return AP_EINTERRUPTED;
-			}
-			la_ssize_t k = archive_read_data(a, buf, IO_BUF);
-			if (k < 0) {
-				ap_diags_add(d, AP_ERROR, path, 0, norm,
-				             "cannot read: %s",
-				             bundle_read_error(a));
-				free(norm);
-				return -1;
-			}
-			if (k == 0)
-				break;
-			size += (uint64_t)k;
-			total += (uint64_t)k;
-			if (size > lm->member) {
-				ap_diags_add(d, AP_ERROR, path, 0, norm,
-				             "larger than the limit of %" PRIu64
-				             " bytes for one member: refused",
-				             lm->member);
-				free(norm);
-				return -1;
-			}
-			if (total > lm->total) {
-				ap_diags_add(
-				    d, AP_ERROR, path, 0, norm,
-				    "the archive expands to more than %u "
-				    "times its size: refused (a "
-				    "decompression bomb?)",
-				    lm->ratio);
-				free(norm);
-				return -1;
-			}
-			if (archive_write_data(w, buf, (size_t)k) != k) {
-				ap_diags_add(d, AP_ERROR, path, 0, norm,
-				             "cannot extract: %s",
-				             bundle_read_error(w));
-				free(norm);
-				return -2;
-			}
+		int cr = is_dir
+		             ? 0
+		             : copy_data(a, w, path, norm, lm, &total, buf, d);
+		if (cr != 0) {
+			free(norm);
+			return cr;
 		}
 		if (archive_write_finish_entry(w) != ARCHIVE_OK) {
 			ap_diags_add(d, AP_ERROR, path, 0, norm,

@@ -93,6 +93,32 @@ static int read_date(loader *l, const config_setting_t *s, ap_day *out)
 	return 0;
 }
 
+/* A firm's daily_rate: required, positive, at most MAX_DAILY_RATE. */
+static void read_rate(loader *l, const config_setting_t *g, const char *who,
+                      ap_firm *f)
+{
+	const config_setting_t *s;
+	s = config_setting_get_member(g, "daily_rate");
+	double rate;
+	if (!s)
+		cfgread_error(&l->r, g,
+		              "%s has no 'daily_rate' (euros excluding tax)",
+		              who);
+	else if (cfgread_get_number(&l->r, s, &rate) == 0) {
+		if (!(rate > 0) || !isfinite(rate))
+			cfgread_error(&l->r, s,
+			              "%s: daily_rate = %g must be positive",
+			              who, rate);
+		else if (rate > MAX_DAILY_RATE)
+			cfgread_error(&l->r, s,
+			              "%s: daily_rate = %g is out of range (at "
+			              "most %g euros a day)",
+			              who, rate, MAX_DAILY_RATE);
+		else
+			f->daily_rate = rate;
+	}
+}
+
 /* "2019-09-02" for messages; `buf` must hold 11 bytes. */
 static const char *day_str(ap_day day, char *buf)
 {
@@ -362,25 +388,7 @@ static void read_firm(loader *l, const config_setting_t *g, size_t index,
 		    &l->r, s,
 		    "%s serves no region (use [ \"*\" ] for everywhere)", who);
 
-	s = config_setting_get_member(g, "daily_rate");
-	double rate;
-	if (!s)
-		cfgread_error(&l->r, g,
-		              "%s has no 'daily_rate' (euros excluding tax)",
-		              who);
-	else if (cfgread_get_number(&l->r, s, &rate) == 0) {
-		if (!(rate > 0) || !isfinite(rate))
-			cfgread_error(&l->r, s,
-			              "%s: daily_rate = %g must be positive",
-			              who, rate);
-		else if (rate > MAX_DAILY_RATE)
-			cfgread_error(&l->r, s,
-			              "%s: daily_rate = %g is out of range (at "
-			              "most %g euros a day)",
-			              who, rate, MAX_DAILY_RATE);
-		else
-			f->daily_rate = rate;
-	}
+	read_rate(l, g, who, f);
 
 	s = config_setting_get_member(g, "capacity");
 	if (!s)

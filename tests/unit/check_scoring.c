@@ -651,13 +651,13 @@ END_TEST
  */
 
 /* Security indicators all at level 0 except the two the rules read. */
-#define SEC_GOOD                                                   \
-	IND("incidents.rate", "1")                                 \
-	IND("staff.assaults", "0")                                 \
-	IND("vandalism.cost", "5")                                 \
-	IND("halls.occupied", "0")                                 \
-	IND("insecurity.feeling", "5") IND("access.failures", "2") \
-	    IND("partnership.convention", "1")
+#define SEC_GOOD                       \
+	IND("incidents.rate", "1")     \
+	IND("staff.assaults", "0")     \
+	IND("vandalism.cost", "5")     \
+	IND("halls.occupied", "0")     \
+	IND("insecurity.feeling", "5") \
+	IND("access.failures", "2") IND("partnership.convention", "1")
 
 START_TEST(rule_security_physical_assault)
 {
@@ -750,8 +750,9 @@ END_TEST
 	IND("waste.bulky_callouts", "0.5")                           \
 	IND("waste.removal_hours", "24")                             \
 	IND("reports.closed_in_time", "90")                          \
-	IND("vehicles.abandoned", "0") IND("lighting.failures", "2") \
-	    IND("tfpb.actions_done", "95") IND("walking.age_months", "6")
+	IND("vehicles.abandoned", "0")                               \
+	IND("lighting.failures", "2") IND("tfpb.actions_done", "95") \
+	    IND("walking.age_months", "6")
 
 START_TEST(rule_urban_no_convention_orphans)
 {
