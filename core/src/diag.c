@@ -101,10 +101,19 @@ void ap_diags_move(ap_diags *dst, ap_diags *src, int strict)
 
 void ap_diag_print(FILE *out, const ap_diag *g)
 {
-	fprintf(out, "%s:%ld: ", g->file, g->line);
-	if (g->field[0])
-		fprintf(out, "%s: ", g->field);
+	/* File names, fields and messages quote what files hold: inert. */
+	ap_buf b;
+	ap_buf_init(&b);
+	ap_buf_inert(&b, g->file, 0);
+	ap_buf_printf(&b, ":%ld: ", g->line);
+	if (g->field[0]) {
+		ap_buf_inert(&b, g->field, 0);
+		ap_buf_puts(&b, ": ");
+	}
 	if (g->severity == AP_WARNING)
-		fputs("warning: ", out);
-	fprintf(out, "%s\n", g->message);
+		ap_buf_puts(&b, "warning: ");
+	ap_buf_inert(&b, g->message, 0);
+	ap_buf_putc(&b, '\n');
+	fwrite(b.data, 1, b.len, out);
+	ap_buf_free(&b);
 }

@@ -325,6 +325,50 @@ int ap_utf8_valid(const char *s)
 	return 1;
 }
 
+/* The code point of a well-formed sequence of `n` bytes. */
+static unsigned utf8_code(const unsigned char *p, size_t n)
+{
+	static const unsigned char lead[] = {0, 0x7F, 0x1F, 0x0F, 0x07};
+	unsigned cp = p[0] & lead[n];
+	for (size_t i = 1; i < n; i++)
+		cp = (cp << 6) | (p[i] & 0x3F);
+	return cp;
+}
+
+/* Code points that change how a terminal shows what follows: C1 controls,
+ * bidirectional controls, line and paragraph separators. */
+static int is_shifty(unsigned cp)
+{
+	return (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || cp == 0x200E ||
+	       cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029;
+}
+
+void ap_buf_inert(ap_buf *b, const char *s, int keep_lines)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	while (*p) {
+		size_t n = ap_utf8_seq(p);
+		unsigned cp = n ? utf8_code(p, n) : 0;
+		if (keep_lines && (*p == '\n' || *p == '\t')) {
+			ap_buf_putc(b, (char)*p);
+		} else if (*p == '\n' || *p == '\t') {
+			ap_buf_puts(b, *p == '\n' ? "\\n" : "\\t");
+		} else if (!n || *p < 0x20 || *p == 0x7F) {
+			char esc[5] = {'\\', 'x', hex[*p >> 4], hex[*p & 15],
+			               0};
+			ap_buf_puts(b, esc);
+			n = 1;
+		} else if (is_shifty(cp)) {
+			ap_buf_printf(b, "\\u%04x", cp);
+		} else {
+			ap_buf_add(b, (const char *)p, n);
+		}
+		p += n ? n : 1;
+	}
+}
+
 double ap_now(void)
 {
 	struct timespec ts;

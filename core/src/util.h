@@ -117,6 +117,14 @@ int ap_utf8_valid(const char *s);
  * written into a result). */
 double ap_now(void);
 
+/* `s` as text safe to show a person: C0 controls and bytes that are not
+ * UTF-8 as \xNN, C1, bidirectional controls and line separators as
+ * \uNNNN, so that nothing read from a file moves a terminal's cursor,
+ * colours it, reverses what follows or forges a line. With `keep_lines`,
+ * newline and tab pass (multi-line text of appui's own); else they are
+ * \n and \t. */
+void ap_buf_inert(ap_buf *b, const char *s, int keep_lines);
+
 /* Returns 1 if `s` ends with `suffix`. */
 int ap_str_ends_with(const char *s, const char *suffix);
 

@@ -73,4 +73,31 @@ files = {e['file'] for e in d['errors']}
 assert len(files) == $(ls "$INV"/*.xml | wc -l), len(files)
 "; then pass; else fail "mixed batch: not every file reported"; fi
 
+
+# Names are inert where they are shown: a file name with ESC, a newline and
+# a bidi override gives one diagnostic line with them escaped, and no raw
+# control byte (C0 but newline and tab, C1, bidi, line separators) in any
+# human-readable output of validate and score (JSON escapes C0 itself).
+mkdir inert
+name=$(printf 'evil\033[31mred\nx.xml:9: forged: line\342\200\256\302\233.xml')
+echo "<bad" >"inert/$name"
+cp "$SRC/casefiles/examples/cf-2016-003-vlh-mail.xml" inert/
+expect_status 1 "hostile name" -- "$APPUI" validate inert
+expect_grep "hostile name escaped" "$TMP/out" 'inert/evil\x1b[31mred\nx.xml:9: forged: line\u202e\u009b.xml:2: '
+for cmd in "validate inert" "score inert" "score --explain inert"; do
+	"$APPUI" $cmd >inert.out 2>inert.err
+	if python3 - inert.out inert.err <<'PY'
+import re, sys
+bad = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]|\xd8\x9c|\xe2\x80[\x8e\x8f]")
+for path in sys.argv[1:]:
+    data = open(path, "rb").read()
+    m = bad.search(data)
+    assert not m, (path, data[max(0, m.start() - 20):m.end() + 20])
+# The forged line does not start a line of its own.
+err = open(sys.argv[2], "rb").read() + open(sys.argv[1], "rb").read()
+assert not re.search(rb"^x\.xml:9: forged", err, re.M), "a forged line"
+PY
+	then pass; else fail "raw control bytes in the output of appui $cmd"; fi
+done
+
 summary
