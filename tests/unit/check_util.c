@@ -125,6 +125,37 @@ END_TEST
 
 /* The atomic file: an abort leaves the target as it was and no temporary;
  * a commit replaces it whole with its permission bits, never setuid. */
+/* Text shown to people is inert: every class of shifty character. */
+START_TEST(inert_text)
+{
+	static const struct {
+		const char *in, *out, *kept;
+	} cases[] = {
+	    {"plain é", "plain é", "plain é"},
+	    {"a\033[31mb", "a\\x1b[31mb", "a\\x1b[31mb"},
+	    {"line\nforged\tx", "line\\nforged\\tx", "line\nforged\tx"},
+	    {"cr\rbell\a del\x7f", "cr\\x0dbell\\x07 del\\x7f",
+	     "cr\\x0dbell\\x07 del\\x7f"},
+	    {"c1 \xc2\x9b x", "c1 \\u009b x", "c1 \\u009b x"},
+	    {"bidi \xe2\x80\xae \xe2\x81\xa6", "bidi \\u202e \\u2066",
+	     "bidi \\u202e \\u2066"},
+	    {"ls \xe2\x80\xa8", "ls \\u2028", "ls \\u2028"},
+	    {"bad \xff\xc3", "bad \\xff\\xc3", "bad \\xff\\xc3"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		for (int keep = 0; keep < 2; keep++) {
+			ap_buf b;
+			ap_buf_init(&b);
+			ap_buf_puts(&b, "");
+			ap_buf_inert(&b, cases[i].in, keep);
+			ck_assert_str_eq(b.data,
+			                 keep ? cases[i].kept : cases[i].out);
+			ap_buf_free(&b);
+		}
+	}
+}
+END_TEST
+
 /* What a signal handler calls: every temporary not yet committed is
  * removed, the committed files stay. */
 START_TEST(atomic_remove_all_for_signals)
@@ -255,6 +286,7 @@ int main(void)
 	tcase_add_test(tc, status_maps_to_exit_and_http);
 	tcase_add_test(tc, atomic_file_is_whole_or_absent);
 	tcase_add_test(tc, atomic_remove_all_for_signals);
+	tcase_add_test(tc, inert_text);
 	tcase_add_test(tc, buf_grows_and_formats);
 	tcase_add_test(tc, numbers_are_parsed_strictly);
 	tcase_add_test(tc, calendar_months);
