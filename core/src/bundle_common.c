@@ -144,23 +144,23 @@ const char *bundle_bad_member_name(const char *name)
 }
 
 /*
- * Opens a regular file for reading. O_NONBLOCK so that a FIFO given by
+ * Opens a regular file for reading, by ap_open_regular(): a FIFO given by
  * mistake is refused instead of waiting for a writer.
  */
 int bundle_open_input(const char *path, uint64_t max, uint64_t *size,
                       ap_diags *d)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		ap_diags_add(d, AP_ERROR, path, 0, "", "cannot open: %s",
-		             strerror(errno));
-		return -1;
-	}
 	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		ap_diags_add(d, AP_ERROR, path, 0, "",
-		             "not a regular file: only files can be bundled");
-		close(fd);
+	const char *why;
+	int fd = ap_open_regular(path, &st, &why);
+	if (fd < 0) {
+		if (strcmp(why, AP_NOT_REGULAR) == 0)
+			ap_diags_add(
+			    d, AP_ERROR, path, 0, "",
+			    "not a regular file: only files can be bundled");
+		else
+			ap_diags_add(d, AP_ERROR, path, 0, "",
+			             "cannot open: %s", why);
 		return -1;
 	}
 	if ((uint64_t)st.st_size > max) {

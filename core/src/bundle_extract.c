@@ -310,6 +310,7 @@ int ap_bundle_extract(const char *path, const char *dir,
 	int rc = -1, made_dir = 0;
 	char *tmp = NULL, *top = NULL, *src = NULL, *dst = NULL;
 	struct archive *a = NULL;
+	int fd = -1;
 	utf8_locale loc = {(locale_t)0, (locale_t)0};
 	limits lm;
 	if (extracted)
@@ -331,7 +332,8 @@ int ap_bundle_extract(const char *path, const char *dir,
 	}
 	/* Opened before the working directory changes: `path` may be
 	 * relative. */
-	a = bundle_reader_open(path, d);
+	uint64_t size;
+	a = bundle_reader_open(path, &fd, &size, d);
 	if (!a)
 		goto fail;
 	rc = extract_into(a, path, dir, tmp, &lm, &top, loc.loc != (locale_t)0,
@@ -357,6 +359,8 @@ int ap_bundle_extract(const char *path, const char *dir,
 fail:
 	if (a)
 		archive_read_free(a);
+	if (fd >= 0)
+		close(fd);
 	bundle_utf8_leave(&loc);
 	if (rc != 0 && tmp)
 		remove_tree(tmp);

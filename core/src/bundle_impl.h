@@ -189,8 +189,11 @@ struct ap_bundle {
 
 void bundle_resolve_limits(const ap_bundle_limits *in, uint64_t archive,
                            limits *out);
-/* An archive reader of `path` (gzip, zstd or none; tar or zip), or NULL. */
-struct archive *bundle_reader_open(const char *path, ap_diags *d);
+/* An archive reader of `path` (gzip, zstd or none; tar or zip), or NULL.
+ * `path` is opened by ap_open_regular() (a FIFO or a device is refused, not
+ * read); *fd, to close after archive_read_free(), and *size are its. */
+struct archive *bundle_reader_open(const char *path, int *fd, uint64_t *size,
+                                   ap_diags *d);
 const char *bundle_entry_name(struct archive_entry *e);
 const char *bundle_read_error(struct archive *a);
 /* The next member: 1 and its entry in *e, 0 at the end, -1 (reported). */

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "bundle_impl.h"
 #include "digest.h"
@@ -39,8 +40,22 @@ void bundle_resolve_limits(const ap_bundle_limits *in, uint64_t archive,
 }
 
 /* Only what bundles are made of: gzip, zstd or nothing; tar or zip. */
-struct archive *bundle_reader_open(const char *path, ap_diags *d)
+struct archive *bundle_reader_open(const char *path, int *fd, uint64_t *size,
+                                   ap_diags *d)
 {
+	struct stat st;
+	const char *why;
+	*fd = ap_open_regular(path, &st, &why);
+	if (*fd < 0) {
+		if (strcmp(why, AP_NOT_REGULAR) == 0)
+			ap_diags_add(d, AP_ERROR, path, 0, "",
+			             "not a regular file: a bundle is a file");
+		else
+			ap_diags_add(d, AP_ERROR, path, 0, "",
+			             "cannot read: %s", why);
+		return NULL;
+	}
+	*size = (uint64_t)st.st_size;
 	struct archive *a = archive_read_new();
 	if (!a) {
 		ap_oom();
@@ -51,12 +66,14 @@ struct archive *bundle_reader_open(const char *path, ap_diags *d)
 	archive_read_support_filter_zstd(a);
 	archive_read_support_format_tar(a);
 	archive_read_support_format_zip(a);
-	if (archive_read_open_filename(a, path, 64 * 1024) != ARCHIVE_OK) {
+	if (archive_read_open_fd(a, *fd, 64 * 1024) != ARCHIVE_OK) {
 		ap_diags_add(d, AP_ERROR, path, 0, "",
 		             "cannot read as a bundle: %s",
 		             archive_error_string(a) ? archive_error_string(a)
 		                                     : strerror(errno));
 		archive_read_free(a);
+		close(*fd);
+		*fd = -1;
 		return NULL;
 	}
 	return a;
@@ -568,6 +585,7 @@ int ap_bundle_open(ap_bundle **out, const char *path,
 	*out = NULL;
 	int rc = -1;
 	struct archive *a = NULL;
+	int fd = -1;
 	char *buf = NULL;
 	bundle_names seen = {0};
 	ap_bundle *b = ap_xcalloc(1, sizeof(*b));
@@ -575,23 +593,11 @@ int ap_bundle_open(ap_bundle **out, const char *path,
 	b->parse = ap_diags_new();
 	utf8_locale loc;
 	bundle_utf8_enter(&loc);
-	struct stat st;
-	if (stat(path, &st) != 0) {
-		ap_diags_add(d, AP_ERROR, path, 0, "", "cannot read: %s",
-		             strerror(errno));
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		ap_diags_add(d, AP_ERROR, path, 0, "",
-		             "not a regular file: a bundle is a file");
-		goto fail;
-	}
-	b->archive_bytes = (uint64_t)st.st_size;
-	limits lm;
-	bundle_resolve_limits(lim, b->archive_bytes, &lm);
-	a = bundle_reader_open(path, d);
+	a = bundle_reader_open(path, &fd, &b->archive_bytes, d);
 	if (!a)
 		goto fail;
+	limits lm;
+	bundle_resolve_limits(lim, b->archive_bytes, &lm);
 	buf = ap_xmalloc(IO_BUF);
 	uint64_t total = 0;
 	size_t count = 0;
@@ -678,6 +684,8 @@ int ap_bundle_open(ap_bundle **out, const char *path,
 fail:
 	if (a)
 		archive_read_free(a);
+	if (fd >= 0)
+		close(fd);
 	bundle_utf8_leave(&loc);
 	free(buf);
 	bundle_names_free(&seen);

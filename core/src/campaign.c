@@ -321,7 +321,7 @@ static void read_firm(loader *l, const config_setting_t *g, size_t index,
 	                                   "regions", "daily_rate", "capacity",
 	                                   "days_off"};
 	memset(f, 0, sizeof(*f));
-	f->line = cfgread_line(g);
+	f->line = cfgread_line(&l->r, g);
 	if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
 		cfgread_error(
 		    &l->r, g,

@@ -9,20 +9,39 @@
 
 #include "util.h"
 
-/* The file a setting comes from, to free. libconfig records an included
- * file by the name written in @include: join it with the include folder, so
- * the message names a file the user can open from anywhere. */
-static char *src_file(const cfg_reader *r, const config_setting_t *s)
+/* The place in a file of line `line` of the text libconfig parsed. */
+static void place_of(const cfg_reader *r, long line, const char **file,
+                     long *file_line)
 {
-	const char *f = s ? config_setting_source_file(s) : NULL;
-	if (!f || strcmp(f, r->main_file) == 0)
-		return ap_xstrdup(r->main_file);
-	return ap_path_join(r->dir, f);
+	*file = r->main_file;
+	*file_line = line;
+	const cfg_seg *seg = NULL;
+	for (size_t i = 0; i < r->n_segs && r->segs[i].first <= line; i++)
+		seg = &r->segs[i];
+	if (seg && line > 0) {
+		*file = seg->file;
+		*file_line = seg->line + (line - seg->first);
+	}
 }
 
-long cfgread_line(const config_setting_t *s)
+long cfgread_line(const cfg_reader *r, const config_setting_t *s)
 {
-	return s ? (long)config_setting_source_line(s) : 0;
+	if (!s)
+		return 0;
+	const char *file;
+	long line;
+	place_of(r, (long)config_setting_source_line(s), &file, &line);
+	return line;
+}
+
+/* The file a setting comes from. */
+static const char *src_file(const cfg_reader *r, const config_setting_t *s)
+{
+	const char *file = r->main_file;
+	long line;
+	if (s)
+		place_of(r, (long)config_setting_source_line(s), &file, &line);
+	return file;
 }
 
 static void report(cfg_reader *r, ap_severity sev, const config_setting_t *s,
@@ -32,9 +51,8 @@ static void report(cfg_reader *r, ap_severity sev, const config_setting_t *s,
                    const char *fmt, va_list ap)
 {
 	char *msg = ap_xvasprintf(fmt, ap);
-	char *file = src_file(r, s);
-	ap_diags_add(r->d, sev, file, cfgread_line(s), "", "%s", msg);
-	free(file);
+	ap_diags_add(r->d, sev, src_file(r, s), cfgread_line(r, s), "", "%s",
+	             msg);
 	free(msg);
 	if (sev == AP_ERROR)
 		r->errors++;
@@ -58,126 +76,225 @@ void cfgread_warn(cfg_reader *r, const config_setting_t *s, const char *fmt,
 	va_end(ap);
 }
 
-#define INCLUDE_DEPTH 10         /* libconfig's own limit */
-#define INCLUDE_BYTES (4u << 20) /* a configuration file is small */
+#define INCLUDE_DEPTH 10          /* libconfig's own limit */
+#define FILE_BYTES    (4u << 20)  /* a configuration file is small */
+#define TOTAL_BYTES   (16u << 20) /* a file and all it includes */
 
 /*
- * libconfig 1.5 opens an @include with fopen() and reads it with its
- * scanner, which exits the process when a read fails (an include of a
- * folder, such as @include "") and reads a device or a FIFO forever. So
- * every @include of the file, and of the files it includes, is checked
- * first: a regular file of at most INCLUDE_BYTES. libconfig reads an
- * include only at the start of a line, outside a block comment; the path
- * is the include folder, a '/', and the name as written.
+ * libconfig 1.5 (that of Debian 12, without config_set_include_func())
+ * opens an @include itself with fopen() and reads it with its scanner, which
+ * exits the process when a read fails (an include of a folder, such as
+ * @include "") and reads a device or a FIFO forever. So libconfig is never
+ * given a file: each file is read here with ap_read_regular() (a regular
+ * file of at most FILE_BYTES), each @include replaced by the text of the
+ * file it names, and the whole given to config_read_string(); r->segs map
+ * the lines of that text back to the files and their lines. At most
+ * CFGREAD_MAX_INCLUDES includes in all, and TOTAL_BYTES, per file read: a
+ * few small files that include each other several times cannot make
+ * gigabytes.
+ *
+ * An @include is recognised as libconfig's scanner does: at the start of a
+ * line, outside a block comment and a string, [ \t]*@include[ \t]+" then a
+ * name in which \\ and \" are escapes, ending at the next '"' (here: on its
+ * line). The rest of that line is read after the included text.
  */
-static int check_includes(cfg_reader *r, const char *file, const char *shown,
-                          int depth)
+typedef struct expander {
+	cfg_reader *r;
+	ap_buf text;  /* what libconfig parses */
+	long line;    /* the line of text being written (1-based) */
+	size_t bytes; /* read so far, all files */
+} expander;
+
+static void seg_push(cfg_reader *r, long first, const char *file, long line)
 {
-	if (depth > INCLUDE_DEPTH)
-		return 0; /* libconfig reports the loop itself */
-	FILE *f = fopen(file, "r");
-	if (!f)
-		return 0; /* libconfig reports it */
-	char line[4096];
-	long no = 0;
-	int in_comment = 0, rc = 0;
-	while (rc == 0 && fgets(line, sizeof line, f)) {
-		no++;
-		const char *p = line;
-		while (*p == ' ' || *p == '\t' || *p == '\r')
-			p++;
-		if (!in_comment && strncmp(p, "@include", 8) == 0 &&
-		    (p[8] == ' ' || p[8] == '\t')) {
-			const char *q = p + 8;
-			while (*q == ' ' || *q == '\t')
-				q++;
-			const char *end = NULL;
-			if (*q == '"') {
-				end = q + 1;
-				while (*end && *end != '"' && *end != '\n')
-					end++;
-			}
-			if (end && *end != '"') {
-				/* A name libconfig would end at a NUL or read
-				 * on the next lines: no file of ours has one.
-				 */
-				ap_diags_add(
-				    r->d, AP_ERROR, shown, no, "",
-				    "cannot include: the file name does "
-				    "not end with '\"' on its line");
-				r->errors++;
-				rc = -1;
-			} else if (end) {
-				char *name = ap_xmalloc((size_t)(end - q));
-				memcpy(name, q + 1, (size_t)(end - q - 1));
-				name[end - q - 1] = '\0';
-				char *target =
-				    ap_xasprintf("%s/%s", r->dir, name);
-				struct stat st;
-				const char *why = NULL;
-				if (stat(target, &st) != 0)
-					why = NULL; /* libconfig reports it */
-				else if (!S_ISREG(st.st_mode))
-					why = "not a regular file";
-				else if ((unsigned long long)st.st_size >
-				         INCLUDE_BYTES)
-					why = "over 4 MiB";
-				if (why) {
-					ap_diags_add(r->d, AP_ERROR, shown, no,
-					             "",
-					             "cannot include '%s': %s",
-					             name, why);
-					r->errors++;
-					rc = -1;
-				} else if (stat(target, &st) == 0) {
-					rc = check_includes(r, target, target,
-					                    depth + 1);
-				}
-				free(target);
-				free(name);
-			}
-		}
-		/* Block comments, outside strings: an @include inside one is
-		 * not read. */
-		int in_string = 0;
-		for (const char *c = line; *c; c++) {
-			if (in_comment) {
-				if (c[0] == '*' && c[1] == '/') {
-					in_comment = 0;
-					c++;
-				}
-			} else if (in_string) {
-				if (*c == '\\' && c[1])
-					c++;
-				else if (*c == '"')
-					in_string = 0;
-			} else if (*c == '"') {
-				in_string = 1;
-			} else if (*c == '#' || (c[0] == '/' && c[1] == '/')) {
-				break;
-			} else if (c[0] == '/' && c[1] == '*') {
-				in_comment = 1;
-				c++;
-			}
-		}
+	if (r->n_segs && r->segs[r->n_segs - 1].first == first)
+		r->n_segs--; /* an empty part: replaced */
+	if (r->n_segs == r->cap_segs) {
+		r->cap_segs = r->cap_segs ? 2 * r->cap_segs : 8;
+		r->segs = ap_xrealloc(r->segs, r->cap_segs * sizeof(*r->segs));
 	}
-	fclose(f);
+	r->segs[r->n_segs++] = (cfg_seg){first, line, file};
+}
+
+static void emit(expander *x, const char *p, size_t n)
+{
+	ap_buf_add(&x->text, p, n);
+	for (size_t i = 0; i < n; i++)
+		x->line += p[i] == '\n';
+}
+
+static void fail_at(cfg_reader *r, const char *file, long line, const char *fmt,
+                    ...) AP_PRINTF(4, 5);
+
+static void fail_at(cfg_reader *r, const char *file, long line, const char *fmt,
+                    ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = ap_xvasprintf(fmt, ap);
+	va_end(ap);
+	ap_diags_add(r->d, AP_ERROR, file, line, "", "%s", msg);
+	free(msg);
+	r->errors++;
+}
+
+/* A file name kept as long as the reader (segs point to it). */
+static const char *keep_name(cfg_reader *r, char *name)
+{
+	r->files = ap_xrealloc(r->files, (r->n_files + 1) * sizeof(*r->files));
+	r->files[r->n_files++] = name;
+	return name;
+}
+
+/* The length of "[ \t]*@include[ \t]+\"" at p, or 0. */
+static size_t include_open(const char *p, const char *end)
+{
+	const char *q = p;
+	while (q < end && (*q == ' ' || *q == '\t'))
+		q++;
+	if ((size_t)(end - q) < 9 || memcmp(q, "@include", 8) != 0 ||
+	    (q[8] != ' ' && q[8] != '\t'))
+		return 0;
+	q += 8;
+	while (q < end && (*q == ' ' || *q == '\t'))
+		q++;
+	return q < end && *q == '"' ? (size_t)(q + 1 - p) : 0;
+}
+
+static int expand(expander *x, const char *file, const char *data, size_t len,
+                  int depth);
+
+/* The @include of `name` at line `no` of `file`. */
+static int include(expander *x, const char *file, long no, const char *name,
+                   int depth)
+{
+	cfg_reader *r = x->r;
+	if (r->n_includes >= CFGREAD_MAX_INCLUDES) {
+		fail_at(r, file, no,
+		        "cannot include '%s': over %d includes in all (the "
+		        "limit for one file, counting the includes of "
+		        "included files)",
+		        name, CFGREAD_MAX_INCLUDES);
+		return -1;
+	}
+	r->n_includes++;
+	if (depth >= INCLUDE_DEPTH) {
+		fail_at(r, file, no,
+		        "cannot include '%s': includes nested over %d deep (a "
+		        "file that includes itself?)",
+		        name, INCLUDE_DEPTH);
+		return -1;
+	}
+	/* Against the including file's folder (a name from / as it is). */
+	char *dir = ap_path_dirname(file);
+	const char *target = keep_name(r, ap_path_join(dir, name));
+	free(dir);
+	ap_buf b;
+	ap_buf_init(&b);
+	const char *why;
+	int rc = -1;
+	if (ap_read_regular(target, FILE_BYTES, &b, &why) != 0)
+		fail_at(r, file, no, "cannot include '%s': %s", name,
+		        errno == EFBIG ? "over 4 MiB" : why);
+	else if ((x->bytes += b.len) > TOTAL_BYTES)
+		fail_at(r, file, no,
+		        "cannot include '%s': the included files add up to "
+		        "over 16 MiB",
+		        name);
+	else
+		rc = expand(x, target, b.data ? b.data : "", b.len, depth + 1);
+	ap_buf_free(&b);
 	return rc;
 }
 
-int cfgread_includes_safe(const char *path)
+static int expand(expander *x, const char *file, const char *data, size_t len,
+                  int depth)
 {
-	struct stat st;
-	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-		return -1;
-	cfg_reader r;
-	memset(&r, 0, sizeof(r));
-	r.d = ap_diags_new();
-	r.dir = ap_path_dirname(path);
-	int rc = check_includes(&r, path, path, 0);
-	free(r.dir);
-	ap_diags_free(r.d);
-	return rc;
+	cfg_reader *r = x->r;
+	enum { CODE, COMMENT, STRING } state = CODE;
+	const char *p = data, *end = data + len, *done = data;
+	long no = 1;
+	int bol = 1;
+	seg_push(r, x->line, file, 1);
+	while (p < end) {
+		size_t open;
+		if (*p == '\0') {
+			fail_at(r, file, no, "a NUL byte: not a text file");
+			return -1;
+		}
+		if (state == CODE && bol && (open = include_open(p, end))) {
+			const char *q = p + open;
+			ap_buf name;
+			ap_buf_init(&name);
+			while (q < end && *q != '"' && *q != '\n' && *q) {
+				if (*q == '\\' && q + 1 < end &&
+				    (q[1] == '\\' || q[1] == '"'))
+					q++;
+				ap_buf_putc(&name, *q++);
+			}
+			if (q >= end || *q != '"') {
+				/* A name libconfig would end at a NUL or
+				 * read on the next lines: no file of ours
+				 * has one. */
+				fail_at(r, file, no,
+				        "cannot include: the file name does "
+				        "not end with '\"' on its line");
+				ap_buf_free(&name);
+				return -1;
+			}
+			emit(x, done, (size_t)(p - done));
+			int rc = include(x, file, no,
+			                 name.data ? name.data : "", depth);
+			ap_buf_free(&name);
+			if (rc != 0)
+				return -1;
+			if (x->text.len &&
+			    x->text.data[x->text.len - 1] != '\n')
+				emit(x, "\n", 1);
+			/* The rest of the line follows on a line of its own,
+			 * where libconfig would take another @include as
+			 * one: it is only a syntax error where it is. */
+			p = done = q + 1;
+			bol = 0;
+			seg_push(r, x->line, file, no);
+			if (include_open(p, end)) {
+				fail_at(r, file, no, "syntax error");
+				return -1;
+			}
+			continue;
+		}
+		char c = *p;
+		bol = 0;
+		if (c == '\n') {
+			no++;
+			bol = 1;
+		} else if (state == COMMENT) {
+			if (c == '*' && p + 1 < end && p[1] == '/') {
+				state = CODE;
+				p++;
+			}
+		} else if (state == STRING) {
+			if (c == '\\' && p + 1 < end && p[1] != '\0') {
+				p++;
+				if (*p == '\n')
+					no++; /* and not at a line's start */
+			} else if (c == '"') {
+				state = CODE;
+			}
+		} else if (c == '"') {
+			state = STRING;
+		} else if (c == '#' ||
+		           (c == '/' && p + 1 < end && p[1] == '/')) {
+			while (p + 1 < end && p[1] != '\n' && p[1] != '\0')
+				p++;
+		} else if (c == '/' && p + 1 < end && p[1] == '*') {
+			state = COMMENT;
+			p++;
+		}
+		p++;
+	}
+	emit(x, done, (size_t)(end - done));
+	return 0;
 }
 
 int cfgread_open(cfg_reader *r, config_t *lc, const char *path,
@@ -187,47 +304,57 @@ int cfgread_open(cfg_reader *r, config_t *lc, const char *path,
 	r->d = d;
 	r->main_file = path;
 	r->dir = ap_path_dirname(path);
-	struct stat st;
-	const char *why = NULL;
-	if (stat(path, &st) != 0 || access(path, R_OK) != 0)
-		why = strerror(errno);
-	else if (!S_ISREG(st.st_mode))
-		why = "not a regular file";
-	if (why) {
-		ap_diags_add(d, AP_ERROR, path, 0, "", "cannot read %s: %s",
-		             what, why);
-		r->errors++;
-		return -1;
+	expander x = {.r = r, .line = 1};
+	ap_buf_init(&x.text);
+	ap_buf b;
+	ap_buf_init(&b);
+	const char *why;
+	int rc = -1;
+	if (ap_read_regular(path, FILE_BYTES, &b, &why) != 0) {
+		fail_at(r, path, 0, "cannot read %s: %s", what,
+		        errno == EFBIG ? "over 4 MiB" : why);
+		goto out;
 	}
-	if (check_includes(r, path, path, 0) != 0)
-		return -1;
+	x.bytes = b.len;
+	if (expand(&x, path, b.data ? b.data : "", b.len, 0) != 0)
+		goto out;
 	config_init(lc);
-	/* @include resolves against the including file's folder, not the cwd
-	 * (libconfig's default). */
-	config_set_include_dir(lc, r->dir);
-	if (config_read_file(lc, path) == CONFIG_TRUE)
-		return 0;
-	const char *file = config_error_file(lc);
-	char *shown =
-	    file ? ap_path_join(strcmp(file, path) ? r->dir : NULL, file)
-	         : ap_xstrdup(path);
+	/* Never used: libconfig is given no @include (a folder that cannot
+	 * exist, should one get through). */
+	config_set_include_dir(lc, "/dev/null");
+	if (config_read_string(lc, x.text.data ? x.text.data : "") ==
+	    CONFIG_TRUE) {
+		rc = 0;
+		goto out;
+	}
+	const char *file;
+	long line;
+	place_of(r, config_error_line(lc), &file, &line);
 	if (config_error_type(lc) == CONFIG_ERR_FILE_IO)
-		ap_diags_add(d, AP_ERROR, shown, 0, "",
-		             "cannot read %s (or a file it includes): %s", what,
-		             errno ? strerror(errno) : "I/O error");
+		fail_at(r, file, line, "cannot read %s: %s", what,
+		        config_error_text(lc) ? config_error_text(lc)
+		                              : "I/O error");
 	else
-		ap_diags_add(d, AP_ERROR, shown, config_error_line(lc), "",
-		             "%s", config_error_text(lc));
-	free(shown);
-	r->errors++;
+		fail_at(r, file, line, "%s", config_error_text(lc));
 	config_destroy(lc);
-	return -1;
+out:
+	ap_buf_free(&b);
+	ap_buf_free(&x.text);
+	return rc;
 }
 
 void cfgread_close(cfg_reader *r)
 {
 	free(r->dir);
 	r->dir = NULL;
+	for (size_t i = 0; i < r->n_files; i++)
+		free(r->files[i]);
+	free(r->files);
+	r->files = NULL;
+	r->n_files = 0;
+	free(r->segs);
+	r->segs = NULL;
+	r->n_segs = r->cap_segs = 0;
 }
 
 const char *cfgread_type_name(int type)

@@ -18,24 +18,38 @@
 
 #include "appui/diag.h"
 
+/* The @include of one file read, counting those of included files. */
+#define CFGREAD_MAX_INCLUDES 64
+
+/* Lines from `first` on of the text libconfig parsed are lines from `line`
+ * on of `file`. */
+typedef struct cfg_seg {
+	long first, line;
+	const char *file;
+} cfg_seg;
+
 typedef struct cfg_reader {
 	ap_diags *d;
 	const char *main_file;
-	char *dir; /* main_file's folder: includes resolve against it */
+	char *dir; /* main_file's folder */
 	size_t errors;
+	cfg_seg *segs; /* in order of `first` */
+	size_t n_segs, cap_segs;
+	char **files; /* the included files' names, which segs point to */
+	size_t n_files;
+	size_t n_includes;
 } cfg_reader;
 
-/* 0 when every @include of `path` (and of what it includes) is a regular
- * file libconfig can read safely; -1 otherwise (see cfgread_open()). */
-int cfgread_includes_safe(const char *path);
-
 /*
- * Checks that `path` is a readable regular file, and that each of its
- * @include is one too (libconfig 1.5 exits the process on a folder and reads
- * a device forever), then reads it into `lc` with includes resolved against
- * its folder. Reports any problem (libconfig
- * says only "file I/O error" at line 0 for a missing file: the path and
- * strerror are said instead). Returns 0, or -1 (`lc` destroyed).
+ * Reads `path`, a regular file (at most 4 MiB), and the files its @include
+ * name (resolved against the including file's folder; each a regular file
+ * of at most 4 MiB, at most CFGREAD_MAX_INCLUDES in all), and parses them
+ * into `lc`: libconfig itself opens no file (libconfig 1.5 exits the process
+ * on an include of a folder and reads a device forever). Every problem is
+ * reported with the file and line it is at (libconfig says only "file I/O
+ * error" at line 0 for a missing file: the path and strerror are said
+ * instead). Returns 0, or -1 (`lc` destroyed, or never made). Call
+ * cfgread_close() in both cases.
  */
 int cfgread_open(cfg_reader *r, config_t *lc, const char *path,
                  const char *what, ap_diags *d);
@@ -46,8 +60,8 @@ void cfgread_error(cfg_reader *r, const config_setting_t *s, const char *fmt,
 void cfgread_warn(cfg_reader *r, const config_setting_t *s, const char *fmt,
                   ...) AP_PRINTF(3, 4);
 
-/* The line of a setting (0 for none). */
-long cfgread_line(const config_setting_t *s);
+/* The line of a setting in its file (0 for none). */
+long cfgread_line(const cfg_reader *r, const config_setting_t *s);
 
 /* "a whole number", "a string", ... */
 const char *cfgread_type_name(int type);

@@ -97,7 +97,7 @@ static void read_indicator(reader *r, const config_setting_t *e,
 {
 	static const char *const keys[] = {"ref", "thresholds", "weight"};
 	memset(out, 0, sizeof(*out));
-	out->line = cfgread_line(e);
+	out->line = cfgread_line(&r->r, e);
 	if (config_setting_type(e) != CONFIG_TYPE_GROUP) {
 		cfgread_error(
 		    &r->r, e,
@@ -153,7 +153,7 @@ static void read_theme(reader *r, const config_setting_t *g, cfg_theme *out)
 	static const char *const keys[] = {"indicators", "params"};
 	memset(out, 0, sizeof(*out));
 	out->theme = ap_xstrdup(config_setting_name(g));
-	out->line = cfgread_line(g);
+	out->line = cfgread_line(&r->r, g);
 	if (!cfgread_want_type(&r->r, g, CONFIG_TYPE_GROUP))
 		return;
 	cfgread_check_keys(&r->r, g, keys, AP_ARRAY_LEN(keys));
@@ -200,7 +200,7 @@ static void read_theme(reader *r, const config_setting_t *g, cfg_theme *out)
 			cfg_param *cp = &out->params[out->n_params++];
 			cp->name = ap_xstrdup(config_setting_name(p));
 			cp->value = v;
-			cp->line = cfgread_line(p);
+			cp->line = cfgread_line(&r->r, p);
 		}
 	}
 }
@@ -361,7 +361,7 @@ static void read_root(reader *r, const config_setting_t *root)
 	if (s) {
 		opt_strings(r, root, "plugin_path", &cfg->plugin_path,
 		            &cfg->n_plugin_path, NULL);
-		cfg->plugin_path_line = cfgread_line(s);
+		cfg->plugin_path_line = cfgread_line(&r->r, s);
 		/* Relative folders are relative to the configuration file. */
 		for (size_t i = 0; i < cfg->n_plugin_path; i++) {
 			char *abs = ap_path_join(cfg->dir, cfg->plugin_path[i]);
@@ -486,31 +486,34 @@ size_t ap_config_max_file_bytes(const ap_config *cfg)
 
 int ap_config_is_campaign(const char *path)
 {
+	ap_diags *d = ap_diags_new();
+	cfg_reader r;
 	config_t lc;
-	config_init(&lc);
-	char *dir = ap_path_dirname(path);
-	config_set_include_dir(&lc, dir);
 	int is = 0;
-	if (cfgread_includes_safe(path) == 0 &&
-	    config_read_file(&lc, path) == CONFIG_TRUE) {
+	if (cfgread_open(&r, &lc, path, "file", d) == 0) {
 		const config_setting_t *root = config_root_setting(&lc);
 		is = config_setting_get_member(root, "firms") != NULL ||
 		     config_setting_get_member(root, "budget") != NULL;
+		config_destroy(&lc);
 	} else {
 		/* A file with a syntax error: tell by its text, so that its
 		 * errors are reported as a campaign's. */
-		FILE *f = fopen(path, "r");
-		char line[512];
-		while (f && !is && fgets(line, sizeof line, f)) {
-			const char *p = line + strspn(line, " \t");
-			is = strncmp(p, "firms", 5) == 0 ||
-			     strncmp(p, "budget", 6) == 0;
+		ap_buf b;
+		ap_buf_init(&b);
+		const char *why;
+		if (ap_read_regular(path, 4u << 20, &b, &why) == 0) {
+			for (const char *p = b.data; p && *p && !is;) {
+				p += strspn(p, " \t");
+				is = strncmp(p, "firms", 5) == 0 ||
+				     strncmp(p, "budget", 6) == 0;
+				p = strchr(p, '\n');
+				p = p ? p + 1 : NULL;
+			}
 		}
-		if (f)
-			fclose(f);
+		ap_buf_free(&b);
 	}
-	config_destroy(&lc);
-	free(dir);
+	cfgread_close(&r);
+	ap_diags_free(d);
 	return is;
 }
 

@@ -321,24 +321,19 @@ static void silent(void *ctx, const char *msg, ...)
 static int read_whole_file(const char *path, size_t limit, ap_buf *out,
                            ap_diags *d, const char *field)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat st;
+	const char *why;
+	int fd = ap_open_regular(path, &st, &why);
 	if (fd < 0) {
-		ap_diags_add(d, AP_ERROR, path, 0, field, "cannot open: %s",
-		             strerror(errno));
+		if (strcmp(why, AP_NOT_REGULAR) == 0)
+			ap_diags_add(d, AP_ERROR, path, 0, field,
+			             "not a regular file; refusing to read it");
+		else
+			ap_diags_add(d, AP_ERROR, path, 0, field,
+			             "cannot open: %s", why);
 		return -1;
 	}
-	struct stat st;
 	int rc = -1;
-	if (fstat(fd, &st) != 0) {
-		ap_diags_add(d, AP_ERROR, path, 0, field, "cannot stat: %s",
-		             strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		ap_diags_add(d, AP_ERROR, path, 0, field,
-		             "not a regular file; refusing to read it");
-		goto out;
-	}
 	if ((unsigned long long)st.st_size > limit) {
 		ap_diags_add(
 		    d, AP_ERROR, path, 0, field,

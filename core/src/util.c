@@ -5,6 +5,7 @@
 #include "appui/status.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 void *ap_xmalloc(size_t n)
 {
@@ -374,4 +376,69 @@ double ap_now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int ap_open_regular(const char *path, struct stat *st, const char **why)
+{
+	struct stat own;
+	if (!st)
+		st = &own;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		*why = strerror(errno);
+		return -1;
+	}
+	if (fstat(fd, st) != 0) {
+		*why = strerror(errno);
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		*why = AP_NOT_REGULAR;
+		close(fd);
+		errno = 0;
+		return -1;
+	}
+	return fd;
+}
+
+int ap_read_regular(const char *path, size_t limit, ap_buf *out,
+                    const char **why)
+{
+	struct stat st;
+	int fd = ap_open_regular(path, &st, why);
+	if (fd < 0)
+		return -1;
+	int rc = -1;
+	ap_buf_reset(out);
+	if ((unsigned long long)st.st_size > limit)
+		goto too_big;
+	/* A byte more than the size: one read() usually reads it all and
+	 * sees the end. */
+	size_t want = (size_t)st.st_size + 1;
+	for (;;) {
+		ap_buf_reserve(out, want);
+		ssize_t n = read(fd, out->data + out->len, want);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			*why = strerror(errno);
+			goto out;
+		}
+		out->len += (size_t)n;
+		out->data[out->len] = '\0';
+		if (out->len > limit)
+			goto too_big;
+		if (n == 0)
+			break;
+		want = 65536; /* it grew while read: go on to its end */
+	}
+	rc = 0;
+	goto out;
+too_big:
+	*why = "over the size limit";
+	errno = EFBIG;
+out:
+	close(fd);
+	return rc;
 }

@@ -125,6 +125,29 @@ double ap_now(void);
  * \n and \t. */
 void ap_buf_inert(ap_buf *b, const char *s, int keep_lines);
 
+/*
+ * Opens `path` for reading only when it is a regular file: opened with
+ * O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_NOCTTY (a FIFO does not wait for a writer,
+ * a terminal is not taken), then fstat'd, so the file checked is the file
+ * read. Every file appui reads goes through here: nothing hangs on a FIFO, a
+ * device or a folder. Returns the descriptor, with its status in *st (when
+ * not NULL); or -1 with the reason in *why: strerror(errno), or
+ * AP_NOT_REGULAR.
+ */
+#define AP_NOT_REGULAR "not a regular file"
+struct stat;
+int ap_open_regular(const char *path, struct stat *st, const char **why);
+
+/*
+ * Reads the whole of a regular file of at most `limit` bytes into `out`
+ * (NUL-terminated; `out->len` bytes, which may hold NULs) through
+ * ap_open_regular(). Returns 0, or -1 with the reason in *why: as
+ * ap_open_regular(), a read error, or, with errno EFBIG, "over the size
+ * limit" (checked before reading, and again as it is read).
+ */
+int ap_read_regular(const char *path, size_t limit, ap_buf *out,
+                    const char **why);
+
 /* Returns 1 if `s` ends with `suffix`. */
 int ap_str_ends_with(const char *s, const char *suffix);
 

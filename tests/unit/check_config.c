@@ -397,6 +397,92 @@ START_TEST(includes_resolve_against_the_file)
 }
 END_TEST
 
+/* The includes of one file are capped in all (CFGREAD_MAX_INCLUDES), not
+ * only in depth: a few files that include each other several times would
+ * otherwise expand without end. The error names the include over the cap. */
+START_TEST(includes_are_capped_in_all)
+{
+	make_dir();
+	char text[1024] = "";
+	free(write_file("c.cfg", "# nothing\n"));
+	/* 7 of b.cfg, which has 8 of c.cfg: 7 + 7 * 8 = 63 includes. */
+	for (int k = 0; k < 7; k++)
+		strcat(text, "@include \"b.cfg\"\n");
+	char *b = write_file("b.cfg", "@include \"c.cfg\"\n@include "
+	                              "\"c.cfg\"\n@include \"c.cfg\"\n"
+	                              "@include \"c.cfg\"\n@include "
+	                              "\"c.cfg\"\n@include \"c.cfg\"\n"
+	                              "@include \"c.cfg\"\n@include "
+	                              "\"c.cfg\"\n");
+	char *path = write_file("appui.cfg", text);
+	ap_diags *d = ap_diags_new();
+	ap_config *cfg = NULL;
+	ck_assert_int_eq(ap_config_load(&cfg, path, d), 0);
+	ap_config_free(cfg);
+	/* One more (64) is still fine; two more (65) are not. */
+	strcat(text, "@include \"c.cfg\"\n");
+	free(write_file("appui.cfg", text));
+	ck_assert_int_eq(ap_config_load(&cfg, path, d), 0);
+	ap_config_free(cfg);
+	ck_assert_uint_eq(ap_diags_count(d), 0);
+	strcat(text, "bands = { watch = 30.0; };\n@include \"c.cfg\"\n");
+	free(write_file("appui.cfg", text));
+	ck_assert_int_eq(ap_config_load(&cfg, path, d), -1);
+	ck_assert_uint_eq(ap_diags_count(d), 1);
+	ck_assert_str_eq(ap_diags_at(d, 0)->file, path);
+	ck_assert_int_eq(ap_diags_at(d, 0)->line, 10);
+	ck_assert(strstr(ap_diags_at(d, 0)->message,
+	                 "cannot include 'c.cfg': over 64 includes in all"));
+	ap_diags_free(d);
+	free(b);
+	free(path);
+}
+END_TEST
+
+/* A nested include resolves against the folder of the file that includes
+ * it; the lines after an include keep their numbers; a NUL byte, which
+ * libconfig would take for the end of the text, is refused. */
+START_TEST(includes_nest_and_keep_lines)
+{
+	make_dir();
+	char sub[128];
+	snprintf(sub, sizeof sub, "%s/sub", dir);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	free(write_file("sub/a.cfg", "@include \"b.cfg\"\n"));
+	char *b = write_file("sub/b.cfg", "\n\nbands = { watch = \"x\"; };\n");
+	char *path = write_file("appui.cfg", "# head\n@include \"sub/a.cfg\" "
+	                                     "# a comment\n\nnope = 1;\n");
+	ap_diags *d = ap_diags_new();
+	ap_config *cfg = NULL;
+	ck_assert_int_eq(ap_config_load(&cfg, path, d), -1);
+	ck_assert_uint_eq(ap_diags_count(d), 2);
+	int seen = 0;
+	for (size_t i = 0; i < 2; i++) {
+		const ap_diag *g = ap_diags_at(d, i);
+		if (strcmp(g->file, b) == 0 && g->line == 3 &&
+		    strstr(g->message, "'bands.watch'"))
+			seen |= 1;
+		if (strcmp(g->file, path) == 0 && g->line == 4 &&
+		    strstr(g->message, "'nope'"))
+			seen |= 2;
+	}
+	ck_assert_int_eq(seen, 3);
+	ap_diags_clear(d);
+	static const char nul[] = "bands = { };\n# \0\nnope = 1;\n";
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	fwrite(nul, 1, sizeof nul - 1, f);
+	fclose(f);
+	ck_assert_int_eq(ap_config_load(&cfg, path, d), -1);
+	ck_assert_uint_eq(ap_diags_count(d), 1);
+	ck_assert_int_eq(ap_diags_at(d, 0)->line, 2);
+	ck_assert(strstr(ap_diags_at(d, 0)->message, "NUL byte"));
+	ap_diags_free(d);
+	free(b);
+	free(path);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("config");
@@ -414,6 +500,8 @@ int main(void)
 	tcase_add_test(tc, missing_and_unreadable_files);
 	tcase_add_test(tc, includes_resolve_against_the_file);
 	tcase_add_test(tc, includes_of_other_than_files_are_refused);
+	tcase_add_test(tc, includes_are_capped_in_all);
+	tcase_add_test(tc, includes_nest_and_keep_lines);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
