@@ -1,6 +1,6 @@
 /*
  * What the appui command's subcommands share: options, set-up (configuration,
- * plugins, schema), input expansion, atomic output, reading one case.
+ * plugins, schema), input expansion, atomic output, outputs that are inputs.
  */
 #ifndef APPUI_CLI_H
 #define APPUI_CLI_H
@@ -80,11 +80,6 @@ void progress(const char *verb, size_t done, size_t total);
  * out_close(o, 1), removed on out_close(o, 0); devices in place. */
 int out_open(outfile *o, const char *path);
 int out_close(outfile *o, int ok);
-
-/* Reads and checks one case file; problems go to `d` (strict: warnings
- * become errors). Returns the case, or NULL. */
-ap_case *load_case(setup *s, const options *o, const char *path, ap_diags *d,
-                   ap_diags *tmp);
 
 /* The files a command reads, by device and inode: an output that is one of
  * them (through a symbolic or a hard link too) is refused before anything

@@ -407,25 +407,6 @@ int refuse_output_onto_inputs(const char *cmd, const input_ids *ids,
 /* ---- commands
  * ----------------------------------------------------------------- */
 
-/* Reads and checks one file. Problems go to `d` (strict turns warnings into
- * errors). Returns the case or NULL. */
-ap_case *load_case(setup *s, const options *o, const char *path, ap_diags *d,
-                   ap_diags *tmp)
-{
-	ap_case *c = NULL;
-	ap_diags_clear(tmp);
-	if (ap_reader_read_file(s->reader, path, &c, tmp) == 0)
-		ap_host_check_case(s->host, c, tmp);
-	int bad =
-	    ap_diags_errors(tmp) > 0 || (o->strict && ap_diags_count(tmp) > 0);
-	ap_diags_move(d, tmp, o->strict);
-	if (bad) {
-		ap_case_free(c);
-		return NULL;
-	}
-	return c;
-}
-
 static size_t default_jobs(const options *o)
 {
 	if (o->jobs > 0)
