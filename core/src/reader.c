@@ -342,33 +342,17 @@ static int read_whole_file(const char *path, size_t limit, ap_buf *out,
 		    (long long)st.st_size, limit);
 		goto out;
 	}
-	/* Read in place, asking for a byte more than the size: a regular
-	 * file's read() comes short only at its end, so one call usually
-	 * reads it all and sees the end. */
-	ap_buf_reset(out);
-	size_t want = (size_t)st.st_size + 1;
-	for (;;) {
-		ap_buf_reserve(out, want);
-		ssize_t n = read(fd, out->data + out->len, want);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ap_diags_add(d, AP_ERROR, path, 0, field,
-			             "read error: %s", strerror(errno));
-			goto out;
-		}
-		out->len += (size_t)n;
-		out->data[out->len] = '\0';
-		if (out->len > limit) {
-			ap_diags_add(
-			    d, AP_ERROR, path, 0, field,
-			    "file grew over the limit of %zu bytes while read",
-			    limit);
-			goto out;
-		}
-		if ((size_t)n < want)
-			break;
-		want = 65536; /* it grew while read: go on to its end */
+	int r = ap_read_fd(fd, (size_t)st.st_size, limit, out);
+	if (r < 0) {
+		ap_diags_add(d, AP_ERROR, path, 0, field, "read error: %s",
+		             strerror(errno));
+		goto out;
+	}
+	if (r > 0) {
+		ap_diags_add(d, AP_ERROR, path, 0, field,
+		             "file grew over the limit of %zu bytes while read",
+		             limit);
+		goto out;
 	}
 	rc = 0;
 out:

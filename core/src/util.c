@@ -402,6 +402,30 @@ int ap_open_regular(const char *path, struct stat *st, const char **why)
 	return fd;
 }
 
+int ap_read_fd(int fd, size_t size, size_t limit, ap_buf *out)
+{
+	/* Read in place, asking for a byte more than the size: a regular
+	 * file's read() comes short only at its end, so one call usually
+	 * reads it all and sees the end. */
+	ap_buf_reset(out);
+	size_t want = size + 1;
+	for (;;) {
+		ap_buf_reserve(out, want);
+		ssize_t n = read(fd, out->data + out->len, want);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		out->len += (size_t)n;
+		out->data[out->len] = '\0';
+		if (out->len > limit)
+			return 1;
+		if ((size_t)n < want)
+			return 0;
+		want = 65536; /* it grew while read: go on to its end */
+	}
+}
+
 int ap_read_regular(const char *path, size_t limit, ap_buf *out,
                     const char **why)
 {
@@ -413,25 +437,12 @@ int ap_read_regular(const char *path, size_t limit, ap_buf *out,
 	ap_buf_reset(out);
 	if ((unsigned long long)st.st_size > limit)
 		goto too_big;
-	/* A byte more than the size: one read() usually reads it all and
-	 * sees the end. */
-	size_t want = (size_t)st.st_size + 1;
-	for (;;) {
-		ap_buf_reserve(out, want);
-		ssize_t n = read(fd, out->data + out->len, want);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			*why = strerror(errno);
-			goto out;
-		}
-		out->len += (size_t)n;
-		out->data[out->len] = '\0';
-		if (out->len > limit)
-			goto too_big;
-		if (n == 0)
-			break;
-		want = 65536; /* it grew while read: go on to its end */
+	int r = ap_read_fd(fd, (size_t)st.st_size, limit, out);
+	if (r > 0)
+		goto too_big;
+	if (r < 0) {
+		*why = strerror(errno);
+		goto out;
 	}
 	rc = 0;
 	goto out;

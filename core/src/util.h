@@ -145,6 +145,11 @@ int ap_open_regular(const char *path, struct stat *st, const char **why);
  * ap_open_regular(), a read error, or, with errno EFBIG, "over the size
  * limit" (checked before reading, and again as it is read).
  */
+/* Reads the regular file `fd` of `size` bytes (as fstat gave it) from where
+ * it is into `out`, NUL-terminated. Returns 0; -1 on a read error (errno);
+ * 1 when it grew over `limit` bytes while read. */
+int ap_read_fd(int fd, size_t size, size_t limit, ap_buf *out);
+
 int ap_read_regular(const char *path, size_t limit, ap_buf *out,
                     const char **why);
 
