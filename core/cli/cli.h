@@ -56,6 +56,12 @@ typedef struct outfile {
 	const char *final;
 } outfile;
 
+/* Text from outside (paths, names, what a file or a plugin says) as the
+ * command shows it: inert (appui/text.h). The copies live in `cli_shown`,
+ * freed when the command ends. */
+extern ap_shown cli_shown;
+#define SHOWN(s) ap_shown_text(&cli_shown, (s))
+
 /* Prints problems from index `from` on, one per line. */
 void print_diags(FILE *out, const ap_diags *d, size_t from);
 

@@ -11,6 +11,8 @@
 #include "batch.h"
 #include "paths.h"
 
+ap_shown cli_shown;
+
 void print_diags(FILE *out, const ap_diags *d, size_t from)
 {
 	for (size_t i = from; i < ap_diags_count(d); i++)
@@ -81,7 +83,7 @@ int setup_open(const options *o, setup *s, int want_reader, ap_diags *d,
 			print_diags(report, d, 0);
 			fprintf(report,
 			        "appui: the configuration %s has errors\n",
-			        path);
+			        SHOWN(path));
 			return EXIT_SETUP;
 		}
 	} else {
@@ -110,7 +112,7 @@ int setup_open(const options *o, setup *s, int want_reader, ap_diags *d,
 	print_diags(report, d, before);
 	if (host_rc != 0) {
 		fprintf(report, "appui: the configuration %s has errors\n",
-		        ap_config_path(cfg) ? ap_config_path(cfg)
+		        ap_config_path(cfg) ? SHOWN(ap_config_path(cfg))
 		                            : "(defaults)");
 		return EXIT_SETUP;
 	}
@@ -283,7 +285,8 @@ static int out_problem(ap_diags *d)
 {
 	for (size_t i = 0; i < ap_diags_count(d); i++) {
 		const ap_diag *g = ap_diags_at(d, i);
-		fprintf(stderr, "appui: %s: %s\n", g->file, g->message);
+		fprintf(stderr, "appui: %s: %s\n", SHOWN(g->file),
+		        SHOWN(g->message));
 	}
 	ap_diags_free(d);
 	return EXIT_SETUP;
@@ -308,14 +311,14 @@ int out_open(outfile *o, const char *path)
 		if (S_ISDIR(st.st_mode)) {
 			fprintf(stderr,
 			        "appui: %s: is a folder, not an output file\n",
-			        path);
+			        SHOWN(path));
 			return EXIT_SETUP;
 		}
 		o->f = fopen(path, "w");
 		if (!o->f) {
 			fprintf(stderr,
 			        "appui: %s: cannot open for writing: %s\n",
-			        path, strerror(errno));
+			        SHOWN(path), strerror(errno));
 			return EXIT_SETUP;
 		}
 		o->final = path;
@@ -398,7 +401,7 @@ int refuse_output_onto_inputs(const char *cmd, const input_ids *ids,
 		fprintf(stderr,
 		        "appui %s: the output %s is the input %s: refused, "
 		        "nothing written\n",
-		        cmd, output, ids->v[i].path);
+		        cmd, SHOWN(output), SHOWN(ids->v[i].path));
 		return EXIT_USAGE;
 	}
 	return 0;

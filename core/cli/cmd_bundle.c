@@ -42,14 +42,14 @@ static int bundle_format(const options *o, ap_bundle_format *f)
 			fprintf(stderr,
 			        "appui bundle: unknown format '%s' (tar.gz, "
 			        "tar.zst or zip)\n",
-			        o->format);
+			        SHOWN(o->format));
 			return EXIT_USAGE;
 		}
 		if (has_ext && by_ext != *f) {
 			fprintf(stderr,
 			        "appui bundle: --format %s, but %s names a %s "
 			        "file\n",
-			        o->format, o->output,
+			        SHOWN(o->format), SHOWN(o->output),
 			        ap_bundle_format_name(by_ext));
 			return EXIT_USAGE;
 		}
@@ -130,11 +130,13 @@ int cmd_bundle(const options *o, int argc, char **argv)
 	if (r == 0) {
 		printf("%s: bag %s/ (%s), %zu payload files, %" PRIu64
 		       " bytes; %" PRIu64 " bytes written\n",
-		       o->output, sum.name, ap_bundle_format_name(format),
-		       sum.payload_files, sum.payload_bytes, sum.archive_bytes);
+		       SHOWN(o->output), SHOWN(sum.name),
+		       ap_bundle_format_name(format), sum.payload_files,
+		       sum.payload_bytes, sum.archive_bytes);
 		rc = 0;
 	} else {
-		fprintf(stderr, "appui bundle: %s not written\n", o->output);
+		fprintf(stderr, "appui bundle: %s not written\n",
+		        SHOWN(o->output));
 		rc = ap_status_exit_code((ap_status)r);
 	}
 out:

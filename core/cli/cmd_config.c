@@ -49,8 +49,8 @@ int cmd_config(const options *given, int argc, char **argv)
 		ap_campaign *campaign = NULL;
 		if (rc == 0 &&
 		    load_campaign(shown, &s, &campaign, d, stdout) == 0)
-			printf("%s: valid campaign (%zu firm%s)\n", shown,
-			       campaign->n_firms,
+			printf("%s: valid campaign (%zu firm%s)\n",
+			       SHOWN(shown), campaign->n_firms,
 			       campaign->n_firms == 1 ? "" : "s");
 		else if (rc == 0)
 			rc = EXIT_INVALID;
@@ -64,7 +64,7 @@ int cmd_config(const options *given, int argc, char **argv)
 	 * problems are this command's output, so they go to stdout. */
 	int rc = setup_open(o, &s, 0, d, stdout);
 	if (rc == 0)
-		printf("%s: valid (%zu plugin%s loaded)\n", shown,
+		printf("%s: valid (%zu plugin%s loaded)\n", SHOWN(shown),
 		       ap_host_loaded_count(s.host),
 		       ap_host_loaded_count(s.host) == 1 ? "" : "s");
 	free(shown);

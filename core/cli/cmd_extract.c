@@ -49,14 +49,14 @@ int cmd_extract(const options *o, int argc, char **argv)
 	print_diags(stderr, d, 0);
 	int rc = 0;
 	if (r == 0) {
-		printf("%s: extracted to %s\n", argv[0], where);
+		printf("%s: extracted to %s\n", SHOWN(argv[0]), SHOWN(where));
 		if (!o->quiet)
 			printf("check it with: (cd '%s' && sha256sum -c "
 			       "--quiet manifest-sha256.txt)\n",
-			       where);
+			       SHOWN(where));
 	} else {
 		fprintf(stderr, "appui extract: %s: nothing was extracted\n",
-		        argv[0]);
+		        SHOWN(argv[0]));
 		rc = ap_status_exit_code((ap_status)r);
 	}
 	free(where);

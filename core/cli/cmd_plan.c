@@ -83,7 +83,7 @@ int cmd_plan(const options *o, int argc, char **argv)
 		fprintf(
 		    stderr,
 		    "appui plan: unknown format '%s' (table, json or csv)\n",
-		    o->format);
+		    SHOWN(o->format));
 		return EXIT_USAGE;
 	}
 	if (argc < 1) {
@@ -113,7 +113,7 @@ int cmd_plan(const options *o, int argc, char **argv)
 		fprintf(
 		    stderr,
 		    "appui plan: the campaign %s has errors; nothing planned\n",
-		    cpath);
+		    SHOWN(cpath));
 		rc = EXIT_SETUP;
 		goto out;
 	}

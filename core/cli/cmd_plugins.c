@@ -44,12 +44,12 @@ int cmd_plugins(const options *o, int argc, char **argv)
 		return rc ? rc : EXIT_SETUP;
 	}
 	printf("configuration: %s\n", ap_config_path(s.cfg)
-	                                  ? ap_config_path(s.cfg)
+	                                  ? SHOWN(ap_config_path(s.cfg))
 	                                  : "(built-in defaults)");
 	printf("plugin ABI: %d.%d\nsearch path:\n", AP_PLUGIN_ABI_MAJOR,
 	       AP_PLUGIN_ABI_MINOR);
 	for (size_t i = 0; i < s.n_dirs; i++)
-		printf("  %s  (%s)\n", s.dirs[i].dir, s.dirs[i].origin);
+		printf("  %s  (%s)\n", SHOWN(s.dirs[i].dir), s.dirs[i].origin);
 	printf("plugins:\n");
 	size_t n = ap_host_plugin_count(s.host);
 	if (!n)
@@ -57,20 +57,20 @@ int cmd_plugins(const options *o, int argc, char **argv)
 	for (size_t i = 0; i < n; i++) {
 		const ap_plugin_info *p = ap_host_plugin_at(s.host, i);
 		printf("  %-9s %-10s", status_name(p->status),
-		       p->theme ? p->theme : "-");
+		       p->theme ? SHOWN(p->theme) : "-");
 		if (p->version)
-			printf(" %-8s", p->version);
+			printf(" %-8s", SHOWN(p->version));
 		else
 			printf(" %-8s", "-");
 		if (p->abi_major >= 0)
 			printf(" ABI %d.%d", p->abi_major, p->abi_minor);
 		else
 			printf(" ABI ?  ");
-		printf("  %s\n", p->path);
+		printf("  %s\n", SHOWN(p->path));
 		if (p->name && p->status == AP_PLUGIN_LOADED)
-			printf("            %s\n", p->name);
+			printf("            %s\n", SHOWN(p->name));
 		if (p->reason)
-			printf("            %s\n", p->reason);
+			printf("            %s\n", SHOWN(p->reason));
 	}
 	ap_diags_free(d);
 	setup_free(&s);

@@ -68,7 +68,7 @@ int cmd_score(const options *o, int argc, char **argv)
 	else if (o->format && strcmp(o->format, "table") != 0) {
 		fprintf(stderr,
 		        "appui score: unknown format '%s' (table or json)\n",
-		        o->format);
+		        SHOWN(o->format));
 		return EXIT_USAGE;
 	}
 	if (argc < 1) {

@@ -28,8 +28,8 @@ static void print_plugins(FILE *out, const ap_host *h)
 		const ap_plugin_info *p = ap_host_plugin_at(h, i);
 		if (p->status != AP_PLUGIN_LOADED)
 			continue;
-		fprintf(out, "%s%s %s", sep, p->id,
-		        p->version ? p->version : "?");
+		fprintf(out, "%s%s %s", sep, SHOWN(p->id),
+		        p->version ? SHOWN(p->version) : "?");
 		sep = ", ";
 	}
 }
@@ -56,7 +56,7 @@ int cmd_verify(const options *o, int argc, char **argv)
 		if (ap_bundle_open(&b, argv[i], NULL, d) != 0) {
 			print_diags(stdout, d, 0);
 			printf("%s: FAILED: cannot be read as a bundle\n",
-			       argv[i]);
+			       SHOWN(argv[i]));
 			failed++;
 			continue;
 		}
@@ -76,9 +76,9 @@ int cmd_verify(const options *o, int argc, char **argv)
 				files++;
 			}
 		}
-		printf("%s: %s: bag %s/ ", argv[i],
+		printf("%s: %s: bag %s/ ", SHOWN(argv[i]),
 		       problems || changed ? "FAILED" : "OK",
-		       ap_bundle_name(b));
+		       SHOWN(ap_bundle_name(b)));
 		if (problems)
 			printf("has %zu problem%s", problems,
 			       problems == 1 ? "" : "s");

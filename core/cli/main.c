@@ -129,11 +129,12 @@ int main(int argc, char **argv)
 		fputs(usage_main, stdout);
 		rc = 0;
 	} else {
-		fprintf(stderr, "appui: unknown command '%s'\n%s", name,
+		fprintf(stderr, "appui: unknown command '%s'\n%s", SHOWN(name),
 		        usage_main);
 		rc = EXIT_USAGE;
 	}
 out:
 	free(a.args);
+	ap_shown_free(&cli_shown);
 	return cli_stdout_done(rc);
 }

@@ -8,7 +8,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "appui/text.h"
 #include "bundle_impl.h"
+
+/* Everything shown comes from the bag, which anyone may have written: it
+ * is shown inert (appui/text.h). */
+#define SHOWN(s) ap_shown_text(&sh, (s))
 
 /* ---- showing a bag ---------------------------------------------------------
  */
@@ -19,6 +24,7 @@ static void show_score(FILE *out, const ap_bundle *b)
 	const char *s = ap_bundle_member_data(b, SCORE_JSON, &len);
 	json_error_t err;
 	json_t *doc = s ? json_loadb(s, len, 0, &err) : NULL;
+	ap_shown sh = {0};
 	if (!doc) {
 		fprintf(out, "score:        %s\n",
 		        s ? "data/score/score.json is not valid JSON"
@@ -36,13 +42,13 @@ static void show_score(FILE *out, const ap_bundle *b)
 			fprintf(out,
 			        "              %-12s %-10s %7.2f  %-9s "
 			        "%4" JSON_INTEGER_FORMAT "  %s %s\n",
-			        k ? "" : bundle_jget_str(c, "case_id"),
-			        bundle_jget_str(t, "theme"),
+			        k ? "" : SHOWN(bundle_jget_str(c, "case_id")),
+			        SHOWN(bundle_jget_str(t, "theme")),
 			        json_number_value(json_object_get(t, "need")),
-			        bundle_jget_str(t, "band"),
+			        SHOWN(bundle_jget_str(t, "band")),
 			        json_integer_value(json_object_get(t, "days")),
-			        bundle_jget_str(t, "plugin"),
-			        bundle_jget_str(t, "plugin_version"));
+			        SHOWN(bundle_jget_str(t, "plugin")),
+			        SHOWN(bundle_jget_str(t, "plugin_version")));
 		}
 		json_t *m = json_object_get(c, "mission");
 		if (json_is_object(m))
@@ -56,6 +62,7 @@ static void show_score(FILE *out, const ap_bundle *b)
 			fprintf(out, "              %-12s no mission\n", "");
 	}
 	json_decref(doc);
+	ap_shown_free(&sh);
 }
 
 /* Every value of `label`, joined. */
@@ -63,66 +70,71 @@ static void show_info(FILE *out, const ap_bundle *b, const char *title,
                       const char *label, const char *sep)
 {
 	int first = 1;
+	ap_shown sh = {0};
 	for (size_t i = 0; i < b->n_info; i++) {
 		if (strcasecmp(b->labels[i], label) != 0)
 			continue;
 		fprintf(out, first ? "%-13s %s" : "%s%s", first ? title : sep,
-		        b->values[i]);
+		        SHOWN(b->values[i]));
 		first = 0;
 	}
 	if (!first)
 		fputc('\n', out);
+	ap_shown_free(&sh);
 }
 
 void ap_bundle_show(FILE *out, const ap_bundle *b)
 {
 	char size[32];
+	ap_shown sh = {0};
 	bundle_human_size(size, sizeof size, b->archive_bytes);
-	fprintf(out, "bundle:       %s (%s, %s, %" PRIu64 " bytes)\n", b->file,
-	        b->kind ? b->kind : "?", size, b->archive_bytes);
+	fprintf(out, "bundle:       %s (%s, %s, %" PRIu64 " bytes)\n",
+	        SHOWN(b->file), b->kind ? b->kind : "?", size,
+	        b->archive_bytes);
 	size_t vlen;
 	const char *bagit = ap_bundle_member_data(b, "bagit.txt", &vlen);
 	char version[16] = "?";
 	if (bagit)
 		sscanf(bagit, "BagIt-Version: %15[0-9.]", version);
-	fprintf(out, "bag:          %s/ (BagIt %s", b->name, version);
+	fprintf(out, "bag:          %s/ (BagIt %s", SHOWN(b->name), version);
 	const char *date = ap_bundle_info(b, "Bagging-Date");
 	const char *agent = ap_bundle_info(b, "Bag-Software-Agent");
 	if (date)
-		fprintf(out, ", bagged %s", date);
+		fprintf(out, ", bagged %s", SHOWN(date));
 	if (agent)
-		fprintf(out, " by %s", agent);
+		fprintf(out, " by %s", SHOWN(agent));
 	fputs(")\n", out);
 	const char *org = ap_bundle_info(b, "Source-Organization");
 	const char *org_id = ap_bundle_info(b, "Appui-Organisation-Id");
 	if (org)
-		fprintf(out, "organisation: %s%s%s%s\n", org,
-		        org_id ? " (" : "", org_id ? org_id : "",
+		fprintf(out, "organisation: %s%s%s%s\n", SHOWN(org),
+		        org_id ? " (" : "", org_id ? SHOWN(org_id) : "",
 		        org_id ? ")" : "");
 	const char *site = ap_bundle_info(b, "Appui-Site-Id");
 	const char *site_name = ap_bundle_info(b, "Appui-Site-Name");
 	if (site)
-		fprintf(out, "site:         %s%s%s\n", site,
-		        site_name ? ": " : "", site_name ? site_name : "");
+		fprintf(out, "site:         %s%s%s\n", SHOWN(site),
+		        site_name ? ": " : "",
+		        site_name ? SHOWN(site_name) : "");
 	show_info(out, b, "diagnostics:", "Appui-Diagnostic",
 	          "\n              ");
 	show_info(out, b, "recommended:", "Appui-Recommended-Days", "");
 	show_info(out, b, "campaign:", "Appui-Campaign", "");
 	const char *status = ap_bundle_info(b, "Appui-Mission-Status");
 	if (status) {
-		fprintf(out, "mission:      %s", status);
+		fprintf(out, "mission:      %s", SHOWN(status));
 		const char *id = ap_bundle_info(b, "Appui-Mission-Id");
 		const char *days = ap_bundle_info(b, "Appui-Mission-Days");
 		const char *firm = ap_bundle_info(b, "Appui-Mission-Firm");
 		const char *dates = ap_bundle_info(b, "Appui-Mission-Dates");
 		if (id)
-			fprintf(out, " %s", id);
+			fprintf(out, " %s", SHOWN(id));
 		if (days)
-			fprintf(out, ", %s days", days);
+			fprintf(out, ", %s days", SHOWN(days));
 		if (firm)
-			fprintf(out, " with %s", firm);
+			fprintf(out, " with %s", SHOWN(firm));
 		if (dates)
-			fprintf(out, "\n              on %s", dates);
+			fprintf(out, "\n              on %s", SHOWN(dates));
 		fputc('\n', out);
 	}
 	show_score(out, b);
@@ -138,8 +150,8 @@ void ap_bundle_show(FILE *out, const ap_bundle *b)
 		}
 	}
 	fprintf(out, "payload:      %zu files, %" PRIu64 " bytes%s%s%s\n",
-	        files, bytes, oxum ? " (Payload-Oxum " : "", oxum ? oxum : "",
-	        oxum ? ")" : "");
+	        files, bytes, oxum ? " (Payload-Oxum " : "",
+	        oxum ? SHOWN(oxum) : "", oxum ? ")" : "");
 	fprintf(out, "\nmembers:\n%12s  %-64s  %s\n", "bytes", "sha256",
 	        "path");
 	for (size_t i = 0; i < b->n; i++) {
@@ -152,7 +164,8 @@ void ap_bundle_show(FILE *out, const ap_bundle *b)
 			else if (strcmp(want, m->sha256) != 0)
 				note = "  (differs from the manifest)";
 		}
-		fprintf(out, "%12" PRIu64 "  %s  %s%s\n", m->size, m->sha256,
-		        m->path, note);
+		fprintf(out, "%12" PRIu64 "  %s  %s%s\n", m->size,
+		        SHOWN(m->sha256), SHOWN(m->path), note);
 	}
+	ap_shown_free(&sh);
 }

@@ -22,6 +22,42 @@ void jsonout_put_utf8(ap_buf *b, const char *s)
 	}
 }
 
+void jsonout_put_u(ap_buf *b, unsigned cp)
+{
+	static const char hex[] = "0123456789abcdef";
+	char esc[6] = {'\\',
+	               'u',
+	               hex[cp >> 12 & 15],
+	               hex[cp >> 8 & 15],
+	               hex[cp >> 4 & 15],
+	               hex[cp & 15]};
+	ap_buf_add(b, esc, sizeof esc);
+}
+
+int jsonout_dumpf(const json_t *j, FILE *out, size_t flags)
+{
+	char *s = json_dumps(j, flags | JSON_ENCODE_ANY);
+	if (!s)
+		return -1;
+	/* The shifty code points can only be inside strings: jansson writes
+	 * nothing else that is not ASCII. */
+	ap_buf b;
+	ap_buf_init(&b);
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		size_t n = *p < 0x80 ? 1 : ap_utf8_seq(p);
+		if (n > 1 && ap_utf8_shifty(ap_utf8_code(p, n)))
+			jsonout_put_u(&b, ap_utf8_code(p, n));
+		else
+			ap_buf_add(&b, (const char *)p, n ? n : 1);
+		p += n ? n : 1;
+	}
+	free(s);
+	int rc = fwrite(b.data, 1, b.len, out) == b.len ? 0 : -1;
+	ap_buf_free(&b);
+	return rc;
+}
+
 json_t *jsonout_str(const char *s)
 {
 	if (!s)

@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <stdio.h>
 
 #include "appui/diag.h"
 #include "util.h"
@@ -16,6 +17,17 @@ void jsonout_put_utf8(ap_buf *b, const char *s);
 /* A JSON string, or null for NULL; text that is not UTF-8 (a file name,
  * say) is kept, repaired, where json_string() alone would drop the field. */
 json_t *jsonout_str(const char *s);
+
+/* `\uNNNN` for the code point `cp` (of the BMP). */
+void jsonout_put_u(ap_buf *b, unsigned cp);
+
+/*
+ * json_dumpf(), with C1 controls, bidirectional controls and line
+ * separators written as \uNNNN escapes, as C0 controls are: JSON allows them
+ * raw, but a terminal or a viewer showing the file would obey them, and
+ * U+2028/U+2029 end a line in JavaScript. Returns -1 on a write error.
+ */
+int jsonout_dumpf(const json_t *j, FILE *out, size_t flags);
 
 /* The problems of one severity as [{"file","line","field","message"}]. */
 json_t *jsonout_diags(const ap_diags *d, ap_severity sev);

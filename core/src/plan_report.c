@@ -123,17 +123,15 @@ typedef struct table {
 	ap_ptrs cells;     /* row-major, owned */
 } table;
 
+/* A cell of text from the case files or the campaign, inert (see
+ * ap_buf_inert): a control, a bidirectional override or a line separator
+ * is shown as its escape, never obeyed by the terminal. */
 static char *cell_text(const char *s)
 {
 	ap_buf b;
 	ap_buf_init(&b);
 	ap_buf_puts(&b, "");
-	jsonout_put_utf8(&b, s);
-	for (size_t i = 0; i < b.len; i++) {
-		unsigned char c = (unsigned char)b.data[i];
-		if (c < 0x20 || c == 0x7F)
-			b.data[i] = ' ';
-	}
+	ap_buf_inert(&b, s, 0);
 	return b.data;
 }
 
@@ -486,7 +484,7 @@ static json_t *firm_json(const ap_plan *p, size_t i)
 
 static void dump(FILE *out, json_t *j)
 {
-	json_dumpf(j, out, JSON_FLAGS);
+	jsonout_dumpf(j, out, JSON_FLAGS);
 	json_decref(j);
 }
 
@@ -521,8 +519,27 @@ void ap_plan_json(FILE *out, const ap_plan *p, const ap_diags *d)
 
 /* ---- CSV ----------------------------------------------------------------- */
 
+/* "\x0d\n" (a CR LF that ap_buf_inert escaped) back to CR LF, in place. */
+static void csv_crlf(ap_buf *b)
+{
+	size_t w = 0;
+	for (size_t r = 0; r < b->len; r++) {
+		if (strncmp(b->data + r, "\\x0d\n", 5) == 0) {
+			b->data[w++] = '\r';
+			r += 3;
+		} else {
+			b->data[w++] = b->data[r];
+		}
+	}
+	b->len = w;
+	b->data[w] = '\0';
+}
+
 /* One RFC 4180 field: quoted, with quotes doubled, when it holds a comma, a
- * quote, CR or LF (or when `text` starts as a formula: see csv_text). */
+ * quote, CR or LF (or when `text` starts as a formula: see csv_text). Other
+ * controls, bytes that are not UTF-8, bidirectional controls and line
+ * separators are written inert (ap_buf_inert), as in every output: a
+ * spreadsheet would show them raw. */
 static void csv_put(FILE *out, const char *s, int first, int formula)
 {
 	ap_buf b;
@@ -530,7 +547,10 @@ static void csv_put(FILE *out, const char *s, int first, int formula)
 	if (formula)
 		ap_buf_putc(&b, '\'');
 	ap_buf_puts(&b, "");
-	jsonout_put_utf8(&b, s);
+	ap_buf_inert(&b, s, 1);
+	/* A CR LF line break is kept (RFC 4180 allows it in a quoted
+	 * field); a CR alone is a control like the others. */
+	csv_crlf(&b);
 	if (!first)
 		fputc(',', out);
 	if (formula || strpbrk(b.data, ",\"\r\n")) {
@@ -626,9 +646,20 @@ void ap_plan_csv(FILE *out, const ap_plan *p)
 
 /* ---- iCalendar ----------------------------------------------------------- */
 
+/* The length of the sequence at `c` when it is a shifty code point (C1,
+ * bidirectional control, line separator), else 0. */
+static size_t shifty_at(const char *c)
+{
+	const unsigned char *p = (const unsigned char *)c;
+	size_t n = *p >= 0x80 ? ap_utf8_seq(p) : 0;
+	return n && ap_utf8_shifty(ap_utf8_code(p, n)) ? n : 0;
+}
+
 /* RFC 5545 3.3.11: TEXT escapes backslash, semicolon and comma, and writes a
  * line break as \n. Other control characters are not allowed in TEXT and are
- * dropped; a CR LF pair is one line break. */
+ * dropped; a CR LF pair is one line break. C1 controls, bidirectional
+ * controls and line separators, which a calendar would obey, are shown as
+ * their escape (\u202e, written \\u202e). */
 static void ics_escape(ap_buf *b, const char *s)
 {
 	ap_buf clean;
@@ -653,11 +684,20 @@ static void ics_escape(ap_buf *b, const char *s)
 		case '\n':
 			ap_buf_puts(b, "\\n");
 			break;
-		default:
-			if (((unsigned char)*c >= 0x20 && *c != 0x7F) ||
-			    *c == '\t')
+		default: {
+			size_t n = shifty_at(c);
+			if (n) {
+				ap_buf_putc(b, '\\');
+				jsonout_put_u(
+				    b,
+				    ap_utf8_code((const unsigned char *)c, n));
+				c += n - 1;
+			} else if (((unsigned char)*c >= 0x20 && *c != 0x7F) ||
+			           *c == '\t') {
 				ap_buf_putc(b, *c);
+			}
 			break;
+		}
 		}
 	}
 	ap_buf_free(&clean);

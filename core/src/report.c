@@ -67,7 +67,10 @@ static void put_str(ap_buf *b, const char *s)
 			break;
 		if (c >= 0x80) {
 			size_t n = ap_utf8_seq(p);
-			if (n) {
+			if (n && ap_utf8_shifty(ap_utf8_code(p, n))) {
+				jsonout_put_u(b, ap_utf8_code(p, n));
+				p += n;
+			} else if (n) {
 				ap_buf_add(b, (const char *)p, n);
 				p += n;
 			} else {
@@ -366,9 +369,9 @@ void ap_report_json_end(FILE *out, const ap_diags *d)
 	json_t *errors = jsonout_diags(d, AP_ERROR);
 	json_t *warnings = jsonout_diags(d, AP_WARNING);
 	fputs("\n],\"errors\":", out);
-	json_dumpf(errors, out, JSON_FLAGS);
+	jsonout_dumpf(errors, out, JSON_FLAGS);
 	fputs(",\"warnings\":", out);
-	json_dumpf(warnings, out, JSON_FLAGS);
+	jsonout_dumpf(warnings, out, JSON_FLAGS);
 	fputs("}\n", out);
 	json_decref(errors);
 	json_decref(warnings);
@@ -518,12 +521,28 @@ void ap_report_table(FILE *out, const ap_host *h,
 	free(rows);
 }
 
+/* Text from a case file or a plugin, shown inert (see ap_buf_inert): a
+ * name cannot move the terminal's cursor, reverse what follows or start a
+ * line of its own. */
+static void put_inert(FILE *out, const char *s)
+{
+	ap_buf b;
+	ap_buf_init(&b);
+	ap_buf_puts(&b, "");
+	ap_buf_inert(&b, s, 0);
+	fputs(b.data, out);
+	ap_buf_free(&b);
+}
+
 static void list(FILE *out, const char *const *v, size_t n, const char *none)
 {
 	if (!n)
 		fputs(none, out);
-	for (size_t i = 0; i < n; i++)
-		fprintf(out, "%s%s", i ? ", " : "", v[i]);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputs(", ", out);
+		put_inert(out, v[i]);
+	}
 }
 
 void ap_report_explain(FILE *out, const ap_case_result *r)
@@ -532,10 +551,17 @@ void ap_report_explain(FILE *out, const ap_case_result *r)
 	const ap_site *site = ap_case_site(c);
 	const ap_organisation *org = ap_case_organisation(c);
 	const ap_request *rq = ap_case_request(c);
-	fprintf(out, "== %s: %s, %s (%s, %s)\n", site->id, site->name,
-	        site->commune, org->name, org->id);
-	fprintf(out, "   case %s, file %s, diagnostic by %s\n", ap_case_id(c),
-	        ap_case_file(c), ap_case_diagnostic(c)->firm);
+	fprintf(out, "== %s: ", site->id);
+	put_inert(out, site->name);
+	fputs(", ", out);
+	put_inert(out, site->commune);
+	fputs(" (", out);
+	put_inert(out, org->name);
+	fprintf(out, ", %s)\n   case %s, file ", org->id, ap_case_id(c));
+	put_inert(out, ap_case_file(c));
+	fputs(", diagnostic by ", out);
+	put_inert(out, ap_case_diagnostic(c)->firm);
+	fputc('\n', out);
 	fprintf(out, "   complexity %d: ", r->complexity);
 	list(out, r->factors, r->n_factors, "no factor");
 	if (r->n_unknown_factors) {
@@ -568,8 +594,11 @@ void ap_report_explain(FILE *out, const ap_case_result *r)
 			list(out, t->missing, t->n_missing, "");
 			fputc('\n', out);
 		}
-		for (size_t k = 0; k < t->n_rules; k++)
-			fprintf(out, "     rule: %s\n", t->rules[k]);
+		for (size_t k = 0; k < t->n_rules; k++) {
+			fputs("     rule: ", out);
+			put_inert(out, t->rules[k]);
+			fputc('\n', out);
+		}
 		if (t->n_levers) {
 			fputs("     levers:", out);
 			for (size_t k = 0; k < t->n_levers; k++) {

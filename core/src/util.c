@@ -327,8 +327,7 @@ int ap_utf8_valid(const char *s)
 	return 1;
 }
 
-/* The code point of a well-formed sequence of `n` bytes. */
-static unsigned utf8_code(const unsigned char *p, size_t n)
+unsigned ap_utf8_code(const unsigned char *p, size_t n)
 {
 	static const unsigned char lead[] = {0, 0x7F, 0x1F, 0x0F, 0x07};
 	unsigned cp = p[0] & lead[n];
@@ -337,9 +336,7 @@ static unsigned utf8_code(const unsigned char *p, size_t n)
 	return cp;
 }
 
-/* Code points that change how a terminal shows what follows: C1 controls,
- * bidirectional controls, line and paragraph separators. */
-static int is_shifty(unsigned cp)
+int ap_utf8_shifty(unsigned cp)
 {
 	return (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || cp == 0x200E ||
 	       cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
@@ -352,7 +349,7 @@ void ap_buf_inert(ap_buf *b, const char *s, int keep_lines)
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	while (*p) {
 		size_t n = ap_utf8_seq(p);
-		unsigned cp = n ? utf8_code(p, n) : 0;
+		unsigned cp = n ? ap_utf8_code(p, n) : 0;
 		if (keep_lines && (*p == '\n' || *p == '\t')) {
 			ap_buf_putc(b, (char)*p);
 		} else if (*p == '\n' || *p == '\t') {
@@ -362,7 +359,7 @@ void ap_buf_inert(ap_buf *b, const char *s, int keep_lines)
 			               0};
 			ap_buf_puts(b, esc);
 			n = 1;
-		} else if (is_shifty(cp)) {
+		} else if (ap_utf8_shifty(cp)) {
 			ap_buf_printf(b, "\\u%04x", cp);
 		} else {
 			ap_buf_add(b, (const char *)p, n);

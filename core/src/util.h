@@ -112,6 +112,12 @@ mode_t ap_new_file_mode(const char *replacing);
  * the whole string is well-formed. */
 size_t ap_utf8_seq(const unsigned char *s);
 int ap_utf8_valid(const char *s);
+/* The code point of the well-formed sequence of `n` bytes at `p`. */
+unsigned ap_utf8_code(const unsigned char *p, size_t n);
+/* 1 for the code points that change how a terminal or a viewer shows what
+ * follows: C1 controls, bidirectional controls, line and paragraph
+ * separators. Every output escapes them (\uNNNN) or refuses them. */
+int ap_utf8_shifty(unsigned cp);
 
 /* The one clock for durations: monotonic seconds (time limits, never
  * written into a result). */

@@ -100,4 +100,75 @@ PY
 	then pass; else fail "raw control bytes in the output of appui $cmd"; fi
 done
 
+# The property, over every command: hostile text where each command takes
+# it (file names with ESC, newline and a bidi override; names in a case file
+# and in a campaign with C1 controls, bidi overrides and line separators; a
+# bag whose bag-info.txt and member names hold them) gives no raw control
+# byte in any output but newline and tab (CR only before LF, in CSV and
+# iCalendar), and no forged line.
+cat >rawscan.py <<'PY'
+import re, sys
+bad = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]|\xd8\x9c|\xe2\x80[\x8e\x8f]")
+for path in sys.argv[1:]:
+    data = open(path, "rb").read()
+    if path.rsplit(".", 1)[-1] not in ("csv", "ics") and b"\r" in data:
+        sys.exit("%s: a raw CR" % path)
+    m = bad.search(data)
+    if m:
+        sys.exit("%s: %r" % (path, data[max(0, m.start() - 20):m.end() + 20]))
+    if re.search(rb"^x\.xml:9: forged", data, re.M):
+        sys.exit("%s: a forged line" % path)
+PY
+expect_inert() { # NAME COMMAND...: what the command prints is inert
+	what=$1
+	shift
+	"$@" >"inert-$what.out" 2>"inert-$what.err"
+	if python3 rawscan.py "inert-$what.out" "inert-$what.err"; then
+		pass
+	else
+		fail "appui $what: raw control bytes"
+	fi
+}
+mkdir -p prop/cases prop/ics
+hname=$(printf 'evil\033[31mred\nx.xml:9: forged: line\342\200\256\302\233.xml')
+evil=$(printf 'E\302\233[31m\342\200\256EVIL\342\200\250X\302\205')
+sed -e "s/Résidence du Mail/R$evil/" -e "s/Val de Loire Habitat/V$evil/" \
+	-e "s/N\. Haddad/N$evil/" -e "s/Blois/B$evil/" \
+	"$SRC/casefiles/examples/cf-2016-003-vlh-mail.xml" >"prop/cases/$hname"
+camp="prop/camp$hname.cfg"
+sed -e "s/^\( *name *= *\"\)/\1$evil/" "$SRC/configs/campaign.cfg" >"$camp"
+if grep -q "EVIL" "prop/cases/$hname" && grep -q "EVIL" "$camp"; then pass; else fail "the hostile inputs were not made"; fi
+expect_inert validate "$APPUI" validate prop/cases
+expect_inert score "$APPUI" score prop/cases
+expect_inert explain "$APPUI" score --explain prop/cases
+expect_inert json "$APPUI" score --format json prop/cases
+expect_inert plan "$APPUI" plan --campaign "$camp" prop/cases
+expect_inert plan-json "$APPUI" plan --campaign "$camp" --format json prop/cases
+expect_inert plan-csv "$APPUI" plan --campaign "$camp" --format csv \
+	-o prop/plan.csv --ics prop/ics prop/cases
+if python3 rawscan.py prop/plan.csv prop/ics/*.ics; then pass; else fail "plan CSV or iCalendar: raw control bytes"; fi
+expect_inert config "$APPUI" config check "$camp"
+expect_inert plugins "$APPUI" -P "prop/$hname" plugins
+expect_inert bundle-name "$APPUI" bundle -o "prop/b$hname.tar.gz" "prop/cases/$hname"
+cp "prop/cases/$hname" prop/site.xml
+expect_inert bundle "$APPUI" bundle -o prop/b.tar.gz prop/site.xml
+expect_inert show "$APPUI" show prop/b.tar.gz
+expect_inert verify "$APPUI" verify prop/b.tar.gz
+expect_inert extract "$APPUI" extract prop/b.tar.gz -C prop/x
+expect_inert unknown "$APPUI" "$hname"
+expect_inert format "$APPUI" score --format "$hname" prop/cases
+expect_inert missing "$APPUI" validate "prop/no$hname"
+expect_inert same "$APPUI" score -o "prop/cases/$hname" "prop/cases/$hname"
+# A bag written by someone else: bag-info.txt with ESC, BEL, C1 and bidi,
+# and a payload member whose name holds them.
+mkdir -p prop/bag && tar -xzf prop/b.tar.gz -C prop/bag
+bag=$(ls prop/bag)
+sed -i "s/^Source-Organization: .*/Source-Organization: $(printf "\033]0;pwned\007\302\233[2J\342\200\256")/" "prop/bag/$bag/bag-info.txt"
+printf 'x' >"prop/bag/$bag/data/$hname"
+tar -czf prop/hostile.tar.gz -C prop/bag "$bag"
+expect_inert show-hostile "$APPUI" show prop/hostile.tar.gz
+expect_inert verify-hostile "$APPUI" verify prop/hostile.tar.gz
+expect_inert extract-hostile "$APPUI" extract prop/hostile.tar.gz -C prop/y
+expect_grep "a hostile bag is shown escaped" inert-show-hostile.out 'organisation: \x1b]0;pwned\x07\u009b[2J\u202e (ORG-VLH)'
+
 summary

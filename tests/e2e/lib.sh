@@ -3,7 +3,7 @@
 passed=0
 failed=0
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+trap '[ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
 
 pass() { passed=$((passed + 1)); }
 fail() {

@@ -10,6 +10,8 @@
 #include "appui/atomic.h"
 #include "appui/diag.h"
 #include "appui/status.h"
+#include "appui/text.h"
+#include "jsonout.h"
 #include "testutil.h"
 #include "util.h"
 
@@ -123,8 +125,6 @@ START_TEST(diagnostics_count_and_move)
 }
 END_TEST
 
-/* The atomic file: an abort leaves the target as it was and no temporary;
- * a commit replaces it whole with its permission bits, never setuid. */
 /* Text shown to people is inert: every class of shifty character. */
 START_TEST(inert_text)
 {
@@ -153,6 +153,44 @@ START_TEST(inert_text)
 			ap_buf_free(&b);
 		}
 	}
+}
+END_TEST
+
+/* The public form: each copy lives for AP_SHOWN_SLOTS more calls, enough
+ * for every argument of one message. */
+START_TEST(shown_text_slots)
+{
+	ap_shown sh = {0};
+	const char *first = ap_shown_text(&sh, "a\033b");
+	const char *kept[AP_SHOWN_SLOTS];
+	kept[0] = first;
+	for (int i = 1; i < AP_SHOWN_SLOTS; i++)
+		kept[i] = ap_shown_text(&sh, i % 2 ? "\xe2\x80\xae" : NULL);
+	ck_assert_str_eq(first, "a\\x1bb");
+	for (int i = 1; i < AP_SHOWN_SLOTS; i++)
+		ck_assert_str_eq(kept[i], i % 2 ? "\\u202e" : "");
+	ap_shown_free(&sh);
+	ck_assert_ptr_null(sh.slot[0]);
+}
+END_TEST
+
+/* JSON keeps C1, bidirectional controls and line separators as escapes:
+ * the text reads back the same, and no raw one is written. */
+START_TEST(json_escapes_shifty)
+{
+	json_t *j = json_pack("{s:s}", "name",
+	                      "R\xc2\x9b\xe2\x80\xae\xe2\x80\xa8\xc3\xa9");
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	ck_assert_int_eq(jsonout_dumpf(j, f, JSON_COMPACT), 0);
+	fclose(f);
+	ck_assert_str_eq(text, "{\"name\":\"R\\u009b\\u202e\\u2028\xc3\xa9\"}");
+	json_t *back = json_loads(text, 0, NULL);
+	ck_assert(json_equal(back, j));
+	json_decref(back);
+	json_decref(j);
+	free(text);
 }
 END_TEST
 
@@ -287,6 +325,8 @@ int main(void)
 	tcase_add_test(tc, atomic_file_is_whole_or_absent);
 	tcase_add_test(tc, atomic_remove_all_for_signals);
 	tcase_add_test(tc, inert_text);
+	tcase_add_test(tc, shown_text_slots);
+	tcase_add_test(tc, json_escapes_shifty);
 	tcase_add_test(tc, buf_grows_and_formats);
 	tcase_add_test(tc, numbers_are_parsed_strictly);
 	tcase_add_test(tc, calendar_months);
