@@ -5,13 +5,17 @@
  * 1. The options of each site (plan_model.c): (firm, days) pairs where the
  *    firm covers all the mission's themes, serves the site's region, and
  *    has enough working days inside the site's window and one span.
- * 2. A starting plan (plan_start.c), then two 0-1 programs (plan_model.c,
- *    solved by plan_solver.c): stage 1 maximises the priority sum within
- *    the budget and the firms' capacities, stage 2 keeps that optimum and
- *    breaks the ties.
- * 3. Each firm's missions are placed on its calendar (plan_place.c). When a
- *    firm cannot fit the set of missions it was given, that exact set is
- *    forbidden by a cut and the programs are solved again.
+ * 2. Starting plans (plan_start.c): the greedy one and the day budget's
+ *    knapsack, solved exactly by dynamic programming, whose optimum bounds
+ *    the first four levels (plan_level); a start that reaches the bound
+ *    settles them without a search.
+ * 3. Otherwise, one 0-1 program per level (plan_model.c, solved by
+ *    plan_solver.c): the priority sum, then the tie-breaks, each keeping
+ *    the optimum of those before. Each plan is placed on the firms'
+ *    calendars (plan_place.c); when a firm's missions do not fit, the
+ *    model learns an interval capacity or splits missions by start day,
+ *    and the level is solved again: the model is exact for every plan it
+ *    gives. The last level, the firms, is a rule (plan_firms.c).
  * 4. The plan: its missions with dates and the reason of each firm, the
  *    sites not planned with theirs (plan_reason.c), the bound and the gap.
  */
@@ -21,11 +25,13 @@
 
 #include "plan_impl.h"
 
-/* What the rounds of solving and placing leave. */
+/* What the rounds of solving and placing leave: the best plan placed so
+ * far, whether each level was proven, and how many programs were solved. */
 typedef struct plan_rounds {
-	unsigned char *chosen; /* per option */
-	ap_day **dates;        /* per chosen option */
-	int optimal1, optimal2, rounds, ties_run;
+	plan_sol best;
+	int proven[PLAN_LEVELS];
+	int levels_done; /* levels solved to their end */
+	int rounds;
 } plan_rounds;
 
 static int cmp_day(const void *a, const void *b)
@@ -57,78 +63,83 @@ static int cmp_unplanned(const void *a, const void *b, void *ctx)
 	                  in->sites[y->site].case_id);
 }
 
-static long chosen_cents(const planner *p, const unsigned char *chosen)
+/*
+ * One level: solve, place; when a firm's missions do not fit, the model
+ * learns why (plan_place_all) and the level is solved again, until the
+ * plan fits every calendar. A plan that fits keeps every constraint the
+ * model holds and more, so the level's optimum in the model is its
+ * optimum. Out of time or rounds, the best plan placed so far stays and
+ * the level is not proven.
+ */
+static int solve_level(planner *p, plan_level level, plan_rounds *r,
+                       ap_diags *d)
 {
-	long sum = 0;
-	for (size_t j = 0; j < p->n_opts; j++)
-		if (chosen[j])
-			sum +=
-			    plan_cents(p->in->sites[p->opts[j].site].priority);
-	return sum;
-}
-
-/* Stage 1 from `start`, unless the start already reaches the knapsack's
- * bound (stage 1's optimum, proven without a search). */
-static int solve_stage1(planner *p, const unsigned char *start, plan_rounds *r,
-                        ap_diags *d)
-{
-	if (p->knapsack_bound >= 0 &&
-	    plan_value_of(p, 1, start) >= (double)p->knapsack_bound) {
-		memcpy(r->chosen, start, p->n_opts);
-		r->optimal1 = 1;
-		p->best_bound = (double)p->knapsack_bound;
-		p->have_bound = 1;
-		return 0;
-	}
-	return plan_solve_stage(p, 1, 0, start, r->chosen, &r->optimal1, d);
-}
-
-/* Stage 2 keeps stage 1's optimum and breaks the ties. */
-static int solve_stage2(planner *p, plan_rounds *r, ap_diags *d)
-{
-	long best = chosen_cents(p, r->chosen);
-	unsigned char *tie = ap_xcalloc(p->n_opts ? p->n_opts : 1, 1);
-	int rc = plan_solve_stage(p, 2, best, r->chosen, tie, &r->optimal2, d);
-	if (rc == 0 && chosen_cents(p, tie) >= best)
-		memcpy(r->chosen, tie, p->n_opts);
-	free(tie);
-	return rc;
-}
-
-/* Solves and places until every firm's missions fit its calendar, or the
- * rounds or the time run out (then each unplaceable set is dropped). */
-static int solve_and_place(planner *p, plan_rounds *r, ap_diags *d)
-{
-	int rc = 0;
-	/* A good plan to start from; it fits every calendar, so the cuts never
-	 * exclude it. */
-	unsigned char *start = ap_xcalloc(p->n_opts ? p->n_opts : 1, 1);
-	plan_start(p, start);
+	plan_sol got;
+	plan_sol_init(&got, p->n_opts);
+	int rc = 0, proven = 0;
 	for (;;) {
 		r->rounds++;
-		if ((rc = solve_stage1(p, start, r, d)) != 0)
-			goto out;
-		r->ties_run = 0;
-		if (!p->timed_out) {
-			r->ties_run = 1;
-			if ((rc = solve_stage2(p, r, d)) != 0)
-				goto out;
-		}
-		size_t bad = plan_place_all(p, r->chosen, r->dates);
-		if (!bad)
+		if ((rc = plan_solve_level(p, level, &r->best, &got, &proven,
+		                           d)) != 0)
 			break;
+		if (plan_place_all(p, &got) == 0) {
+			plan_sol_copy(p, &r->best, &got);
+			break;
+		}
 		if (r->rounds >= PLAN_MAX_ROUNDS || ap_now() > p->deadline) {
-			/* Keep what fits: drop each unplaceable firm's set. */
-			for (size_t k = p->n_cuts - bad; k < p->n_cuts; k++)
-				for (size_t m = 0; m < p->cut_len[k]; m++)
-					r->chosen[p->cuts[k][m]] = 0;
-			r->optimal1 = 0;
+			proven = 0;
 			break;
 		}
 	}
-out:
-	free(start);
+	r->proven[level] = proven && rc == 0;
+	plan_sol_free(&got, p->n_opts);
 	return rc;
+}
+
+/* The levels in turn, each keeping the optimum of those before, while
+ * they are proven and time is left. */
+static int solve_levels(planner *p, plan_rounds *r, ap_diags *d)
+{
+	if (plan_start(p, &r->best) != 0) {
+		ap_diags_add(d, AP_ERROR, p->c->path ? p->c->path : "campaign",
+		             0, "plan",
+		             "internal error: the starting plan does not fit");
+		return -1;
+	}
+	/* The start reaches the knapsack's bound on the levels before
+	 * `reached`: they are proven without a search. */
+	int reached = 0;
+	while (p->knapsack_bound >= 0 && reached < 4 &&
+	       plan_level_value(p, (plan_level)reached, &r->best) ==
+	           p->knapsack_lex[reached])
+		reached++;
+	for (int level = 0; level < PLAN_LEVELS; level++) {
+		if (level < reached) {
+			r->proven[level] = 1;
+			if (level == PLAN_PRIORITY) {
+				p->best_bound = (double)p->knapsack_bound;
+				p->have_bound = 1;
+			}
+		} else if (level == PLAN_SHORTENING && !p->c->allow_shorter) {
+			r->proven[level] = 1; /* nothing is shortened */
+		} else if (level == PLAN_FIRM_ORDER) {
+			/* The firms, by a rule that is the same on every
+			 * machine; the levels before settled the sites. */
+			r->proven[level] = plan_settle_firms(p, &r->best);
+		} else {
+			if (ap_now() > p->deadline)
+				break;
+			if (solve_level(p, (plan_level)level, r, d) != 0)
+				return -1;
+		}
+		if (!r->proven[level])
+			break;
+		p->fixed[level] =
+		    plan_level_value(p, (plan_level)level, &r->best);
+		p->n_fixed = level + 1;
+		r->levels_done = level + 1;
+	}
+	return 0;
 }
 
 /* The plan's missions, their totals and why each firm; `planned` marks
@@ -139,10 +150,10 @@ static void list_missions(const planner *p, plan_rounds *r, ap_plan *plan,
 	const ap_campaign *c = p->c;
 	size_t nm = 0;
 	for (size_t j = 0; j < p->n_opts; j++)
-		nm += r->chosen[j];
+		nm += r->best.on[j];
 	plan->missions = ap_xcalloc(nm ? nm : 1, sizeof(*plan->missions));
 	for (size_t j = 0; j < p->n_opts; j++) {
-		if (!r->chosen[j])
+		if (!r->best.on[j])
 			continue;
 		const plan_option *o = &p->opts[j];
 		const ap_firm *firm = &c->firms[o->firm];
@@ -150,8 +161,8 @@ static void list_missions(const planner *p, plan_rounds *r, ap_plan *plan,
 		m->site = o->site;
 		m->firm = o->firm;
 		m->days = o->days;
-		m->dates = r->dates[j];
-		r->dates[j] = NULL;
+		m->dates = r->best.dates[j];
+		r->best.dates[j] = NULL;
 		qsort(m->dates, (size_t)m->days, sizeof(ap_day), cmp_day);
 		m->cost = o->days * firm->daily_rate;
 		plan->priority_sum += p->in->sites[o->site].priority;
@@ -164,7 +175,7 @@ static void list_missions(const planner *p, plan_rounds *r, ap_plan *plan,
 	/* Explanations need the final bookings. */
 	size_t k = 0;
 	for (size_t j = 0; j < p->n_opts; j++)
-		if (r->chosen[j])
+		if (r->best.on[j])
 			plan->missions[k++].why = plan_explain_firm(p, plan, j);
 	qsort_r(plan->missions, plan->n_missions, sizeof(*plan->missions),
 	        cmp_missions, (void *)p->in);
@@ -201,7 +212,7 @@ static void set_bound(const planner *p, const plan_rounds *r, ap_plan *plan)
 	for (size_t m = 0; m < plan->n_missions; m++)
 		got +=
 		    plan_cents(p->in->sites[plan->missions[m].site].priority);
-	plan->optimal = r->optimal1 && !p->timed_out;
+	plan->optimal = r->proven[PLAN_PRIORITY];
 	/* A search stopped with its bound under one hundredth above the plan
 	 * has proven it all the same: priorities count in hundredths. */
 	if (!plan->optimal && p->have_bound &&
@@ -220,9 +231,8 @@ static void set_bound(const planner *p, const plan_rounds *r, ap_plan *plan)
 		plan->bound = bound / 100.0;
 		plan->gap = bound > 0 ? (bound - (double)got) / bound : 0;
 	}
-	/* Settled only by a second program that ran to its end: a first one
-	 * stopped by the time limit leaves no time for it. */
-	plan->ties_settled = plan->optimal && r->ties_run && r->optimal2;
+	/* Settled when every tie-break level was solved to its end. */
+	plan->ties_settled = plan->optimal && r->levels_done == PLAN_LEVELS;
 }
 
 /* The plan the rounds left. */
@@ -253,23 +263,17 @@ int ap_plan_build(ap_plan **out, const ap_campaign *c, const ap_plan_input *in,
 	planner p;
 	plan_init(&p, c, sites, limit);
 	plan_build_options(&p);
-	plan_tie_weights(&p);
 
-	plan_rounds r = {.optimal1 = 1, .optimal2 = 1};
-	r.chosen = ap_xcalloc(p.n_opts ? p.n_opts : 1, 1);
-	r.dates = ap_xcalloc(p.n_opts ? p.n_opts : 1, sizeof(ap_day *));
-	int rc = solve_and_place(&p, &r, d);
+	plan_rounds r = {0};
+	plan_sol_init(&r.best, p.n_opts);
+	int rc = solve_levels(&p, &r, d);
 	if (rc == 0) {
 		*out = make_plan(&p, &r);
 		(*out)->own_input = sites;
 	} else {
 		ap_plan_input_free(sites);
 	}
-
-	for (size_t j = 0; j < p.n_opts; j++)
-		free(r.dates[j]);
-	free(r.dates);
-	free(r.chosen);
+	plan_sol_free(&r.best, p.n_opts);
 	plan_free_planner(&p);
 	return rc;
 }

@@ -10,7 +10,7 @@
 #include "util.h"
 
 #define PLAN_DEFAULT_TIME_LIMIT 10.0
-#define PLAN_MAX_ROUNDS         200
+#define PLAN_MAX_ROUNDS         1000
 
 struct ap_plan_input {
 	ap_arena arena;
@@ -24,6 +24,47 @@ typedef struct plan_option {
 	int days;
 	long pref; /* lower is preferred: out of region, then by rate rank */
 } plan_option;
+
+/*
+ * A column of the programs: option `opt` with the days it may use,
+ * [from, to]. An option has one column, its site's window, until the
+ * calendar shows that the window is not enough to know where it goes (it is
+ * longer than a span): then it is split, one column per start day, each
+ * [start, start + span - 1] within the window.
+ */
+typedef struct plan_col {
+	size_t opt;
+	ap_day from, to;
+} plan_col;
+
+/* An interval capacity of firm `firm`: its missions whose days must fall
+ * in [from, to] take at most `cap` days, its working days there. */
+typedef struct plan_ival {
+	size_t firm;
+	ap_day from, to;
+	int cap;
+} plan_ival;
+
+/* A plan in the making: per option, whether it is taken and the days its
+ * mission may use (`from`, `to`); the dates once placed. */
+typedef struct plan_sol {
+	unsigned char *on;
+	ap_day *from, *to;
+	ap_day **dates; /* per option taken, once placed; else NULL */
+} plan_sol;
+
+/* The objectives, solved one after the other, each keeping the optimum of
+ * those before: the priority sum (maximised), then, minimised, the days
+ * cut below the recommendation, the days, the sites' ranks in site-id
+ * order, the firms' preference ranks. Each is a whole number. */
+typedef enum plan_level {
+	PLAN_PRIORITY,
+	PLAN_SHORTENING,
+	PLAN_DAYS,
+	PLAN_SITE_ORDER,
+	PLAN_FIRM_ORDER,
+	PLAN_LEVELS
+} plan_level;
 
 typedef struct planner {
 	const ap_campaign *c;
@@ -41,21 +82,29 @@ typedef struct planner {
 	plan_option *opts;
 	size_t n_opts, cap_opts;
 	size_t *site_first_opt, *site_n_opts;
-	/* Calendar cuts: each a list of option indices that may not all hold.
-	 */
-	size_t **cuts;
-	size_t *cut_len;
-	size_t n_cuts;
+	unsigned char *split; /* per option: one column per start day */
+	plan_col *cols;
+	size_t n_cols, cap_cols;
+	plan_ival *ivals;
+	size_t n_ivals, cap_ivals;
 	/* Solver state. */
-	double deadline; /* monotonic seconds */
-	int timed_out;   /* stage 1 stopped at the time limit */
-	double tie_day_weight, tie_short_weight, tie_rank_weight, tie_max;
+	double deadline;           /* monotonic seconds */
 	size_t *site_rank;         /* position in site-id order */
 	size_t *order;             /* site indices in site-id order */
-	double best_bound;         /* stage 1, in hundredths */
+	double best_bound;         /* of the priority sum, in hundredths */
 	double max_priority_cents; /* sum over the sites with options */
 	int have_bound;
-	long knapsack_bound; /* stage 1's bound from the day budget, or -1 */
+	/* The knapsack's bounds (plan_start.c): on the priority sum (-1 when
+	 * there is none), and on the first four levels, lexicographically:
+	 * the priority sum at most knapsack_lex[0]; if equal, the shortening
+	 * at least knapsack_lex[1]; and so on. */
+	long knapsack_lex[4];
+	long knapsack_bound; /* the priority sum's bound from the day budget,
+	                        or -1 */
+	/* The optimum of each level solved so far (PLAN_PRIORITY: in
+	 * hundredths), kept by the levels after it. */
+	long fixed[PLAN_LEVELS];
+	int n_fixed;
 } planner;
 
 /* How a site's eligible firms fell short, for its reason (plan_reason.c). */
@@ -75,21 +124,53 @@ void plan_init(planner *p, const ap_campaign *c, const ap_plan_input *in,
                double time_limit);
 void plan_free_planner(planner *p);
 void plan_build_options(planner *p);
-void plan_tie_weights(planner *p);
-double plan_value_of(const planner *p, int stage, const unsigned char *chosen);
-int plan_solve_stage(planner *p, int stage, long target,
-                     const unsigned char *start, unsigned char *chosen,
-                     int *optimal, ap_diags *d);
+/* The columns of the options as they stand (split or not). */
+void plan_build_columns(planner *p);
+/* An option's term in a level's objective. */
+long plan_level_cost(const planner *p, plan_level level, size_t opt);
+/* A plan's value at a level. */
+long plan_level_value(const planner *p, plan_level level, const plan_sol *s);
 
-/* plan_start.c: the starting plans (greedy and knapsack). */
-void plan_start(planner *p, unsigned char *start);
+void plan_sol_init(plan_sol *s, size_t n_opts);
+void plan_sol_free(plan_sol *s, size_t n_opts);
+void plan_sol_copy(const planner *p, plan_sol *to, const plan_sol *from);
 
-/* plan_place.c: calendar placement and cuts. */
+/*
+ * Solves one level: the best plan at `level` keeping p->fixed for the
+ * levels before it, within the budget, the capacities and the interval
+ * capacities found so far. `best`, a placed plan that keeps them all, is the
+ * search's start and cutoff, so a time limit never returns worse. Fills
+ * `got` (not placed); *proven when proven optimal. Returns 0, or -1 when the
+ * solver failed.
+ */
+int plan_solve_level(planner *p, plan_level level, const plan_sol *best,
+                     plan_sol *got, int *proven, ap_diags *d);
+
+/* plan_firms.c: the last level, the firms of the sites `best` plans, by a
+ * rule that gives the same plan on every machine (a local optimum of the
+ * preference ranks). Returns 1 with the plan in `best`, or 0 when the rule
+ * finds no firm for a site (`best` untouched). */
+int plan_settle_firms(planner *p, plan_sol *best);
+
+/* plan_start.c: the starting plans (greedy and knapsack), placed. Returns
+ * the number of firms whose missions did not fit (none, unless a bug). */
+size_t plan_start(planner *p, plan_sol *start);
+
+/* plan_place.c: calendar placement, interval capacities and splits. */
 /* The firm's working days within [from, to]: indices into avail[f]. */
 void plan_avail_range(const planner *p, size_t f, ap_day from, ap_day to,
                       size_t *lo, size_t *hi);
-int plan_firm_fits(const planner *p, const unsigned char *chosen, size_t f);
-size_t plan_place_all(planner *p, const unsigned char *chosen, ap_day **dates);
+/* Whether firm f's missions in `s` fit its calendar (not exact: used to
+ * build the starting plan, which only has to fit). */
+int plan_firm_fits(const planner *p, const plan_sol *s, size_t f);
+/*
+ * Places every firm's missions of `s` on its calendar, filling s->dates.
+ * For each firm whose missions do not fit, the model learns why: the
+ * interval whose capacity they exceed becomes a row, or, when no interval
+ * is exceeded, its missions with windows longer than a span are split.
+ * Returns the number of firms that did not fit.
+ */
+size_t plan_place_all(planner *p, plan_sol *s);
 
 /* plan_reason.c: why a site is not planned, why a firm was chosen. */
 void plan_no_option_reason(planner *p, size_t i, const plan_shortfall *sf,

@@ -4,12 +4,14 @@
  * weights, and the two 0-1 programs built from them and handed to the
  * solver (plan_solver.h).
  *
- * Stage 1 chooses at most one option per site, within the budget in days
- * and in euros and each firm's capacity (its declared days, and no more
- * than its working days in the campaign), maximising the sum of the
- * priorities of the planned sites (in hundredths, so the objective is a
- * whole number); the knapsack's bound (plan_start.c) is one of its rows.
- * Stage 2 keeps that optimum and breaks the ties (plan_tie_weights()).
+ * Each program chooses at most one column per site, within the budget in
+ * days and in euros, each firm's capacity (its declared days, and no more
+ * than its working days in the campaign) and the interval capacities the
+ * calendar placement found (plan_place.c). The first maximises the sum of
+ * the priorities of the planned sites (in hundredths, so the objective is
+ * a whole number; the knapsack's bound, plan_start.c, is one of its rows);
+ * the next ones keep the optimum of those before and break the ties, one
+ * whole-number objective each (plan_level).
  */
 #define _GNU_SOURCE /* qsort_r */
 #include <float.h>
@@ -133,10 +135,9 @@ void plan_free_planner(planner *p)
 	free(p->site_n_opts);
 	free(p->site_rank);
 	free(p->order);
-	for (size_t k = 0; k < p->n_cuts; k++)
-		free(p->cuts[k]);
-	free(p->cuts);
-	free(p->cut_len);
+	free(p->split);
+	free(p->cols);
+	free(p->ivals);
 }
 
 /* Firms ranked by rate (then id): the rank is the tie-break among firms. */
@@ -255,83 +256,136 @@ void plan_build_options(planner *p)
 		p->site_n_opts[i] = p->n_opts - p->site_first_opt[i];
 		if (!p->site_n_opts[i])
 			plan_no_option_reason(p, i, &sf, from, to);
+		if (p->site_n_opts[i])
+			p->max_priority_cents +=
+			    (double)plan_cents(s->priority);
 	}
 	free(rank);
+	p->split = ap_xcalloc(p->n_opts ? p->n_opts : 1, 1);
+	plan_build_columns(p);
 }
 
-/*
- * Stage 2 ranks the plans of equal priority lexicographically: less
- * shortening below the recommended days, then fewer days, then sites
- * earlier in site-id order, then preferred firms. Each weight exceeds the
- * largest total of the terms after it over all sites, so no trade between
- * levels is possible. When the weights would pass 2^50 (a double then no
- * longer holds them exactly; from about 2,000 sites, fewer with
- * allow_shorter), the site-order level is
- * left out: the plan stays deterministic, its ties then go to the order
- * the solver meets the sites in, which is site-id order.
- */
-void plan_tie_weights(planner *p)
+/* ---- columns ----------------------------------------------------------- */
+
+static void add_col(planner *p, size_t opt, ap_day from, ap_day to)
 {
-	double pref_total = 0, days_total = 0, rank_total = 0, cents_total = 0;
-	for (size_t i = 0; i < p->in->n; i++) {
-		long max_pref = 0;
-		for (size_t j = p->site_first_opt[i];
-		     j < p->site_first_opt[i] + p->site_n_opts[i]; j++)
-			if (p->opts[j].pref > max_pref)
-				max_pref = p->opts[j].pref;
-		if (p->site_n_opts[i]) {
-			pref_total += (double)max_pref;
-			days_total += p->max_days[i];
-			rank_total += (double)p->site_rank[i];
-			cents_total +=
-			    (double)plan_cents(p->in->sites[i].priority);
+	if (p->n_cols == p->cap_cols) {
+		p->cap_cols = p->cap_cols ? p->cap_cols * 2 : 256;
+		p->cols = ap_xrealloc(p->cols, p->cap_cols * sizeof(*p->cols));
+	}
+	p->cols[p->n_cols++] = (plan_col){opt, from, to};
+}
+
+/* The columns of split option j: one per start day whose span, within
+ * the window, holds the option's days, leaving out a start whose days are
+ * all in the span of the start before it. */
+static void split_columns(planner *p, size_t j)
+{
+	const plan_option *o = &p->opts[j];
+	ap_day from = p->win_first[o->site], to = p->win_last[o->site];
+	long span = p->c->max_span_days;
+	size_t lo, hi, last_end = 0;
+	plan_avail_range(p, o->firm, from, to, &lo, &hi);
+	const ap_day *a = p->avail[o->firm];
+	for (size_t i = lo; i < hi; i++) {
+		ap_day end = a[i] + (ap_day)span - 1;
+		if (end > to)
+			end = to;
+		size_t e = i;
+		while (e < hi && a[e] <= end)
+			e++;
+		if (e - i < (size_t)o->days || (i > lo && e == last_end))
+			continue;
+		last_end = e;
+		add_col(p, j, a[i], end);
+	}
+}
+
+void plan_build_columns(planner *p)
+{
+	p->n_cols = 0;
+	for (size_t j = 0; j < p->n_opts; j++) {
+		const plan_option *o = &p->opts[j];
+		if (p->split[j])
+			split_columns(p, j);
+		else
+			add_col(p, j, p->win_first[o->site],
+			        p->win_last[o->site]);
+	}
+}
+
+/* ---- plans in the making ------------------------------------------------ */
+
+void plan_sol_init(plan_sol *s, size_t n_opts)
+{
+	size_t n = n_opts ? n_opts : 1;
+	s->on = ap_xcalloc(n, 1);
+	s->from = ap_xcalloc(n, sizeof(ap_day));
+	s->to = ap_xcalloc(n, sizeof(ap_day));
+	s->dates = ap_xcalloc(n, sizeof(ap_day *));
+}
+
+void plan_sol_free(plan_sol *s, size_t n_opts)
+{
+	for (size_t j = 0; s->dates && j < n_opts; j++)
+		free(s->dates[j]);
+	free(s->dates);
+	free(s->on);
+	free(s->from);
+	free(s->to);
+	*s = (plan_sol){0};
+}
+
+void plan_sol_copy(const planner *p, plan_sol *to, const plan_sol *from)
+{
+	for (size_t j = 0; j < p->n_opts; j++) {
+		to->on[j] = from->on[j];
+		to->from[j] = from->from[j];
+		to->to[j] = from->to[j];
+		free(to->dates[j]);
+		to->dates[j] = NULL;
+		if (from->on[j] && from->dates[j]) {
+			size_t n = (size_t)p->opts[j].days * sizeof(ap_day);
+			to->dates[j] = ap_xmalloc(n);
+			memcpy(to->dates[j], from->dates[j], n);
 		}
 	}
-	p->max_priority_cents = cents_total;
-	const double limit = 1125899906842624.0; /* 2^50 */
-	for (int with_rank = 1; with_rank >= 0; with_rank--) {
-		p->tie_rank_weight = with_rank ? pref_total + 1 : 0;
-		double below_days =
-		    p->tie_rank_weight * rank_total + pref_total;
-		p->tie_day_weight = below_days + 1;
-		double below_short =
-		    p->tie_day_weight * days_total + below_days;
-		p->tie_short_weight = p->c->allow_shorter ? below_short + 1 : 0;
-		p->tie_max = p->tie_short_weight * days_total + below_short;
-		if (p->tie_max <= limit)
-			return;
-	}
-	p->tie_max = limit;
 }
 
-/* An option's cost in stage 2 (lower is better). */
-static double tie_cost(const planner *p, const plan_option *o)
+/* ---- the levels ---------------------------------------------------------- */
+
+long plan_level_cost(const planner *p, plan_level level, size_t opt)
 {
-	return (double)(p->max_days[o->site] - o->days) * p->tie_short_weight +
-	       (double)o->days * p->tie_day_weight +
-	       (double)p->site_rank[o->site] * p->tie_rank_weight +
-	       (double)o->pref;
+	const plan_option *o = &p->opts[opt];
+	switch (level) {
+	case PLAN_PRIORITY:
+		return plan_cents(p->in->sites[o->site].priority);
+	case PLAN_SHORTENING:
+		return p->max_days[o->site] - o->days;
+	case PLAN_DAYS:
+		return o->days;
+	case PLAN_SITE_ORDER:
+		return (long)p->site_rank[o->site];
+	case PLAN_FIRM_ORDER:
+		return o->pref;
+	default:
+		return 0;
+	}
 }
 
-/* How good a plan is for a stage: the priority sum (stage 1, higher is
- * better) or minus the tie-break cost (stage 2). */
-double plan_value_of(const planner *p, int stage, const unsigned char *chosen)
+long plan_level_value(const planner *p, plan_level level, const plan_sol *s)
 {
-	double v = 0;
-	for (size_t j = 0; j < p->n_opts; j++) {
-		if (!chosen[j])
-			continue;
-		const plan_option *o = &p->opts[j];
-		if (stage == 1)
-			v += (double)plan_cents(p->in->sites[o->site].priority);
-		else
-			v -= tie_cost(p, o);
-	}
+	long v = 0;
+	for (size_t j = 0; j < p->n_opts; j++)
+		if (s->on[j])
+			v += plan_level_cost(p, level, j);
 	return v;
 }
 
-/* Checks a solver's 0-1 solution against every constraint, exactly. */
-static int solution_fits(const planner *p, const double *x)
+/* Checks a solver's 0-1 solution against the budget, the capacities and
+ * one mission a site, exactly: never trust a solver's tolerances with a
+ * budget. */
+static int solution_fits(const planner *p, const plan_sol *s)
 {
 	const ap_campaign *c = p->c;
 	int days = 0, ok = 1;
@@ -339,7 +393,7 @@ static int solution_fits(const planner *p, const double *x)
 	int *load = ap_xcalloc(c->n_firms ? c->n_firms : 1, sizeof(int));
 	unsigned char *used = ap_xcalloc(p->in->n ? p->in->n : 1, 1);
 	for (size_t j = 0; j < p->n_opts && ok; j++) {
-		if (x[j] <= 0.5)
+		if (!s->on[j])
 			continue;
 		const plan_option *o = &p->opts[j];
 		ok = !used[o->site];
@@ -355,29 +409,23 @@ static int solution_fits(const planner *p, const double *x)
 	for (size_t f = 0; f < c->n_firms; f++)
 		if (load[f] > p->capacity[f])
 			ok = 0;
-	for (size_t k = 0; k < p->n_cuts && ok; k++) {
-		size_t all = 0;
-		for (size_t m = 0; m < p->cut_len[k]; m++)
-			all += x[p->cuts[k][m]] > 0.5;
-		ok = all < p->cut_len[k];
-	}
 	free(load);
 	free(used);
 	return ok;
 }
 
-/* Where a stage's rows are: one per site with options (in site-id order,
+/* Where a level's rows are: one per site with options (in site-id order,
  * like the columns: the model, and so the plan, must not depend on the
  * order of the input files), budget days, budget euros, one per firm, one
- * per calendar cut, in stage 2 the priority floor, in stage 1 the
- * knapsack's bound on the priority sum; -1 for a row left out. */
-typedef struct stage_rows {
+ * per interval capacity, one per level already solved, and at the first
+ * level the knapsack's bound on the priority sum; -1 for a row left out. */
+typedef struct level_rows {
 	int n;
 	int *site;
-	int days, euros, firm0, cut0, floor, bound;
-} stage_rows;
+	int days, euros, firm0, ival0, fixed0, bound;
+} level_rows;
 
-static void stage_layout(const planner *p, int stage, stage_rows *r)
+static void level_layout(const planner *p, plan_level level, level_rows *r)
 {
 	const ap_campaign *c = p->c;
 	size_t ns = p->in->n;
@@ -392,14 +440,16 @@ static void stage_layout(const planner *p, int stage, stage_rows *r)
 	r->euros = c->has_budget_euros ? row++ : -1;
 	r->firm0 = row;
 	row += (int)c->n_firms;
-	r->cut0 = row;
-	row += (int)p->n_cuts;
-	r->floor = stage == 2 ? row++ : -1;
-	r->bound = stage == 1 && p->knapsack_bound >= 0 ? row++ : -1;
+	r->ival0 = row;
+	row += (int)p->n_ivals;
+	r->fixed0 = row;
+	row += p->n_fixed;
+	r->bound =
+	    level == PLAN_PRIORITY && p->knapsack_bound >= 0 ? row++ : -1;
 	r->n = row;
 }
 
-static void stage_row_bounds(const planner *p, const stage_rows *r, long target,
+static void level_row_bounds(const planner *p, const level_rows *r,
                              plan_program *pg)
 {
 	const ap_campaign *c = p->c;
@@ -409,31 +459,47 @@ static void stage_row_bounds(const planner *p, const stage_rows *r, long target,
 		pg->row_up[r->euros] = c->budget_euros + 1e-6;
 	for (size_t f = 0; f < c->n_firms; f++)
 		pg->row_up[r->firm0 + (int)f] = p->capacity[f];
-	for (size_t k = 0; k < p->n_cuts; k++)
-		pg->row_up[r->cut0 + (int)k] = (double)p->cut_len[k] - 1;
-	if (r->floor >= 0) {
-		pg->row_lo[r->floor] = (double)target - 0.5;
-		pg->row_up[r->floor] = DBL_MAX;
+	for (size_t k = 0; k < p->n_ivals; k++)
+		pg->row_up[r->ival0 + (int)k] = p->ivals[k].cap;
+	for (int k = 0; k < p->n_fixed; k++) {
+		/* The priority sum at least its optimum; each tie-break at
+		 * most its own. Whole numbers: half a unit is no tolerance. */
+		int row = r->fixed0 + k;
+		if (k == PLAN_PRIORITY) {
+			pg->row_lo[row] = (double)p->fixed[k] - 0.5;
+			pg->row_up[row] = DBL_MAX;
+		} else {
+			pg->row_up[row] = (double)p->fixed[k] + 0.5;
+		}
 	}
 	if (r->bound >= 0)
 		pg->row_up[r->bound] = (double)p->knapsack_bound + 0.5;
 }
 
-/* One column per option, its row indices in increasing order. */
-static void stage_columns(const planner *p, int stage, const stage_rows *r,
-                          plan_program *pg)
+/* The interval capacities that hold column `col`, in increasing order:
+ * those of its firm whose interval contains its days. */
+static void col_ivals(const planner *p, const level_rows *r, size_t col,
+                      plan_program *pg)
+{
+	const plan_col *k = &p->cols[col];
+	const plan_option *o = &p->opts[k->opt];
+	for (size_t v = 0; v < p->n_ivals; v++) {
+		const plan_ival *iv = &p->ivals[v];
+		if (iv->firm == o->firm && iv->from <= k->from &&
+		    k->to <= iv->to)
+			plan_program_elem(pg, r->ival0 + (int)v, o->days);
+	}
+}
+
+/* One column per plan_col, its row indices in increasing order. */
+static void level_columns(const planner *p, plan_level level,
+                          const level_rows *r, plan_program *pg)
 {
 	const ap_campaign *c = p->c;
-	size_t no = p->n_opts;
-	size_t *cut_count = ap_xcalloc(no, sizeof(size_t));
-	for (size_t k = 0; k < p->n_cuts; k++)
-		for (size_t m = 0; m < p->cut_len[k]; m++)
-			cut_count[p->cuts[k][m]]++;
-	for (size_t j = 0; j < no; j++) {
+	for (size_t k = 0; k < p->n_cols; k++) {
+		size_t j = p->cols[k].opt;
 		const plan_option *o = &p->opts[j];
-		double worth =
-		    (double)plan_cents(p->in->sites[o->site].priority);
-		plan_program_column(pg, stage == 1 ? worth : tie_cost(p, o), 0,
+		plan_program_column(pg, (double)plan_level_cost(p, level, j), 0,
 		                    1);
 		plan_program_elem(pg, r->site[o->site], 1);
 		if (r->days >= 0)
@@ -443,77 +509,56 @@ static void stage_columns(const planner *p, int stage, const stage_rows *r,
 			                  o->days *
 			                      c->firms[o->firm].daily_rate);
 		plan_program_elem(pg, r->firm0 + (int)o->firm, o->days);
-		if (cut_count[j])
-			for (size_t k = 0; k < p->n_cuts; k++)
-				for (size_t m = 0; m < p->cut_len[k]; m++)
-					if (p->cuts[k][m] == j)
-						plan_program_elem(
-						    pg, r->cut0 + (int)k, 1);
-		if (r->floor >= 0)
-			plan_program_elem(pg, r->floor, worth);
+		col_ivals(p, r, k, pg);
+		for (int f = 0; f < p->n_fixed; f++) {
+			long cost = plan_level_cost(p, (plan_level)f, j);
+			if (cost)
+				plan_program_elem(pg, r->fixed0 + f,
+				                  (double)cost);
+		}
 		if (r->bound >= 0)
-			plan_program_elem(pg, r->bound, worth);
+			plan_program_elem(
+			    pg, r->bound,
+			    (double)plan_level_cost(p, PLAN_PRIORITY, j));
 	}
-	free(cut_count);
 }
 
-/* Stage `stage`'s program; `start`, when given, sets the cutoff. */
-static void stage_program(const planner *p, int stage, long target,
-                          const unsigned char *start, plan_program *pg)
+/* The program of `level`, started from `best`. */
+static void level_program(const planner *p, plan_level level,
+                          const plan_sol *best, plan_program *pg)
 {
-	stage_rows r;
-	stage_layout(p, stage, &r);
+	level_rows r;
+	level_layout(p, level, &r);
 	plan_program_init(pg, r.n);
-	stage_row_bounds(p, &r, target, pg);
-	stage_columns(p, stage, &r, pg);
+	level_row_bounds(p, &r, pg);
+	level_columns(p, level, &r, pg);
 	free(r.site);
-	pg->maximise = stage == 1;
-	/* Both objectives are whole numbers: a gap under one unit is none. */
+	pg->maximise = level == PLAN_PRIORITY;
+	/* The objectives are whole numbers: a gap under one unit is none. */
 	pg->allowable_gap = 0.5;
 	double left = p->deadline - ap_now();
 	pg->seconds = left > 0.05 ? left : 0.05;
-	/* The starting plan's value as a cutoff: the search prunes every node
-	 * that cannot do at least as well (a plan worth as much stays in). */
-	if (start) {
-		double v = plan_value_of(p, stage, start);
-		pg->has_cutoff = 1;
-		pg->cutoff = stage == 1 ? v - 0.5 : -v + 0.5;
-	}
+	/* The start's value as a cutoff: the search prunes every node that
+	 * cannot do at least as well (a plan worth as much stays in). */
+	double v = (double)plan_level_value(p, level, best);
+	pg->has_cutoff = 1;
+	pg->cutoff = pg->maximise ? v - 0.5 : v + 0.5;
 }
 
-/*
- * Solves one stage. Stage 1 maximises the priority sum; stage 2 keeps it at
- * `target` and minimises the tie-break cost. `start`, a plan known to fit
- * every constraint and calendar (the greedy one, or stage 1's for stage 2),
- * is handed to the search first, so a time limit never returns worse.
- * Fills `chosen` (0/1 per option); *optimal when proven; returns 0, or -1
- * when the solver failed.
- */
-int plan_solve_stage(planner *p, int stage, long target,
-                     const unsigned char *start, unsigned char *chosen,
-                     int *optimal, ap_diags *d)
+int plan_solve_level(planner *p, plan_level level, const plan_sol *best,
+                     plan_sol *got, int *proven, ap_diags *d)
 {
 	const ap_campaign *c = p->c;
-	size_t no = p->n_opts;
-	memset(chosen, 0, no ? no : 1);
-	*optimal = 1;
-	if (no == 0)
+	for (size_t j = 0; j < p->n_opts; j++)
+		got->on[j] = 0;
+	*proven = 1;
+	if (p->n_cols == 0)
 		return 0;
 
 	plan_program pg;
 	plan_solution sol;
-	stage_program(p, stage, target, start, &pg);
+	level_program(p, level, best, &pg);
 	plan_program_solve(&pg, &sol);
-	const double *x = sol.x;
-	if (x && !solution_fits(p, x)) {
-		/* Never trust a solver's tolerances with a budget: a solution
-		 * that breaks a constraint by rounding is not used. */
-		ap_diags_add(
-		    d, AP_WARNING, c->path ? c->path : "campaign", 0, "plan",
-		    "the solver's plan breaks a constraint by rounding; "
-		    "using the best plan known to fit");
-		x = NULL;
-	}
 	int rc = 0;
 	if (!sol.proven && !sol.stopped) {
 		ap_diags_add(d, AP_ERROR, c->path ? c->path : "campaign", 0,
@@ -523,22 +568,38 @@ int plan_solve_stage(planner *p, int stage, long target,
 		rc = -1;
 		goto out;
 	}
-	if (x)
-		for (size_t j = 0; j < no; j++)
-			chosen[j] = x[j] > 0.5;
-	/* Stopped by the time limit with nothing, or with worse than the plan
-	 * we started from: keep that one. */
-	if (start &&
-	    (!x || (!sol.proven && plan_value_of(p, stage, chosen) <
-	                               plan_value_of(p, stage, start))))
-		memcpy(chosen, start, no);
-	*optimal = sol.proven && x;
-	if (stage == 1) {
-		if (sol.stopped)
-			p->timed_out = 1;
+	for (size_t k = 0; sol.x && k < p->n_cols; k++) {
+		if (sol.x[k] <= 0.5)
+			continue;
+		size_t j = p->cols[k].opt;
+		got->on[j] = 1;
+		got->from[j] = p->cols[k].from;
+		got->to[j] = p->cols[k].to;
+	}
+	if (sol.x && !solution_fits(p, got)) {
+		ap_diags_add(
+		    d, AP_WARNING, c->path ? c->path : "campaign", 0, "plan",
+		    "the solver's plan breaks a constraint by rounding; "
+		    "using the best plan known to fit");
+		sol.proven = 0;
+	}
+	/* Nothing found, or worse than the start (the time limit): the start
+	 * it is. */
+	long v = plan_level_value(p, level, got),
+	     w = plan_level_value(p, level, best);
+	if (!sol.x || !solution_fits(p, got) ||
+	    (level == PLAN_PRIORITY ? v < w : v > w)) {
+		plan_sol_copy(p, got, best);
+		sol.proven = sol.proven && sol.x && v == w;
+	}
+	*proven = sol.proven;
+	if (level == PLAN_PRIORITY) {
 		/* The bound on the priority sum (the solver minimises -sum). */
-		p->best_bound =
-		    sol.proven && x ? fabs(sol.objective) : fabs(sol.bound);
+		double bound =
+		    sol.proven ? (double)plan_level_value(p, PLAN_PRIORITY, got)
+		               : fabs(sol.bound);
+		if (!p->have_bound || bound < p->best_bound)
+			p->best_bound = bound;
 		p->have_bound = 1;
 	}
 out:

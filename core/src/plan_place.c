@@ -1,8 +1,8 @@
 /*
  * Calendar placement: each firm's chosen missions on its working days, as
- * blocks or earliest deadline first, and the cut that forbids a set of
- * missions a firm cannot fit, so that the programs are solved again without
- * it.
+ * blocks or earliest deadline first; and, when a firm's missions do not
+ * fit, what the model learns from it (an interval capacity, or missions
+ * split by start day), so that it is exact for every plan it can give.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -127,35 +127,22 @@ static int schedule_firm(const planner *p, size_t f, job *jobs, size_t n,
 	return 0;
 }
 
-static void add_cut(planner *p, const size_t *opts, size_t n)
-{
-	p->cuts = ap_xrealloc(p->cuts, (p->n_cuts + 1) * sizeof(*p->cuts));
-	p->cut_len =
-	    ap_xrealloc(p->cut_len, (p->n_cuts + 1) * sizeof(*p->cut_len));
-	p->cuts[p->n_cuts] = ap_xmalloc(n * sizeof(size_t));
-	memcpy(p->cuts[p->n_cuts], opts, n * sizeof(size_t));
-	p->cut_len[p->n_cuts++] = n;
-}
-
-/* The jobs of firm f's chosen options, by deadline; *n of them. */
-static job *firm_jobs(const planner *p, const unsigned char *chosen, size_t f,
-                      size_t *n)
+/* The jobs of firm f's missions in `s`, by deadline; *n of them. */
+static job *firm_jobs(const planner *p, const plan_sol *s, size_t f, size_t *n)
 {
 	size_t count = 0;
 	for (size_t j = 0; j < p->n_opts; j++)
-		count += chosen[j] && p->opts[j].firm == f;
+		count += s->on[j] && p->opts[j].firm == f;
 	*n = count;
 	if (!count)
 		return NULL;
 	job *jobs = ap_xcalloc(count, sizeof(*jobs));
 	size_t k = 0;
 	for (size_t j = 0; j < p->n_opts; j++) {
-		if (!chosen[j] || p->opts[j].firm != f)
+		if (!s->on[j] || p->opts[j].firm != f)
 			continue;
-		const plan_option *o = &p->opts[j];
-		jobs[k++] = (job){
-		    j, p->win_first[o->site], p->win_last[o->site], o->days, 0,
-		    0};
+		jobs[k++] =
+		    (job){j, s->from[j], s->to[j], p->opts[j].days, 0, 0};
 	}
 	qsort(jobs, count, sizeof(*jobs), by_deadline);
 	return jobs;
@@ -169,49 +156,114 @@ static ap_day **new_slots(const job *jobs, size_t n)
 	return slots;
 }
 
-/* Whether firm f's chosen options fit its calendar. */
-int plan_firm_fits(const planner *p, const unsigned char *chosen, size_t f)
+static void free_slots(ap_day **slots, size_t n)
 {
-	size_t n;
-	job *jobs = firm_jobs(p, chosen, f, &n);
-	ap_day **slots = new_slots(jobs, n);
-	int fits = schedule_firm(p, f, jobs, n, slots) == 0;
 	for (size_t k = 0; k < n; k++)
 		free(slots[k]);
 	free(slots);
+}
+
+int plan_firm_fits(const planner *p, const plan_sol *s, size_t f)
+{
+	size_t n;
+	job *jobs = firm_jobs(p, s, f, &n);
+	ap_day **slots = new_slots(jobs, n);
+	int fits = schedule_firm(p, f, jobs, n, slots) == 0;
+	free_slots(slots, n);
 	free(jobs);
 	return fits;
 }
 
 /*
- * Schedules every firm's chosen options. Returns the number of firms whose
- * set did not fit (a cut was added for each); fills `dates` otherwise.
+ * Hall's condition for firm f's jobs, each of which needs its days inside
+ * [release, deadline]: every interval of days holds at least the days of
+ * the jobs that must fall inside it. Intervals on a line: checking those
+ * from a release to a deadline is enough, and when every job's interval is
+ * within one span (the span then binds nothing), the condition holding
+ * means that the jobs fit (earliest deadline first places them). Returns
+ * the most exceeded interval in *out and 1, or 0 when none is.
  */
-size_t plan_place_all(planner *p, const unsigned char *chosen, ap_day **dates)
+static int exceeded_interval(const planner *p, size_t f, const job *jobs,
+                             size_t n, plan_ival *out)
+{
+	long worst = 0;
+	for (size_t a = 0; a < n; a++) {
+		for (size_t b = 0; b < n; b++) {
+			ap_day u = jobs[a].release, v = jobs[b].deadline;
+			if (u > v)
+				continue;
+			long need = 0;
+			for (size_t k = 0; k < n; k++)
+				if (jobs[k].release >= u &&
+				    jobs[k].deadline <= v)
+					need += jobs[k].need;
+			size_t lo, hi;
+			plan_avail_range(p, f, u, v, &lo, &hi);
+			long over = need - (long)(hi - lo);
+			if (over > worst) {
+				worst = over;
+				*out = (plan_ival){f, u, v, (int)(hi - lo)};
+			}
+		}
+	}
+	return worst > 0;
+}
+
+static void add_ival(planner *p, const plan_ival *iv)
+{
+	if (p->n_ivals == p->cap_ivals) {
+		p->cap_ivals = p->cap_ivals ? p->cap_ivals * 2 : 16;
+		p->ivals =
+		    ap_xrealloc(p->ivals, p->cap_ivals * sizeof(*p->ivals));
+	}
+	p->ivals[p->n_ivals++] = *iv;
+}
+
+/* Firm f's missions do not fit: an interval they exceed becomes a row; when
+ * none is exceeded, those whose window is longer than a span are split (the
+ * span is what the windows alone do not hold). Returns 1 when the model
+ * learnt something, 0 when it could not (never expected). */
+static int learn(planner *p, size_t f, const job *jobs, size_t n)
+{
+	plan_ival iv;
+	if (exceeded_interval(p, f, jobs, n, &iv)) {
+		add_ival(p, &iv);
+		return 1;
+	}
+	int split = 0;
+	for (size_t k = 0; k < n; k++) {
+		size_t j = jobs[k].opt;
+		if (!p->split[j] &&
+		    jobs[k].deadline - jobs[k].release >= p->c->max_span_days) {
+			p->split[j] = 1;
+			split = 1;
+		}
+	}
+	if (split)
+		plan_build_columns(p);
+	return split;
+}
+
+size_t plan_place_all(planner *p, plan_sol *s)
 {
 	size_t nf = p->c->n_firms, bad = 0;
 	for (size_t f = 0; f < nf; f++) {
 		size_t n;
-		job *jobs = firm_jobs(p, chosen, f, &n);
+		job *jobs = firm_jobs(p, s, f, &n);
 		if (!n)
 			continue;
 		ap_day **slots = new_slots(jobs, n);
 		if (schedule_firm(p, f, jobs, n, slots) == 0) {
 			for (size_t k = 0; k < n; k++) {
-				free(dates[jobs[k].opt]);
-				dates[jobs[k].opt] = slots[k];
+				free(s->dates[jobs[k].opt]);
+				s->dates[jobs[k].opt] = slots[k];
+				slots[k] = NULL;
 			}
 		} else {
-			size_t *set = ap_xmalloc(n * sizeof(size_t));
-			for (size_t k = 0; k < n; k++) {
-				set[k] = jobs[k].opt;
-				free(slots[k]);
-			}
-			add_cut(p, set, n);
-			free(set);
+			learn(p, f, jobs, n);
 			bad++;
 		}
-		free(slots);
+		free_slots(slots, n);
 		free(jobs);
 	}
 	return bad;

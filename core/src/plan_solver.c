@@ -90,6 +90,9 @@ void plan_program_solve(plan_program *pg, plan_solution *sol)
 	Cbc_setParameter(model, "slog", "0");
 	Cbc_setAllowableGap(model, pg->allowable_gap);
 	Cbc_setAllowableFractionGap(model, 0.0);
+	/* The limit is wall time, as the user gives it: CBC counts CPU
+	 * seconds unless told. */
+	Cbc_setParameter(model, "timeMode", "elapsed");
 	Cbc_setMaximumSeconds(model, pg->seconds);
 	if (pg->has_cutoff)
 		Cbc_setCutoff(model, pg->cutoff);

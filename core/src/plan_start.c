@@ -1,8 +1,9 @@
 /*
- * The starting plans handed to stage 1: the greedy plan (sites by
+ * The starting plans handed to the first program: the greedy plan (sites by
  * decreasing priority) and the knapsack's plan, whose day-budget optimum is
- * also stage 1's bound. Both fit every constraint and calendar, so the
- * cuts never exclude them and a time limit never returns worse.
+ * also the priority sum's bound. Both fit every constraint and calendar, so
+ * nothing the model learns excludes them and a time limit never returns
+ * worse.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -35,30 +36,25 @@ static void by_priority(const planner *p, size_t *order, size_t n)
  * Plans the sites of `order`, in that order, each with its best option that
  * still fits the budget, the firm's capacity and the firm's calendar: more
  * days first (closest to the recommendation), then the preferred firm; with
- * `fewest_days`, only options of the site's fewest days. Valid, not proven
+ * `days_of` (per site), only options of those days. Valid, not proven
  * optimal.
  */
 static void place_in_order(planner *p, const size_t *order, size_t ns,
-                           int fewest_days, unsigned char *chosen)
+                           const int *days_of, plan_sol *s)
 {
 	const ap_campaign *c = p->c;
-	memset(chosen, 0, p->n_opts ? p->n_opts : 1);
+	memset(s->on, 0, p->n_opts ? p->n_opts : 1);
 	int days = 0;
 	double euros = 0;
 	int *load = ap_xcalloc(c->n_firms ? c->n_firms : 1, sizeof(int));
 	for (size_t oi = 0; oi < ns; oi++) {
 		size_t i = order[oi];
 		size_t best = SIZE_MAX;
-		int fewest = INT32_MAX;
-		for (size_t j = p->site_first_opt[i];
-		     j < p->site_first_opt[i] + p->site_n_opts[i]; j++)
-			if (p->opts[j].days < fewest)
-				fewest = p->opts[j].days;
 		for (size_t j = p->site_first_opt[i];
 		     j < p->site_first_opt[i] + p->site_n_opts[i]; j++) {
 			const plan_option *o = &p->opts[j];
 			double cost = o->days * c->firms[o->firm].daily_rate;
-			if ((fewest_days && o->days != fewest) ||
+			if ((days_of && o->days != days_of[i]) ||
 			    (c->has_budget_days &&
 			     days + o->days > c->budget_days) ||
 			    (c->has_budget_euros &&
@@ -71,14 +67,14 @@ static void place_in_order(planner *p, const size_t *order, size_t ns,
 			      p->opts[best].pref <= o->pref)))
 				continue;
 			/* It must fit the firm's calendar. */
-			chosen[j] = 1;
-			if (plan_firm_fits(p, chosen, o->firm))
+			s->on[j] = 1;
+			if (plan_firm_fits(p, s, o->firm))
 				best = j;
-			chosen[j] = 0;
+			s->on[j] = 0;
 		}
 		if (best == SIZE_MAX)
 			continue;
-		chosen[best] = 1;
+		s->on[best] = 1;
 		days += p->opts[best].days;
 		euros += p->opts[best].days *
 		         c->firms[p->opts[best].firm].daily_rate;
@@ -88,100 +84,170 @@ static void place_in_order(planner *p, const size_t *order, size_t ns,
 }
 
 /* The greedy plan: every site, by decreasing priority. */
-static void greedy(planner *p, unsigned char *chosen)
+static void greedy(planner *p, plan_sol *s)
 {
 	size_t ns = p->in->n;
 	size_t *order = ap_xmalloc((ns ? ns : 1) * sizeof(size_t));
 	for (size_t i = 0; i < ns; i++)
 		order[i] = i;
 	by_priority(p, order, ns);
-	place_in_order(p, order, ns, 0, chosen);
+	place_in_order(p, order, ns, NULL, s);
 	free(order);
 }
 
+/* A plan's value at the levels the knapsack sees, compared in order:
+ * the priority sum (more is better), then, negated so that more is better
+ * throughout, the days cut below the recommendation, the days and the
+ * sites' ranks in site-id order. */
+typedef struct lex {
+	long v[4];
+} lex;
+
+static int lex_better(const lex *a, const lex *b)
+{
+	for (int k = 0; k < 4; k++)
+		if (a->v[k] != b->v[k])
+			return a->v[k] > b->v[k];
+	return 0;
+}
+
+static lex lex_add(lex a, const lex *b)
+{
+	for (int k = 0; k < 4; k++)
+		a.v[k] += b->v[k];
+	return a;
+}
+
+/* The day counts site i's options offer, at most 8 (min..max days of a
+ * policy span at most 60, but a site's options have its recommendation,
+ * or with allow_shorter the days from min_days up to it). */
+static int site_day_counts(const planner *p, size_t i, int *out, int max)
+{
+	int n = 0;
+	for (size_t j = p->site_first_opt[i];
+	     j < p->site_first_opt[i] + p->site_n_opts[i]; j++) {
+		int d = p->opts[j].days, seen = 0;
+		for (int k = 0; k < n; k++)
+			seen |= out[k] == d;
+		if (!seen && n < max)
+			out[n++] = d;
+	}
+	return n;
+}
+
+/* One cell of the knapsack's table, for one site: best[d] with the site
+ * taken with one of its `nc` day counts, or not. Cells below d still hold
+ * the values before this site (d goes down). */
+static void knapsack_cell(lex *best, unsigned char *took, size_t d,
+                          const lex *worth, const int *counts, int nc)
+{
+	for (int q = 0; q < nc; q++) {
+		size_t w = (size_t)counts[q];
+		if (w > d)
+			continue;
+		lex v = lex_add(best[d - w], &worth[q]);
+		if (lex_better(&v, &best[d])) {
+			best[d] = v;
+			took[d] = (unsigned char)(q + 1);
+		}
+	}
+}
+
 /*
- * The day budget alone, as a 0-1 knapsack: each site with an option weighs
- * its fewest days and is worth its priority (in hundredths); firms, euros
- * and calendars are left out. Solved exactly by dynamic programming over
- * the days, it bounds every plan's priority sum: stage 1 gets that bound as
- * a row, which its linear relaxation (a fraction of a site) does not give.
- * The sites of the knapsack's best selection, planned in priority order, are
- * a second starting plan; when they all fit firms and calendars, that plan
- * reaches the bound and is optimal at once. Sets p->knapsack_bound (-1 when
- * the budget has no days or the table would be too large) and fills
- * `chosen` with that plan.
+ * The day budget alone, as a multiple-choice knapsack: each site with an
+ * option takes one of its day counts or none, and is worth, lexicographically,
+ * its priority (in hundredths), then minus its shortening, its days and
+ * its rank. Firms, euros and calendars are left out, so its optimum bounds
+ * every plan at these four levels. Solved exactly by dynamic programming
+ * over the days. Its selection, planned in priority order with the days it
+ * chose, is a second starting plan; when every site of it finds a firm
+ * and room, that plan reaches the bound and the four levels are proven at
+ * once. Sets p->knapsack_bound (the priority sum's bound; -1 when the
+ * budget has no days or the table would be too large) and p->knapsack_lex
+ * (the four levels' bound).
  */
-static void knapsack(planner *p, unsigned char *chosen)
+#define KNAPSACK_CHOICES 8
+static void knapsack(planner *p, plan_sol *s)
 {
 	const ap_campaign *c = p->c;
 	size_t ns = p->in->n;
 	p->knapsack_bound = -1;
-	memset(chosen, 0, p->n_opts ? p->n_opts : 1);
+	memset(s->on, 0, p->n_opts ? p->n_opts : 1);
 	if (!c->has_budget_days || c->budget_days <= 0)
 		return;
 	size_t cap = (size_t)c->budget_days;
 	size_t *items = ap_xmalloc((ns ? ns : 1) * sizeof(size_t));
 	size_t ni = 0;
-	for (size_t i = 0; i < ns; i++)
-		if (p->site_n_opts[i])
-			items[ni++] = i;
+	for (size_t oi = 0; oi < ns; oi++)
+		if (p->site_n_opts[p->order[oi]])
+			items[ni++] = p->order[oi];
 	if ((double)ni * (double)(cap + 1) > KNAPSACK_MAX_CELLS) {
 		free(items);
 		return;
 	}
-	int *weight = ap_xmalloc((ni ? ni : 1) * sizeof(int));
+	/* best[d]: the best plan within d days; took[k * (cap + 1) + d]: the
+	 * choice (1 + its index) with which item k improved best[d]. */
+	lex *best = ap_xcalloc(cap + 1, sizeof(lex));
+	unsigned char *took = ap_xcalloc((ni ? ni : 1) * (cap + 1), 1);
+	int counts[KNAPSACK_CHOICES];
 	for (size_t k = 0; k < ni; k++) {
 		size_t i = items[k];
-		int w = INT32_MAX;
-		for (size_t j = p->site_first_opt[i];
-		     j < p->site_first_opt[i] + p->site_n_opts[i]; j++)
-			if (p->opts[j].days < w)
-				w = p->opts[j].days;
-		weight[k] = w;
+		int nc = site_day_counts(p, i, counts, KNAPSACK_CHOICES);
+		lex worth[KNAPSACK_CHOICES];
+		for (int q = 0; q < nc; q++)
+			worth[q] =
+			    (lex){{plan_cents(p->in->sites[i].priority),
+			           -(long)(p->max_days[i] - counts[q]),
+			           -(long)counts[q], -(long)p->site_rank[i]}};
+		for (size_t d = cap + 1; d-- > 0;)
+			knapsack_cell(best, took + k * (cap + 1), d, worth,
+			              counts, nc);
 	}
-	/* best[d]: the best sum within d days; took[k][d]: item k improved
-	 * best[d] when it was added (a bit per cell, to rebuild the set). */
-	long *best = ap_xcalloc(cap + 1, sizeof(long));
-	size_t row = (cap + 8) / 8;
-	unsigned char *took = ap_xcalloc((ni ? ni : 1) * row, 1);
-	for (size_t k = 0; k < ni; k++) {
-		long v = plan_cents(p->in->sites[items[k]].priority);
-		size_t w = (size_t)weight[k];
-		for (size_t d = cap + 1; d-- > w;) {
-			if (best[d - w] + v > best[d]) {
-				best[d] = best[d - w] + v;
-				took[k * row + d / 8] |=
-				    (unsigned char)(1u << d % 8);
-			}
-		}
-	}
-	p->knapsack_bound = best[cap];
+	p->knapsack_bound = best[cap].v[0];
+	for (int k = 0; k < 4; k++)
+		p->knapsack_lex[k] =
+		    best[cap].v[k] < 0 ? -best[cap].v[k] : best[cap].v[k];
+	int *days_of = ap_xcalloc(ns ? ns : 1, sizeof(int));
 	size_t *set = ap_xmalloc((ni ? ni : 1) * sizeof(size_t));
-	size_t n = 0;
-	size_t d = cap;
+	size_t n = 0, d = cap;
 	for (size_t k = ni; k-- > 0;) {
-		if (took[k * row + d / 8] & (1u << d % 8)) {
-			set[n++] = items[k];
-			d -= (size_t)weight[k];
-		}
+		int q = took[k * (cap + 1) + d];
+		if (!q)
+			continue;
+		site_day_counts(p, items[k], counts, KNAPSACK_CHOICES);
+		days_of[items[k]] = counts[q - 1];
+		set[n++] = items[k];
+		d -= (size_t)counts[q - 1];
 	}
 	by_priority(p, set, n);
-	place_in_order(p, set, n, 1, chosen);
+	place_in_order(p, set, n, days_of, s);
+	free(days_of);
 	free(set);
 	free(took);
 	free(best);
-	free(weight);
 	free(items);
 }
 
-/* The better of the greedy plan and the knapsack's; sets the knapsack's
- * bound. */
-void plan_start(planner *p, unsigned char *start)
+/* The better of the greedy plan and the knapsack's, placed; sets the
+ * knapsack's bound. */
+size_t plan_start(planner *p, plan_sol *start)
 {
+	/* Each mission may use its site's whole window. */
+	for (size_t j = 0; j < p->n_opts; j++) {
+		start->from[j] = p->win_first[p->opts[j].site];
+		start->to[j] = p->win_last[p->opts[j].site];
+	}
 	greedy(p, start);
-	unsigned char *alt = ap_xcalloc(p->n_opts ? p->n_opts : 1, 1);
-	knapsack(p, alt);
-	if (plan_value_of(p, 1, alt) > plan_value_of(p, 1, start))
-		memcpy(start, alt, p->n_opts);
-	free(alt);
+	plan_sol alt;
+	plan_sol_init(&alt, p->n_opts);
+	plan_sol_copy(p, &alt, start);
+	knapsack(p, &alt);
+	if (plan_level_value(p, PLAN_PRIORITY, &alt) >
+	    plan_level_value(p, PLAN_PRIORITY, start))
+		plan_sol_copy(p, start, &alt);
+	plan_sol_free(&alt, p->n_opts);
+	/* Each firm's missions were checked to fit as they were added:
+	 * placing them again gives their dates (the same placement, so it
+	 * cannot fail: a failure is the caller's internal error). */
+	return plan_place_all(p, start);
 }

@@ -480,7 +480,12 @@ START_TEST(optimal_against_exhaustive_search)
 		ap_diags *d = ap_diags_new();
 		ap_plan *p = NULL;
 		ap_plan_options opt = {.time_limit = 30};
-		ck_assert_int_eq(ap_plan_build(&p, c, in, &opt, d), 0);
+		int brc = ap_plan_build(&p, c, in, &opt, d);
+		if (brc != 0)
+			for (size_t q = 0; q < ap_diags_count(d); q++)
+				fprintf(stderr, "DBG %d: %s\n", k,
+				        ap_diags_at(d, q)->message);
+		ck_assert_int_eq(brc, 0);
 		ck_assert_msg(p->optimal, "instance %d not proven optimal", k);
 		check_plan_valid(c, in, p);
 
