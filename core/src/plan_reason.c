@@ -3,6 +3,7 @@
  * firms stopped it) and why a mission went to its firm. The words a
  * coordinator reads in the plan's unplanned rows and `why` fields.
  */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "plan_impl.h"
@@ -66,23 +67,92 @@ void plan_no_option_reason(planner *p, size_t i, const plan_shortfall *sf,
 	free(themes);
 }
 
+/*
+ * Firm f against the final bookings, for a mission of `days` days in
+ * [from, to]: its working days there, the most of them that no mission of
+ * the plan books within one span, and the days its capacity has left.
+ */
+typedef struct firm_room {
+	int working, free_in_span, capacity_left;
+} firm_room;
+
+static int booked(const ap_plan *plan, size_t f, ap_day day)
+{
+	for (size_t m = 0; m < plan->n_missions; m++) {
+		const ap_planned *x = &plan->missions[m];
+		if (x->firm != f)
+			continue;
+		for (int k = 0; k < x->days; k++)
+			if (x->dates[k] == day)
+				return 1;
+	}
+	return 0;
+}
+
+static firm_room room_of(const planner *p, const ap_plan *plan, size_t f,
+                         ap_day from, ap_day to)
+{
+	size_t lo, hi;
+	plan_avail_range(p, f, from, to, &lo, &hi);
+	firm_room r = {(int)(hi - lo), 0, p->capacity[f] - plan->firm_days[f]};
+	const ap_day *a = p->avail[f];
+	ap_day *free_days =
+	    ap_xmalloc((hi - lo ? hi - lo : 1) * sizeof(ap_day));
+	size_t n = 0;
+	for (size_t k = lo; k < hi; k++)
+		if (!booked(plan, f, a[k]))
+			free_days[n++] = a[k];
+	long span = p->c->max_span_days;
+	for (size_t i = 0, j = 0; i < n; i++) {
+		while (j < n && free_days[j] - free_days[i] < span)
+			j++;
+		if ((int)(j - i) > r.free_in_span)
+			r.free_in_span = (int)(j - i);
+	}
+	free(free_days);
+	return r;
+}
+
+/* "FIRM-A has 0 working days in the window" and the like: what stops firm
+ * f, checked against the final bookings; NULL when nothing does. */
+static char *firm_stop(const planner *p, const ap_plan *plan, size_t f,
+                       int days, ap_day from, ap_day to)
+{
+	const ap_firm *firm = &p->c->firms[f];
+	firm_room r = room_of(p, plan, f, from, to);
+	if (r.capacity_left < days) {
+		return ap_xasprintf("%s has %d of its %d days booked", firm->id,
+		                    plan->firm_days[f], p->capacity[f]);
+	}
+	if (r.working < days)
+		return ap_xasprintf("%s has %d working day%s in the window "
+		                    "(days off, holidays)",
+		                    firm->id, r.working,
+		                    r.working == 1 ? "" : "s");
+	if (r.free_in_span < days)
+		return ap_xasprintf("%s has at most %d free day%s within one "
+		                    "span in the window, its other missions "
+		                    "booking the rest",
+		                    firm->id, r.free_in_span,
+		                    r.free_in_span == 1 ? "" : "s");
+	return NULL;
+}
+
 /* The reason of site i, which had options but is not in `plan`: what
- * stopped it is the budget or the firms. */
+ * stopped it is the budget or each eligible firm, against the final
+ * bookings. */
 void plan_unplanned_reason(const planner *p, const ap_plan *plan, size_t i,
                            ap_unplanned *u)
 {
 	const ap_campaign *c = p->c;
 	int dmin = p->min_days[i];
 	double cheapest = -1;
-	int room = 0;
 	for (size_t j = p->site_first_opt[i];
 	     j < p->site_first_opt[i] + p->site_n_opts[i]; j++) {
 		const plan_option *o = &p->opts[j];
 		double cost = o->days * c->firms[o->firm].daily_rate;
 		if (cheapest < 0 || cost < cheapest)
 			cheapest = cost;
-		room |=
-		    plan->firm_days[o->firm] + o->days <= p->capacity[o->firm];
 	}
 	if (c->has_budget_days && plan->total_days + dmin > c->budget_days) {
 		u->reason = AP_UNPLANNED_BUDGET;
@@ -90,21 +160,46 @@ void plan_unplanned_reason(const planner *p, const ap_plan *plan, size_t i,
 		    "needs %d days; %d of the %d budget "
 		    "days are left",
 		    dmin, c->budget_days - plan->total_days, c->budget_days);
-	} else if (c->has_budget_euros &&
-	           plan->total_euros + cheapest > c->budget_euros + 1e-6) {
+		return;
+	}
+	if (c->has_budget_euros &&
+	    plan->total_euros + cheapest > c->budget_euros + 1e-6) {
 		u->reason = AP_UNPLANNED_BUDGET;
 		u->detail =
 		    ap_xasprintf("costs at least %.2f EUR; %.2f EUR of "
 		                 "the budget are left",
 		                 cheapest, c->budget_euros - plan->total_euros);
-	} else if (!room) {
-		u->reason = AP_UNPLANNED_CAPACITY;
-		u->detail = ap_xstrdup("every eligible firm is fully booked");
-	} else {
-		u->reason = AP_UNPLANNED_CAPACITY;
-		u->detail = ap_xstrdup("the eligible firms' calendars are full "
-		                       "in its window");
+		return;
 	}
+	/* Every eligible firm, with or without an option. */
+	const ap_plan_site *s = &p->in->sites[i];
+	ap_buf b;
+	ap_buf_init(&b);
+	char wa[11], wb[11];
+	ap_date_format(ap_date_from_day(p->win_first[i]), wa);
+	ap_date_format(ap_date_from_day(p->win_last[i]), wb);
+	ap_buf_printf(&b, "needs %d days between %s and %s:", dmin, wa, wb);
+	int open = 0;
+	for (size_t f = 0; f < c->n_firms; f++) {
+		int ok = ap_firm_serves(&c->firms[f], s->region);
+		for (size_t t = 0; ok && t < s->n_themes; t++)
+			ok = ap_firm_covers(&c->firms[f], s->themes[t]);
+		if (!ok)
+			continue;
+		char *why = firm_stop(p, plan, f, dmin, p->win_first[i],
+		                      p->win_last[i]);
+		if (why)
+			ap_buf_printf(&b, "%s %s", open ? ";" : "", why);
+		else
+			ap_buf_printf(&b,
+			              "%s %s has room, but the search stopped "
+			              "before it found this plan",
+			              open ? ";" : "", c->firms[f].id);
+		open = 1;
+		free(why);
+	}
+	u->reason = AP_UNPLANNED_CAPACITY;
+	u->detail = b.data;
 }
 
 /* Why this firm: the preference order, and why better-ranked firms were not
@@ -133,23 +228,25 @@ char *plan_explain_firm(const planner *p, const ap_plan *plan, size_t opt)
 		if (q->pref >= o->pref)
 			continue;
 		const ap_firm *other = &p->c->firms[q->firm];
-		const char *why;
-		if (plan->firm_days[q->firm] + q->days > p->capacity[q->firm])
-			why = "was fully booked";
-		else if (p->c->has_budget_euros &&
-		         plan->total_euros - o->days * firm->daily_rate +
-		                 q->days * other->daily_rate >
-		             p->c->budget_euros + 1e-6)
-			why = "would exceed the euro budget";
-		else
-			why =
-			    "had no room in its calendar in the site's window";
+		char *stop =
+		    firm_stop(p, plan, q->firm, q->days, p->win_first[o->site],
+		              p->win_last[o->site]);
+		const char *why = stop;
+		if (!why && p->c->has_budget_euros &&
+		    plan->total_euros - o->days * firm->daily_rate +
+		            q->days * other->daily_rate >
+		        p->c->budget_euros + 1e-6)
+			why = "it would exceed the euro budget";
+		else if (!why)
+			why = "its free days do not fit this mission without "
+			      "moving its other missions";
 		ap_buf_printf(
-		    &b, "%s %s (%.2f EUR/day, %s) %s",
+		    &b, "%s %s (%.2f EUR/day, %s): %s",
 		    better ? ";" : "; preferred", other->id, other->daily_rate,
 		    plan_firm_region_match(other, s->region) ? "in region"
 		                                             : "every region",
 		    why);
+		free(stop);
 		better++;
 	}
 	if (!better && others)

@@ -624,6 +624,42 @@ START_TEST(reasons_for_unplanned_sites)
 }
 END_TEST
 
+/* Reasons are checked against the final bookings of every eligible firm:
+ * one on leave all the window (no booking, no working day), one whose
+ * other missions took its days there. */
+START_TEST(reasons_against_final_bookings)
+{
+	ap_campaign *c = campaign_new("2025-09-01", "2025-12-19");
+	ap_firm *leave = firm_add(c, "F-LEAVE", Q, 1, BRETAGNE, 1, 900, 40);
+	leave->days_off = calloc(1, sizeof(ap_day_range));
+	leave->days_off[0] =
+	    (ap_day_range){day_of("2025-10-01"), day_of("2025-10-31")};
+	leave->n_days_off = 1;
+	firm_add(c, "F-BUSY", Q, 1, BRETAGNE, 1, 1200, 40);
+	ap_plan_input *in = ap_plan_input_new();
+	/* Two weeks, ten working days: two missions of four. */
+	site_add(in, "Y1", "Bretagne", Q, 1, 4, 90, "2025-10-06", "2025-10-17");
+	site_add(in, "Y2", "Bretagne", Q, 1, 4, 80, "2025-10-06", "2025-10-17");
+	site_add(in, "X", "Bretagne", Q, 1, 4, 50, "2025-10-06", "2025-10-17");
+	ap_plan *p = plan_of(c, in);
+	ck_assert_uint_eq(p->n_missions, 2);
+	const ap_unplanned *x = unplanned_of(p, in, "X");
+	ck_assert_int_eq(x->reason, AP_UNPLANNED_CAPACITY);
+	ck_assert_msg(strstr(x->detail, "F-LEAVE has 0 working days in the "
+	                                "window"),
+	              "%s", x->detail);
+	ck_assert_msg(strstr(x->detail, "F-BUSY has at most 2 free days "
+	                                "within one span"),
+	              "%s", x->detail);
+	ck_assert_msg(!strstr(x->detail, "fully booked") &&
+	                  !strstr(x->detail, "of its 40 days booked"),
+	              "%s", x->detail);
+	ap_plan_free(p);
+	ap_plan_input_free(in);
+	free_campaign(c);
+}
+END_TEST
+
 START_TEST(capacity_and_firm_preference)
 {
 	ap_campaign *c = campaign_new("2025-09-01", "2025-12-19");
@@ -655,7 +691,12 @@ START_TEST(capacity_and_firm_preference)
 	for (size_t m = 0; m < p->n_missions; m++)
 		if (p->missions[m].firm == 0)
 			ck_assert_msg(
-			    strstr(p->missions[m].why, "was fully booked"),
+			    strstr(
+			        p->missions[m].why,
+			        "F-BRETAGNE-DEAR has 5 of its 5 days booked") &&
+			        strstr(p->missions[m].why,
+			               "F-BRETAGNE-CHEAP has 4 of its 4 days "
+			               "booked"),
 			    "%s", p->missions[m].why);
 		else
 			ck_assert_msg(
@@ -950,6 +991,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, reasons_for_unplanned_sites);
 	tcase_add_test(tc, capacity_and_firm_preference);
+	tcase_add_test(tc, reasons_against_final_bookings);
 	tcase_add_test(tc, holidays_weekends_and_days_off_are_never_booked);
 	tcase_add_test(tc, span_of_eight_weeks);
 	tcase_add_test(tc, calendar_conflicts_are_resolved);
