@@ -14,6 +14,7 @@
  *     allow_shorter = false;             #   plan shorter than recommended
  *     max_span_weeks = 8;                #   1..52, first to last day
  *     min_priority = 0.0;                #   >= 0; 0 = no threshold
+ *     max_missions_per_organisation = 0; #   fairness cap; 0 = none
  *   };
  *   firms = (                            # required, at least one
  *     { id = "FIRM-ARGOS";               # required, unique
@@ -219,9 +220,9 @@ static void read_budget(loader *l, const config_setting_t *root)
 
 static void read_policy(loader *l, const config_setting_t *root)
 {
-	static const char *const keys[] = {"min_days", "max_days",
-	                                   "allow_shorter", "max_span_weeks",
-	                                   "min_priority"};
+	static const char *const keys[] = {
+	    "min_days",       "max_days",     "allow_shorter",
+	    "max_span_weeks", "min_priority", "max_missions_per_organisation"};
 	ap_campaign *c = l->c;
 	const config_setting_t *g = config_setting_get_member(root, "policy");
 	if (!g || !cfgread_want_type(&l->r, g, CONFIG_TYPE_GROUP))
@@ -239,6 +240,8 @@ static void read_policy(loader *l, const config_setting_t *root)
 	int weeks = c->max_span_days / 7;
 	cfgread_opt_int(&l->r, g, "max_span_weeks", &weeks, 1, 52);
 	c->max_span_days = weeks * 7;
+	cfgread_opt_int(&l->r, g, "max_missions_per_organisation",
+	                &c->max_missions_per_org, 0, 100000);
 	double v;
 	s = config_setting_get_member(g, "min_priority");
 	if (s && cfgread_get_number(&l->r, s, &v) == 0) {

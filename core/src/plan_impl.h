@@ -90,6 +90,8 @@ typedef struct planner {
 	/* Solver state. */
 	double deadline;           /* monotonic seconds */
 	size_t *site_rank;         /* position in site-id order */
+	size_t *org_of;            /* per site: its organisation's index */
+	size_t n_orgs;
 	size_t *order;             /* site indices in site-id order */
 	double best_bound;         /* of the priority sum, in hundredths */
 	double max_priority_cents; /* sum over the sites with options */

@@ -134,6 +134,7 @@ void plan_free_planner(planner *p)
 	free(p->site_first_opt);
 	free(p->site_n_opts);
 	free(p->site_rank);
+	free(p->org_of);
 	free(p->order);
 	free(p->split);
 	free(p->cols);
@@ -154,6 +155,33 @@ static size_t *firm_ranks(const ap_campaign *c)
 	return rank;
 }
 
+static int cmp_org(const void *a, const void *b, void *ctx)
+{
+	const ap_plan_input *in = ctx;
+	const char *x = in->sites[*(const size_t *)a].organisation_id;
+	const char *y = in->sites[*(const size_t *)b].organisation_id;
+	return strcmp(x ? x : "", y ? y : "");
+}
+
+/* Each site's organisation, numbered in id order (the fairness cap). */
+static void number_orgs(planner *p)
+{
+	size_t ns = p->in->n;
+	size_t *by = ap_xmalloc((ns ? ns : 1) * sizeof(size_t));
+	for (size_t i = 0; i < ns; i++)
+		by[i] = i;
+	qsort_r(by, ns, sizeof(size_t), cmp_org, (void *)p->in);
+	p->org_of = ap_xcalloc(ns ? ns : 1, sizeof(size_t));
+	for (size_t k = 0; k < ns; k++) {
+		if (k && cmp_org(&by[k - 1], &by[k], (void *)p->in) != 0)
+			p->n_orgs++;
+		p->org_of[by[k]] = p->n_orgs;
+	}
+	if (ns)
+		p->n_orgs++;
+	free(by);
+}
+
 /* Sites in site-id order, so that the model, and so the plan, do not
  * depend on the order the files were given in. */
 static void order_sites(planner *p)
@@ -165,6 +193,7 @@ static void order_sites(planner *p)
 	qsort_r(order, ns, sizeof(size_t), cmp_site_order, (void *)p->in);
 	for (size_t oi = 0; oi < ns; oi++)
 		p->site_rank[order[oi]] = oi;
+	number_orgs(p);
 }
 
 /* A site without a mission, or below the campaign's minimum priority, gets
@@ -392,12 +421,16 @@ static int solution_fits(const planner *p, const plan_sol *s)
 	double euros = 0;
 	int *load = ap_xcalloc(c->n_firms ? c->n_firms : 1, sizeof(int));
 	unsigned char *used = ap_xcalloc(p->in->n ? p->in->n : 1, 1);
+	int *per_org = ap_xcalloc(p->n_orgs ? p->n_orgs : 1, sizeof(int));
 	for (size_t j = 0; j < p->n_opts && ok; j++) {
 		if (!s->on[j])
 			continue;
 		const plan_option *o = &p->opts[j];
 		ok = !used[o->site];
 		used[o->site] = 1;
+		if (++per_org[p->org_of[o->site]] > c->max_missions_per_org &&
+		    c->max_missions_per_org > 0)
+			ok = 0;
 		days += o->days;
 		euros += o->days * c->firms[o->firm].daily_rate;
 		load[o->firm] += o->days;
@@ -409,6 +442,7 @@ static int solution_fits(const planner *p, const plan_sol *s)
 	for (size_t f = 0; f < c->n_firms; f++)
 		if (load[f] > p->capacity[f])
 			ok = 0;
+	free(per_org);
 	free(load);
 	free(used);
 	return ok;
@@ -422,7 +456,7 @@ static int solution_fits(const planner *p, const plan_sol *s)
 typedef struct level_rows {
 	int n;
 	int *site;
-	int days, euros, firm0, ival0, fixed0, bound;
+	int days, euros, firm0, org0, ival0, fixed0, bound;
 } level_rows;
 
 static void level_layout(const planner *p, plan_level level, level_rows *r)
@@ -440,6 +474,9 @@ static void level_layout(const planner *p, plan_level level, level_rows *r)
 	r->euros = c->has_budget_euros ? row++ : -1;
 	r->firm0 = row;
 	row += (int)c->n_firms;
+	r->org0 = c->max_missions_per_org > 0 ? row : -1;
+	if (r->org0 >= 0)
+		row += (int)p->n_orgs;
 	r->ival0 = row;
 	row += (int)p->n_ivals;
 	r->fixed0 = row;
@@ -459,6 +496,8 @@ static void level_row_bounds(const planner *p, const level_rows *r,
 		pg->row_up[r->euros] = c->budget_euros + 1e-6;
 	for (size_t f = 0; f < c->n_firms; f++)
 		pg->row_up[r->firm0 + (int)f] = p->capacity[f];
+	for (size_t k = 0; r->org0 >= 0 && k < p->n_orgs; k++)
+		pg->row_up[r->org0 + (int)k] = c->max_missions_per_org;
 	for (size_t k = 0; k < p->n_ivals; k++)
 		pg->row_up[r->ival0 + (int)k] = p->ivals[k].cap;
 	for (int k = 0; k < p->n_fixed; k++) {
@@ -509,6 +548,9 @@ static void level_columns(const planner *p, plan_level level,
 			                  o->days *
 			                      c->firms[o->firm].daily_rate);
 		plan_program_elem(pg, r->firm0 + (int)o->firm, o->days);
+		if (r->org0 >= 0)
+			plan_program_elem(pg, r->org0 + (int)p->org_of[o->site],
+			                  1);
 		col_ivals(p, r, k, pg);
 		for (int f = 0; f < p->n_fixed; f++) {
 			long cost = plan_level_cost(p, (plan_level)f, j);

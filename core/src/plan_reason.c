@@ -154,6 +154,21 @@ void plan_unplanned_reason(const planner *p, const ap_plan *plan, size_t i,
 		if (cheapest < 0 || cost < cheapest)
 			cheapest = cost;
 	}
+	if (c->max_missions_per_org > 0) {
+		const char *org = p->in->sites[i].organisation_id;
+		int n = 0;
+		for (size_t m = 0; m < plan->n_missions; m++)
+			n += p->org_of[plan->missions[m].site] == p->org_of[i];
+		if (n >= c->max_missions_per_org) {
+			u->reason = AP_UNPLANNED_FAIRNESS;
+			u->detail = ap_xasprintf(
+			    "%s already has %d mission%s, the campaign's most "
+			    "for one organisation",
+			    org ? org : "its organisation", n,
+			    n == 1 ? "" : "s");
+			return;
+		}
+	}
 	if (c->has_budget_days && plan->total_days + dmin > c->budget_days) {
 		u->reason = AP_UNPLANNED_BUDGET;
 		u->detail = ap_xasprintf(

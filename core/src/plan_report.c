@@ -45,6 +45,8 @@ const char *ap_unplanned_reason_name(ap_unplanned_reason r)
 		return "budget exhausted";
 	case AP_UNPLANNED_CAPACITY:
 		return "firms fully booked";
+	case AP_UNPLANNED_FAIRNESS:
+		return "organisation cap";
 	}
 	return "unknown";
 }

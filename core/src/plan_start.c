@@ -47,9 +47,13 @@ static void place_in_order(planner *p, const size_t *order, size_t ns,
 	int days = 0;
 	double euros = 0;
 	int *load = ap_xcalloc(c->n_firms ? c->n_firms : 1, sizeof(int));
+	int *per_org = ap_xcalloc(p->n_orgs ? p->n_orgs : 1, sizeof(int));
 	for (size_t oi = 0; oi < ns; oi++) {
 		size_t i = order[oi];
 		size_t best = SIZE_MAX;
+		if (c->max_missions_per_org > 0 &&
+		    per_org[p->org_of[i]] >= c->max_missions_per_org)
+			continue;
 		for (size_t j = p->site_first_opt[i];
 		     j < p->site_first_opt[i] + p->site_n_opts[i]; j++) {
 			const plan_option *o = &p->opts[j];
@@ -79,7 +83,9 @@ static void place_in_order(planner *p, const size_t *order, size_t ns,
 		euros += p->opts[best].days *
 		         c->firms[p->opts[best].firm].daily_rate;
 		load[p->opts[best].firm] += p->opts[best].days;
+		per_org[p->org_of[i]]++;
 	}
+	free(per_org);
 	free(load);
 }
 

@@ -660,6 +660,39 @@ START_TEST(reasons_against_final_bookings)
 }
 END_TEST
 
+/* The fairness cap: at most N missions for one organisation; the next
+ * site of that organisation says why, and the room goes to another. */
+START_TEST(missions_per_organisation_cap)
+{
+	ap_campaign *c = campaign_new("2025-09-01", "2025-12-19");
+	c->max_missions_per_org = 2;
+	firm_add(c, "FQ", Q, 1, BRETAGNE, 1, 1000, 40);
+	ap_plan_input *in = ap_plan_input_new();
+	/* site_add gives every site the organisation ORG. */
+	site_add(in, "A1", "Bretagne", Q, 1, 4, 90, NULL, NULL);
+	site_add(in, "A2", "Bretagne", Q, 1, 4, 80, NULL, NULL);
+	site_add(in, "A3", "Bretagne", Q, 1, 4, 70, NULL, NULL);
+	ap_plan_site other = *ap_plan_input_at(in, 2);
+	other.site_id = other.case_id = "B1";
+	other.organisation_id = "ORG-B";
+	other.priority = 10;
+	ap_plan_input_add_site(in, &other);
+	ap_plan *p = plan_of(c, in);
+	ck_assert_uint_eq(p->n_missions, 3);
+	ck_assert_ptr_nonnull(mission_of(p, in, "A1"));
+	ck_assert_ptr_nonnull(mission_of(p, in, "A2"));
+	ck_assert_ptr_nonnull(mission_of(p, in, "B1"));
+	const ap_unplanned *u = unplanned_of(p, in, "A3");
+	ck_assert_int_eq(u->reason, AP_UNPLANNED_FAIRNESS);
+	ck_assert_msg(strstr(u->detail, "ORG already has 2 missions"), "%s",
+	              u->detail);
+	ck_assert(p->optimal);
+	ap_plan_free(p);
+	ap_plan_input_free(in);
+	free_campaign(c);
+}
+END_TEST
+
 START_TEST(capacity_and_firm_preference)
 {
 	ap_campaign *c = campaign_new("2025-09-01", "2025-12-19");
@@ -992,6 +1025,7 @@ int main(void)
 	tcase_add_test(tc, reasons_for_unplanned_sites);
 	tcase_add_test(tc, capacity_and_firm_preference);
 	tcase_add_test(tc, reasons_against_final_bookings);
+	tcase_add_test(tc, missions_per_organisation_cap);
 	tcase_add_test(tc, holidays_weekends_and_days_off_are_never_booked);
 	tcase_add_test(tc, span_of_eight_weeks);
 	tcase_add_test(tc, calendar_conflicts_are_resolved);

@@ -48,7 +48,10 @@ typedef struct ap_campaign {
 	                        below min_days) to fit more sites */
 	int max_span_days;   /* first to last day of a mission: 8 weeks = 56 */
 	double min_priority; /* sites below are "below threshold" (0 = none) */
-	ap_firm *firms;      /* in file order */
+	/* Fairness: at most this many missions for one organisation (0 =
+	 * no cap). */
+	int max_missions_per_org;
+	ap_firm *firms; /* in file order */
 	size_t n_firms;
 } ap_campaign;
 

@@ -70,11 +70,13 @@ typedef enum ap_unplanned_reason {
 	AP_UNPLANNED_WINDOW = 2,  /* no eligible firm has enough working days
 	                             in its window */
 	AP_UNPLANNED_BUDGET = 3,  /* the budget is spent on higher priorities */
-	AP_UNPLANNED_CAPACITY = 4 /* its eligible firms are fully booked */
+	AP_UNPLANNED_CAPACITY = 4, /* its eligible firms are fully booked */
+	AP_UNPLANNED_FAIRNESS = 5  /* its organisation has the campaign's
+	                              most missions */
 } ap_unplanned_reason;
 
 /* "below threshold", "no firm", "window too short", "budget exhausted",
- * "firms fully booked". */
+ * "firms fully booked", "organisation cap". */
 AP_API const char *ap_unplanned_reason_name(ap_unplanned_reason r);
 
 typedef struct ap_planned {
