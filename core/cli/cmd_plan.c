@@ -133,7 +133,8 @@ int cmd_plan(const options *o, int argc, char **argv)
 		rc = brc > 0 ? brc : EXIT_SETUP;
 		goto out;
 	}
-	ap_plan_options popt = {.time_limit = o->time_limit};
+	ap_plan_options popt = AP_PLAN_OPTIONS_INIT;
+	popt.time_limit = o->time_limit;
 	if (ap_plan_build(&plan, campaign, input, &popt, d) != 0) {
 		print_diags(stderr, d, 0);
 		rc = EXIT_SETUP;

@@ -240,15 +240,22 @@ static ap_plan *make_plan(planner *p, plan_rounds *r)
 {
 	size_t ns = p->in->n, nf = p->c->n_firms;
 	ap_plan *plan = ap_xcalloc(1, sizeof(*plan));
-	plan->campaign = p->c;
+	plan->campaign = p->given;
 	plan->input = p->in;
 	plan->firm_days = ap_xcalloc(nf ? nf : 1, sizeof(int));
 	plan->firm_euros = ap_xcalloc(nf ? nf : 1, sizeof(double));
 	plan->solver_rounds = r->rounds;
 	unsigned char *planned = ap_xcalloc(ns ? ns : 1, 1);
+	for (size_t i = 0; i < ns; i++)
+		planned[i] = p->fixed_of[i] != SIZE_MAX;
 	list_missions(p, r, plan, planned);
+	/* The reasons see the budget and bookings the planner shared: the
+	 * fixed missions are added after them. */
 	list_unplanned(p, plan, planned);
 	set_bound(p, r, plan);
+	plan_add_fixed(p, plan);
+	qsort_r(plan->missions, plan->n_missions, sizeof(*plan->missions),
+	        cmp_missions, (void *)p->in);
 	free(planned);
 	return plan;
 }
@@ -257,16 +264,26 @@ int ap_plan_build(ap_plan **out, const ap_campaign *c, const ap_plan_input *in,
                   const ap_plan_options *opt, ap_diags *d)
 {
 	*out = NULL;
+	if (opt && opt->version > AP_PLAN_OPTIONS_VERSION) {
+		ap_diags_add(d, AP_ERROR, "plan", 0, "options",
+		             "plan options of version %u: this libappui knows "
+		             "up to %u",
+		             opt->version, AP_PLAN_OPTIONS_VERSION);
+		return -1;
+	}
 	double limit = opt && opt->time_limit > 0 ? opt->time_limit
 	                                          : PLAN_DEFAULT_TIME_LIMIT;
 	ap_plan_input *sites = plan_input_one_per_site(in, d);
 	planner p;
 	plan_init(&p, c, sites, limit);
+	int rc = plan_fix_missions(&p, opt ? opt->fixed : NULL,
+	                           opt ? opt->n_fixed : 0, d);
 	plan_build_options(&p);
 
 	plan_rounds r = {0};
 	plan_sol_init(&r.best, p.n_opts);
-	int rc = solve_levels(&p, &r, d);
+	if (rc == 0)
+		rc = solve_levels(&p, &r, d);
 	if (rc == 0) {
 		*out = make_plan(&p, &r);
 		(*out)->own_input = sites;

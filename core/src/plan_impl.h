@@ -67,7 +67,15 @@ typedef enum plan_level {
 } plan_level;
 
 typedef struct planner {
-	const ap_campaign *c;
+	const ap_campaign *c; /* &eff */
+	const ap_campaign *given;
+	/* The campaign as the planner sees it: the budget less the fixed
+	 * missions (its firms are the given campaign's). */
+	ap_campaign eff;
+	const ap_fixed_mission *fixed_missions;
+	size_t n_fixed_missions;
+	size_t *fixed_of;   /* per site: its fixed mission, or SIZE_MAX */
+	size_t *fixed_firm; /* per fixed mission: its firm */
 	const ap_plan_input *in;
 	ap_day first, last; /* campaign window */
 	/* Per firm: its working days in the campaign, in order. */
@@ -88,9 +96,9 @@ typedef struct planner {
 	plan_ival *ivals;
 	size_t n_ivals, cap_ivals;
 	/* Solver state. */
-	double deadline;           /* monotonic seconds */
-	size_t *site_rank;         /* position in site-id order */
-	size_t *org_of;            /* per site: its organisation's index */
+	double deadline;   /* monotonic seconds */
+	size_t *site_rank; /* position in site-id order */
+	size_t *org_of;    /* per site: its organisation's index */
 	size_t n_orgs;
 	size_t *order;             /* site indices in site-id order */
 	double best_bound;         /* of the priority sum, in hundredths */
@@ -153,6 +161,13 @@ int plan_solve_level(planner *p, plan_level level, const plan_sol *best,
  * preference ranks). Returns 1 with the plan in `best`, or 0 when the rule
  * finds no firm for a site (`best` untouched). */
 int plan_settle_firms(planner *p, plan_sol *best);
+
+/* plan_fixed.c: the fixed missions checked and taken out of the budget,
+ * the capacities and the calendars (0, or -1 with the reasons in `d`);
+ * then added to the plan. */
+int plan_fix_missions(planner *p, const ap_fixed_mission *fixed, size_t n,
+                      ap_diags *d);
+void plan_add_fixed(const planner *p, ap_plan *plan);
 
 /* plan_start.c: the starting plans (greedy and knapsack), placed. Returns
  * the number of firms whose missions did not fit (none, unless a bug). */

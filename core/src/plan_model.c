@@ -87,8 +87,12 @@ void plan_init(planner *p, const ap_campaign *c, const ap_plan_input *in,
                double time_limit)
 {
 	size_t ns = in->n, nf = c->n_firms;
-	*p = (planner){
-	    .c = c, .in = in, .first = c->window_first, .last = c->window_last};
+	*p = (planner){.given = c,
+	               .eff = *c,
+	               .in = in,
+	               .first = c->window_first,
+	               .last = c->window_last};
+	p->c = &p->eff;
 	p->deadline = ap_now() + time_limit;
 	p->avail = ap_xcalloc(nf ? nf : 1, sizeof(*p->avail));
 	p->n_avail = ap_xcalloc(nf ? nf : 1, sizeof(*p->n_avail));
@@ -135,6 +139,8 @@ void plan_free_planner(planner *p)
 	free(p->site_n_opts);
 	free(p->site_rank);
 	free(p->org_of);
+	free(p->fixed_of);
+	free(p->fixed_firm);
 	free(p->order);
 	free(p->split);
 	free(p->cols);
@@ -266,7 +272,7 @@ void plan_build_options(planner *p)
 		size_t i = p->order[oi];
 		const ap_plan_site *s = &p->in->sites[i];
 		p->site_first_opt[i] = p->n_opts;
-		if (below_threshold(p, i))
+		if (p->fixed_of[i] != SIZE_MAX || below_threshold(p, i))
 			continue;
 		ap_day from = p->first, to = p->last;
 		if (s->has_window) {

@@ -449,6 +449,7 @@ static json_t *mission_json(const ap_plan *p, size_t i)
 		json_array_append_new(dates, jday(m->dates[k]));
 	json_object_set_new(o, "dates", dates);
 	json_object_set_new(o, "why", jsonout_str(m->why));
+	json_object_set_new(o, "fixed", json_boolean(m->fixed));
 	return o;
 }
 

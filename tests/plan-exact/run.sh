@@ -33,7 +33,7 @@ set --
 for d in "$HERE"/fixed/*/; do
 	set -- "$@" --dir "$d"
 done
-python3 "$HERE/check.py" --appui "$APPUI" --time-limit 5 --work "$TMP" \
+python3 "$HERE/check.py" --appui "$APPUI" --time-limit 5 --ties --work "$TMP" \
 	--seeds "1-$N" "$@" >"$TMP/results" 2>"$TMP/err"
 tally <"$TMP/results"
 count=$(grep -c '^ok \|^FAIL ' "$TMP/results")

@@ -693,6 +693,61 @@ START_TEST(missions_per_organisation_cap)
 }
 END_TEST
 
+/* Fixed missions stay as given, count against the budget and the firm,
+ * take their days from its calendar; the rest is planned around them. */
+START_TEST(fixed_missions_are_kept)
+{
+	ap_campaign *c = campaign_new("2025-09-01", "2025-09-12");
+	c->has_budget_days = 1;
+	c->budget_days = 12;
+	firm_add(c, "FQ", Q, 1, BRETAGNE, 1, 1000, 10);
+	ap_plan_input *in = ap_plan_input_new();
+	site_add(in, "A", "Bretagne", Q, 1, 4, 90, NULL, NULL);
+	site_add(in, "B", "Bretagne", Q, 1, 4, 80, NULL, NULL);
+	site_add(in, "C", "Bretagne", Q, 1, 4, 20, NULL, NULL);
+	/* C, the lowest priority, is confirmed on Mon 8 to Thu 11. */
+	ap_day days[] = {day_of("2025-09-08"), day_of("2025-09-09"),
+	                 day_of("2025-09-10"), day_of("2025-09-11")};
+	ap_fixed_mission fx = {"C", "FQ", days, 4};
+	ap_plan_options opt = AP_PLAN_OPTIONS_INIT;
+	opt.fixed = &fx;
+	opt.n_fixed = 1;
+	ap_diags *d = ap_diags_new();
+	ap_plan *p = NULL;
+	ck_assert_int_eq(ap_plan_build(&p, c, in, &opt, d), 0);
+	check_plan_valid(c, in, p);
+	/* Ten working days, capacity 10: C's four and one more of four. */
+	ck_assert_uint_eq(p->n_missions, 2);
+	const ap_planned *m = mission_of(p, in, "C");
+	ck_assert_ptr_nonnull(m);
+	ck_assert(m->fixed);
+	ck_assert_int_eq(m->dates[0], days[0]);
+	ck_assert_int_eq(m->dates[3], days[3]);
+	ck_assert_ptr_nonnull(mission_of(p, in, "A"));
+	ck_assert(!mission_of(p, in, "A")->fixed);
+	ck_assert_int_eq(p->total_days, 8);
+	ck_assert_int_eq(p->firm_days[0], 8);
+	ck_assert(p->optimal);
+	ck_assert_msg(strstr(unplanned_of(p, in, "B")->detail, "FQ"), "%s",
+	              unplanned_of(p, in, "B")->detail);
+	ap_plan_free(p);
+
+	/* A fixed day that is not a working day is refused, and says so. */
+	days[3] = day_of("2025-09-13"); /* a Saturday */
+	ck_assert_int_eq(ap_plan_build(&p, c, in, &opt, d), -1);
+	ck_assert_ptr_null(p);
+	int said = 0;
+	for (size_t k = 0; k < ap_diags_count(d); k++)
+		said |= strstr(ap_diags_at(d, k)->message,
+		               "2025-09-13 is not a free working day of FQ") !=
+		        NULL;
+	ck_assert(said);
+	ap_diags_free(d);
+	ap_plan_input_free(in);
+	free_campaign(c);
+}
+END_TEST
+
 START_TEST(capacity_and_firm_preference)
 {
 	ap_campaign *c = campaign_new("2025-09-01", "2025-12-19");
@@ -1026,6 +1081,7 @@ int main(void)
 	tcase_add_test(tc, capacity_and_firm_preference);
 	tcase_add_test(tc, reasons_against_final_bookings);
 	tcase_add_test(tc, missions_per_organisation_cap);
+	tcase_add_test(tc, fixed_missions_are_kept);
 	tcase_add_test(tc, holidays_weekends_and_days_off_are_never_booked);
 	tcase_add_test(tc, span_of_eight_weeks);
 	tcase_add_test(tc, calendar_conflicts_are_resolved);

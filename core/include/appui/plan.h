@@ -86,6 +86,7 @@ typedef struct ap_planned {
 	ap_day *dates; /* `days` working days, increasing */
 	double cost;   /* days x daily rate, euros excluding tax */
 	char *why;     /* why this firm */
+	int fixed;     /* given as fixed (ap_plan_options), kept as it was */
 } ap_planned;
 
 typedef struct ap_unplanned {
@@ -94,9 +95,27 @@ typedef struct ap_unplanned {
 	char *detail;
 } ap_unplanned;
 
+/* A mission that must stay as it is (confirmed with its firm, under way):
+ * the plan keeps it, counts it against the budget and the firm's
+ * capacity, and plans the other sites around it. */
+typedef struct ap_fixed_mission {
+	const char *site_id; /* a site among the inputs */
+	const char *firm_id; /* a firm of the campaign */
+	const ap_day *dates; /* `days` working days of the firm, increasing */
+	int days;
+} ap_fixed_mission;
+
+#define AP_PLAN_OPTIONS_VERSION 1
 typedef struct ap_plan_options {
-	double time_limit; /* seconds for the solver; 0: the default, 10 */
+	unsigned version;  /* AP_PLAN_OPTIONS_VERSION (0 reads as 1) */
+	double time_limit; /* wall seconds for the solver; 0: the default, 10 */
+	const ap_fixed_mission *fixed;
+	size_t n_fixed;
 } ap_plan_options;
+#define AP_PLAN_OPTIONS_INIT                        \
+	{                                           \
+		AP_PLAN_OPTIONS_VERSION, 0, NULL, 0 \
+	}
 
 typedef struct ap_plan {
 	const ap_campaign *campaign;
