@@ -200,6 +200,9 @@ static void list_unplanned(planner *p, ap_plan *plan,
 		}
 		plan_unplanned_reason(p, plan, i, u);
 	}
+	for (size_t k = 0; k < plan->n_unplanned; k++)
+		plan->unplanned[k].would_take =
+		    plan_would_take(p, plan, plan->unplanned[k].site);
 	qsort_r(plan->unplanned, plan->n_unplanned, sizeof(*plan->unplanned),
 	        cmp_unplanned, (void *)p->in);
 }
@@ -304,8 +307,10 @@ void ap_plan_free(ap_plan *p)
 		free(p->missions[i].why);
 	}
 	free(p->missions);
-	for (size_t i = 0; i < p->n_unplanned; i++)
+	for (size_t i = 0; i < p->n_unplanned; i++) {
 		free(p->unplanned[i].detail);
+		free(p->unplanned[i].would_take);
+	}
 	free(p->unplanned);
 	free(p->firm_days);
 	free(p->firm_euros);

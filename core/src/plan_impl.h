@@ -195,5 +195,7 @@ void plan_no_option_reason(planner *p, size_t i, const plan_shortfall *sf,
 void plan_unplanned_reason(const planner *p, const ap_plan *plan, size_t i,
                            ap_unplanned *u);
 char *plan_explain_firm(const planner *p, const ap_plan *plan, size_t opt);
+/* What it would take to plan site i too (ap_unplanned.would_take). */
+char *plan_would_take(const planner *p, const ap_plan *plan, size_t i);
 
 #endif

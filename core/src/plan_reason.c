@@ -271,3 +271,112 @@ char *plan_explain_firm(const planner *p, const ap_plan *plan, size_t opt)
 		ap_buf_puts(&b, "; the only eligible firm");
 	return b.data;
 }
+
+/* ---- what it would take ---------------------------------------------- */
+
+/* The themes of site i that firm f does not cover, "+"-joined; NULL when
+ * it covers them all. */
+static char *missing_themes(const ap_firm *f, const ap_plan_site *s)
+{
+	ap_buf b;
+	ap_buf_init(&b);
+	for (size_t t = 0; t < s->n_themes; t++)
+		if (!ap_firm_covers(f, s->themes[t]))
+			ap_buf_printf(&b, "%s%s", b.len ? "+" : "",
+			              s->themes[t]);
+	return b.data;
+}
+
+/* No firm covers the site's themes in its region: the firm in the region
+ * (or everywhere) that misses the fewest themes, and those themes. */
+static char *would_take_theme(const planner *p, size_t i)
+{
+	const ap_plan_site *s = &p->in->sites[i];
+	char *best = NULL;
+	size_t best_n = SIZE_MAX, best_f = 0;
+	for (size_t f = 0; f < p->c->n_firms; f++) {
+		const ap_firm *firm = &p->c->firms[f];
+		if (!ap_firm_serves(firm, s->region))
+			continue;
+		char *m = missing_themes(firm, s);
+		size_t n = 1;
+		for (const char *c = m; c && *c; c++)
+			n += *c == '+';
+		if (m && n < best_n) {
+			free(best);
+			best = m;
+			best_n = n;
+			best_f = f;
+		} else {
+			free(m);
+		}
+	}
+	if (!best)
+		return NULL;
+	char *out =
+	    ap_xasprintf("%s covering %s", p->c->firms[best_f].id, best);
+	free(best);
+	return out;
+}
+
+/* The changes that option (f, days) of site i needs to join the plan as it
+ * is, into `b`; the number of changes, or -1 when its calendar has no room
+ * (a change of numbers does not give it). */
+static int option_needs(const planner *p, const ap_plan *plan, size_t i,
+                        size_t f, int days, ap_buf *b)
+{
+	const ap_campaign *c = p->c;
+	const ap_firm *firm = &c->firms[f];
+	firm_room r = room_of(p, plan, f, p->win_first[i], p->win_last[i]);
+	if (r.free_in_span < days)
+		return -1;
+	int n = 0;
+	double cost = days * firm->daily_rate;
+	int more_days = plan->total_days + days - c->budget_days;
+	double more_euros = plan->total_euros + cost - c->budget_euros;
+	if (c->has_budget_days && more_days > 0)
+		ap_buf_printf(b, "%s%d more budget day%s", n++ ? " and " : "",
+		              more_days, more_days == 1 ? "" : "s");
+	if (c->has_budget_euros && more_euros > 1e-6)
+		ap_buf_printf(b, "%s%.2f more budget euros", n++ ? " and " : "",
+		              more_euros);
+	if (r.capacity_left < days)
+		ap_buf_printf(b, "%s%s's capacity raised by %d day%s",
+		              n++ ? " and " : "", firm->id,
+		              days - r.capacity_left,
+		              days - r.capacity_left == 1 ? "" : "s");
+	ap_buf_printf(b, " (a %d-day mission with %s)", days, firm->id);
+	return n;
+}
+
+char *plan_would_take(const planner *p, const ap_plan *plan, size_t i)
+{
+	if (p->reason[i] == AP_UNPLANNED_BELOW_THRESHOLD && !p->site_n_opts[i])
+		return NULL;
+	if (p->reason[i] == AP_UNPLANNED_NO_FIRM && !p->site_n_opts[i])
+		return would_take_theme(p, i);
+	/* The option needing the fewest changes, then the one listed first
+	 * (more days, preferred firm): each against the final bookings. */
+	char *best = NULL;
+	int best_n = -1;
+	for (size_t j = p->site_first_opt[i];
+	     j < p->site_first_opt[i] + p->site_n_opts[i]; j++) {
+		ap_buf b;
+		ap_buf_init(&b);
+		int n = option_needs(p, plan, i, p->opts[j].firm,
+		                     p->opts[j].days, &b);
+		if (n >= 0 && (best_n < 0 || n < best_n)) {
+			free(best);
+			best = b.data;
+			best_n = n;
+		} else {
+			ap_buf_free(&b);
+		}
+	}
+	if (best_n == 0) {
+		free(best);
+		best = ap_xstrdup("nothing: it fits the plan as it stands, "
+		                  "which the search did not prove optimal");
+	}
+	return best;
+}

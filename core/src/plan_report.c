@@ -328,6 +328,27 @@ static void table_unplanned(FILE *out, const ap_plan *p)
 	tbl_print(out, &t, "  ");
 }
 
+/* For each site not planned, the smallest change that would take it. */
+static void table_would_take(FILE *out, const ap_plan *p)
+{
+	int any = 0;
+	for (size_t i = 0; i < p->n_unplanned; i++) {
+		const ap_unplanned *u = &p->unplanned[i];
+		if (!u->would_take)
+			continue;
+		if (!any++)
+			fputs(
+			    "\nWhat it would take (the plan as it is, plus the "
+			    "site)\n",
+			    out);
+		char *site = cell_text(site_of(p, u->site)->site_id);
+		char *what = cell_text(u->would_take);
+		fprintf(out, "  %s: %s\n", site, what);
+		free(site);
+		free(what);
+	}
+}
+
 static void table_why(FILE *out, const ap_plan *p)
 {
 	if (!p->n_missions)
@@ -360,6 +381,7 @@ void ap_plan_table(FILE *out, const ap_plan *p)
 	table_totals(out, p);
 	table_firms(out, p);
 	table_unplanned(out, p);
+	table_would_take(out, p);
 	table_why(out, p);
 }
 
@@ -467,6 +489,7 @@ static json_t *unplanned_json(const ap_plan *p, size_t i)
 	json_object_set_new(o, "reason",
 	                    json_string(ap_unplanned_reason_name(u->reason)));
 	json_object_set_new(o, "detail", jsonout_str(u->detail));
+	json_object_set_new(o, "would_take", jsonout_str(u->would_take));
 	json_object_set_new(o, "priority", jnum(r2(s->priority)));
 	json_object_set_new(o, "days", json_integer(s->days));
 	return o;

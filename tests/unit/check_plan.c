@@ -611,6 +611,13 @@ START_TEST(reasons_for_unplanned_sites)
 	                 AP_UNPLANNED_BUDGET);
 	ck_assert(strstr(unplanned_of(p, in, "F-BUDGET")->detail,
 	                 "3 of the 8 budget days are left"));
+	/* What it would take, computed against the plan: one more day. */
+	ck_assert_str_eq(unplanned_of(p, in, "F-BUDGET")->would_take,
+	                 "1 more budget day (a 4-day mission with FQ)");
+	/* A theme no firm covers: the firm that lacks only it. */
+	ck_assert_str_eq(unplanned_of(p, in, "C-NOFIRM")->would_take,
+	                 "FQ covering security");
+	ck_assert_ptr_null(unplanned_of(p, in, "B-GOOD")->would_take);
 	ck_assert_int_eq(unplanned_of(p, in, "G-OUTSIDE")->reason,
 	                 AP_UNPLANNED_WINDOW);
 	ck_assert_str_eq(ap_unplanned_reason_name(AP_UNPLANNED_BUDGET),
@@ -654,6 +661,8 @@ START_TEST(reasons_against_final_bookings)
 	ck_assert_msg(!strstr(x->detail, "fully booked") &&
 	                  !strstr(x->detail, "of its 40 days booked"),
 	              "%s", x->detail);
+	/* No change of numbers gives it room: nothing is named. */
+	ck_assert_ptr_null(x->would_take);
 	ap_plan_free(p);
 	ap_plan_input_free(in);
 	free_campaign(c);

@@ -118,13 +118,15 @@ static void setup(void)
 
 	memset(missions, 0, sizeof missions);
 	missions[0] = (ap_planned){0, 0, 5, dates0, 5750, WHY0, 0};
-	missions[1] = (ap_planned){1, 1, 4, dates1, 3922, "only firm in IDF", 0};
+	missions[1] =
+	    (ap_planned){1, 1, 4, dates1, 3922, "only firm in IDF", 0};
 	missions[2] = (ap_planned){2, 0, 3, dates2, 3450, NULL, 0};
 	unplanned[0] = (ap_unplanned){3, AP_UNPLANNED_BUDGET,
 	                              "needs 6 days, 8 left after higher "
-	                              "priorities"};
+	                              "priorities",
+	                              NULL};
 	unplanned[1] = (ap_unplanned){4, AP_UNPLANNED_NO_FIRM,
-	                              "no firm covers urban in COR"};
+	                              "no firm covers urban in COR", NULL};
 
 	memset(&plan, 0, sizeof plan);
 	plan.campaign = &camp;

@@ -93,6 +93,12 @@ typedef struct ap_unplanned {
 	size_t site;
 	ap_unplanned_reason reason;
 	char *detail;
+	/* The smallest change with which this plan, its missions as they
+	 * are, takes the site too: more budget days or euros, one firm's
+	 * capacity, a theme one firm would have to cover; computed against
+	 * the final bookings. NULL when none is named (below threshold, no
+	 * room in any calendar). */
+	char *would_take;
 } ap_unplanned;
 
 /* A mission that must stay as it is (confirmed with its firm, under way):
