@@ -10,7 +10,10 @@
 const char usage_plan[] =
     "usage: appui plan [--campaign FILE] [--format table|json|csv] [--ics "
     "DIR]\n"
-    "                  [--time-limit SECONDS] [-o FILE] FILE|DIR...\n"
+    "                  [--time-limit SECONDS] [--budget-days N] "
+    "[--budget-euros X]\n"
+    "                  [--firm-capacity FIRM=N]... [--against PLAN.json]\n"
+    "                  [-o FILE] FILE|DIR...\n"
     "\n"
     "Scores the case files, then chooses which sites get a mission, with "
     "which\n"
@@ -25,9 +28,62 @@ const char usage_plan[] =
     "  -f, --format FMT       table (default), json or csv (RFC 4180)\n"
     "  --ics DIR              also write one iCalendar file per firm in DIR\n"
     "  --time-limit SECONDS   for the solver (default 10)\n"
+    "  --budget-days N        what if: N budget days instead of the "
+    "campaign's\n"
+    "  --budget-euros X       what if: X budget euros instead of the "
+    "campaign's\n"
+    "  --firm-capacity FIRM=N what if: firm FIRM has N days (repeatable)\n"
     "  -o, --output FILE      write to FILE atomically instead of stdout\n"
     "  -s, --strict           treat every warning about a case file as an "
     "error\n";
+
+/* The option a problem of ap_campaign_override() is about. */
+static const char *what_if_option(const char *field)
+{
+	if (strcmp(field, "budget.days") == 0)
+		return "--budget-days";
+	if (strcmp(field, "budget.euros") == 0)
+		return "--budget-euros";
+	return "--firm-capacity";
+}
+
+/* --budget-days, --budget-euros and --firm-capacity onto the campaign, for
+ * this run. Returns 0, or EXIT_USAGE after naming the option of each
+ * problem (the campaign is then unchanged). */
+static int apply_what_if(const options *o, ap_campaign *c)
+{
+	if (!o->set_budget_days && !o->set_budget_euros && !o->n_capacities)
+		return 0;
+	ap_override_options ov = AP_OVERRIDE_OPTIONS_INIT;
+	ov.set_budget_days = o->set_budget_days;
+	ov.budget_days = o->budget_days;
+	ov.set_budget_euros = o->set_budget_euros;
+	ov.budget_euros = o->budget_euros;
+	ap_capacity_override *caps = calloc(o->n_capacities + 1, sizeof(*caps));
+	if (!caps)
+		ap_oom();
+	for (size_t k = 0; k < o->n_capacities; k++) {
+		char *firm = NULL;
+		/* The form was checked when the option was parsed. */
+		if (cli_firm_capacity(o->capacities[k], &firm,
+		                      &caps[k].capacity) == 0)
+			caps[k].firm = firm;
+	}
+	ov.capacities = caps;
+	ov.n_capacities = o->n_capacities;
+	ap_diags *d = ap_diags_new();
+	int rc = ap_campaign_override(c, &ov, d);
+	for (size_t i = 0; i < ap_diags_count(d); i++) {
+		const ap_diag *g = ap_diags_at(d, i);
+		fprintf(stderr, "appui plan: %s: %s\n",
+		        what_if_option(g->field), SHOWN(g->message));
+	}
+	ap_diags_free(d);
+	for (size_t k = 0; k < o->n_capacities; k++)
+		free((char *)caps[k].firm);
+	free(caps);
+	return rc == AP_OK ? 0 : EXIT_USAGE;
+}
 
 /* A scored case, as a worker sent it, into the planner's input. */
 static void plan_result(void *ctx, size_t index, const batch_result *res)
@@ -118,6 +174,9 @@ int cmd_plan(const options *o, int argc, char **argv)
 		goto out;
 	}
 	ap_diags_clear(d);
+	rc = apply_what_if(o, campaign);
+	if (rc)
+		goto out;
 
 	expand(&in, argv, argc, d);
 	rc = refuse_clobber(o, &s, campaign, cpath, &in);

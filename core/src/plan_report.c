@@ -345,6 +345,47 @@ static void table_why(FILE *out, const ap_plan *p)
 	}
 }
 
+/* A setting's value as the table shows it: euros with two decimals. */
+static void override_value(ap_buf *b, ap_override_setting s, double v)
+{
+	if (s == AP_OVERRIDE_BUDGET_EUROS)
+		ap_buf_printf(b, "%.2f", r2(v));
+	else
+		ap_buf_printf(b, "%.0f", v);
+}
+
+/* "What-if (not the campaign file): budget.days 60 (file: 150); ...": the
+ * settings this run replaced, under the title, so that a printed plan
+ * never passes for the campaign's own. */
+static void table_overrides(FILE *out, const ap_campaign *c)
+{
+	if (!c->n_overrides)
+		return;
+	ap_buf b;
+	ap_buf_init(&b);
+	ap_buf_puts(&b, "What-if (not the campaign file):");
+	for (size_t i = 0; i < c->n_overrides; i++) {
+		const ap_override *v = &c->overrides[i];
+		ap_buf_puts(&b, i ? "; " : " ");
+		if (v->setting == AP_OVERRIDE_CAPACITY) {
+			ap_buf_puts(&b, "capacity of ");
+			ap_buf_inert(&b, c->firms[v->firm].id, 0);
+		} else {
+			ap_buf_puts(&b, ap_override_setting_name(v->setting));
+		}
+		ap_buf_putc(&b, ' ');
+		override_value(&b, v->setting, v->value);
+		ap_buf_puts(&b, " (file: ");
+		if (v->file_set)
+			override_value(&b, v->setting, v->file_value);
+		else
+			ap_buf_puts(&b, "none");
+		ap_buf_putc(&b, ')');
+	}
+	fprintf(out, "%s\n", b.data);
+	ap_buf_free(&b);
+}
+
 void ap_plan_table(FILE *out, const ap_plan *p)
 {
 	const ap_campaign *c = p->campaign;
@@ -352,8 +393,10 @@ void ap_plan_table(FILE *out, const ap_plan *p)
 	day_str(c->window_first, a);
 	day_str(c->window_last, b);
 	char *name = cell_text(c->name ? c->name : c->id);
-	fprintf(out, "Campaign %s, %s to %s\n\n", name, a, b);
+	fprintf(out, "Campaign %s, %s to %s\n", name, a, b);
 	free(name);
+	table_overrides(out, c);
+	fputc('\n', out);
 	table_missions(out, p);
 	table_totals(out, p);
 	table_firms(out, p);
@@ -378,6 +421,38 @@ static json_t *jday(ap_day day)
 	return json_string(s);
 }
 
+static json_t *override_num(ap_override_setting s, double v)
+{
+	return s == AP_OVERRIDE_BUDGET_EUROS ? jnum(r2(v))
+	                                     : json_integer((json_int_t)v);
+}
+
+/* [{"setting":"budget.days","value":60,"file":150}, {"setting":"capacity",
+ * "firm":"F","value":40,"file":36}]: what this run replaced; "file" is
+ * null when the file set no such budget. */
+static json_t *overrides_json(const ap_campaign *c)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < c->n_overrides; i++) {
+		const ap_override *v = &c->overrides[i];
+		json_t *o = json_object();
+		json_object_set_new(
+		    o, "setting",
+		    json_string(ap_override_setting_name(v->setting)));
+		if (v->setting == AP_OVERRIDE_CAPACITY)
+			json_object_set_new(o, "firm",
+			                    jsonout_str(c->firms[v->firm].id));
+		json_object_set_new(o, "value",
+		                    override_num(v->setting, v->value));
+		json_object_set_new(
+		    o, "file",
+		    v->file_set ? override_num(v->setting, v->file_value)
+		                : json_null());
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 static json_t *campaign_json(const ap_campaign *c)
 {
 	json_t *o = json_object();
@@ -395,6 +470,8 @@ static json_t *campaign_json(const ap_campaign *c)
 	                    c->has_budget_euros ? jnum(r2(c->budget_euros))
 	                                        : json_null());
 	json_object_set_new(o, "budget", b);
+	if (c->n_overrides)
+		json_object_set_new(o, "overrides", overrides_json(c));
 	return o;
 }
 

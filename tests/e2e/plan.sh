@@ -190,4 +190,62 @@ expect_status 0 "plan csv, formula names" -- "$APPUI" plan --campaign "$CAMPAIGN
 expect_grep "formula neutralised" "$TMP/out" ",\"'=HYPERLINK(\"\"http://x\"\")\","
 expect_no_grep "no raw formula" "$TMP/out" ",=HYPERLINK"
 
+# ---- what-if ---------------------------------------------------------------------
+# --budget-days, --budget-euros and --firm-capacity replace the campaign's for
+# one run (the file is not touched), and every output but the CSV says so.
+cp "$CAMPAIGN" whatif.cfg
+expect_status 0 "what-if json" -- "$APPUI" plan --campaign whatif.cfg --format json --budget-days 60 "$EX"
+cp "$TMP/out" days60.json
+if cmp -s "$CAMPAIGN" whatif.cfg; then pass; else fail "what-if changed the campaign file"; fi
+if python3 - days60.json plan1.json <<'PY'
+import json, sys
+what, base = (json.load(open(p)) for p in sys.argv[1:])
+assert what["campaign"]["budget"]["days"] == 60
+assert what["campaign"]["overrides"] == [{"setting": "budget.days", "value": 60, "file": 150}], what["campaign"]
+assert "overrides" not in base["campaign"]
+assert what["result"]["days"] <= 60
+assert len(what["missions"]) < len(base["missions"]), (len(what["missions"]), len(base["missions"]))
+assert {u["reason"] for u in what["unplanned"]} >= {"budget exhausted"}
+PY
+then pass; else fail "what-if --budget-days 60"; fi
+expect_status 0 "what-if table" -- "$APPUI" plan --campaign "$CAMPAIGN" --budget-days 60 --budget-euros 90000.5 --firm-capacity FIRM-TRAJECTOIRES=0 --firm-capacity FIRM-ARGOS=40 "$EX"
+expect_grep "what-if table" "$TMP/out" "What-if (not the campaign file): budget.days 60 (file: 150); budget.euros 90000.50 (file: 185000.00); capacity of FIRM-ARGOS 40 (file: 36); capacity of FIRM-TRAJECTOIRES 0 (file: 24)"
+expect_grep "what-if table" "$TMP/out" "Days:          60 / 60 budgeted"
+if [ "$(sed -n 2p "$TMP/out" | cut -c1-7)" = "What-if" ]; then pass; else fail "what-if line not under the title"; fi
+expect_status 0 "what-if csv" -- "$APPUI" plan --campaign "$CAMPAIGN" --format csv --firm-capacity FIRM-ARGOS=40 "$EX"
+expect_no_grep "what-if csv" "$TMP/out" "What-if"
+if [ "$(head -1 "$TMP/out")" = "$(head -1 plan.csv)" ]; then pass; else fail "what-if csv header"; fi
+# A capacity raised plans more: ARGOS, fully booked, gets more days.
+expect_status 0 "what-if capacity" -- "$APPUI" plan --campaign "$CAMPAIGN" --format json --firm-capacity FIRM-ARGOS=48 "$EX"
+if python3 - "$TMP/out" plan1.json <<'PY'
+import json, sys
+what, base = (json.load(open(p)) for p in sys.argv[1:])
+argos = lambda d: [f for f in d["firms"] if f["id"] == "FIRM-ARGOS"][0]
+assert argos(what)["capacity"] == 48 and argos(base)["capacity"] == 36
+assert what["result"]["priority_sum"] > base["result"]["priority_sum"]
+PY
+then pass; else fail "what-if --firm-capacity"; fi
+# Bad values: exit 2, the option (and the firm) named, nothing planned.
+what_if_bad() { # name expected-text args...
+	wi_name=$1
+	wi_text=$2
+	shift 2
+	expect_status 2 "what-if: $wi_name" -- "$APPUI" plan --campaign "$CAMPAIGN" "$@" "$EX"
+	expect_grep "what-if: $wi_name" "$TMP/err" "$wi_text"
+	expect_no_grep "what-if: $wi_name plans nothing" "$TMP/out" "MISSION"
+}
+what_if_bad "days 0" "appui plan: --budget-days: 0 days is out of range: a budget in days is a whole number from 1 to 1000000" --budget-days 0
+what_if_bad "days too many" "appui plan: --budget-days: 1000001 days is out of range" --budget-days 1000001
+what_if_bad "days decimal" "appui: --budget-days wants a whole number of days, not '60.5'" --budget-days 60.5
+what_if_bad "days hex" "appui: --budget-days wants a whole number of days, not '0x3c'" --budget-days 0x3c
+what_if_bad "euros 0" "appui plan: --budget-euros: 0 euros is out of range: a budget in euros is more than 0 and at most 1e+12" --budget-euros 0
+what_if_bad "euros inf" "appui: --budget-euros wants euros" --budget-euros inf
+what_if_bad "euros comma" "not '1500,50'" --budget-euros 1500,50
+what_if_bad "unknown firm" "appui plan: --firm-capacity: no firm 'FIRM-NOPE' in the campaign (its firms: FIRM-ARGOS," --firm-capacity FIRM-NOPE=10
+what_if_bad "capacity below a mission" "appui plan: --firm-capacity: firm 'FIRM-ARGOS': capacity 2 cannot hold a 3-day mission" --firm-capacity FIRM-ARGOS=2
+what_if_bad "capacity twice" "firm 'FIRM-ARGOS' is given twice" --firm-capacity FIRM-ARGOS=10 --firm-capacity FIRM-ARGOS=12
+what_if_bad "capacity form" "appui: --firm-capacity wants FIRM=DAYS" --firm-capacity FIRM-ARGOS
+expect_status 2 "what-if: no value" -- "$APPUI" plan --campaign "$CAMPAIGN" "$EX" --budget-days
+expect_grep "what-if: no value" "$TMP/err" "appui: option --budget-days: missing its value"
+
 summary
