@@ -33,6 +33,8 @@ const char usage_plan[] =
     "  --budget-euros X       what if: X budget euros instead of the "
     "campaign's\n"
     "  --firm-capacity FIRM=N what if: firm FIRM has N days (repeatable)\n"
+    "  --against PLAN.json    also say what changed from that plan (the\n"
+    "                         JSON of an earlier run)\n"
     "  -o, --output FILE      write to FILE atomically instead of stdout\n"
     "  -s, --strict           treat every warning about a case file as an "
     "error\n";
@@ -113,9 +115,9 @@ static int refuse_clobber(const options *o, const setup *s,
                           const inputs *in)
 {
 	input_ids ids = {0};
-	const char *files[] = {cpath, ap_config_path(s->cfg)};
+	const char *files[] = {cpath, ap_config_path(s->cfg), o->against};
 	input_ids_add(&ids, (const char *const *)in->paths, in->n);
-	input_ids_add(&ids, files, 2);
+	input_ids_add(&ids, files, 3);
 	int rc = refuse_output_onto_inputs("plan", &ids, o->output);
 	for (size_t f = 0; o->ics_dir && f < c->n_firms && !rc; f++) {
 		if (!c->firms[f].id)
@@ -151,6 +153,8 @@ int cmd_plan(const options *o, int argc, char **argv)
 	ap_campaign *campaign = NULL;
 	ap_plan_input *input = NULL;
 	ap_plan *plan = NULL;
+	ap_prev_plan *prev = NULL;
+	ap_plan_changes *changes = NULL;
 	inputs in = {0};
 	char *cpath = NULL;
 	int rc = setup_open(o, &s, 1, d, stderr);
@@ -177,6 +181,16 @@ int cmd_plan(const options *o, int argc, char **argv)
 	rc = apply_what_if(o, campaign);
 	if (rc)
 		goto out;
+	/* The plan to compare with is checked before any case is scored. */
+	if (o->against && ap_prev_plan_read(&prev, o->against, d) != AP_OK) {
+		print_diags(stderr, d, 0);
+		fprintf(stderr,
+		        "appui plan: %s is not a plan to compare with; "
+		        "nothing planned\n",
+		        SHOWN(o->against));
+		rc = EXIT_INVALID;
+		goto out;
+	}
 
 	expand(&in, argv, argc, d);
 	rc = refuse_clobber(o, &s, campaign, cpath, &in);
@@ -198,16 +212,20 @@ int cmd_plan(const options *o, int argc, char **argv)
 		rc = EXIT_SETUP;
 		goto out;
 	}
+	if (prev)
+		ap_plan_diff(&changes, prev, plan);
+	ap_plan_report_options ropt = AP_PLAN_REPORT_OPTIONS_INIT;
+	ropt.changes = changes;
 	outfile out;
 	rc = out_open(&out, o->output);
 	if (rc)
 		goto out;
 	if (format == JSON)
-		ap_plan_json(out.f, plan, d);
+		ap_plan_json_with(out.f, plan, d, &ropt);
 	else if (format == CSV)
 		ap_plan_csv(out.f, plan);
 	else
-		ap_plan_table(out.f, plan);
+		ap_plan_table_with(out.f, plan, &ropt);
 	rc = out_close(&out, 1);
 	if (!rc && o->ics_dir && ap_plan_ics(plan, o->ics_dir, d) != 0)
 		rc = EXIT_SETUP;
@@ -216,6 +234,8 @@ int cmd_plan(const options *o, int argc, char **argv)
 		rc = EXIT_INVALID;
 out:
 	free(cpath);
+	ap_plan_changes_free(changes);
+	ap_prev_plan_free(prev);
 	ap_plan_free(plan);
 	ap_plan_input_free(input);
 	ap_campaign_free(campaign);

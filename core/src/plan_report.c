@@ -208,16 +208,21 @@ static void tbl_print(FILE *out, table *t, const char *indent)
 
 /* "2019-09-02..2019-10-07 (5 d)": the first and last day and the count; the
  * full list is in the other outputs. */
-static char *compact_dates(const ap_planned *m)
+static char *compact_days(const ap_day *dates, size_t n)
 {
 	char a[11], b[11];
-	if (m->days <= 0 || !m->dates)
+	if (!n || !dates)
 		return ap_xstrdup("-");
-	day_str(m->dates[0], a);
-	day_str(m->dates[m->days - 1], b);
-	if (m->days == 1)
+	day_str(dates[0], a);
+	day_str(dates[n - 1], b);
+	if (n == 1)
 		return ap_xasprintf("%s (1 d)", a);
-	return ap_xasprintf("%s..%s (%d d)", a, b, m->days);
+	return ap_xasprintf("%s..%s (%zu d)", a, b, n);
+}
+
+static char *compact_dates(const ap_planned *m)
+{
+	return compact_days(m->dates, m->days > 0 ? (size_t)m->days : 0);
 }
 
 static void table_missions(FILE *out, const ap_plan *p)
@@ -386,8 +391,87 @@ static void table_overrides(FILE *out, const ap_campaign *c)
 	ap_buf_free(&b);
 }
 
+/* "FIRM-ARGOS 2019-01-07..2019-01-14 (6 d)" (to free). */
+static char *firm_and_days(const char *firm, const ap_day *dates, size_t n)
+{
+	char *days = compact_days(dates, n);
+	char *s = ap_xasprintf("%s %s", firm ? firm : "-", days);
+	free(days);
+	return s;
+}
+
+/* The row of one change: what the site had before, what it has now. */
+static void change_row(table *t, const ap_plan_change *c)
+{
+	tbl_add(t, ap_change_kind_name(c->kind));
+	tbl_add(t, c->site_id);
+	tbl_add(t, c->organisation_id);
+	char *before = NULL, *now = NULL;
+	switch (c->kind) {
+	case AP_CHANGE_IN:
+		now = firm_and_days(c->to_firm, c->to_dates, c->n_to);
+		break;
+	case AP_CHANGE_OUT:
+		before = firm_and_days(c->from_firm, c->from_dates, c->n_from);
+		now = ap_xstrdup(c->reason ? c->reason : "-");
+		break;
+	case AP_CHANGE_FIRM:
+		before = ap_xstrdup(c->from_firm ? c->from_firm : "-");
+		now = ap_xstrdup(c->to_firm ? c->to_firm : "-");
+		break;
+	case AP_CHANGE_DATES:
+		before = compact_days(c->from_dates, c->n_from);
+		now = compact_days(c->to_dates, c->n_to);
+		break;
+	}
+	tbl_add(t, before);
+	tbl_add(t, now);
+	free(before);
+	free(now);
+}
+
+/* What changed from the previous plan: sites in, out, firm and days. */
+static void table_changes(FILE *out, const ap_plan_changes *ch)
+{
+	static const char *const head[] = {"CHANGE", "SITE", "ORGANISATION",
+	                                   "BEFORE", "NOW"};
+	table t = {AP_ARRAY_LEN(head), head, "lllll", {0}};
+	char *name = cell_text(ch->against ? ch->against : "-");
+	if (!ch->n_changes) {
+		fprintf(out,
+		        "\nNo change from %s: the same sites, firms and "
+		        "days.\n",
+		        name);
+		free(name);
+		return;
+	}
+	fprintf(out,
+	        "\nChanges from %s (%zu in, %zu out, %zu firm, %zu dates)\n",
+	        name, ch->count[AP_CHANGE_IN], ch->count[AP_CHANGE_OUT],
+	        ch->count[AP_CHANGE_FIRM], ch->count[AP_CHANGE_DATES]);
+	free(name);
+	for (size_t i = 0; i < ch->n_changes; i++)
+		change_row(&t, &ch->changes[i]);
+	tbl_print(out, &t, "  ");
+}
+
+/* The options, or NULL when they are absent or of another version. */
+static const ap_plan_report_options *
+report_options(const ap_plan_report_options *opt)
+{
+	return opt && opt->version == AP_PLAN_REPORT_OPTIONS_VERSION ? opt
+	                                                             : NULL;
+}
+
 void ap_plan_table(FILE *out, const ap_plan *p)
 {
+	ap_plan_table_with(out, p, NULL);
+}
+
+void ap_plan_table_with(FILE *out, const ap_plan *p,
+                        const ap_plan_report_options *opt)
+{
+	opt = report_options(opt);
 	const ap_campaign *c = p->campaign;
 	char a[11], b[11];
 	day_str(c->window_first, a);
@@ -402,6 +486,8 @@ void ap_plan_table(FILE *out, const ap_plan *p)
 	table_firms(out, p);
 	table_unplanned(out, p);
 	table_why(out, p);
+	if (opt && opt->changes)
+		table_changes(out, opt->changes);
 }
 
 /* ---- JSON ---------------------------------------------------------------- */
@@ -578,8 +664,72 @@ static void dump_list(FILE *out, const char *key, const ap_plan *p, size_t n,
 	fputs(n ? "\n]" : "]", out);
 }
 
+static json_t *jdays(const ap_day *dates, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t k = 0; dates && k < n; k++)
+		json_array_append_new(a, jday(dates[k]));
+	return a;
+}
+
+static json_t *change_json(const ap_plan_change *c)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "site", jsonout_str(c->site_id));
+	json_object_set_new(o, "organisation",
+	                    c->organisation_id && *c->organisation_id
+	                        ? jsonout_str(c->organisation_id)
+	                        : json_null());
+	switch (c->kind) {
+	case AP_CHANGE_IN:
+		json_object_set_new(o, "firm", jsonout_str(c->to_firm));
+		json_object_set_new(o, "dates", jdays(c->to_dates, c->n_to));
+		break;
+	case AP_CHANGE_OUT:
+		json_object_set_new(o, "firm", jsonout_str(c->from_firm));
+		json_object_set_new(o, "dates",
+		                    jdays(c->from_dates, c->n_from));
+		json_object_set_new(o, "reason", jsonout_str(c->reason));
+		break;
+	case AP_CHANGE_FIRM:
+		json_object_set_new(o, "from", jsonout_str(c->from_firm));
+		json_object_set_new(o, "to", jsonout_str(c->to_firm));
+		break;
+	case AP_CHANGE_DATES:
+		json_object_set_new(o, "from", jdays(c->from_dates, c->n_from));
+		json_object_set_new(o, "to", jdays(c->to_dates, c->n_to));
+		break;
+	}
+	return o;
+}
+
+/* {"against":NAME,"in":[...],"out":[...],"firm":[...],"dates":[...]} */
+static json_t *changes_json(const ap_plan_changes *ch)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "against", jsonout_str(ch->against));
+	json_t *lists[4];
+	for (int k = 0; k < 4; k++) {
+		lists[k] = json_array();
+		json_object_set_new(o, ap_change_kind_name((ap_change_kind)k),
+		                    lists[k]);
+	}
+	for (size_t i = 0; i < ch->n_changes; i++) {
+		const ap_plan_change *c = &ch->changes[i];
+		json_array_append_new(lists[c->kind], change_json(c));
+	}
+	return o;
+}
+
 void ap_plan_json(FILE *out, const ap_plan *p, const ap_diags *d)
 {
+	ap_plan_json_with(out, p, d, NULL);
+}
+
+void ap_plan_json_with(FILE *out, const ap_plan *p, const ap_diags *d,
+                       const ap_plan_report_options *opt)
+{
+	opt = report_options(opt);
 	fputs("{\"campaign\":", out);
 	dump(out, campaign_json(p->campaign));
 	fputs(",\"result\":", out);
@@ -587,6 +737,10 @@ void ap_plan_json(FILE *out, const ap_plan *p, const ap_diags *d)
 	dump_list(out, "missions", p, p->n_missions, mission_json);
 	dump_list(out, "unplanned", p, p->n_unplanned, unplanned_json);
 	dump_list(out, "firms", p, p->campaign->n_firms, firm_json);
+	if (opt && opt->changes) {
+		fputs(",\"changes\":", out);
+		dump(out, changes_json(opt->changes));
+	}
 	fputs(",\"errors\":", out);
 	dump(out, jsonout_diags(d, AP_ERROR));
 	fputs(",\"warnings\":", out);

@@ -248,4 +248,71 @@ what_if_bad "capacity form" "appui: --firm-capacity wants FIRM=DAYS" --firm-capa
 expect_status 2 "what-if: no value" -- "$APPUI" plan --campaign "$CAMPAIGN" "$EX" --budget-days
 expect_grep "what-if: no value" "$TMP/err" "appui: option --budget-days: missing its value"
 
+# ---- against a previous plan ------------------------------------------------------
+# --against PLAN.json: what changed from that plan. With 60 budget days
+# instead of 150, the sites out are exactly those of the default plan that
+# the what-if does not plan, and the sites in the reverse.
+expect_status 0 "against json" -- "$APPUI" plan --campaign "$CAMPAIGN" --format json --budget-days 60 --against plan1.json "$EX"
+cp "$TMP/out" against.json
+if python3 - against.json plan1.json <<'PY'
+import json, sys
+now, base = (json.load(open(p)) for p in sys.argv[1:])
+ch = now["changes"]
+assert ch["against"] == "plan1.json"
+key = lambda m: (m["site_id"], m["organisation_id"])
+was = {key(m): m for m in base["missions"]}
+is_ = {key(m): m for m in now["missions"]}
+out = [(c["site"], c["organisation"]) for c in ch["out"]]
+into = [(c["site"], c["organisation"]) for c in ch["in"]]
+assert out == sorted(set(was) - set(is_)), out
+assert into == sorted(set(is_) - set(was)), into
+assert len(out) > 0
+unplanned = {key(u): u["reason"] for u in now["unplanned"]}
+for c in ch["out"]:
+    m = was[(c["site"], c["organisation"])]
+    assert c["firm"] == m["firm"] and c["dates"] == m["dates"]
+    assert c["reason"] == unplanned[(c["site"], c["organisation"])]
+both = sorted(set(was) & set(is_))
+firm = [(c["site"], c["organisation"], c["from"], c["to"]) for c in ch["firm"]]
+assert firm == [k + (was[k]["firm"], is_[k]["firm"]) for k in both if was[k]["firm"] != is_[k]["firm"]]
+dates = [(c["site"], c["organisation"]) for c in ch["dates"]]
+assert dates == [k for k in both if was[k]["dates"] != is_[k]["dates"]]
+PY
+then pass; else fail "against: changes from the default plan"; fi
+expect_status 0 "against table" -- "$APPUI" plan --campaign "$CAMPAIGN" --budget-days 60 --against plan1.json "$EX"
+expect_grep "against table" "$TMP/out" "Changes from plan1.json ("
+expect_grep "against table" "$TMP/out" "  out     "
+n_out=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["changes"]["out"]))' against.json)
+if [ "$(grep -c '^  out     ' "$TMP/out")" = "$n_out" ]; then pass; else fail "against table: $n_out sites out expected"; fi
+expect_status 0 "against itself" -- "$APPUI" plan --campaign "$CAMPAIGN" --against plan1.json "$EX"
+expect_grep "against itself" "$TMP/out" "No change from plan1.json: the same sites, firms and days."
+# The CSV is one row per mission, with or without a plan to compare with.
+expect_status 0 "against csv" -- "$APPUI" plan --campaign "$CAMPAIGN" --format csv --against against.json "$EX"
+if cmp -s "$TMP/out" plan.csv; then pass; else fail "against csv differs"; fi
+# A previous plan is hostile input: exit 1 and FILE: message, nothing planned.
+against_bad() { # name expected-text file
+	expect_status 1 "against: $1" -- "$APPUI" plan --campaign "$CAMPAIGN" --against "$3" "$EX"
+	expect_grep "against: $1" "$TMP/err" "$2"
+	expect_grep "against: $1" "$TMP/err" "nothing planned"
+	expect_no_grep "against: $1 plans nothing" "$TMP/out" "MISSION"
+}
+head -c 300 plan1.json >truncated.json
+against_bad "truncated" "truncated.json:1: not valid JSON" truncated.json
+echo '{"result":{}}' >not-a-plan.json
+against_bad "not a plan" "not-a-plan.json:0: not a plan (no \"missions\" array)" not-a-plan.json
+echo '{"missions":[{"site_id":"X","firm":"F","dates":["2019-13-01"]}]}' >bad-date.json
+against_bad "bad date" "bad-date.json:0: missions[0].dates[0]: not a date (YYYY-MM-DD)" bad-date.json
+mkfifo fifo.json
+against_bad "fifo" "fifo.json:0: cannot read the plan: not a regular file" fifo.json
+against_bad "folder" "cal:0: cannot read the plan: not a regular file" cal
+truncate -s 65M huge.json
+against_bad "too large" "huge.json:0: cannot read the plan: over the size limit (64 MiB)" huge.json
+rm -f huge.json
+against_bad "missing" "missing.json:0: cannot read the plan: No such file or directory" missing.json
+# The plan compared with is an input: -o onto it is refused.
+cp plan1.json again.json
+expect_status 2 "against onto itself" -- "$APPUI" plan --campaign "$CAMPAIGN" --format json --against again.json -o again.json "$EX"
+expect_grep "against onto itself" "$TMP/err" "the output again.json is the input again.json"
+if cmp -s plan1.json again.json; then pass; else fail "against: the input was overwritten"; fi
+
 summary
