@@ -310,6 +310,52 @@ static void table_firms(FILE *out, const ap_plan *p)
 	tbl_print(out, &t, "  ");
 }
 
+/* "N sites not planned: 4 theme not covered, 2 region not served". */
+static void idle_line(FILE *out, size_t n, const char *what,
+                      const size_t *count)
+{
+	if (!n)
+		return;
+	fprintf(out, "    %zu site%s %s:", n, n == 1 ? "" : "s", what);
+	const char *sep = " ";
+	for (int r = 0; r < AP_IDLE_REASONS; r++) {
+		if (!count[r])
+			continue;
+		fprintf(out, "%s%zu %s", sep, count[r],
+		        ap_idle_reason_name((ap_idle_reason)r));
+		sep = ", ";
+	}
+	fputc('\n', out);
+}
+
+/* The firms with days left, and why no more site went to them. */
+static void table_idle(FILE *out, const ap_plan *p)
+{
+	ap_plan_idle *idle = NULL;
+	if (ap_plan_idle_of(&idle, p) != AP_OK || !idle->n_firms) {
+		ap_plan_idle_free(idle);
+		return;
+	}
+	fputs("\nIdle capacity (days left, and why no more site went to the "
+	      "firm)\n",
+	      out);
+	for (size_t i = 0; i < idle->n_firms; i++) {
+		const ap_idle_firm *e = &idle->firms[i];
+		const ap_firm *f = firm_of(p, e->firm);
+		char *id = cell_text(f->id);
+		fprintf(out, "  %s: %d of %d days left\n", id, e->days_left,
+		        f->capacity);
+		free(id);
+		idle_line(out, e->n_unplanned,
+		          "not planned (that need a mission)", e->unplanned);
+		idle_line(out, e->n_elsewhere, "planned with another firm",
+		          e->elsewhere);
+		if (!e->n_unplanned && !e->n_elsewhere)
+			fputs("    no other site needs a mission\n", out);
+	}
+	ap_plan_idle_free(idle);
+}
+
 static void table_unplanned(FILE *out, const ap_plan *p)
 {
 	static const char *const head[] = {
@@ -484,6 +530,7 @@ void ap_plan_table_with(FILE *out, const ap_plan *p,
 	table_missions(out, p);
 	table_totals(out, p);
 	table_firms(out, p);
+	table_idle(out, p);
 	table_unplanned(out, p);
 	table_why(out, p);
 	if (opt && opt->changes)
@@ -645,6 +692,38 @@ static json_t *firm_json(const ap_plan *p, size_t i)
 	return o;
 }
 
+/* [{"reason":"theme not covered","sites":4}, ...]: the reasons counted. */
+static json_t *idle_counts(const size_t *count)
+{
+	json_t *a = json_array();
+	for (int r = 0; r < AP_IDLE_REASONS; r++) {
+		if (!count[r])
+			continue;
+		json_t *o = json_object();
+		json_object_set_new(
+		    o, "reason",
+		    json_string(ap_idle_reason_name((ap_idle_reason)r)));
+		json_object_set_new(o, "sites",
+		                    json_integer((json_int_t)count[r]));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *idle_json(const ap_plan *p, const ap_idle_firm *e)
+{
+	const ap_firm *f = firm_of(p, e->firm);
+	json_t *o = json_object();
+	json_object_set_new(o, "firm", jsonout_str(f->id));
+	json_object_set_new(o, "capacity", json_integer(f->capacity));
+	json_object_set_new(o, "days_booked",
+	                    json_integer(firm_days(p, e->firm)));
+	json_object_set_new(o, "days_left", json_integer(e->days_left));
+	json_object_set_new(o, "unplanned", idle_counts(e->unplanned));
+	json_object_set_new(o, "elsewhere", idle_counts(e->elsewhere));
+	return o;
+}
+
 static void dump(FILE *out, json_t *j)
 {
 	jsonout_dumpf(j, out, JSON_FLAGS);
@@ -721,6 +800,21 @@ static json_t *changes_json(const ap_plan_changes *ch)
 	return o;
 }
 
+/* ,"idle":[ one firm a line ] */
+static void dump_idle(FILE *out, const ap_plan *p)
+{
+	ap_plan_idle *idle = NULL;
+	ap_plan_idle_of(&idle, p);
+	size_t n = idle ? idle->n_firms : 0;
+	fputs(",\"idle\":[", out);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ",\n" : "\n", out);
+		dump(out, idle_json(p, &idle->firms[i]));
+	}
+	fputs(n ? "\n]" : "]", out);
+	ap_plan_idle_free(idle);
+}
+
 void ap_plan_json(FILE *out, const ap_plan *p, const ap_diags *d)
 {
 	ap_plan_json_with(out, p, d, NULL);
@@ -737,6 +831,7 @@ void ap_plan_json_with(FILE *out, const ap_plan *p, const ap_diags *d,
 	dump_list(out, "missions", p, p->n_missions, mission_json);
 	dump_list(out, "unplanned", p, p->n_unplanned, unplanned_json);
 	dump_list(out, "firms", p, p->campaign->n_firms, firm_json);
+	dump_idle(out, p);
 	if (opt && opt->changes) {
 		fputs(",\"changes\":", out);
 		dump(out, changes_json(opt->changes));

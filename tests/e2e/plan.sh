@@ -315,4 +315,40 @@ expect_status 2 "against onto itself" -- "$APPUI" plan --campaign "$CAMPAIGN" --
 expect_grep "against onto itself" "$TMP/err" "the output again.json is the input again.json"
 if cmp -s plan1.json again.json; then pass; else fail "against: the input was overwritten"; fi
 
+# ---- idle capacity ----------------------------------------------------------------
+# Every firm with days left is listed with why no more site went to it: each
+# site that needs a mission and is not planned, and each planned with
+# another firm, counted once under its first reason.
+expect_status 0 "idle table" -- "$APPUI" plan --campaign "$CAMPAIGN" "$EX"
+expect_grep "idle table" "$TMP/out" "Idle capacity (days left, and why no more site went to the firm)"
+expect_grep "idle table" "$TMP/out" "  FIRM-TRAJECTOIRES: 24 of 24 days left"
+idle_check() { # plan.json
+	python3 - "$1" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+left = {f["id"]: f["capacity"] - f["days_booked"] for f in doc["firms"]}
+idle = doc["idle"]
+assert [e["firm"] for e in idle] == [f for f in left if left[f] > 0], idle
+need = [u for u in doc["unplanned"] if u["reason"] != "below threshold"]
+names = ["theme not covered", "region not served", "no room in the window",
+         "too few days left", "over budget", "another firm preferred", "not chosen"]
+for e in idle:
+    assert e["days_left"] == left[e["firm"]] == e["capacity"] - e["days_booked"]
+    for part in ("unplanned", "elsewhere"):
+        reasons = [r["reason"] for r in e[part]]
+        assert reasons == sorted(reasons, key=names.index), reasons
+        assert all(r["sites"] > 0 for r in e[part])
+    assert sum(r["sites"] for r in e["unplanned"]) == len(need)
+    others = [m for m in doc["missions"] if m["firm"] != e["firm"]]
+    assert sum(r["sites"] for r in e["elsewhere"]) == len(others)
+print(sorted({r["reason"] for e in idle for p in ("unplanned", "elsewhere") for r in e[p]}))
+PY
+}
+if idle_check plan1.json >reasons.txt; then pass; else fail "idle capacity on the default plan"; fi
+expect_grep "idle reasons, default plan" reasons.txt "theme not covered"
+if idle_check days60.json >reasons.txt; then pass; else fail "idle capacity with 60 budget days"; fi
+expect_grep "idle reasons, 60 budget days" reasons.txt "over budget"
+expect_status 0 "idle csv" -- "$APPUI" plan --campaign "$CAMPAIGN" --format csv "$EX"
+expect_no_grep "idle csv" "$TMP/out" "Idle"
+
 summary

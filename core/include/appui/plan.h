@@ -232,6 +232,60 @@ AP_API int ap_plan_diff(ap_plan_changes **out, const ap_prev_plan *prev,
                         const ap_plan *now);
 AP_API void ap_plan_changes_free(ap_plan_changes *c);
 
+/* ---- idle capacity (plan_idle.c) -------------------------------------------
+ */
+
+/* Why a site did not go to a firm with days left: the first of these that
+ * holds, in this order. */
+typedef enum ap_idle_reason {
+	AP_IDLE_THEME = 0,     /* the firm does not cover all its themes */
+	AP_IDLE_REGION = 1,    /* it does not serve the site's region */
+	AP_IDLE_WINDOW = 2,    /* its calendar, with the days already booked,
+	                          has no room for the mission in the site's
+	                          window within one span */
+	AP_IDLE_DAYS_LEFT = 3, /* fewer days left than the mission needs */
+	AP_IDLE_BUDGET = 4,    /* the mission with this firm would exceed the
+	                          budget in days or in euros */
+	AP_IDLE_PREFERRED = 5, /* planned with a firm preferred to this one
+	                          (in the site's region, then cheaper) */
+	AP_IDLE_OTHER = 6      /* none of these: not chosen (the search was
+	                          stopped, or the tie-breaks chose otherwise) */
+} ap_idle_reason;
+#define AP_IDLE_REASONS 7
+
+/* "theme not covered", "region not served", "no room in the window",
+ * "too few days left", "over budget", "another firm preferred",
+ * "not chosen". */
+AP_API const char *ap_idle_reason_name(ap_idle_reason r);
+
+/* A firm with days left, and why no more site went to it. */
+typedef struct ap_idle_firm {
+	size_t firm;   /* index in the campaign's firms */
+	int days_left; /* its capacity less the days the plan books it */
+	/* The sites that need a mission (not below threshold) and are not
+	 * planned, and those planned with another firm, by first reason. */
+	size_t unplanned[AP_IDLE_REASONS];
+	size_t elsewhere[AP_IDLE_REASONS];
+	size_t n_unplanned, n_elsewhere; /* the sums */
+} ap_idle_firm;
+
+typedef struct ap_plan_idle {
+	ap_idle_firm *firms; /* in campaign order */
+	size_t n_firms;
+} ap_plan_idle;
+
+/*
+ * The firms of `p` with days left (capacity less the days booked, more
+ * than 0) and, for each, the sites it did not get counted by the first
+ * reason it could not take them, from the plan's inputs only (campaign,
+ * sites, missions). An unplanned site needs its fewest days (the
+ * recommendation, or policy.min_days with allow_shorter); a site planned
+ * with another firm, its mission's days. Pure. Returns AP_OK and the list
+ * (free with ap_plan_idle_free()), or AP_EUSAGE for a NULL argument.
+ */
+AP_API int ap_plan_idle_of(ap_plan_idle **out, const ap_plan *p);
+AP_API void ap_plan_idle_free(ap_plan_idle *idle);
+
 /* ---- outputs with more parts (plan_report.c) -------------------------------
  */
 
