@@ -782,22 +782,25 @@ static json_t *change_json(const ap_plan_change *c)
 	return o;
 }
 
-/* {"against":NAME,"in":[...],"out":[...],"firm":[...],"dates":[...]} */
-static json_t *changes_json(const ap_plan_changes *ch)
+/* ,"changes":{"against":NAME,"in":[...],"out":[...],"firm":[...],
+ * "dates":[...]}, one change a line as the missions are. */
+static void dump_changes(FILE *out, const ap_plan_changes *ch)
 {
-	json_t *o = json_object();
-	json_object_set_new(o, "against", jsonout_str(ch->against));
-	json_t *lists[4];
+	fputs(",\"changes\":{\"against\":", out);
+	dump(out, jsonout_str(ch->against));
 	for (int k = 0; k < 4; k++) {
-		lists[k] = json_array();
-		json_object_set_new(o, ap_change_kind_name((ap_change_kind)k),
-		                    lists[k]);
+		size_t n = 0;
+		fprintf(out, ",\"%s\":[",
+		        ap_change_kind_name((ap_change_kind)k));
+		for (size_t i = 0; i < ch->n_changes; i++) {
+			if ((int)ch->changes[i].kind != k)
+				continue;
+			fputs(n++ ? ",\n" : "\n", out);
+			dump(out, change_json(&ch->changes[i]));
+		}
+		fputs(n ? "\n]" : "]", out);
 	}
-	for (size_t i = 0; i < ch->n_changes; i++) {
-		const ap_plan_change *c = &ch->changes[i];
-		json_array_append_new(lists[c->kind], change_json(c));
-	}
-	return o;
+	fputc('}', out);
 }
 
 /* ,"idle":[ one firm a line ] */
@@ -832,10 +835,8 @@ void ap_plan_json_with(FILE *out, const ap_plan *p, const ap_diags *d,
 	dump_list(out, "unplanned", p, p->n_unplanned, unplanned_json);
 	dump_list(out, "firms", p, p->campaign->n_firms, firm_json);
 	dump_idle(out, p);
-	if (opt && opt->changes) {
-		fputs(",\"changes\":", out);
-		dump(out, changes_json(opt->changes));
-	}
+	if (opt && opt->changes)
+		dump_changes(out, opt->changes);
 	fputs(",\"errors\":", out);
 	dump(out, jsonout_diags(d, AP_ERROR));
 	fputs(",\"warnings\":", out);
