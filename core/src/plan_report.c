@@ -347,7 +347,10 @@ static void table_idle(FILE *out, const ap_plan *p)
 		        f->capacity);
 		free(id);
 		idle_line(out, e->n_unplanned,
-		          "not planned (that need a mission)", e->unplanned);
+		          e->n_unplanned == 1
+		              ? "not planned that needs a mission"
+		              : "not planned that need a mission",
+		          e->unplanned);
 		idle_line(out, e->n_elsewhere, "planned with another firm",
 		          e->elsewhere);
 		if (!e->n_unplanned && !e->n_elsewhere)

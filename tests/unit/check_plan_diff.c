@@ -93,25 +93,53 @@ static void teardown(void)
 	input = NULL;
 }
 
-#define M(site, org, firm, dates)                            \
-	"{\"site_id\":\"" site "\",\"organisation_id\":" org \
-	",\"firm\":\"" firm "\",\"dates\":[" dates "],\"why\":\"ignored\"}"
+/* The previous plans of the tests, one mission a line as appui writes
+ * them (clang-format would split their strings). */
+/* clang-format off */
+#define M(site, org, firm, dates)                                        \
+	"{\"site_id\":\"" site "\",\"organisation_id\":" org           \
+	",\"firm\":\"" firm "\",\"dates\":[" dates "],\"why\":\"x\"}"
 
-#define PREV                                                                                                   \
-	"{\"campaign\":{\"id\":\"C\"},\"missions\":[\n" M("S-9", "\"ORG-A\"", "F2", "\"2019-10-01\"") ",\n" M( \
-	    "S-3", "\"ORG-B\"", "F1",                                                                          \
-	    "\"2019-09-12\",\"2019-09-10\",\"2019-"                                                            \
-	    "09-11\"") ",\n" M("S-1", "\"ORG-A\"", "F1",                                                       \
-	                       "\"2019-09-02\","                                                               \
-	                       "\"2019-09-03\","                                                               \
-	                       "\"2019-09-04\"") ","                                                           \
-	                                         "\n" M(                                                       \
-	                                             "S-2", "\"ORG-A\"", "F2",                                 \
-	                                             "\"2019-09-20\"") ","                                     \
-	                                                               "\n" M("S-4",                           \
-	                                                                      "\"ORG-Z\"",                     \
-	                                                                      "F2",                            \
-	                                                                      "\"2019-09-23\"") "\n],\"unplanned\":[]}"
+#define PREV                                                               \
+	"{\"campaign\":{\"id\":\"C\"},\"missions\":[\n"                     \
+	M("S-9", "\"ORG-A\"", "F2", "\"2019-10-01\"") ",\n"                   \
+	M("S-3", "\"ORG-B\"", "F1",                                          \
+	  "\"2019-09-12\",\"2019-09-10\",\"2019-09-11\"") ",\n"              \
+	M("S-1", "\"ORG-A\"", "F1",                                          \
+	  "\"2019-09-02\",\"2019-09-03\",\"2019-09-04\"") ",\n"              \
+	M("S-2", "\"ORG-A\"", "F2", "\"2019-09-20\"") ",\n"                   \
+	M("S-4", "\"ORG-Z\"", "F2", "\"2019-09-23\"")                         \
+	"\n],\"unplanned\":[]}"
+
+/* No organisation: null, or absent. */
+#define NO_ORG                                                             \
+	"{\"missions\":[" M("S-1", "null", "F1", "\"2019-09-02\"") ","         \
+	"{\"site_id\":\"S-2\",\"firm\":\"F1\",\"dates\":[\"2019-09-03\"]}]}"
+
+/* The plan of the fixture, exactly. */
+#define SAME                                                               \
+	"{\"missions\":[\n"                                                  \
+	M("S-1", "\"ORG-A\"", "F1",                                          \
+	  "\"2019-09-02\",\"2019-09-03\",\"2019-09-04\"") ",\n"              \
+	M("S-3", "\"ORG-B\"", "F2",                                          \
+	  "\"2019-09-09\",\"2019-09-10\",\"2019-09-11\"") ",\n"              \
+	M("S-5", "\"ORG-B\"", "F1",                                          \
+	  "\"2019-09-16\",\"2019-09-17\",\"2019-09-18\"") "]}"
+
+/* S-1 a day more, a day of S-3 moved, S-5 missing. */
+#define MOVED                                                              \
+	"{\"missions\":[\n"                                                  \
+	M("S-1", "\"ORG-A\"", "F1",                                          \
+	  "\"2019-09-02\",\"2019-09-03\",\"2019-09-04\",\"2019-09-05\"")    \
+	",\n"                                                                 \
+	M("S-3", "\"ORG-B\"", "F2",                                          \
+	  "\"2019-09-09\",\"2019-09-10\",\"2019-09-12\"") "]}"
+
+/* One site in two missions. */
+#define TWICE                                                              \
+	"{\"missions\":[" M("S", "\"O\"", "F", "\"2019-09-02\"") ","         \
+	M("S", "\"O\"", "G", "\"2019-09-03\"") "]}"
+/* clang-format on */
 
 static ap_prev_plan *parse_ok(const char *text)
 {
@@ -143,11 +171,7 @@ START_TEST(previous_plan_read_back)
 	ap_prev_plan_free(p);
 
 	/* No organisation (null or absent) is "". */
-	p = parse_ok("{\"missions\":[" M(
-	    "S-1", "null", "F1",
-	    "\"2019-09-02\"") ","
-	                      "{\"site_id\":\"S-2\",\"firm\":\"F1\",\"dates\":["
-	                      "\"2019-09-03\"]}]}");
+	p = parse_ok(NO_ORG);
 	ck_assert_str_eq(p->missions[0].organisation_id, "");
 	ck_assert_str_eq(p->missions[1].organisation_id, "");
 	ap_prev_plan_free(p);
@@ -224,22 +248,7 @@ END_TEST
 START_TEST(changes_of_a_day_only_and_none)
 {
 	/* The plan against itself: no change. */
-	ap_prev_plan *p =
-	    parse_ok(
-	        "{\"missions\":[" M("S-1", "\"ORG-A\"", "F1",
-	                            "\"2019-09-02\",\"2019-09-03\",\"2019-09-"
-	                            "04\"") "," M("S-3", "\"ORG-B\"", "F2",
-	                                          "\"2019-09-09\",\"2019-09-"
-	                                          "10\",\"2019-09-11\"") "," M("S-5",
-	                                                                       "\"ORG-"
-	                                                                       "B\"",
-	                                                                       "F1",
-	                                                                       "\"2019-"
-	                                                                       "09-16\","
-	                                                                       "\"2019-"
-	                                                                       "09-17\","
-	                                                                       "\"2019-"
-	                                                                       "09-18\"") "]}");
+	ap_prev_plan *p = parse_ok(SAME);
 	ap_plan_changes *ch = NULL;
 	ck_assert_int_eq(ap_plan_diff(&ch, p, &plan), AP_OK);
 	ck_assert_uint_eq(ch->n_changes, 0);
@@ -247,12 +256,7 @@ START_TEST(changes_of_a_day_only_and_none)
 	ap_prev_plan_free(p);
 
 	/* One day more, or one day moved, is a change of days. */
-	p = parse_ok("{\"missions\":[" M(
-	    "S-1", "\"ORG-A\"", "F1",
-	    "\"2019-09-02\",\"2019-09-03\",\"2019-09-04\",\"2019-09-"
-	    "05\"") "," M("S-3", "\"ORG-B\"", "F2",
-	                  "\"2019-09-09\",\"2019-09-10\",\"2019-09-"
-	                  "12\"") "]}");
+	p = parse_ok(MOVED);
 	ck_assert_int_eq(ap_plan_diff(&ch, p, &plan), AP_OK);
 	ck_assert_uint_eq(ch->count[AP_CHANGE_DATES], 2);
 	ck_assert_uint_eq(ch->count[AP_CHANGE_IN], 1); /* S-5 */
@@ -311,8 +315,8 @@ START_TEST(hostile_previous_plans_refused)
 	expect_refused("{\"missions\":{}}", 0, "", "not a plan");
 	expect_refused("{\"missions\":[7]}", 0, "missions[0]",
 	               "must be an object, not a number");
-	expect_refused("{\"missions\":[{\"firm\":\"F\",\"dates\":[\"2019-09-"
-	               "02\"]}]}",
+	expect_refused("{\"missions\":[{\"firm\":\"F\","
+	               "\"dates\":[\"2019-09-02\"]}]}",
 	               0, "missions[0]", "no \"site_id\"");
 	expect_refused("{\"missions\":[{\"site_id\":\"\",\"firm\":\"F\","
 	               "\"dates\":[\"2019-09-02\"]}]}",
@@ -334,10 +338,7 @@ START_TEST(hostile_previous_plans_refused)
 	expect_refused("{\"missions\":[{\"site_id\":\"S\",\"firm\":\"F\","
 	               "\"dates\":[\"2019-09-02\",\"2019-09-02\"]}]}",
 	               0, "missions[0].dates", "a day is given twice");
-	expect_refused(
-	    "{\"missions\":[" M("S", "\"O\"", "F", "\"2019-09-02\"") "," M(
-	        "S", "\"O\"", "G", "\"2019-09-03\"") "]}",
-	    0, "missions", "site S of O is planned twice");
+	expect_refused(TWICE, 0, "missions", "site S of O is planned twice");
 	/* A NUL in a string, and nesting deeper than the parser allows. */
 	expect_refused("{\"missions\":[{\"site_id\":\"S\\u0000X\"}]}", 1, "",
 	               "not valid JSON");

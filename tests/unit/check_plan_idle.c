@@ -291,13 +291,13 @@ START_TEST(idle_in_the_outputs)
 	    "\nIdle capacity (days left, and why no more site went to the "
 	    "firm)\n"
 	    "  F0: 5 of 8 days left\n"
-	    "    5 sites not planned (that need a mission): 1 theme not "
+	    "    5 sites not planned that need a mission: 1 theme not "
 	    "covered, 1 region not served, 1 no room in the window, 1 too "
 	    "few days left, 1 over budget\n"
 	    "    3 sites planned with another firm: 1 region not served, 1 "
 	    "another firm preferred, 1 not chosen\n"
 	    "  F1: 26 of 30 days left\n"
-	    "    5 sites not planned (that need a mission): 5 over budget\n"
+	    "    5 sites not planned that need a mission: 5 over budget\n"
 	    "    3 sites planned with another firm: 3 another firm "
 	    "preferred\n";
 	ck_assert_msg(strstr(t, want) != NULL, "%s", t);
