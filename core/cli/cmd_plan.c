@@ -130,9 +130,53 @@ static int refuse_clobber(const options *o, const setup *s,
 	return rc;
 }
 
+enum plan_format { TABLE, JSON, CSV };
+
+/* --against: the plan to compare with, read before any case is scored.
+ * Returns 0, or EXIT_INVALID after its problems. */
+static int read_against(const options *o, ap_prev_plan **prev, ap_diags *d)
+{
+	if (!o->against || ap_prev_plan_read(prev, o->against, d) == AP_OK)
+		return 0;
+	print_diags(stderr, d, 0);
+	fprintf(stderr,
+	        "appui plan: %s is not a plan to compare with; nothing "
+	        "planned\n",
+	        SHOWN(o->against));
+	return EXIT_INVALID;
+}
+
+/* The plan in `format` to -o (with the changes from `prev`, if any), then
+ * the calendars. Returns 0 or the exit status. */
+static int write_plan(const options *o, enum plan_format format,
+                      const ap_plan *plan, const ap_prev_plan *prev,
+                      ap_diags *d)
+{
+	ap_plan_changes *changes = NULL;
+	if (prev)
+		ap_plan_diff(&changes, prev, plan);
+	ap_plan_report_options ropt = AP_PLAN_REPORT_OPTIONS_INIT;
+	ropt.changes = changes;
+	outfile out;
+	int rc = out_open(&out, o->output);
+	if (!rc) {
+		if (format == JSON)
+			ap_plan_json_with(out.f, plan, d, &ropt);
+		else if (format == CSV)
+			ap_plan_csv(out.f, plan);
+		else
+			ap_plan_table_with(out.f, plan, &ropt);
+		rc = out_close(&out, 1);
+	}
+	ap_plan_changes_free(changes);
+	if (!rc && o->ics_dir && ap_plan_ics(plan, o->ics_dir, d) != 0)
+		rc = EXIT_SETUP;
+	return rc;
+}
+
 int cmd_plan(const options *o, int argc, char **argv)
 {
-	enum { TABLE, JSON, CSV } format = TABLE;
+	enum plan_format format = TABLE;
 	if (o->format && strcmp(o->format, "json") == 0)
 		format = JSON;
 	else if (o->format && strcmp(o->format, "csv") == 0)
@@ -154,7 +198,6 @@ int cmd_plan(const options *o, int argc, char **argv)
 	ap_plan_input *input = NULL;
 	ap_plan *plan = NULL;
 	ap_prev_plan *prev = NULL;
-	ap_plan_changes *changes = NULL;
 	inputs in = {0};
 	char *cpath = NULL;
 	int rc = setup_open(o, &s, 1, d, stderr);
@@ -181,16 +224,9 @@ int cmd_plan(const options *o, int argc, char **argv)
 	rc = apply_what_if(o, campaign);
 	if (rc)
 		goto out;
-	/* The plan to compare with is checked before any case is scored. */
-	if (o->against && ap_prev_plan_read(&prev, o->against, d) != AP_OK) {
-		print_diags(stderr, d, 0);
-		fprintf(stderr,
-		        "appui plan: %s is not a plan to compare with; "
-		        "nothing planned\n",
-		        SHOWN(o->against));
-		rc = EXIT_INVALID;
+	rc = read_against(o, &prev, d);
+	if (rc)
 		goto out;
-	}
 
 	expand(&in, argv, argc, d);
 	rc = refuse_clobber(o, &s, campaign, cpath, &in);
@@ -212,29 +248,12 @@ int cmd_plan(const options *o, int argc, char **argv)
 		rc = EXIT_SETUP;
 		goto out;
 	}
-	if (prev)
-		ap_plan_diff(&changes, prev, plan);
-	ap_plan_report_options ropt = AP_PLAN_REPORT_OPTIONS_INIT;
-	ropt.changes = changes;
-	outfile out;
-	rc = out_open(&out, o->output);
-	if (rc)
-		goto out;
-	if (format == JSON)
-		ap_plan_json_with(out.f, plan, d, &ropt);
-	else if (format == CSV)
-		ap_plan_csv(out.f, plan);
-	else
-		ap_plan_table_with(out.f, plan, &ropt);
-	rc = out_close(&out, 1);
-	if (!rc && o->ics_dir && ap_plan_ics(plan, o->ics_dir, d) != 0)
-		rc = EXIT_SETUP;
+	rc = write_plan(o, format, plan, prev, d);
 	print_diags(stderr, d, 0);
 	if (!rc && ap_diags_errors(d))
 		rc = EXIT_INVALID;
 out:
 	free(cpath);
-	ap_plan_changes_free(changes);
 	ap_prev_plan_free(prev);
 	ap_plan_free(plan);
 	ap_plan_input_free(input);
