@@ -36,6 +36,11 @@
  * is collected as FILE:LINE: message before the load fails, so a user fixes
  * a file in one pass. A day-off range reaching outside the window is only a
  * warning: those days are never planned anyway.
+ *
+ * A loaded campaign can take what-if settings for one run (a budget, a
+ * firm's capacity: ap_campaign_override()), checked by the same rules as
+ * the file's and recorded with the file's values, so that every output can
+ * say the plan is not the campaign's own.
  */
 #include <errno.h>
 #include <libconfig.h>
