@@ -32,6 +32,13 @@ typedef struct options {
 	const char **attach; /* --attach FILE, repeatable */
 	size_t n_attach;
 	const char *target_dir; /* -C DIR */
+	/* plan: what-if settings for one run, and a plan to compare with */
+	int set_budget_days, set_budget_euros;
+	long long budget_days;   /* --budget-days N */
+	double budget_euros;     /* --budget-euros X */
+	const char **capacities; /* --firm-capacity FIRM=N, repeatable */
+	size_t n_capacities;
+	const char *against; /* --against PLAN.json */
 } options;
 
 typedef struct setup {
@@ -121,6 +128,12 @@ int load_campaign(const char *path, const setup *s, ap_campaign **out,
 
 #define CLI_MAX_PLUGIN_DIRS 64
 #define CLI_MAX_ATTACH      256
+#define CLI_MAX_CAPACITIES  256
+
+/* Splits "FIRM=N" (--firm-capacity) at its last '=': the firm's id (to
+ * free) and N, a whole decimal number. Returns 0, or -1 when the text is
+ * not of that form. */
+int cli_firm_capacity(const char *arg, char **firm, long long *capacity);
 
 /* Standard output through a stream that keeps its first write error
  * (cli_stdout.c): opened first thing in main(); cli_stdout_done(rc) closes

@@ -4,12 +4,21 @@
  * argument); "--" ends the options. Every option is parsed here once, into
  * one `options`, whatever the command.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+
+/* Options without a short form. */
+enum {
+	OPT_BUDGET_DAYS = 0x100,
+	OPT_BUDGET_EUROS,
+	OPT_FIRM_CAPACITY,
+	OPT_AGAINST
+};
 
 static const struct option long_opts[] = {
     {"config", required_argument, NULL, 'c'},
@@ -28,6 +37,10 @@ static const struct option long_opts[] = {
     {"attach", required_argument, NULL, 'A'},
     {"directory", required_argument, NULL, 'D'},
     {"jobs", required_argument, NULL, 'j'},
+    {"budget-days", required_argument, NULL, OPT_BUDGET_DAYS},
+    {"budget-euros", required_argument, NULL, OPT_BUDGET_EUROS},
+    {"firm-capacity", required_argument, NULL, OPT_FIRM_CAPACITY},
+    {"against", required_argument, NULL, OPT_AGAINST},
     {NULL, 0, NULL, 0},
 };
 
@@ -70,6 +83,95 @@ static int push(const char **list, size_t *n, size_t max, const char *v,
 	}
 	list[(*n)++] = v;
 	return -1;
+}
+
+/* A whole decimal number: digits only (no sign, no space, no exponent, no
+ * "0x"), that a long long holds. Returns 0, or -1. */
+static int whole_number(const char *s, long long *out)
+{
+	if (!*s || strspn(s, "0123456789") != strlen(s))
+		return -1;
+	errno = 0;
+	long long v = strtoll(s, NULL, 10);
+	if (errno == ERANGE)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* A decimal number as a campaign file writes one: digits with an optional
+ * fraction after a dot and an optional exponent, no sign, no hexadecimal,
+ * no "inf" or "nan". Returns 0, or -1. */
+static int decimal_number(const char *s, double *out)
+{
+	size_t n = strspn(s, "0123456789"), frac = 0;
+	if (s[n] == '.')
+		frac = strspn(s + n + 1, "0123456789");
+	const char *e = s + n + (s[n] == '.' ? 1 + frac : 0);
+	if (n + frac == 0)
+		return -1;
+	if (*e == 'e' || *e == 'E') {
+		const char *x = e + 1 + (e[1] == '+' || e[1] == '-');
+		size_t digits = strspn(x, "0123456789");
+		if (!digits)
+			return -1;
+		e = x + digits;
+	}
+	if (*e)
+		return -1;
+	*out = strtod(s, NULL);
+	return 0;
+}
+
+int cli_firm_capacity(const char *arg, char **firm, long long *capacity)
+{
+	const char *eq = strrchr(arg, '=');
+	if (!eq || eq == arg || whole_number(eq + 1, capacity) != 0)
+		return -1;
+	size_t n = (size_t)(eq - arg);
+	*firm = malloc(n + 1);
+	if (!*firm)
+		ap_oom();
+	memcpy(*firm, arg, n);
+	(*firm)[n] = '\0';
+	return 0;
+}
+
+/* --budget-days, --budget-euros, --firm-capacity: their form only; the
+ * campaign checks the values (ap_campaign_override()). */
+static int parse_what_if(options *o, int ch, const char *arg)
+{
+	if (ch == OPT_BUDGET_DAYS) {
+		o->set_budget_days = whole_number(arg, &o->budget_days) == 0;
+		if (o->set_budget_days)
+			return -1;
+		fprintf(stderr,
+		        "appui: --budget-days wants a whole number of days, "
+		        "not '%s'\n",
+		        SHOWN(arg));
+	} else if (ch == OPT_BUDGET_EUROS) {
+		o->set_budget_euros =
+		    decimal_number(arg, &o->budget_euros) == 0;
+		if (o->set_budget_euros)
+			return -1;
+		fprintf(stderr,
+		        "appui: --budget-euros wants euros, a number more "
+		        "than 0 with a dot for decimals, not '%s'\n",
+		        SHOWN(arg));
+	} else {
+		char *firm = NULL;
+		long long v;
+		if (cli_firm_capacity(arg, &firm, &v) == 0) {
+			free(firm);
+			return push(o->capacities, &o->n_capacities,
+			            CLI_MAX_CAPACITIES, arg, "firm-capacity");
+		}
+		fprintf(stderr,
+		        "appui: --firm-capacity wants FIRM=DAYS, a firm's id "
+		        "and a whole number of days, not '%s'\n",
+		        SHOWN(arg));
+	}
+	return EXIT_USAGE;
 }
 
 /* One option into `o` (or `a`). Returns -1, or the exit status. */
@@ -127,13 +229,24 @@ static int set_option(cli_args *a, options *o, int ch, const char *arg)
 		return -1;
 	case 'T':
 		return parse_time_limit(o, arg);
+	case OPT_BUDGET_DAYS:
+	case OPT_BUDGET_EUROS:
+	case OPT_FIRM_CAPACITY:
+		return parse_what_if(o, ch, arg);
+	case OPT_AGAINST:
+		o->against = arg;
+		return -1;
 	}
 	return EXIT_USAGE;
 }
 
 static int unknown_option(int opt, const char *word)
 {
-	if (opt)
+	/* A long option without a short form, given without its value. */
+	if (opt >= OPT_BUDGET_DAYS)
+		fprintf(stderr, "appui: option %s: missing its value\n",
+		        SHOWN(word));
+	else if (opt)
 		fprintf(stderr,
 		        "appui: option -%c: unknown or missing its value\n",
 		        opt);

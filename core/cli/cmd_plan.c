@@ -10,7 +10,10 @@
 const char usage_plan[] =
     "usage: appui plan [--campaign FILE] [--format table|json|csv] [--ics "
     "DIR]\n"
-    "                  [--time-limit SECONDS] [-o FILE] FILE|DIR...\n"
+    "                  [--time-limit SECONDS] [--budget-days N] "
+    "[--budget-euros X]\n"
+    "                  [--firm-capacity FIRM=N]... [--against PLAN.json]\n"
+    "                  [-o FILE] FILE|DIR...\n"
     "\n"
     "Scores the case files, then chooses which sites get a mission, with "
     "which\n"
@@ -25,9 +28,64 @@ const char usage_plan[] =
     "  -f, --format FMT       table (default), json or csv (RFC 4180)\n"
     "  --ics DIR              also write one iCalendar file per firm in DIR\n"
     "  --time-limit SECONDS   for the solver (default 10)\n"
+    "  --budget-days N        what if: N budget days instead of the "
+    "campaign's\n"
+    "  --budget-euros X       what if: X budget euros instead of the "
+    "campaign's\n"
+    "  --firm-capacity FIRM=N what if: firm FIRM has N days (repeatable)\n"
+    "  --against PLAN.json    also say what changed from that plan (the\n"
+    "                         JSON of an earlier run)\n"
     "  -o, --output FILE      write to FILE atomically instead of stdout\n"
     "  -s, --strict           treat every warning about a case file as an "
     "error\n";
+
+/* The option a problem of ap_campaign_override() is about. */
+static const char *what_if_option(const char *field)
+{
+	if (strcmp(field, "budget.days") == 0)
+		return "--budget-days";
+	if (strcmp(field, "budget.euros") == 0)
+		return "--budget-euros";
+	return "--firm-capacity";
+}
+
+/* --budget-days, --budget-euros and --firm-capacity onto the campaign, for
+ * this run. Returns 0, or EXIT_USAGE after naming the option of each
+ * problem (the campaign is then unchanged). */
+static int apply_what_if(const options *o, ap_campaign *c)
+{
+	if (!o->set_budget_days && !o->set_budget_euros && !o->n_capacities)
+		return 0;
+	ap_override_options ov = AP_OVERRIDE_OPTIONS_INIT;
+	ov.set_budget_days = o->set_budget_days;
+	ov.budget_days = o->budget_days;
+	ov.set_budget_euros = o->set_budget_euros;
+	ov.budget_euros = o->budget_euros;
+	ap_capacity_override *caps = calloc(o->n_capacities + 1, sizeof(*caps));
+	if (!caps)
+		ap_oom();
+	for (size_t k = 0; k < o->n_capacities; k++) {
+		char *firm = NULL;
+		/* The form was checked when the option was parsed. */
+		if (cli_firm_capacity(o->capacities[k], &firm,
+		                      &caps[k].capacity) == 0)
+			caps[k].firm = firm;
+	}
+	ov.capacities = caps;
+	ov.n_capacities = o->n_capacities;
+	ap_diags *d = ap_diags_new();
+	int rc = ap_campaign_override(c, &ov, d);
+	for (size_t i = 0; i < ap_diags_count(d); i++) {
+		const ap_diag *g = ap_diags_at(d, i);
+		fprintf(stderr, "appui plan: %s: %s\n",
+		        what_if_option(g->field), SHOWN(g->message));
+	}
+	ap_diags_free(d);
+	for (size_t k = 0; k < o->n_capacities; k++)
+		free((char *)caps[k].firm);
+	free(caps);
+	return rc == AP_OK ? 0 : EXIT_USAGE;
+}
 
 /* A scored case, as a worker sent it, into the planner's input. */
 static void plan_result(void *ctx, size_t index, const batch_result *res)
@@ -57,9 +115,9 @@ static int refuse_clobber(const options *o, const setup *s,
                           const inputs *in)
 {
 	input_ids ids = {0};
-	const char *files[] = {cpath, ap_config_path(s->cfg)};
+	const char *files[] = {cpath, ap_config_path(s->cfg), o->against};
 	input_ids_add(&ids, (const char *const *)in->paths, in->n);
-	input_ids_add(&ids, files, 2);
+	input_ids_add(&ids, files, 3);
 	int rc = refuse_output_onto_inputs("plan", &ids, o->output);
 	for (size_t f = 0; o->ics_dir && f < c->n_firms && !rc; f++) {
 		if (!c->firms[f].id)
@@ -72,9 +130,53 @@ static int refuse_clobber(const options *o, const setup *s,
 	return rc;
 }
 
+enum plan_format { TABLE, JSON, CSV };
+
+/* --against: the plan to compare with, read before any case is scored.
+ * Returns 0, or EXIT_INVALID after its problems. */
+static int read_against(const options *o, ap_prev_plan **prev, ap_diags *d)
+{
+	if (!o->against || ap_prev_plan_read(prev, o->against, d) == AP_OK)
+		return 0;
+	print_diags(stderr, d, 0);
+	fprintf(stderr,
+	        "appui plan: %s is not a plan to compare with; nothing "
+	        "planned\n",
+	        SHOWN(o->against));
+	return EXIT_INVALID;
+}
+
+/* The plan in `format` to -o (with the changes from `prev`, if any), then
+ * the calendars. Returns 0 or the exit status. */
+static int write_plan(const options *o, enum plan_format format,
+                      const ap_plan *plan, const ap_prev_plan *prev,
+                      ap_diags *d)
+{
+	ap_plan_changes *changes = NULL;
+	if (prev)
+		ap_plan_diff(&changes, prev, plan);
+	ap_plan_report_options ropt = AP_PLAN_REPORT_OPTIONS_INIT;
+	ropt.changes = changes;
+	outfile out;
+	int rc = out_open(&out, o->output);
+	if (!rc) {
+		if (format == JSON)
+			ap_plan_json_with(out.f, plan, d, &ropt);
+		else if (format == CSV)
+			ap_plan_csv(out.f, plan);
+		else
+			ap_plan_table_with(out.f, plan, &ropt);
+		rc = out_close(&out, 1);
+	}
+	ap_plan_changes_free(changes);
+	if (!rc && o->ics_dir && ap_plan_ics(plan, o->ics_dir, d) != 0)
+		rc = EXIT_SETUP;
+	return rc;
+}
+
 int cmd_plan(const options *o, int argc, char **argv)
 {
-	enum { TABLE, JSON, CSV } format = TABLE;
+	enum plan_format format = TABLE;
 	if (o->format && strcmp(o->format, "json") == 0)
 		format = JSON;
 	else if (o->format && strcmp(o->format, "csv") == 0)
@@ -95,6 +197,7 @@ int cmd_plan(const options *o, int argc, char **argv)
 	ap_campaign *campaign = NULL;
 	ap_plan_input *input = NULL;
 	ap_plan *plan = NULL;
+	ap_prev_plan *prev = NULL;
 	inputs in = {0};
 	char *cpath = NULL;
 	int rc = setup_open(o, &s, 1, d, stderr);
@@ -118,6 +221,12 @@ int cmd_plan(const options *o, int argc, char **argv)
 		goto out;
 	}
 	ap_diags_clear(d);
+	rc = apply_what_if(o, campaign);
+	if (rc)
+		goto out;
+	rc = read_against(o, &prev, d);
+	if (rc)
+		goto out;
 
 	expand(&in, argv, argc, d);
 	rc = refuse_clobber(o, &s, campaign, cpath, &in);
@@ -140,24 +249,13 @@ int cmd_plan(const options *o, int argc, char **argv)
 		rc = EXIT_SETUP;
 		goto out;
 	}
-	outfile out;
-	rc = out_open(&out, o->output);
-	if (rc)
-		goto out;
-	if (format == JSON)
-		ap_plan_json(out.f, plan, d);
-	else if (format == CSV)
-		ap_plan_csv(out.f, plan);
-	else
-		ap_plan_table(out.f, plan);
-	rc = out_close(&out, 1);
-	if (!rc && o->ics_dir && ap_plan_ics(plan, o->ics_dir, d) != 0)
-		rc = EXIT_SETUP;
+	rc = write_plan(o, format, plan, prev, d);
 	print_diags(stderr, d, 0);
 	if (!rc && ap_diags_errors(d))
 		rc = EXIT_INVALID;
 out:
 	free(cpath);
+	ap_prev_plan_free(prev);
 	ap_plan_free(plan);
 	ap_plan_input_free(input);
 	ap_campaign_free(campaign);

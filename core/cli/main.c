@@ -95,8 +95,10 @@ int main(int argc, char **argv)
 	options o = {0};
 	const char *dirs[CLI_MAX_PLUGIN_DIRS];
 	const char *attach[CLI_MAX_ATTACH];
+	const char *capacities[CLI_MAX_CAPACITIES];
 	o.plugin_dirs = dirs;
 	o.attach = attach;
+	o.capacities = capacities;
 	cli_args a = {.args = argc > 0 ? calloc((size_t)argc, sizeof(char *))
 	                               : NULL};
 	if (argc > 0 && !a.args)

@@ -37,10 +37,16 @@
  * is collected as FILE:LINE: message before the load fails, so a user fixes
  * a file in one pass. A day-off range reaching outside the window is only a
  * warning: those days are never planned anyway.
+ *
+ * A loaded campaign can take what-if settings for one run (a budget, a
+ * firm's capacity: ap_campaign_override()), checked by the same rules as
+ * the file's and recorded with the file's values, so that every output can
+ * say the plan is not the campaign's own.
  */
 #include <errno.h>
 #include <libconfig.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -55,6 +61,8 @@
  * double loses the cent or a sum prints as inf. */
 #define MAX_DAILY_RATE 100000.0 /* euros a day */
 #define MAX_EUROS      1e12
+#define MAX_DAYS       1000000 /* budget.days */
+#define MAX_CAPACITY   100000  /* a firm's days in the window */
 
 typedef struct loader {
 	cfg_reader r; /* messages, the file, its folder, the error count */
@@ -189,11 +197,11 @@ static void read_budget(loader *l, const config_setting_t *root)
 			    &l->r, days,
 			    "'budget.days' = %lld: a budget must be positive",
 			    v);
-		else if (v > 1000000)
+		else if (v > MAX_DAYS)
 			cfgread_error(
 			    &l->r, days,
-			    "'budget.days' = %lld is out of range (1..1000000)",
-			    v);
+			    "'budget.days' = %lld is out of range (1..%d)", v,
+			    MAX_DAYS);
 		else {
 			c->budget_days = (int)v;
 			c->has_budget_days = 1;
@@ -404,11 +412,11 @@ static void read_firm(loader *l, const config_setting_t *g, size_t index,
 			cfgread_error(&l->r, s,
 			              "%s: capacity %lld must not be negative",
 			              who, v);
-		else if (v > 100000)
+		else if (v > MAX_CAPACITY)
 			cfgread_error(
 			    &l->r, s,
-			    "%s: capacity %lld is out of range (0..100000)",
-			    who, v);
+			    "%s: capacity %lld is out of range (0..%d)", who, v,
+			    MAX_CAPACITY);
 		else if (v > 0 && v < l->c->min_days) /* 0: not available */
 			cfgread_error(
 			    &l->r, s,
@@ -535,7 +543,202 @@ void ap_campaign_free(ap_campaign *c)
 		free(f->days_off);
 	}
 	free(c->firms);
+	free(c->overrides);
 	free(c);
+}
+
+/* ---- what-if --------------------------------------------------------------
+ */
+
+const char *ap_override_setting_name(ap_override_setting s)
+{
+	switch (s) {
+	case AP_OVERRIDE_BUDGET_DAYS:
+		return "budget.days";
+	case AP_OVERRIDE_BUDGET_EUROS:
+		return "budget.euros";
+	case AP_OVERRIDE_CAPACITY:
+		return "capacity";
+	}
+	return "unknown";
+}
+
+static void override_error(ap_diags *d, const ap_campaign *c, const char *field,
+                           const char *fmt, ...) AP_PRINTF(4, 5);
+static void override_error(ap_diags *d, const ap_campaign *c, const char *field,
+                           const char *fmt, ...)
+{
+	if (!d)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = ap_xvasprintf(fmt, ap);
+	va_end(ap);
+	ap_diags_add(d, AP_ERROR, c->path ? c->path : "campaign", 0, field,
+	             "%s", msg);
+	free(msg);
+}
+
+/* The index of the firm `id`, or c->n_firms when there is none. */
+static size_t firm_index(const ap_campaign *c, const char *id)
+{
+	size_t f = 0;
+	while (f < c->n_firms &&
+	       !(c->firms[f].id && strcmp(c->firms[f].id, id) == 0))
+		f++;
+	return f;
+}
+
+/* "A, B, C": the firms' ids, for a message (to free). */
+static char *firm_ids(const ap_campaign *c)
+{
+	const char **ids = ap_xcalloc(c->n_firms + 1, sizeof(*ids));
+	size_t n = 0;
+	for (size_t f = 0; f < c->n_firms; f++)
+		if (c->firms[f].id)
+			ids[n++] = c->firms[f].id;
+	char *s = cfgread_join(ids, n);
+	free(ids);
+	return s;
+}
+
+/* The budget values of `o`, checked as read_budget() checks the file's.
+ * Returns the number of problems. */
+static size_t check_budget(const ap_campaign *c, const ap_override_options *o,
+                           ap_diags *d)
+{
+	size_t bad = 0;
+	if (o->set_budget_days &&
+	    (o->budget_days < 1 || o->budget_days > MAX_DAYS)) {
+		override_error(d, c, "budget.days",
+		               "%lld days is out of range: a budget in days is "
+		               "a whole number from 1 to %d",
+		               o->budget_days, MAX_DAYS);
+		bad++;
+	}
+	double v = o->budget_euros;
+	if (o->set_budget_euros &&
+	    (!(v > 0) || !isfinite(v) || v > MAX_EUROS)) {
+		override_error(d, c, "budget.euros",
+		               "%g euros is out of range: a budget in euros is "
+		               "more than 0 and at most %g",
+		               v, MAX_EUROS);
+		bad++;
+	}
+	return bad;
+}
+
+/* The capacities of `o`, checked as read_firm() checks the file's; the
+ * firm of each into `firm`. Returns the number of problems. */
+static size_t check_capacities(const ap_campaign *c,
+                               const ap_override_options *o, size_t *firm,
+                               ap_diags *d)
+{
+	size_t bad = 0;
+	for (size_t k = 0; k < o->n_capacities; k++) {
+		const ap_capacity_override *co = &o->capacities[k];
+		const char *id = co->firm ? co->firm : "";
+		long long v = co->capacity;
+		firm[k] = firm_index(c, id);
+		size_t before = k;
+		for (size_t j = 0; j < k && before == k; j++)
+			if (firm[j] == firm[k] && firm[k] < c->n_firms)
+				before = j;
+		if (firm[k] == c->n_firms) {
+			char *ids = firm_ids(c);
+			override_error(
+			    d, c, "firms.capacity",
+			    "no firm '%s' in the campaign (its firms: "
+			    "%s)",
+			    id, ids);
+			free(ids);
+		} else if (before < k)
+			override_error(d, c, "firms.capacity",
+			               "firm '%s' is given twice", id);
+		else if (v < 0 || v > MAX_CAPACITY)
+			override_error(
+			    d, c, "firms.capacity",
+			    "firm '%s': capacity %lld is out of range "
+			    "(0..%d)",
+			    id, v, MAX_CAPACITY);
+		else if (v > 0 && v < c->min_days)
+			override_error(
+			    d, c, "firms.capacity",
+			    "firm '%s': capacity %lld cannot hold a "
+			    "%d-day mission (policy.min_days): 0 or at "
+			    "least %d",
+			    id, v, c->min_days, c->min_days);
+		else
+			continue;
+		bad++;
+	}
+	return bad;
+}
+
+/* Records that a setting now holds `value`; a setting replaced twice keeps
+ * the file's value of its first record. The records stay in the order of
+ * the settings, then of the firms, whatever the order they came in. */
+static void note_override(ap_campaign *c, ap_override_setting setting,
+                          size_t firm, double value, int file_set,
+                          double file_value)
+{
+	size_t i = 0;
+	while (i < c->n_overrides && (c->overrides[i].setting < setting ||
+	                              (c->overrides[i].setting == setting &&
+	                               c->overrides[i].firm < firm)))
+		i++;
+	if (i < c->n_overrides && c->overrides[i].setting == setting &&
+	    c->overrides[i].firm == firm) {
+		c->overrides[i].value = value;
+		return;
+	}
+	c->overrides = ap_xrealloc(c->overrides, (c->n_overrides + 1) *
+	                                             sizeof(*c->overrides));
+	memmove(&c->overrides[i + 1], &c->overrides[i],
+	        (c->n_overrides - i) * sizeof(*c->overrides));
+	c->overrides[i] =
+	    (ap_override){setting, firm, value, file_set, file_value};
+	c->n_overrides++;
+}
+
+int ap_campaign_override(ap_campaign *c, const ap_override_options *o,
+                         ap_diags *d)
+{
+	if (!c || !o || o->version != AP_OVERRIDE_OPTIONS_VERSION ||
+	    (o->n_capacities && !o->capacities)) {
+		if (d)
+			ap_diags_add(d, AP_ERROR, "campaign", 0, "",
+			             "invalid override options (version %d)",
+			             o ? o->version : 0);
+		return AP_EUSAGE;
+	}
+	size_t *firm = ap_xcalloc(o->n_capacities + 1, sizeof(*firm));
+	if (check_budget(c, o, d) + check_capacities(c, o, firm, d) > 0) {
+		free(firm);
+		return AP_EINVALID;
+	}
+	if (o->set_budget_days) {
+		note_override(c, AP_OVERRIDE_BUDGET_DAYS, 0,
+		              (double)o->budget_days, c->has_budget_days,
+		              c->budget_days);
+		c->budget_days = (int)o->budget_days;
+		c->has_budget_days = 1;
+	}
+	if (o->set_budget_euros) {
+		note_override(c, AP_OVERRIDE_BUDGET_EUROS, 0, o->budget_euros,
+		              c->has_budget_euros, c->budget_euros);
+		c->budget_euros = o->budget_euros;
+		c->has_budget_euros = 1;
+	}
+	for (size_t k = 0; k < o->n_capacities; k++) {
+		ap_firm *f = &c->firms[firm[k]];
+		note_override(c, AP_OVERRIDE_CAPACITY, firm[k],
+		              (double)o->capacities[k].capacity, 1,
+		              f->capacity);
+		f->capacity = (int)o->capacities[k].capacity;
+	}
+	free(firm);
+	return AP_OK;
 }
 
 int ap_firm_available(const ap_campaign *c, const ap_firm *firm, ap_day day)

@@ -210,16 +210,21 @@ static void tbl_print(FILE *out, table *t, const char *indent)
 
 /* "2019-09-02..2019-10-07 (5 d)": the first and last day and the count; the
  * full list is in the other outputs. */
-static char *compact_dates(const ap_planned *m)
+static char *compact_days(const ap_day *dates, size_t n)
 {
 	char a[11], b[11];
-	if (m->days <= 0 || !m->dates)
+	if (!n || !dates)
 		return ap_xstrdup("-");
-	day_str(m->dates[0], a);
-	day_str(m->dates[m->days - 1], b);
-	if (m->days == 1)
+	day_str(dates[0], a);
+	day_str(dates[n - 1], b);
+	if (n == 1)
 		return ap_xasprintf("%s (1 d)", a);
-	return ap_xasprintf("%s..%s (%d d)", a, b, m->days);
+	return ap_xasprintf("%s..%s (%zu d)", a, b, n);
+}
+
+static char *compact_dates(const ap_planned *m)
+{
+	return compact_days(m->dates, m->days > 0 ? (size_t)m->days : 0);
 }
 
 static void table_missions(FILE *out, const ap_plan *p)
@@ -307,6 +312,55 @@ static void table_firms(FILE *out, const ap_plan *p)
 	tbl_print(out, &t, "  ");
 }
 
+/* "N sites not planned: 4 theme not covered, 2 region not served". */
+static void idle_line(FILE *out, size_t n, const char *what,
+                      const size_t *count)
+{
+	if (!n)
+		return;
+	fprintf(out, "    %zu site%s %s:", n, n == 1 ? "" : "s", what);
+	const char *sep = " ";
+	for (int r = 0; r < AP_IDLE_REASONS; r++) {
+		if (!count[r])
+			continue;
+		fprintf(out, "%s%zu %s", sep, count[r],
+		        ap_idle_reason_name((ap_idle_reason)r));
+		sep = ", ";
+	}
+	fputc('\n', out);
+}
+
+/* The firms with days left, and why no more site went to them. */
+static void table_idle(FILE *out, const ap_plan *p)
+{
+	ap_plan_idle *idle = NULL;
+	if (ap_plan_idle_of(&idle, p) != AP_OK || !idle->n_firms) {
+		ap_plan_idle_free(idle);
+		return;
+	}
+	fputs("\nIdle capacity (days left, and why no more site went to the "
+	      "firm)\n",
+	      out);
+	for (size_t i = 0; i < idle->n_firms; i++) {
+		const ap_idle_firm *e = &idle->firms[i];
+		const ap_firm *f = firm_of(p, e->firm);
+		char *id = cell_text(f->id);
+		fprintf(out, "  %s: %d of %d days left\n", id, e->days_left,
+		        f->capacity);
+		free(id);
+		idle_line(out, e->n_unplanned,
+		          e->n_unplanned == 1
+		              ? "not planned that needs a mission"
+		              : "not planned that need a mission",
+		          e->unplanned);
+		idle_line(out, e->n_elsewhere, "planned with another firm",
+		          e->elsewhere);
+		if (!e->n_unplanned && !e->n_elsewhere)
+			fputs("    no other site needs a mission\n", out);
+	}
+	ap_plan_idle_free(idle);
+}
+
 static void table_unplanned(FILE *out, const ap_plan *p)
 {
 	static const char *const head[] = {
@@ -368,21 +422,146 @@ static void table_why(FILE *out, const ap_plan *p)
 	}
 }
 
+/* A setting's value as the table shows it: euros with two decimals. */
+static void override_value(ap_buf *b, ap_override_setting s, double v)
+{
+	if (s == AP_OVERRIDE_BUDGET_EUROS)
+		ap_buf_printf(b, "%.2f", r2(v));
+	else
+		ap_buf_printf(b, "%.0f", v);
+}
+
+/* "What-if (not the campaign file): budget.days 60 (file: 150); ...": the
+ * settings this run replaced, under the title, so that a printed plan
+ * never passes for the campaign's own. */
+static void table_overrides(FILE *out, const ap_campaign *c)
+{
+	if (!c->n_overrides)
+		return;
+	ap_buf b;
+	ap_buf_init(&b);
+	ap_buf_puts(&b, "What-if (not the campaign file):");
+	for (size_t i = 0; i < c->n_overrides; i++) {
+		const ap_override *v = &c->overrides[i];
+		ap_buf_puts(&b, i ? "; " : " ");
+		if (v->setting == AP_OVERRIDE_CAPACITY) {
+			ap_buf_puts(&b, "capacity of ");
+			ap_buf_inert(&b, c->firms[v->firm].id, 0);
+		} else {
+			ap_buf_puts(&b, ap_override_setting_name(v->setting));
+		}
+		ap_buf_putc(&b, ' ');
+		override_value(&b, v->setting, v->value);
+		ap_buf_puts(&b, " (file: ");
+		if (v->file_set)
+			override_value(&b, v->setting, v->file_value);
+		else
+			ap_buf_puts(&b, "none");
+		ap_buf_putc(&b, ')');
+	}
+	fprintf(out, "%s\n", b.data);
+	ap_buf_free(&b);
+}
+
+/* "FIRM-ARGOS 2019-01-07..2019-01-14 (6 d)" (to free). */
+static char *firm_and_days(const char *firm, const ap_day *dates, size_t n)
+{
+	char *days = compact_days(dates, n);
+	char *s = ap_xasprintf("%s %s", firm ? firm : "-", days);
+	free(days);
+	return s;
+}
+
+/* The row of one change: what the site had before, what it has now. */
+static void change_row(table *t, const ap_plan_change *c)
+{
+	tbl_add(t, ap_change_kind_name(c->kind));
+	tbl_add(t, c->site_id);
+	tbl_add(t, c->organisation_id);
+	char *before = NULL, *now = NULL;
+	switch (c->kind) {
+	case AP_CHANGE_IN:
+		now = firm_and_days(c->to_firm, c->to_dates, c->n_to);
+		break;
+	case AP_CHANGE_OUT:
+		before = firm_and_days(c->from_firm, c->from_dates, c->n_from);
+		now = ap_xstrdup(c->reason ? c->reason : "-");
+		break;
+	case AP_CHANGE_FIRM:
+		before = ap_xstrdup(c->from_firm ? c->from_firm : "-");
+		now = ap_xstrdup(c->to_firm ? c->to_firm : "-");
+		break;
+	case AP_CHANGE_DATES:
+		before = compact_days(c->from_dates, c->n_from);
+		now = compact_days(c->to_dates, c->n_to);
+		break;
+	}
+	tbl_add(t, before);
+	tbl_add(t, now);
+	free(before);
+	free(now);
+}
+
+/* What changed from the previous plan: sites in, out, firm and days. */
+static void table_changes(FILE *out, const ap_plan_changes *ch)
+{
+	static const char *const head[] = {"CHANGE", "SITE", "ORGANISATION",
+	                                   "BEFORE", "NOW"};
+	table t = {AP_ARRAY_LEN(head), head, "lllll", {0}};
+	char *name = cell_text(ch->against ? ch->against : "-");
+	if (!ch->n_changes) {
+		fprintf(out,
+		        "\nNo change from %s: the same sites, firms and "
+		        "days.\n",
+		        name);
+		free(name);
+		return;
+	}
+	fprintf(out,
+	        "\nChanges from %s (%zu in, %zu out, %zu firm, %zu dates)\n",
+	        name, ch->count[AP_CHANGE_IN], ch->count[AP_CHANGE_OUT],
+	        ch->count[AP_CHANGE_FIRM], ch->count[AP_CHANGE_DATES]);
+	free(name);
+	for (size_t i = 0; i < ch->n_changes; i++)
+		change_row(&t, &ch->changes[i]);
+	tbl_print(out, &t, "  ");
+}
+
+/* The options, or NULL when they are absent or of another version. */
+static const ap_plan_report_options *
+report_options(const ap_plan_report_options *opt)
+{
+	return opt && opt->version == AP_PLAN_REPORT_OPTIONS_VERSION ? opt
+	                                                             : NULL;
+}
+
 void ap_plan_table(FILE *out, const ap_plan *p)
 {
+	ap_plan_table_with(out, p, NULL);
+}
+
+void ap_plan_table_with(FILE *out, const ap_plan *p,
+                        const ap_plan_report_options *opt)
+{
+	opt = report_options(opt);
 	const ap_campaign *c = p->campaign;
 	char a[11], b[11];
 	day_str(c->window_first, a);
 	day_str(c->window_last, b);
 	char *name = cell_text(c->name ? c->name : c->id);
-	fprintf(out, "Campaign %s, %s to %s\n\n", name, a, b);
+	fprintf(out, "Campaign %s, %s to %s\n", name, a, b);
 	free(name);
+	table_overrides(out, c);
+	fputc('\n', out);
 	table_missions(out, p);
 	table_totals(out, p);
 	table_firms(out, p);
+	table_idle(out, p);
 	table_unplanned(out, p);
 	table_would_take(out, p);
 	table_why(out, p);
+	if (opt && opt->changes)
+		table_changes(out, opt->changes);
 }
 
 /* ---- JSON ---------------------------------------------------------------- */
@@ -402,6 +581,38 @@ static json_t *jday(ap_day day)
 	return json_string(s);
 }
 
+static json_t *override_num(ap_override_setting s, double v)
+{
+	return s == AP_OVERRIDE_BUDGET_EUROS ? jnum(r2(v))
+	                                     : json_integer((json_int_t)v);
+}
+
+/* [{"setting":"budget.days","value":60,"file":150}, {"setting":"capacity",
+ * "firm":"F","value":40,"file":36}]: what this run replaced; "file" is
+ * null when the file set no such budget. */
+static json_t *overrides_json(const ap_campaign *c)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < c->n_overrides; i++) {
+		const ap_override *v = &c->overrides[i];
+		json_t *o = json_object();
+		json_object_set_new(
+		    o, "setting",
+		    json_string(ap_override_setting_name(v->setting)));
+		if (v->setting == AP_OVERRIDE_CAPACITY)
+			json_object_set_new(o, "firm",
+			                    jsonout_str(c->firms[v->firm].id));
+		json_object_set_new(o, "value",
+		                    override_num(v->setting, v->value));
+		json_object_set_new(
+		    o, "file",
+		    v->file_set ? override_num(v->setting, v->file_value)
+		                : json_null());
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 static json_t *campaign_json(const ap_campaign *c)
 {
 	json_t *o = json_object();
@@ -419,6 +630,8 @@ static json_t *campaign_json(const ap_campaign *c)
 	                    c->has_budget_euros ? jnum(r2(c->budget_euros))
 	                                        : json_null());
 	json_object_set_new(o, "budget", b);
+	if (c->n_overrides)
+		json_object_set_new(o, "overrides", overrides_json(c));
 	return o;
 }
 
@@ -508,6 +721,38 @@ static json_t *firm_json(const ap_plan *p, size_t i)
 	return o;
 }
 
+/* [{"reason":"theme not covered","sites":4}, ...]: the reasons counted. */
+static json_t *idle_counts(const size_t *count)
+{
+	json_t *a = json_array();
+	for (int r = 0; r < AP_IDLE_REASONS; r++) {
+		if (!count[r])
+			continue;
+		json_t *o = json_object();
+		json_object_set_new(
+		    o, "reason",
+		    json_string(ap_idle_reason_name((ap_idle_reason)r)));
+		json_object_set_new(o, "sites",
+		                    json_integer((json_int_t)count[r]));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *idle_json(const ap_plan *p, const ap_idle_firm *e)
+{
+	const ap_firm *f = firm_of(p, e->firm);
+	json_t *o = json_object();
+	json_object_set_new(o, "firm", jsonout_str(f->id));
+	json_object_set_new(o, "capacity", json_integer(f->capacity));
+	json_object_set_new(o, "days_booked",
+	                    json_integer(firm_days(p, e->firm)));
+	json_object_set_new(o, "days_left", json_integer(e->days_left));
+	json_object_set_new(o, "unplanned", idle_counts(e->unplanned));
+	json_object_set_new(o, "elsewhere", idle_counts(e->elsewhere));
+	return o;
+}
+
 static void dump(FILE *out, json_t *j)
 {
 	jsonout_dumpf(j, out, JSON_FLAGS);
@@ -527,8 +772,90 @@ static void dump_list(FILE *out, const char *key, const ap_plan *p, size_t n,
 	fputs(n ? "\n]" : "]", out);
 }
 
+static json_t *jdays(const ap_day *dates, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t k = 0; dates && k < n; k++)
+		json_array_append_new(a, jday(dates[k]));
+	return a;
+}
+
+static json_t *change_json(const ap_plan_change *c)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "site", jsonout_str(c->site_id));
+	json_object_set_new(o, "organisation",
+	                    c->organisation_id && *c->organisation_id
+	                        ? jsonout_str(c->organisation_id)
+	                        : json_null());
+	switch (c->kind) {
+	case AP_CHANGE_IN:
+		json_object_set_new(o, "firm", jsonout_str(c->to_firm));
+		json_object_set_new(o, "dates", jdays(c->to_dates, c->n_to));
+		break;
+	case AP_CHANGE_OUT:
+		json_object_set_new(o, "firm", jsonout_str(c->from_firm));
+		json_object_set_new(o, "dates",
+		                    jdays(c->from_dates, c->n_from));
+		json_object_set_new(o, "reason", jsonout_str(c->reason));
+		break;
+	case AP_CHANGE_FIRM:
+		json_object_set_new(o, "from", jsonout_str(c->from_firm));
+		json_object_set_new(o, "to", jsonout_str(c->to_firm));
+		break;
+	case AP_CHANGE_DATES:
+		json_object_set_new(o, "from", jdays(c->from_dates, c->n_from));
+		json_object_set_new(o, "to", jdays(c->to_dates, c->n_to));
+		break;
+	}
+	return o;
+}
+
+/* ,"changes":{"against":NAME,"in":[...],"out":[...],"firm":[...],
+ * "dates":[...]}, one change a line as the missions are. */
+static void dump_changes(FILE *out, const ap_plan_changes *ch)
+{
+	fputs(",\"changes\":{\"against\":", out);
+	dump(out, jsonout_str(ch->against));
+	for (int k = 0; k < 4; k++) {
+		size_t n = 0;
+		fprintf(out, ",\"%s\":[",
+		        ap_change_kind_name((ap_change_kind)k));
+		for (size_t i = 0; i < ch->n_changes; i++) {
+			if ((int)ch->changes[i].kind != k)
+				continue;
+			fputs(n++ ? ",\n" : "\n", out);
+			dump(out, change_json(&ch->changes[i]));
+		}
+		fputs(n ? "\n]" : "]", out);
+	}
+	fputc('}', out);
+}
+
+/* ,"idle":[ one firm a line ] */
+static void dump_idle(FILE *out, const ap_plan *p)
+{
+	ap_plan_idle *idle = NULL;
+	ap_plan_idle_of(&idle, p);
+	size_t n = idle ? idle->n_firms : 0;
+	fputs(",\"idle\":[", out);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ",\n" : "\n", out);
+		dump(out, idle_json(p, &idle->firms[i]));
+	}
+	fputs(n ? "\n]" : "]", out);
+	ap_plan_idle_free(idle);
+}
+
 void ap_plan_json(FILE *out, const ap_plan *p, const ap_diags *d)
 {
+	ap_plan_json_with(out, p, d, NULL);
+}
+
+void ap_plan_json_with(FILE *out, const ap_plan *p, const ap_diags *d,
+                       const ap_plan_report_options *opt)
+{
+	opt = report_options(opt);
 	fputs("{\"campaign\":", out);
 	dump(out, campaign_json(p->campaign));
 	fputs(",\"result\":", out);
@@ -536,6 +863,9 @@ void ap_plan_json(FILE *out, const ap_plan *p, const ap_diags *d)
 	dump_list(out, "missions", p, p->n_missions, mission_json);
 	dump_list(out, "unplanned", p, p->n_unplanned, unplanned_json);
 	dump_list(out, "firms", p, p->campaign->n_firms, firm_json);
+	dump_idle(out, p);
+	if (opt && opt->changes)
+		dump_changes(out, opt->changes);
 	fputs(",\"errors\":", out);
 	dump(out, jsonout_diags(d, AP_ERROR));
 	fputs(",\"warnings\":", out);

@@ -190,4 +190,165 @@ expect_status 0 "plan csv, formula names" -- "$APPUI" plan --campaign "$CAMPAIGN
 expect_grep "formula neutralised" "$TMP/out" ",\"'=HYPERLINK(\"\"http://x\"\")\","
 expect_no_grep "no raw formula" "$TMP/out" ",=HYPERLINK"
 
+# ---- what-if ---------------------------------------------------------------------
+# --budget-days, --budget-euros and --firm-capacity replace the campaign's for
+# one run (the file is not touched), and every output but the CSV says so.
+cp "$CAMPAIGN" whatif.cfg
+expect_status 0 "what-if json" -- "$APPUI" plan --campaign whatif.cfg --format json --budget-days 60 "$EX"
+cp "$TMP/out" days60.json
+if cmp -s "$CAMPAIGN" whatif.cfg; then pass; else fail "what-if changed the campaign file"; fi
+if python3 - days60.json plan1.json <<'PY'
+import json, sys
+what, base = (json.load(open(p)) for p in sys.argv[1:])
+assert what["campaign"]["budget"]["days"] == 60
+assert what["campaign"]["overrides"] == [{"setting": "budget.days", "value": 60, "file": 150}], what["campaign"]
+assert "overrides" not in base["campaign"]
+assert what["result"]["days"] <= 60
+assert len(what["missions"]) < len(base["missions"]), (len(what["missions"]), len(base["missions"]))
+assert {u["reason"] for u in what["unplanned"]} >= {"budget exhausted"}
+PY
+then pass; else fail "what-if --budget-days 60"; fi
+expect_status 0 "what-if table" -- "$APPUI" plan --campaign "$CAMPAIGN" --budget-days 60 --budget-euros 90000.5 --firm-capacity FIRM-TRAJECTOIRES=0 --firm-capacity FIRM-ARGOS=40 "$EX"
+expect_grep "what-if table" "$TMP/out" "What-if (not the campaign file): budget.days 60 (file: 150); budget.euros 90000.50 (file: 185000.00); capacity of FIRM-ARGOS 40 (file: 36); capacity of FIRM-TRAJECTOIRES 0 (file: 24)"
+expect_grep "what-if table" "$TMP/out" "Days:          60 / 60 budgeted"
+if [ "$(sed -n 2p "$TMP/out" | cut -c1-7)" = "What-if" ]; then pass; else fail "what-if line not under the title"; fi
+expect_status 0 "what-if csv" -- "$APPUI" plan --campaign "$CAMPAIGN" --format csv --firm-capacity FIRM-ARGOS=40 "$EX"
+expect_no_grep "what-if csv" "$TMP/out" "What-if"
+if [ "$(head -1 "$TMP/out")" = "$(head -1 plan.csv)" ]; then pass; else fail "what-if csv header"; fi
+# A capacity raised plans more: ARGOS, fully booked, gets more days.
+expect_status 0 "what-if capacity" -- "$APPUI" plan --campaign "$CAMPAIGN" --format json --firm-capacity FIRM-ARGOS=48 "$EX"
+if python3 - "$TMP/out" plan1.json <<'PY'
+import json, sys
+what, base = (json.load(open(p)) for p in sys.argv[1:])
+argos = lambda d: [f for f in d["firms"] if f["id"] == "FIRM-ARGOS"][0]
+assert argos(what)["capacity"] == 48 and argos(base)["capacity"] == 36
+assert what["result"]["priority_sum"] > base["result"]["priority_sum"]
+PY
+then pass; else fail "what-if --firm-capacity"; fi
+# Bad values: exit 2, the option (and the firm) named, nothing planned.
+what_if_bad() { # name expected-text args...
+	wi_name=$1
+	wi_text=$2
+	shift 2
+	expect_status 2 "what-if: $wi_name" -- "$APPUI" plan --campaign "$CAMPAIGN" "$@" "$EX"
+	expect_grep "what-if: $wi_name" "$TMP/err" "$wi_text"
+	expect_no_grep "what-if: $wi_name plans nothing" "$TMP/out" "MISSION"
+}
+what_if_bad "days 0" "appui plan: --budget-days: 0 days is out of range: a budget in days is a whole number from 1 to 1000000" --budget-days 0
+what_if_bad "days too many" "appui plan: --budget-days: 1000001 days is out of range" --budget-days 1000001
+what_if_bad "days decimal" "appui: --budget-days wants a whole number of days, not '60.5'" --budget-days 60.5
+what_if_bad "days hex" "appui: --budget-days wants a whole number of days, not '0x3c'" --budget-days 0x3c
+what_if_bad "euros 0" "appui plan: --budget-euros: 0 euros is out of range: a budget in euros is more than 0 and at most 1e+12" --budget-euros 0
+what_if_bad "euros inf" "appui: --budget-euros wants euros" --budget-euros inf
+what_if_bad "euros comma" "not '1500,50'" --budget-euros 1500,50
+what_if_bad "unknown firm" "appui plan: --firm-capacity: no firm 'FIRM-NOPE' in the campaign (its firms: FIRM-ARGOS," --firm-capacity FIRM-NOPE=10
+what_if_bad "capacity below a mission" "appui plan: --firm-capacity: firm 'FIRM-ARGOS': capacity 2 cannot hold a 3-day mission" --firm-capacity FIRM-ARGOS=2
+what_if_bad "capacity twice" "firm 'FIRM-ARGOS' is given twice" --firm-capacity FIRM-ARGOS=10 --firm-capacity FIRM-ARGOS=12
+what_if_bad "capacity form" "appui: --firm-capacity wants FIRM=DAYS" --firm-capacity FIRM-ARGOS
+expect_status 2 "what-if: no value" -- "$APPUI" plan --campaign "$CAMPAIGN" "$EX" --budget-days
+expect_grep "what-if: no value" "$TMP/err" "appui: option --budget-days: missing its value"
+
+# ---- against a previous plan ------------------------------------------------------
+# --against PLAN.json: what changed from that plan. With 60 budget days
+# instead of 150, the sites out are exactly those of the default plan that
+# the what-if does not plan, and the sites in the reverse.
+expect_status 0 "against json" -- "$APPUI" plan --campaign "$CAMPAIGN" --format json --budget-days 60 --against plan1.json "$EX"
+cp "$TMP/out" against.json
+if python3 - against.json plan1.json <<'PY'
+import json, sys
+now, base = (json.load(open(p)) for p in sys.argv[1:])
+ch = now["changes"]
+assert ch["against"] == "plan1.json"
+key = lambda m: (m["site_id"], m["organisation_id"])
+was = {key(m): m for m in base["missions"]}
+is_ = {key(m): m for m in now["missions"]}
+out = [(c["site"], c["organisation"]) for c in ch["out"]]
+into = [(c["site"], c["organisation"]) for c in ch["in"]]
+assert out == sorted(set(was) - set(is_)), out
+assert into == sorted(set(is_) - set(was)), into
+assert len(out) > 0
+unplanned = {key(u): u["reason"] for u in now["unplanned"]}
+for c in ch["out"]:
+    m = was[(c["site"], c["organisation"])]
+    assert c["firm"] == m["firm"] and c["dates"] == m["dates"]
+    assert c["reason"] == unplanned[(c["site"], c["organisation"])]
+both = sorted(set(was) & set(is_))
+firm = [(c["site"], c["organisation"], c["from"], c["to"]) for c in ch["firm"]]
+assert firm == [k + (was[k]["firm"], is_[k]["firm"]) for k in both if was[k]["firm"] != is_[k]["firm"]]
+dates = [(c["site"], c["organisation"]) for c in ch["dates"]]
+assert dates == [k for k in both if was[k]["dates"] != is_[k]["dates"]]
+PY
+then pass; else fail "against: changes from the default plan"; fi
+expect_status 0 "against table" -- "$APPUI" plan --campaign "$CAMPAIGN" --budget-days 60 --against plan1.json "$EX"
+expect_grep "against table" "$TMP/out" "Changes from plan1.json ("
+expect_grep "against table" "$TMP/out" "  out     "
+n_out=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["changes"]["out"]))' against.json)
+if [ "$(grep -c '^  out     ' "$TMP/out")" = "$n_out" ]; then pass; else fail "against table: $n_out sites out expected"; fi
+expect_status 0 "against itself" -- "$APPUI" plan --campaign "$CAMPAIGN" --against plan1.json "$EX"
+expect_grep "against itself" "$TMP/out" "No change from plan1.json: the same sites, firms and days."
+# The CSV is one row per mission, with or without a plan to compare with.
+expect_status 0 "against csv" -- "$APPUI" plan --campaign "$CAMPAIGN" --format csv --against against.json "$EX"
+if cmp -s "$TMP/out" plan.csv; then pass; else fail "against csv differs"; fi
+# A previous plan is hostile input: exit 1 and FILE: message, nothing planned.
+against_bad() { # name expected-text file
+	expect_status 1 "against: $1" -- "$APPUI" plan --campaign "$CAMPAIGN" --against "$3" "$EX"
+	expect_grep "against: $1" "$TMP/err" "$2"
+	expect_grep "against: $1" "$TMP/err" "nothing planned"
+	expect_no_grep "against: $1 plans nothing" "$TMP/out" "MISSION"
+}
+head -c 300 plan1.json >truncated.json
+against_bad "truncated" "truncated.json:1: not valid JSON" truncated.json
+echo '{"result":{}}' >not-a-plan.json
+against_bad "not a plan" "not-a-plan.json:0: not a plan (no \"missions\" array)" not-a-plan.json
+echo '{"missions":[{"site_id":"X","firm":"F","dates":["2019-13-01"]}]}' >bad-date.json
+against_bad "bad date" "bad-date.json:0: missions[0].dates[0]: not a date (YYYY-MM-DD)" bad-date.json
+mkfifo fifo.json
+against_bad "fifo" "fifo.json:0: cannot read the plan: not a regular file" fifo.json
+against_bad "folder" "cal:0: cannot read the plan: not a regular file" cal
+truncate -s 65M huge.json
+against_bad "too large" "huge.json:0: cannot read the plan: over the size limit (64 MiB)" huge.json
+rm -f huge.json
+against_bad "missing" "missing.json:0: cannot read the plan: No such file or directory" missing.json
+# The plan compared with is an input: -o onto it is refused.
+cp plan1.json again.json
+expect_status 2 "against onto itself" -- "$APPUI" plan --campaign "$CAMPAIGN" --format json --against again.json -o again.json "$EX"
+expect_grep "against onto itself" "$TMP/err" "the output again.json is the input again.json"
+if cmp -s plan1.json again.json; then pass; else fail "against: the input was overwritten"; fi
+
+# ---- idle capacity ----------------------------------------------------------------
+# Every firm with days left is listed with why no more site went to it: each
+# site that needs a mission and is not planned, and each planned with
+# another firm, counted once under its first reason.
+expect_status 0 "idle table" -- "$APPUI" plan --campaign "$CAMPAIGN" "$EX"
+expect_grep "idle table" "$TMP/out" "Idle capacity (days left, and why no more site went to the firm)"
+expect_grep "idle table" "$TMP/out" "  FIRM-TRAJECTOIRES: 24 of 24 days left"
+idle_check() { # plan.json
+	python3 - "$1" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+left = {f["id"]: f["capacity"] - f["days_booked"] for f in doc["firms"]}
+idle = doc["idle"]
+assert [e["firm"] for e in idle] == [f for f in left if left[f] > 0], idle
+need = [u for u in doc["unplanned"] if u["reason"] != "below threshold"]
+names = ["theme not covered", "region not served", "no room in the window",
+         "too few days left", "over budget", "another firm preferred", "not chosen"]
+for e in idle:
+    assert e["days_left"] == left[e["firm"]] == e["capacity"] - e["days_booked"]
+    for part in ("unplanned", "elsewhere"):
+        reasons = [r["reason"] for r in e[part]]
+        assert reasons == sorted(reasons, key=names.index), reasons
+        assert all(r["sites"] > 0 for r in e[part])
+    assert sum(r["sites"] for r in e["unplanned"]) == len(need)
+    others = [m for m in doc["missions"] if m["firm"] != e["firm"]]
+    assert sum(r["sites"] for r in e["elsewhere"]) == len(others)
+print(sorted({r["reason"] for e in idle for p in ("unplanned", "elsewhere") for r in e[p]}))
+PY
+}
+if idle_check plan1.json >reasons.txt; then pass; else fail "idle capacity on the default plan"; fi
+expect_grep "idle reasons, default plan" reasons.txt "theme not covered"
+if idle_check days60.json >reasons.txt; then pass; else fail "idle capacity with 60 budget days"; fi
+expect_grep "idle reasons, 60 budget days" reasons.txt "over budget"
+expect_status 0 "idle csv" -- "$APPUI" plan --campaign "$CAMPAIGN" --format csv "$EX"
+expect_no_grep "idle csv" "$TMP/out" "Idle"
+
 summary

@@ -1,5 +1,6 @@
 /* Unit tests of the campaign reader: the shipped file, every kind of bad
  * campaign with its FILE:LINE, and firm availability, themes and regions. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -791,6 +792,155 @@ START_TEST(covers_and_serves)
 }
 END_TEST
 
+/* ---- what-if overrides --------------------------------------------------- */
+
+/* A campaign with a day budget only and two firms, min_days 4. */
+#define WHAT_IF                                                         \
+	"id = \"T-1\";\n"                                               \
+	"window = { start = \"2019-09-02\"; end = \"2019-12-20\"; };\n" \
+	"budget = { days = 120; };\n"                                   \
+	"policy = { min_days = 4; };\n"                                 \
+	"firms = (\n" FIRM("A") ",\n" FIRM("B") "\n);\n"
+
+/* 1 when `d` holds an error on `field` whose message holds `needle`. */
+static int has_field(const ap_diags *d, const char *field, const char *needle)
+{
+	for (size_t i = 0; i < ap_diags_count(d); i++) {
+		const ap_diag *g = ap_diags_at(d, i);
+		if (g->severity == AP_ERROR && g->line == 0 &&
+		    strcmp(g->field, field) == 0 && strstr(g->message, needle))
+			return 1;
+	}
+	return 0;
+}
+
+START_TEST(override_replaces_and_records)
+{
+	ap_diags *d = ap_diags_new();
+	ap_campaign *c = load_ok(WHAT_IF, d, NULL);
+	ap_capacity_override caps[] = {{"B", 0}, {"A", 7}};
+	ap_override_options o = AP_OVERRIDE_OPTIONS_INIT;
+	o.set_budget_days = 1;
+	o.budget_days = 60;
+	o.set_budget_euros = 1;
+	o.budget_euros = 1234.5;
+	o.capacities = caps;
+	o.n_capacities = 2;
+	ck_assert_int_eq(ap_campaign_override(c, &o, d), AP_OK);
+	ck_assert_uint_eq(ap_diags_count(d), 0);
+	ck_assert_int_eq(c->budget_days, 60);
+	ck_assert(c->has_budget_euros);
+	ck_assert_double_eq(c->budget_euros, 1234.5);
+	ck_assert_int_eq(firm_by_id(c, "A")->capacity, 7);
+	ck_assert_int_eq(firm_by_id(c, "B")->capacity, 0);
+	/* In the order of the settings, then of the firms: not as given. */
+	ck_assert_uint_eq(c->n_overrides, 4);
+	ck_assert_int_eq(c->overrides[0].setting, AP_OVERRIDE_BUDGET_DAYS);
+	ck_assert_double_eq(c->overrides[0].value, 60);
+	ck_assert(c->overrides[0].file_set);
+	ck_assert_double_eq(c->overrides[0].file_value, 120);
+	ck_assert_int_eq(c->overrides[1].setting, AP_OVERRIDE_BUDGET_EUROS);
+	ck_assert(!c->overrides[1].file_set); /* the file had no euro budget */
+	ck_assert_int_eq(c->overrides[2].setting, AP_OVERRIDE_CAPACITY);
+	ck_assert_uint_eq(c->overrides[2].firm, 0);
+	ck_assert_double_eq(c->overrides[2].value, 7);
+	ck_assert_double_eq(c->overrides[2].file_value, 20);
+	ck_assert_uint_eq(c->overrides[3].firm, 1);
+	ck_assert_str_eq(ap_override_setting_name(c->overrides[3].setting),
+	                 "capacity");
+
+	/* A second what-if keeps the file's value. */
+	ap_override_options again = AP_OVERRIDE_OPTIONS_INIT;
+	again.set_budget_days = 1;
+	again.budget_days = 30;
+	ck_assert_int_eq(ap_campaign_override(c, &again, d), AP_OK);
+	ck_assert_uint_eq(c->n_overrides, 4);
+	ck_assert_int_eq(c->budget_days, 30);
+	ck_assert_double_eq(c->overrides[0].value, 30);
+	ck_assert_double_eq(c->overrides[0].file_value, 120);
+	ap_campaign_free(c);
+	ap_diags_free(d);
+}
+END_TEST
+
+/* Every bad value is reported, and the campaign is left as it was. */
+START_TEST(override_refused_whole)
+{
+	ap_diags *d = ap_diags_new();
+	char *path = NULL;
+	ap_campaign *c = load_ok(WHAT_IF, d, &path);
+	ap_capacity_override caps[] = {{"A", 3}, {"NOPE", 5}, {"B", -1},
+	                               {"B", 9}, {"A", 8},    {NULL, 4},
+	                               {"B", 0}};
+	ap_override_options o = AP_OVERRIDE_OPTIONS_INIT;
+	o.set_budget_days = 1;
+	o.budget_days = 0;
+	o.set_budget_euros = 1;
+	o.budget_euros = 1e13;
+	o.capacities = caps;
+	o.n_capacities = 2;
+	ck_assert_int_eq(ap_campaign_override(c, &o, d), AP_EINVALID);
+	ck_assert(has_field(d, "budget.days", "0 days is out of range"));
+	ck_assert(has_field(d, "budget.euros", "at most 1e+12"));
+	ck_assert(
+	    has_field(d, "firms.capacity",
+	              "firm 'A': capacity 3 cannot hold a 4-day mission"));
+	ck_assert(
+	    has_field(d, "firms.capacity",
+	              "no firm 'NOPE' in the campaign (its firms: A, B)"));
+	ck_assert_str_eq(ap_diags_at(d, 0)->file, path);
+	ck_assert_int_eq(c->budget_days, 120);
+	ck_assert(!c->has_budget_euros);
+	ck_assert_int_eq(firm_by_id(c, "A")->capacity, 20);
+	ck_assert_uint_eq(c->n_overrides, 0);
+
+	ap_diags_clear(d);
+	o = (ap_override_options)AP_OVERRIDE_OPTIONS_INIT;
+	o.capacities = caps + 2;
+	o.n_capacities = 5; /* B -1, B 9, A 8, NULL 4, B 0 */
+	ck_assert_int_eq(ap_campaign_override(c, &o, d), AP_EINVALID);
+	ck_assert(
+	    has_field(d, "firms.capacity",
+	              "firm 'B': capacity -1 is out of range (0..100000)"));
+	ck_assert(has_field(d, "firms.capacity", "firm 'B' is given twice"));
+	ck_assert(has_field(d, "firms.capacity", "no firm '' in the campaign"));
+	ck_assert_uint_eq(ap_diags_errors(d), 4);
+	ck_assert_int_eq(firm_by_id(c, "A")->capacity, 20);
+	ck_assert_int_eq(firm_by_id(c, "B")->capacity, 20);
+
+	/* Non-finite euros, and the limits themselves. */
+	ap_diags_clear(d);
+	o = (ap_override_options)AP_OVERRIDE_OPTIONS_INIT;
+	o.set_budget_euros = 1;
+	o.budget_euros = INFINITY;
+	ck_assert_int_eq(ap_campaign_override(c, &o, d), AP_EINVALID);
+	o.budget_euros = NAN;
+	ck_assert_int_eq(ap_campaign_override(c, &o, d), AP_EINVALID);
+	o.budget_euros = -5;
+	ck_assert_int_eq(ap_campaign_override(c, &o, d), AP_EINVALID);
+	ck_assert_uint_eq(ap_diags_errors(d), 3);
+	o.budget_euros = 1e12;
+	o.set_budget_days = 1;
+	o.budget_days = 1000001;
+	ck_assert_int_eq(ap_campaign_override(c, &o, d), AP_EINVALID);
+	o.budget_days = 1000000;
+	ap_capacity_override top[] = {{"A", 100000}, {"B", 4}};
+	o.capacities = top;
+	o.n_capacities = 2;
+	ap_diags_clear(d);
+	ck_assert_int_eq(ap_campaign_override(c, &o, d), AP_OK);
+	ck_assert_int_eq(c->budget_days, 1000000);
+	ck_assert_int_eq(firm_by_id(c, "A")->capacity, 100000);
+
+	/* A wrong version is the caller's mistake. */
+	o.version = 99;
+	ck_assert_int_eq(ap_campaign_override(c, &o, d), AP_EUSAGE);
+	ap_campaign_free(c);
+	ap_diags_free(d);
+	free(path);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("campaign");
@@ -819,6 +969,8 @@ int main(void)
 	tcase_add_test(tc, includes_resolve_against_the_file);
 	tcase_add_test(tc, availability);
 	tcase_add_test(tc, covers_and_serves);
+	tcase_add_test(tc, override_replaces_and_records);
+	tcase_add_test(tc, override_refused_whole);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

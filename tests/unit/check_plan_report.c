@@ -1079,6 +1079,72 @@ START_TEST(ics_failures_leave_nothing)
 }
 END_TEST
 
+/* ---- what-if ------------------------------------------------------------- */
+
+/* The settings a what-if replaced are in the table's heading and in the
+ * JSON campaign, with the file's values; the CSV is the plan's alone. */
+START_TEST(overrides_shown)
+{
+	ap_override ov[] = {
+	    {AP_OVERRIDE_BUDGET_DAYS, 0, 20, 1, 150},
+	    {AP_OVERRIDE_BUDGET_EUROS, 0, 30000, 0, 0},
+	    {AP_OVERRIDE_CAPACITY, 2, 0, 1, 20},
+	};
+	char *csv0 = capture(w_csv, &plan, NULL, NULL);
+	char *t0 = capture(w_table, &plan, NULL, NULL);
+	ck_assert(!has(t0, "What-if"));
+	char *j0 = capture(w_json, &plan, NULL, NULL);
+	ck_assert(!has(j0, "overrides"));
+	camp.overrides = ov;
+	camp.n_overrides = 3;
+
+	char *t = capture(w_table, &plan, NULL, NULL);
+	char *l = line_with(t, "What-if");
+	ck_assert_msg(l && strcmp(l, "What-if (not the campaign file): "
+	                             "budget.days 20 (file: 150); budget.euros "
+	                             "30000.00 (file: none); capacity of F3 0 "
+	                             "(file: 20)") == 0,
+	              "%s", t);
+	/* Right under the title. */
+	ck_assert_ptr_eq(strstr(t, "What-if"), strchr(t, '\n') + 1);
+	free(l);
+	free(t);
+
+	char *js = capture(w_json, &plan, NULL, NULL);
+	json_error_t err;
+	json_t *doc = json_loads(js, 0, &err);
+	ck_assert_msg(doc != NULL, "%s", err.text);
+	json_t *a =
+	    json_object_get(json_object_get(doc, "campaign"), "overrides");
+	ck_assert_uint_eq(json_array_size(a), 3);
+	json_t *o = json_array_get(a, 0);
+	ck_assert_str_eq(jsonout_str(o, "setting"), "budget.days");
+	ck_assert(json_is_integer(json_object_get(o, "value")));
+	ck_assert_double_eq(jnumber(o, "value"), 20);
+	ck_assert_double_eq(jnumber(o, "file"), 150);
+	ck_assert_ptr_null(json_object_get(o, "firm"));
+	o = json_array_get(a, 1);
+	ck_assert_str_eq(jsonout_str(o, "setting"), "budget.euros");
+	ck_assert(json_is_null(json_object_get(o, "file")));
+	o = json_array_get(a, 2);
+	ck_assert_str_eq(jsonout_str(o, "setting"), "capacity");
+	ck_assert_str_eq(jsonout_str(o, "firm"), "F3");
+	ck_assert_double_eq(jnumber(o, "value"), 0);
+	ck_assert_double_eq(jnumber(o, "file"), 20);
+	json_decref(doc);
+	free(js);
+
+	char *c1 = capture(w_csv, &plan, NULL, NULL);
+	ck_assert_str_eq(c1, csv0);
+	free(c1);
+	free(csv0);
+	free(t0);
+	free(j0);
+	camp.overrides = NULL;
+	camp.n_overrides = 0;
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("plan_report");
@@ -1088,6 +1154,7 @@ int main(void)
 	tcase_add_test(tc, reason_names);
 	tcase_add_test(tc, table_rows_totals_and_reasons);
 	tcase_add_test(tc, json_document);
+	tcase_add_test(tc, overrides_shown);
 	tcase_add_test(tc, csv_reads_back);
 	tcase_add_test(tc, ics_reads_back);
 	tcase_add_test(tc, ics_folds_between_characters);

@@ -11,6 +11,7 @@
 #include "appui/calendar.h"
 #include "appui/common.h"
 #include "appui/diag.h"
+#include "appui/status.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -53,7 +54,27 @@ typedef struct ap_campaign {
 	int max_missions_per_org;
 	ap_firm *firms; /* in file order */
 	size_t n_firms;
+	/* The settings ap_campaign_override() replaced for this run, with
+	 * the values the file gave: every output names them, so that a plan
+	 * printed from a what-if never passes for the campaign's own. */
+	struct ap_override *overrides;
+	size_t n_overrides;
 } ap_campaign;
+
+/* One setting replaced for one run. */
+typedef enum ap_override_setting {
+	AP_OVERRIDE_BUDGET_DAYS = 0,  /* budget.days */
+	AP_OVERRIDE_BUDGET_EUROS = 1, /* budget.euros */
+	AP_OVERRIDE_CAPACITY = 2      /* a firm's capacity */
+} ap_override_setting;
+
+typedef struct ap_override {
+	ap_override_setting setting;
+	size_t firm;       /* AP_OVERRIDE_CAPACITY: index in the firms */
+	double value;      /* what the run uses */
+	int file_set;      /* 1 when the file set it (a budget may be absent) */
+	double file_value; /* what the file gave, when file_set */
+} ap_override;
 
 /*
  * Reads a campaign file. Every problem (dates in the wrong order, a firm
@@ -66,6 +87,45 @@ AP_API int ap_campaign_load(ap_campaign **out, const char *path,
                             const char *const *known_themes, size_t n_known,
                             ap_diags *d);
 AP_API void ap_campaign_free(ap_campaign *c);
+
+/* A firm's capacity for one run (ap_override_options.capacities). */
+typedef struct ap_capacity_override {
+	const char *firm; /* the firm's id */
+	long long capacity;
+} ap_capacity_override;
+
+#define AP_OVERRIDE_OPTIONS_VERSION 1
+typedef struct ap_override_options {
+	int version;         /* AP_OVERRIDE_OPTIONS_VERSION */
+	int set_budget_days; /* replace budget.days with budget_days */
+	long long budget_days;
+	int set_budget_euros; /* replace budget.euros with budget_euros */
+	double budget_euros;
+	const ap_capacity_override *capacities; /* each firm at most once */
+	size_t n_capacities;
+} ap_override_options;
+#define AP_OVERRIDE_OPTIONS_INIT                                 \
+	{                                                        \
+		AP_OVERRIDE_OPTIONS_VERSION, 0, 0, 0, 0, NULL, 0 \
+	}
+
+/*
+ * What-if: replaces settings of a loaded campaign for one run, without
+ * editing its file. Every value is checked as the campaign file's would be
+ * (budget days a whole number 1..1000000, euros finite, more than 0 and at
+ * most 1e12, a capacity 0 or min_days..100000 of a firm of the campaign,
+ * named once); every problem is added to `d` (file: the campaign's path,
+ * line 0, field: "budget.days", "budget.euros" or "firms.capacity"). All or
+ * nothing: on any problem the campaign is left as it was. Each setting
+ * replaced is recorded in c->overrides with the file's value (a second call
+ * keeps the file's). Returns AP_OK, AP_EINVALID, or AP_EUSAGE for a wrong
+ * options version.
+ */
+AP_API int ap_campaign_override(ap_campaign *c, const ap_override_options *o,
+                                ap_diags *d);
+
+/* "budget.days", "budget.euros", "capacity". */
+AP_API const char *ap_override_setting_name(ap_override_setting s);
 
 /* 1 when `firm` works on `day`: a working day, in the campaign window, not
  * one of its days off. */

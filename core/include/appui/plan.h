@@ -174,6 +174,166 @@ AP_API void ap_plan_csv(FILE *out, const ap_plan *p);
  */
 AP_API int ap_plan_ics(const ap_plan *p, const char *dir, ap_diags *d);
 
+/* ---- comparing with a previous plan (plan_diff.c) --------------------------
+ */
+
+/* A mission of a previous plan: its site, its firm and its days. */
+typedef struct ap_prev_mission {
+	char *site_id;
+	char *organisation_id; /* "" when the plan gave none */
+	char *firm;
+	ap_day *dates; /* increasing */
+	size_t n_dates;
+} ap_prev_mission;
+
+/* The missions of a previous `appui plan --format json`. */
+typedef struct ap_prev_plan {
+	char *name;                /* the file, as given */
+	ap_prev_mission *missions; /* by site id, then organisation id */
+	size_t n_missions;
+} ap_prev_plan;
+
+/* The largest previous plan read, in bytes: 64 MiB, far above a national
+ * campaign's plan (about 500 bytes a site). */
+#define AP_PREV_PLAN_MAX_BYTES ((size_t)64 << 20)
+
+/*
+ * Reads a previous plan, the JSON of `appui plan --format json`, as hostile
+ * input: a regular file of at most AP_PREV_PLAN_MAX_BYTES, valid JSON with
+ * no key twice, a "missions" array whose elements each give a "site_id",
+ * a "firm" and "dates" (YYYY-MM-DD strings), each site at most once; other
+ * members are ignored. Returns AP_OK and the plan (free with
+ * ap_prev_plan_free()), or AP_EINVALID with every problem in `d` as
+ * FILE:LINE: FIELD: message (at most 20).
+ */
+AP_API int ap_prev_plan_read(ap_prev_plan **out, const char *path, ap_diags *d);
+/* The same from `len` bytes of `text`, named `name` in the problems. */
+AP_API int ap_prev_plan_parse(ap_prev_plan **out, const char *name,
+                              const char *text, size_t len, ap_diags *d);
+AP_API void ap_prev_plan_free(ap_prev_plan *p);
+
+typedef enum ap_change_kind {
+	AP_CHANGE_IN = 0,   /* planned now, not before */
+	AP_CHANGE_OUT = 1,  /* planned before, not now */
+	AP_CHANGE_FIRM = 2, /* planned both times, with another firm */
+	AP_CHANGE_DATES = 3 /* planned both times, on other days */
+} ap_change_kind;
+
+/* "in", "out", "firm", "dates". */
+AP_API const char *ap_change_kind_name(ap_change_kind k);
+
+/* One change; the strings and dates are the previous plan's and the new
+ * plan's (valid while both are). A site whose firm and days both changed
+ * is a FIRM change and a DATES change. */
+typedef struct ap_plan_change {
+	ap_change_kind kind;
+	const char *site_id;
+	const char *organisation_id; /* "" when none */
+	const char *from_firm;       /* before; NULL for IN */
+	const char *to_firm;         /* now; NULL for OUT */
+	const ap_day *from_dates;
+	size_t n_from;
+	const ap_day *to_dates;
+	size_t n_to;
+	/* OUT: why the site is not planned now: the name of its reason
+	 * (ap_unplanned_reason_name()), or "not in the inputs" when none of
+	 * the case files given is of that site; NULL otherwise. */
+	const char *reason;
+} ap_plan_change;
+
+typedef struct ap_plan_changes {
+	const char *against;     /* the previous plan's name */
+	ap_plan_change *changes; /* by kind, then site id, then organisation */
+	size_t n_changes;
+	size_t count[4]; /* per ap_change_kind */
+} ap_plan_changes;
+
+/*
+ * What changed from `prev` to `now`: the sites planned now and not before,
+ * before and not now, and those planned both times with another firm or on
+ * other days. A site is an organisation's site id. Pure: reads only its
+ * arguments. Returns AP_OK and the changes (free with
+ * ap_plan_changes_free()), or AP_EUSAGE for a NULL argument.
+ */
+AP_API int ap_plan_diff(ap_plan_changes **out, const ap_prev_plan *prev,
+                        const ap_plan *now);
+AP_API void ap_plan_changes_free(ap_plan_changes *c);
+
+/* ---- idle capacity (plan_idle.c) -------------------------------------------
+ */
+
+/* Why a site did not go to a firm with days left: the first of these that
+ * holds, in this order. */
+typedef enum ap_idle_reason {
+	AP_IDLE_THEME = 0,     /* the firm does not cover all its themes */
+	AP_IDLE_REGION = 1,    /* it does not serve the site's region */
+	AP_IDLE_WINDOW = 2,    /* its calendar, with the days already booked,
+	                          has no room for the mission in the site's
+	                          window within one span */
+	AP_IDLE_DAYS_LEFT = 3, /* fewer days left than the mission needs */
+	AP_IDLE_BUDGET = 4,    /* the mission with this firm would exceed the
+	                          budget in days or in euros */
+	AP_IDLE_PREFERRED = 5, /* planned with a firm preferred to this one
+	                          (in the site's region, then cheaper) */
+	AP_IDLE_OTHER = 6      /* none of these: not chosen (the search was
+	                          stopped, or the tie-breaks chose otherwise) */
+} ap_idle_reason;
+#define AP_IDLE_REASONS 7
+
+/* "theme not covered", "region not served", "no room in the window",
+ * "too few days left", "over budget", "another firm preferred",
+ * "not chosen". */
+AP_API const char *ap_idle_reason_name(ap_idle_reason r);
+
+/* A firm with days left, and why no more site went to it. */
+typedef struct ap_idle_firm {
+	size_t firm;   /* index in the campaign's firms */
+	int days_left; /* its capacity less the days the plan books it */
+	/* The sites that need a mission (not below threshold) and are not
+	 * planned, and those planned with another firm, by first reason. */
+	size_t unplanned[AP_IDLE_REASONS];
+	size_t elsewhere[AP_IDLE_REASONS];
+	size_t n_unplanned, n_elsewhere; /* the sums */
+} ap_idle_firm;
+
+typedef struct ap_plan_idle {
+	ap_idle_firm *firms; /* in campaign order */
+	size_t n_firms;
+} ap_plan_idle;
+
+/*
+ * The firms of `p` with days left (capacity less the days booked, more
+ * than 0) and, for each, the sites it did not get counted by the first
+ * reason it could not take them, from the plan's inputs only (campaign,
+ * sites, missions). An unplanned site needs its fewest days (the
+ * recommendation, or policy.min_days with allow_shorter); a site planned
+ * with another firm, its mission's days. Pure. Returns AP_OK and the list
+ * (free with ap_plan_idle_free()), or AP_EUSAGE for a NULL argument.
+ */
+AP_API int ap_plan_idle_of(ap_plan_idle **out, const ap_plan *p);
+AP_API void ap_plan_idle_free(ap_plan_idle *idle);
+
+/* ---- outputs with more parts (plan_report.c) -------------------------------
+ */
+
+#define AP_PLAN_REPORT_OPTIONS_VERSION 1
+typedef struct ap_plan_report_options {
+	int version;                    /* AP_PLAN_REPORT_OPTIONS_VERSION */
+	const ap_plan_changes *changes; /* NULL: no comparison */
+} ap_plan_report_options;
+#define AP_PLAN_REPORT_OPTIONS_INIT                  \
+	{                                            \
+		AP_PLAN_REPORT_OPTIONS_VERSION, NULL \
+	}
+
+/* ap_plan_table() and ap_plan_json(), with the parts `opt` asks for: the
+ * changes from a previous plan (a section "Changes from NAME" in the
+ * table, a "changes" member in JSON). NULL or an unknown version: none. */
+AP_API void ap_plan_table_with(FILE *out, const ap_plan *p,
+                               const ap_plan_report_options *opt);
+AP_API void ap_plan_json_with(FILE *out, const ap_plan *p, const ap_diags *d,
+                              const ap_plan_report_options *opt);
+
 #ifdef __cplusplus
 }
 #endif
