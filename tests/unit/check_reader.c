@@ -531,6 +531,84 @@ START_TEST(broken_files)
 }
 END_TEST
 
+/* The line `needle` is on in `xml`. */
+static long line_of(const char *xml, const char *needle)
+{
+	const char *at = strstr(xml, needle);
+	ck_assert_ptr_nonnull(at);
+	long line = 1;
+	for (const char *p = xml; p < at; p++)
+		line += *p == '\n';
+	return line;
+}
+
+/* The only problem, as the reader gave it. */
+static const ap_diag *only_problem(void)
+{
+	ck_assert_uint_eq(ap_diags_count(diags), 1);
+	return ap_diags_at(diags, 0);
+}
+
+START_TEST(first_parse_error_is_reported)
+{
+	/* Quotes inside a quoted value: libxml2 reports it, loses its place
+	 * and ends with "Extra content at the end of the document" four
+	 * lines down. The first error is the one to fix. */
+	char *xml = variant("R\xc3\xa9sidence Test", "R \"and\" D");
+	ck_assert_uint_eq(check_str(xml), 1);
+	const ap_diag *g = only_problem();
+	ck_assert_int_eq(g->line, line_of(xml, "R \"and\" D"));
+	ck_assert_ptr_nonnull(strstr(g->message, "attributes construct error"));
+	ck_assert_ptr_nonnull(strstr(g->message, "not well-formed XML: "));
+	ck_assert_ptr_null(strstr(g->message, "Extra content"));
+	ck_assert_ptr_null(strstr(g->message, "truncated"));
+	free(xml);
+
+	/* Two mistakes: the first is named, with its line. */
+	xml = variant("<built>1968</built>",
+	              "<built>1968</bulit>\n<lifts>2</lift>");
+	ck_assert_uint_eq(check_str(xml), 1);
+	g = only_problem();
+	ck_assert_int_eq(g->line, line_of(xml, "</bulit>"));
+	ck_assert_ptr_nonnull(strstr(g->message, "built"));
+	ck_assert_ptr_nonnull(strstr(g->message, "bulit"));
+	free(xml);
+}
+END_TEST
+
+START_TEST(truncation_hint_only_when_the_file_ends_early)
+{
+	/* Content after the root element: not a truncation. */
+	char *xml = variant("</casefile>", "</casefile>\n<casefile/>");
+	ck_assert_uint_eq(check_str(xml), 1);
+	const ap_diag *g = only_problem();
+	ck_assert_ptr_nonnull(
+	    strstr(g->message, "Extra content at the end of the document"));
+	ck_assert_ptr_null(strstr(g->message, "truncated"));
+	free(xml);
+	/* A '>' missing in the middle of the file: not a truncation. */
+	xml = variant("<built>1968</built>", "<built>1968</built x");
+	ck_assert_uint_eq(check_str(xml), 1);
+	g = only_problem();
+	ck_assert_int_eq(g->line, line_of(xml, "</built x"));
+	ck_assert_ptr_null(strstr(g->message, "truncated"));
+	free(xml);
+	/* Cut anywhere after the root element opened: a truncation. */
+	xml = variant("<built>1968</built>", "<built>1968</built>");
+	size_t len = strlen(xml);
+	size_t root = (size_t)(strstr(xml, "<casefile") - xml);
+	size_t step = (len - root) / 97 + 1;
+	for (size_t cut = root + 12; cut + 12 < len; cut += step) {
+		ap_diags_clear(diags);
+		ck_assert_uint_eq(check_xml(xml, cut), 1);
+		g = only_problem();
+		ck_assert_msg(strstr(g->message, "(is the file truncated?)"),
+		              "cut at %zu: %s", cut, g->message);
+	}
+	free(xml);
+}
+END_TEST
+
 START_TEST(wrong_namespace_or_root)
 {
 	char *xml = variant("urn:appui:casefile:1", "urn:appui:casefile:2");
@@ -747,6 +825,8 @@ int main(void)
 	tcase_add_test(tc, undeclared_entity_is_an_error);
 	tcase_add_test(tc, deep_nesting_is_refused);
 	tcase_add_test(tc, broken_files);
+	tcase_add_test(tc, first_parse_error_is_reported);
+	tcase_add_test(tc, truncation_hint_only_when_the_file_ends_early);
 	tcase_add_test(tc, wrong_namespace_or_root);
 	tcase_add_test(tc, size_limit_and_file_kinds);
 	suite_add_tcase(s, tc);
