@@ -25,6 +25,24 @@ expect_status 2 "bad format" -- "$APPUI" score --format xml "$EX"
 expect_grep "bad format" "$TMP/err" "unknown format 'xml'"
 expect_status 2 "no inputs" -- "$APPUI" score
 
+# Numbers on the command line are decimal digits only: anything else,
+# however strtol or strtod would read it, is a usage error naming the option.
+ONE=$EX/cf-2016-001-lmh-alouettes.xml
+for bad in 0x10 1e3 " 5" "+5" "5 " "" "-1" 0 65 99999999999999999999999 "4 2" "٣"; do
+	expect_status 2 "--jobs '$bad'" -- "$APPUI" validate --jobs "$bad" "$ONE"
+	expect_grep "--jobs '$bad'" "$TMP/err" "appui: --jobs wants a number of workers from 1 to 64, in decimal digits, not '$bad'"
+done
+expect_status 2 "-j 0x10" -- "$APPUI" validate -j 0x10 "$ONE"
+expect_grep "-j 0x10" "$TMP/err" "appui: --jobs wants"
+# Leading zeros are decimal (ten workers), never octal.
+expect_status 0 "--jobs 010" -- "$APPUI" validate --jobs 010 "$ONE"
+expect_status 0 "--jobs 64" -- "$APPUI" validate --jobs 64 "$ONE"
+for bad in 0x10 1e3 inf nan " 5" "+5" "5 " "" 0 0.0 .5 5. 86401 86400.5 1e-3 "2,5"; do
+	expect_status 2 "--time-limit '$bad'" -- "$APPUI" plan --time-limit "$bad" --campaign "$SRC/configs/campaign.cfg" "$ONE"
+	expect_grep "--time-limit '$bad'" "$TMP/err" "appui: --time-limit wants seconds, more than 0 and at most 86400, in decimal digits (as 10 or 2.5), not '$bad'"
+done
+expect_status 0 "--time-limit 2.5" -- "$APPUI" plan --time-limit 2.5 --campaign "$SRC/configs/campaign.cfg" "$ONE"
+
 # --- validate -------------------------------------------------------------------
 expect_status 0 "validate examples" -- "$APPUI" validate "$EX"
 expect_grep "validate examples" "$TMP/out" "39 files: 39 valid, 0 invalid, 0 warnings"
