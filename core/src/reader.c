@@ -37,6 +37,7 @@
 
 #include "appui/calendar.h"
 #include "case_impl.h"
+#include "decimal.h"
 #include "util.h"
 
 #define CASEFILE_NS "urn:appui:casefile:1"
@@ -179,6 +180,17 @@ struct parse {
 	xmlError first;
 	int first_at_end;
 	char root_qname[128]; /* as written in the file; "" until it opens */
+	/* Decimals the validator was given shorter (see decimal.h), so that
+	 * its messages show the file's own digits; until the next element. */
+	struct shortened {
+		char given[DECIMAL_SHORT_SIZE];
+		char shown[48];
+	} shortened[4];
+	int n_shortened;
+	const xmlChar **vattrs; /* the attributes as the validator gets them */
+	size_t cap_vattrs;
+	int hold_text; /* a decimal element's text, held for the validator */
+	int hold_depth;
 };
 
 /* ---- hardening ------------------------------------------------------------
@@ -229,6 +241,33 @@ static void strip_namespace(char *msg)
 static void path_of(const struct parse *ps, ap_buf *b);
 static long current_line(const struct parse *ps);
 
+/* `text` (n bytes) for a message: at most 40 bytes of it, then "...". */
+static void abbreviate(char shown[48], const char *text, size_t n)
+{
+	snprintf(shown, 48, "%.*s%s", n > 40 ? 40 : (int)n, text,
+	         n > 40 ? "..." : "");
+}
+
+/* The validator's message with the file's digits for each decimal it was
+ * given shorter. */
+static void unshorten(const struct parse *ps, ap_buf *msg)
+{
+	for (int i = 0; i < ps->n_shortened; i++) {
+		const struct shortened *sh = &ps->shortened[i];
+		char quoted[DECIMAL_SHORT_SIZE + 2];
+		snprintf(quoted, sizeof quoted, "'%s'", sh->given);
+		char *at = strstr(msg->data, quoted);
+		if (!at)
+			continue;
+		ap_buf out;
+		ap_buf_init(&out);
+		ap_buf_add(&out, msg->data, (size_t)(at - msg->data));
+		ap_buf_printf(&out, "'%s'%s", sh->shown, at + strlen(quoted));
+		ap_buf_free(msg);
+		*msg = out;
+	}
+}
+
 static void schema_error(void *data, xmlErrorPtr err)
 {
 	ap_reader *r = data;
@@ -243,6 +282,7 @@ static void schema_error(void *data, xmlErrorPtr err)
 	       (msg.data[msg.len - 1] == '\n' || msg.data[msg.len - 1] == ' '))
 		msg.data[--msg.len] = '\0';
 	path_of(ps, &field);
+	unshorten(ps, &msg);
 
 	const char *text = msg.data;
 	int named = 0; /* the attribute is in the field */
@@ -641,9 +681,7 @@ static void number_err(struct parse *ps, const char *attr, long line,
                        const char *text, const char *why)
 {
 	char shown[48];
-	size_t n = strlen(text);
-	snprintf(shown, sizeof shown, "%.*s%s", n > 40 ? 40 : (int)n, text,
-	         n > 40 ? "..." : "");
+	abbreviate(shown, text, strlen(text));
 	check_err(ps, attr, line, "%s %s", shown, why);
 }
 
@@ -1062,6 +1100,93 @@ static void end_element(struct parse *ps, const char *name, long line)
  * chooses what the validator sees).
  */
 
+/* The decimals of the schema (casefile.xsd: xs:decimal, NonNegativeDecimal,
+ * Percent): an attribute of an element, or an element's text (attr NULL).
+ * The reader reads each with num(). */
+static const struct {
+	const char *element, *attr;
+} decimals[] = {
+    {"indicator", "value"},
+    {"onsite-staff", "fte"},
+    {"occupancy", "low-income-share"},
+    {"agency-distance-km", NULL},
+};
+
+/* Keeps `given` (what the validator gets) for the file's `s` (n bytes). */
+static void note_shortened(struct parse *ps, const char *given, const char *s,
+                           size_t n)
+{
+	struct shortened *sh = &ps->shortened[ps->n_shortened++];
+	snprintf(sh->given, sizeof sh->given, "%s", given);
+	trim(&s, &n);
+	abbreviate(sh->shown, s, n);
+}
+
+/*
+ * The attributes of the element `name` as the validator gets them: each
+ * decimal with more digits than libxml2 reads replaced by a shorter one
+ * (decimal.h); the reader keeps the file's own.
+ */
+static const xmlChar **validator_attrs(struct parse *ps, const char *name,
+                                       const xmlChar **attributes, int n)
+{
+	const xmlChar **out = attributes;
+	for (size_t k = 0; k < sizeof decimals / sizeof *decimals; k++) {
+		if (!decimals[k].attr || !is(name, decimals[k].element))
+			continue;
+		for (int i = 0; i < n; i++) {
+			const xmlChar **a = attributes + 5 * i;
+			char given[DECIMAL_SHORT_SIZE];
+			size_t len = (size_t)(a[4] - a[3]);
+			if (a[2] || !is((const char *)a[0], decimals[k].attr) ||
+			    ps->n_shortened == 4 ||
+			    !decimal_shorten((const char *)a[3], len, given))
+				continue;
+			if (out == attributes) {
+				size_t need = 5 * (size_t)n;
+				ps->vattrs = grow(ps->vattrs, &ps->cap_vattrs,
+				                  need, sizeof(*ps->vattrs));
+				memcpy(ps->vattrs, attributes,
+				       need * sizeof(*out));
+				out = ps->vattrs;
+			}
+			note_shortened(ps, given, (const char *)a[3], len);
+			const char *g =
+			    ps->shortened[ps->n_shortened - 1].given;
+			out[5 * i + 3] = (const xmlChar *)g;
+			out[5 * i + 4] = (const xmlChar *)g + strlen(g);
+		}
+	}
+	return out;
+}
+
+/* A decimal element's text goes to the validator when the element ends,
+ * shortened if it must be. */
+static int holds_decimal_text(const char *name)
+{
+	for (size_t k = 0; k < sizeof decimals / sizeof *decimals; k++)
+		if (!decimals[k].attr && is(name, decimals[k].element))
+			return 1;
+	return 0;
+}
+
+/* The held text to the validator; `shorten` when the element ends (an
+ * element inside it gets the text as it is, the schema refusing both). */
+static void give_held_text(struct parse *ps, int shorten)
+{
+	const char *t = ps->text.data ? ps->text.data : "";
+	size_t n = ps->text.len;
+	char given[DECIMAL_SHORT_SIZE];
+	ps->hold_text = 0;
+	if (shorten && ps->n_shortened < 4 && decimal_shorten(t, n, given)) {
+		note_shortened(ps, given, t, n);
+		ps->vsax->characters(ps->vdata, (const xmlChar *)given,
+		                     (int)strlen(given));
+	} else if (n) {
+		ps->vsax->characters(ps->vdata, (const xmlChar *)t, (int)n);
+	}
+}
+
 static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
                      const xmlChar *uri, int nb_namespaces,
                      const xmlChar **namespaces, int nb_attributes,
@@ -1069,9 +1194,13 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 {
 	struct parse *ps = ctx;
 	settle(ps);
+	if (ps->hold_text)
+		give_held_text(ps, 0);
+	ps->n_shortened = 0;
 	const char *name = (const char *)localname;
 	long line = xmlSAX2GetLineNumber(ps->p);
 	attrs at = {attributes, nb_attributes};
+	const xmlChar **vattrs = attributes;
 	ps->depth++;
 	if (ps->depth <= MAX_LEVELS) {
 		level *lv = &ps->stack[ps->depth - 1];
@@ -1093,11 +1222,17 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		snprintf(ps->root_qname, sizeof ps->root_qname, "%s%s%s",
 		         prefix ? (const char *)prefix : "", prefix ? ":" : "",
 		         name);
-	if (!ps->wrong_root && ns && is(ns, CASEFILE_NS))
+	if (!ps->wrong_root && ns && is(ns, CASEFILE_NS)) {
 		start_element(ps, name, &at, line);
+		vattrs = validator_attrs(ps, name, attributes, nb_attributes);
+		if (ps->keep_text && holds_decimal_text(name)) {
+			ps->hold_text = 1;
+			ps->hold_depth = ps->depth;
+		}
+	}
 	ps->vsax->startElementNs(ps->vdata, localname, prefix, uri,
 	                         nb_namespaces, namespaces, nb_attributes,
-	                         nb_defaulted, attributes);
+	                         nb_defaulted, vattrs);
 }
 
 static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
@@ -1108,6 +1243,8 @@ static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	const char *ns = (const char *)uri;
 	if (!ps->wrong_root && ns && is(ns, CASEFILE_NS) && top(ps))
 		end_element(ps, (const char *)localname, top(ps)->line);
+	if (ps->hold_text && ps->depth == ps->hold_depth)
+		give_held_text(ps, 1);
 	ps->keep_text = 0;
 	ap_buf_reset(&ps->text);
 	ps->ended = 1;
@@ -1125,14 +1262,16 @@ static void on_text(void *ctx, const xmlChar *ch, int len)
 {
 	struct parse *ps = ctx;
 	keep_text(ps, ch, len);
-	ps->vsax->characters(ps->vdata, ch, len);
+	if (!ps->hold_text)
+		ps->vsax->characters(ps->vdata, ch, len);
 }
 
 static void on_cdata(void *ctx, const xmlChar *ch, int len)
 {
 	struct parse *ps = ctx;
 	keep_text(ps, ch, len);
-	ps->vsax->cdataBlock(ps->vdata, ch, len);
+	if (!ps->hold_text)
+		ps->vsax->cdataBlock(ps->vdata, ch, len);
 }
 
 static void on_reference(void *ctx, const xmlChar *name)
@@ -1270,6 +1409,7 @@ static void parse_free(struct parse *ps)
 	strset_free(&ps->ind_refs);
 	strset_free(&ps->asked);
 	xmlResetError(&ps->first);
+	free(ps->vattrs);
 	free(ps);
 }
 
@@ -1409,6 +1549,8 @@ int ap_reader_read_memory(ap_reader *r, const char *name, const char *data,
 	ps->wrong_root = 0;
 	ps->root_ns[0] = '\0';
 	ps->root_qname[0] = '\0';
+	ps->n_shortened = 0;
+	ps->hold_text = 0;
 	ps->n_themes = ps->n_inds = ps->n_obs = 0;
 	strset_clear(&ps->theme_refs);
 	strset_clear(&ps->ind_refs);

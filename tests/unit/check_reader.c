@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "decimal.h"
 #include "testutil.h"
 
 static ap_reader *reader;
@@ -794,6 +795,162 @@ START_TEST(reader_survives_a_batch_of_bad_files)
 }
 END_TEST
 
+/* decimal_shorten(): `in` gives `want` (NULL: given as it is). */
+static void shortens(const char *in, const char *want)
+{
+	char out[DECIMAL_SHORT_SIZE];
+	int rc = decimal_shorten(in, strlen(in), out);
+	if (!want) {
+		ck_assert_msg(rc == 0, "'%s' shortened to '%s'", in, out);
+		return;
+	}
+	ck_assert_msg(rc == 1, "'%s' not shortened", in);
+	ck_assert_str_eq(out, want);
+	size_t n = 0;
+	for (const char *p = out; *p; p++)
+		n += *p >= '0' && *p <= '9';
+	ck_assert_uint_le(n, DECIMAL_MAX_DIGITS + 1); /* "0." counts one */
+}
+
+START_TEST(long_decimals_are_shortened_for_the_validator)
+{
+	/* What libxml2 reads as it is: short, or not a decimal at all. */
+	shortens("61", NULL);
+	shortens("37.4", NULL);
+	shortens("12345678901234567890", NULL);
+	shortens("0000000000000000000000000000061.5", NULL);
+	shortens("1e3", NULL);
+	shortens("61 %", NULL);
+	shortens("0x10", NULL);
+	shortens("1.2.3", NULL);
+	shortens(".", NULL);
+	shortens("-", NULL);
+	shortens("", NULL);
+	shortens("12345678901234567890123.4567e5", NULL);
+	/* Exact when the digits that go are zeros. */
+	shortens("1.000000000000000000000000000000", "1");
+	shortens(" -0.000000000000000000000000000000\n", "-0");
+	shortens("+12345678901.0000000000000000000000", "+12345678901");
+	/* Else between the same neighbours of 9 + 9 digits: compared with
+	 * 0 or 100 (the schema's bounds), the same answer. */
+	shortens("100.0000000000000000000000000001", "100.00000000000000001");
+	shortens("99.99999999999999999999999999", "99.999999999999999991");
+	shortens("-0.000000000000000000000000000001",
+	         "-0.00000000000000000001");
+	shortens("77.0000000000000000000000000000001", "77.000000000000000001");
+	shortens("123456789012345678901234567890", "1000000000");
+	shortens("-123456789012345678901234567890.5", "-1000000000");
+	shortens(".123456789012345678901234567", "0.12345678901234567891");
+}
+END_TEST
+
+/* A case of `site_extra` and `value` as the quality indicator's value. */
+static char *decimal_case(const char *site_extra, const char *value)
+{
+	char themes[512];
+	snprintf(themes, sizeof themes,
+	         "    <theme ref=\"quality\">\n"
+	         "      <indicator ref=\"complaints.rate\" value=\"%s\"/>\n"
+	         "    </theme>",
+	         value);
+	return tu_casefile(412, site_extra, themes);
+}
+
+START_TEST(decimals_of_any_length_are_read)
+{
+	/* The schema sets no totalDigits: 30 digits and more are read,
+	 * rounded to a double. */
+	char *xml = decimal_case(
+	    "    <onsite-staff fte=\"1.500000000000000000000000000000001\"/>\n"
+	    "    <agency-distance-km>\n"
+	    "      2.80000000000000000000000000000000000000001\n"
+	    "    </agency-distance-km>\n"
+	    "    <occupancy "
+	    "low-income-share=\"99.99999999999999999999999999\"/>",
+	    "123456789012345678901234567890");
+	ap_case *c = NULL;
+	ap_diags_clear(diags);
+	int rc =
+	    ap_reader_read_memory(reader, "t.xml", xml, strlen(xml), &c, diags);
+	for (size_t i = 0; i < ap_diags_count(diags); i++)
+		ap_diag_print(stderr, ap_diags_at(diags, i));
+	ck_assert_int_eq(rc, 0);
+	const ap_site *site = ap_case_site(c);
+	ck_assert_double_eq(site->onsite_fte, 1.5);
+	ck_assert_double_eq(site->agency_distance_km, 2.8);
+	ck_assert_double_eq(site->low_income_share, 100.0);
+	const ap_theme_data *t = ap_case_theme_at(c, 0);
+	ck_assert_double_eq(t->indicators[0].value, 1.2345678901234568e29);
+	ap_case_free(c);
+	free(xml);
+
+	/* 300 digits. */
+	char value[400];
+	memset(value, '1', 300);
+	strcpy(value + 300, ".25");
+	xml = decimal_case("", value);
+	c = NULL;
+	ap_diags_clear(diags);
+	ck_assert_int_eq(
+	    ap_reader_read_memory(reader, "t.xml", xml, strlen(xml), &c, diags),
+	    0);
+	ck_assert_double_eq_tol(ap_case_theme_at(c, 0)->indicators[0].value,
+	                        1.1111111111111111e299, 1e284);
+	ap_case_free(c);
+	free(xml);
+}
+END_TEST
+
+START_TEST(long_decimals_are_refused_as_the_schema_says)
+{
+	/* Over the Percent's 100, under NonNegativeDecimal's 0: refused by
+	 * the schema's facets, on their line and field, with the file's own
+	 * digits. */
+	char *xml = decimal_case(
+	    "    <onsite-staff fte=\"-0.000000000000000000000000000001\"/>\n"
+	    "    <agency-distance-km>-1.0000000000000000000000000001"
+	    "</agency-distance-km>\n"
+	    "    <occupancy "
+	    "low-income-share=\"100.0000000000000000000000000001\"/>",
+	    "61");
+	ck_assert_uint_eq(check_str(xml), 3);
+	expect(AP_ERROR, line_of(xml, "onsite-staff"), "site/onsite-staff/@fte",
+	       "[facet 'minInclusive'] The value "
+	       "'-0.000000000000000000000000000001' is less than the minimum");
+	expect(AP_ERROR, line_of(xml, "<agency"), "site/agency-distance-km",
+	       "The value '-1.0000000000000000000000000001' is less than");
+	expect(AP_ERROR, line_of(xml, "occupancy"),
+	       "site/occupancy/@low-income-share",
+	       "[facet 'maxInclusive'] The value "
+	       "'100.0000000000000000000000000001' is greater than the "
+	       "maximum value allowed ('100')");
+	free(xml);
+
+	/* Not a decimal, however long: libxml2's own message. */
+	xml = decimal_case("", "61.00000000000000000000000000001e3");
+	ck_assert_uint_eq(check_str(xml), 1);
+	expect(AP_ERROR, -1,
+	       "diagnostic/theme[quality]/indicator[complaints.rate]/@value",
+	       "'61.00000000000000000000000000001e3' is not a valid value of "
+	       "the atomic type 'xs:decimal'");
+	free(xml);
+
+	/* A long refused value is shown cut short. */
+	char share[300] = "1";
+	memset(share + 1, '0', 250);
+	share[251] = '\0';
+	char extra[400];
+	snprintf(extra, sizeof extra, "<occupancy low-income-share=\"%s\"/>",
+	         share);
+	xml = decimal_case(extra, "61");
+	ck_assert_uint_eq(check_str(xml), 1);
+	expect(AP_ERROR, -1, "site/occupancy/@low-income-share",
+	       "The value '1000000000000000000000000000000000000000...' is "
+	       "greater than the maximum");
+	free(xml);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("reader");
@@ -832,6 +989,12 @@ int main(void)
 	suite_add_tcase(s, tc);
 	/* A quadratic search for duplicates takes about a minute here; the
 	 * linear one about a second (ten under the sanitizers). */
+	tc = tcase_create("decimals");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, long_decimals_are_shortened_for_the_validator);
+	tcase_add_test(tc, decimals_of_any_length_are_read);
+	tcase_add_test(tc, long_decimals_are_refused_as_the_schema_says);
+	suite_add_tcase(s, tc);
 	tc = tcase_create("scale");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 20);
