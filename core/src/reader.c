@@ -1497,6 +1497,29 @@ static int parse_and_validate(ap_reader *r, struct parse *ps, const char *data,
 	return valid;
 }
 
+/* The state of the last file forgotten, a new case for `name`. */
+static void parse_reset(struct parse *ps, const char *name)
+{
+	ap_diags_clear(ps->schema);
+	ap_diags_clear(ps->checks);
+	ap_arena_free(&ps->scratch);
+	ap_arena_init(&ps->scratch);
+	ps->check_errors = 0;
+	ps->keep_text = 0;
+	ps->depth = 0;
+	ps->ended = 0;
+	ps->wrong_root = 0;
+	ps->root_ns[0] = '\0';
+	ps->root_qname[0] = '\0';
+	ps->n_shortened = 0;
+	ps->hold_text = 0;
+	ps->n_themes = ps->n_inds = ps->n_obs = 0;
+	strset_clear(&ps->theme_refs);
+	strset_clear(&ps->ind_refs);
+	ps->built_line = 0;
+	ps->c = case_new(name);
+}
+
 int ap_reader_read_memory(ap_reader *r, const char *name, const char *data,
                           size_t len, ap_case **out, ap_diags *d)
 {
@@ -1538,25 +1561,7 @@ int ap_reader_read_memory(ap_reader *r, const char *name, const char *data,
 	}
 
 	struct parse *ps = r->parse;
-	ap_diags_clear(ps->schema);
-	ap_diags_clear(ps->checks);
-	ap_arena_free(&ps->scratch);
-	ap_arena_init(&ps->scratch);
-	ps->check_errors = 0;
-	ps->keep_text = 0;
-	ps->depth = 0;
-	ps->ended = 0;
-	ps->wrong_root = 0;
-	ps->root_ns[0] = '\0';
-	ps->root_qname[0] = '\0';
-	ps->n_shortened = 0;
-	ps->hold_text = 0;
-	ps->n_themes = ps->n_inds = ps->n_obs = 0;
-	strset_clear(&ps->theme_refs);
-	strset_clear(&ps->ind_refs);
-	ps->built_line = 0;
-	ps->c = case_new(name);
-
+	parse_reset(ps, name);
 	int valid = parse_and_validate(r, ps, data, len);
 	xmlParserCtxtPtr p = r->pctxt;
 	/* The encoding as libxml2 records it in a document. */
