@@ -54,6 +54,7 @@ typedef struct setup {
 typedef struct inputs {
 	char **paths;
 	size_t n, cap;
+	size_t unreadable; /* folders that could not be read (each an error) */
 } inputs;
 
 typedef struct outfile {
@@ -82,7 +83,8 @@ void setup_free(setup *s);
  * or NULL for the built-in defaults. */
 const char *config_path(const options *o, setup *s);
 
-/* Files and folders (searched for *.xml, in name order) into `in`. */
+/* Files and folders (searched for *.xml, in name order) into `in`. A folder
+ * that cannot be read is an error in `d`, counted in in->unreadable. */
 void expand(inputs *in, char **args, int n, ap_diags *d);
 void inputs_free(inputs *in);
 

@@ -6,10 +6,12 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "appui/diag.h"
 #include "cli.h"
 
 /* Options without a short form. */
@@ -44,32 +46,84 @@ static const struct option long_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
+/*
+ * Numbers on the command line are decimal digits only, so that what is
+ * typed is what is meant: no sign, no space, no hexadecimal (0x10), no
+ * exponent (1e3), no "inf" or "nan". Leading zeros are decimal: 010 is ten,
+ * never octal eight.
+ */
+
+/* A whole number of at most `max`. Returns 0 and *out, or -1. */
+static int decimal_whole(const char *s, long max, long *out)
+{
+	long v = 0;
+	if (!*s)
+		return -1;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		int digit = *p - '0';
+		if (v > (max - digit) / 10)
+			return -1; /* over max, long before it overflows */
+		v = v * 10 + digit;
+	}
+	*out = v;
+	return 0;
+}
+
+/* DIGITS or DIGITS.DIGITS, at most `max`. Returns 0 and *out, or -1. */
+static int decimal_number(const char *s, double max, double *out)
+{
+	size_t whole = strspn(s, "0123456789"), frac = 0;
+	if (!whole)
+		return -1;
+	if (s[whole] == '.') {
+		frac = strspn(s + whole + 1, "0123456789");
+		if (!frac)
+			return -1;
+		frac++;
+	}
+	if (s[whole + frac] != '\0')
+		return -1;
+	/* The digits alone are left: strtod reads them the same in every
+	 * locale (appui never sets one), and cannot overflow past max. */
+	double v = strtod(s, NULL);
+	if (!(v <= max))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* "appui: --OPTION wants WHAT, not 'ARG'", the argument shown inert. */
+static int bad_number(const char *option, const char *what, const char *arg)
+{
+	fprintf(stderr, "appui: --%s wants %s, not '", option, what);
+	ap_print_inert(stderr, arg);
+	fputs("'\n", stderr);
+	return EXIT_USAGE;
+}
+
 static int parse_jobs(options *o, const char *arg)
 {
-	char *end;
-	long v = strtol(arg, &end, 10);
-	if (*end || v < 1 || v > 64) {
-		fprintf(stderr,
-		        "appui: --jobs wants a number of workers, 1 to 64, "
-		        "not '%s'\n",
-		        arg);
-		return EXIT_USAGE;
-	}
+	long v;
+	if (decimal_whole(arg, 64, &v) != 0 || v < 1)
+		return bad_number(
+		    "jobs",
+		    "a number of workers from 1 to 64, in decimal "
+		    "digits",
+		    arg);
 	o->jobs = (int)v;
 	return -1;
 }
 
 static int parse_time_limit(options *o, const char *arg)
 {
-	char *end;
-	o->time_limit = strtod(arg, &end);
-	if (*end || !(o->time_limit > 0) || o->time_limit > 86400) {
-		fprintf(stderr,
-		        "appui: --time-limit wants seconds, more than 0 and "
-		        "at most 86400, not '%s'\n",
-		        arg);
-		return EXIT_USAGE;
-	}
+	if (decimal_number(arg, 86400, &o->time_limit) != 0 ||
+	    !(o->time_limit > 0))
+		return bad_number("time-limit",
+		                  "seconds, more than 0 and at most 86400, in "
+		                  "decimal digits (as 10 or 2.5)",
+		                  arg);
 	return -1;
 }
 
@@ -85,41 +139,14 @@ static int push(const char **list, size_t *n, size_t max, const char *v,
 	return -1;
 }
 
-/* A whole decimal number: digits only (no sign, no space, no exponent, no
- * "0x"), that a long long holds. Returns 0, or -1. */
+/* A whole number in decimal digits, for the what-if options (the campaign
+ * checks the range). Returns 0, or -1. */
 static int whole_number(const char *s, long long *out)
 {
-	if (!*s || strspn(s, "0123456789") != strlen(s))
-		return -1;
-	errno = 0;
-	long long v = strtoll(s, NULL, 10);
-	if (errno == ERANGE)
+	long v;
+	if (decimal_whole(s, LONG_MAX, &v) != 0)
 		return -1;
 	*out = v;
-	return 0;
-}
-
-/* A decimal number as a campaign file writes one: digits with an optional
- * fraction after a dot and an optional exponent, no sign, no hexadecimal,
- * no "inf" or "nan". Returns 0, or -1. */
-static int decimal_number(const char *s, double *out)
-{
-	size_t n = strspn(s, "0123456789"), frac = 0;
-	if (s[n] == '.')
-		frac = strspn(s + n + 1, "0123456789");
-	const char *e = s + n + (s[n] == '.' ? 1 + frac : 0);
-	if (n + frac == 0)
-		return -1;
-	if (*e == 'e' || *e == 'E') {
-		const char *x = e + 1 + (e[1] == '+' || e[1] == '-');
-		size_t digits = strspn(x, "0123456789");
-		if (!digits)
-			return -1;
-		e = x + digits;
-	}
-	if (*e)
-		return -1;
-	*out = strtod(s, NULL);
 	return 0;
 }
 
@@ -151,7 +178,7 @@ static int parse_what_if(options *o, int ch, const char *arg)
 		        SHOWN(arg));
 	} else if (ch == OPT_BUDGET_EUROS) {
 		o->set_budget_euros =
-		    decimal_number(arg, &o->budget_euros) == 0;
+		    decimal_number(arg, 1e12, &o->budget_euros) == 0;
 		if (o->set_budget_euros)
 			return -1;
 		fprintf(stderr,

@@ -181,18 +181,21 @@ static void expand_dir(inputs *in, const char *dir, ap_diags *d, int depth)
 {
 	if (depth > 32) {
 		ap_diags_add(d, AP_ERROR, dir, 0, "",
-		             "folders nested too deeply");
+		             "folders nested more than 32 deep: not searched");
+		in->unreadable++;
 		return;
 	}
 	DIR *dh = opendir(dir);
 	if (!dh) {
 		ap_diags_add(d, AP_ERROR, dir, 0, "", "cannot open folder: %s",
 		             strerror(errno));
+		in->unreadable++;
 		return;
 	}
 	entry *names = NULL;
 	size_t n = 0, cap = 0;
 	struct dirent *e;
+	errno = 0;
 	while ((e = readdir(dh)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
@@ -209,6 +212,14 @@ static void expand_dir(inputs *in, const char *dir, ap_diags *d, int depth)
 			ap_oom();
 		}
 		n++;
+		errno = 0;
+	}
+	if (errno) {
+		/* What was listed is still read; the folder counts as not
+		 * read, since some of its files may be missing. */
+		ap_diags_add(d, AP_ERROR, dir, 0, "", "cannot read folder: %s",
+		             strerror(errno));
+		in->unreadable++;
 	}
 	closedir(dh);
 	if (n)

@@ -10,8 +10,9 @@
 const char usage_plugins[] =
     "usage: appui plugins\n"
     "\n"
-    "Lists the plugin search path, then each plugin found: loaded, disabled,\n"
-    "shadowed or refused, with the reason.\n";
+    "Lists the plugin search path, then every entry of its folders: loaded,\n"
+    "disabled, shadowed, refused (a broken plugin, or a file or folder every\n"
+    "user may write to) or skipped (not a *.so file), each with the reason.\n";
 
 static const char *status_name(ap_plugin_status st)
 {
@@ -24,8 +25,45 @@ static const char *status_name(ap_plugin_status st)
 		return "disabled";
 	case AP_PLUGIN_SHADOWED:
 		return "shadowed";
+	case AP_PLUGIN_SKIPPED:
+		return "skipped";
 	}
 	return "?";
+}
+
+/* "  -", or the text inert, in a column of `width`. */
+static void column(const char *text, int width)
+{
+	const char *t = text ? text : "-";
+	ap_print_inert(stdout, t);
+	for (int n = (int)strlen(t); n < width; n++)
+		putchar(' ');
+}
+
+/* One entry: what plugins and file names say is shown inert. */
+static void print_plugin(const ap_plugin_info *p)
+{
+	printf("  %-9s ", status_name(p->status));
+	column(p->theme, 10);
+	putchar(' ');
+	column(p->version, 8);
+	if (p->abi_major >= 0)
+		printf(" ABI %d.%d", p->abi_major, p->abi_minor);
+	else
+		printf(" ABI ?  ");
+	fputs("  ", stdout);
+	ap_print_inert(stdout, p->path);
+	putchar('\n');
+	if (p->name && p->status == AP_PLUGIN_LOADED) {
+		fputs("            ", stdout);
+		ap_print_inert(stdout, p->name);
+		putchar('\n');
+	}
+	if (p->reason) {
+		fputs("            ", stdout);
+		ap_print_inert(stdout, p->reason);
+		putchar('\n');
+	}
 }
 
 int cmd_plugins(const options *o, int argc, char **argv)
@@ -43,35 +81,22 @@ int cmd_plugins(const options *o, int argc, char **argv)
 		setup_free(&s);
 		return rc ? rc : EXIT_SETUP;
 	}
-	printf("configuration: %s\n", ap_config_path(s.cfg)
-	                                  ? SHOWN(ap_config_path(s.cfg))
-	                                  : "(built-in defaults)");
-	printf("plugin ABI: %d.%d\nsearch path:\n", AP_PLUGIN_ABI_MAJOR,
+	fputs("configuration: ", stdout);
+	ap_print_inert(stdout, ap_config_path(s.cfg) ? ap_config_path(s.cfg)
+	                                             : "(built-in defaults)");
+	printf("\nplugin ABI: %d.%d\nsearch path:\n", AP_PLUGIN_ABI_MAJOR,
 	       AP_PLUGIN_ABI_MINOR);
-	for (size_t i = 0; i < s.n_dirs; i++)
-		printf("  %s  (%s)\n", SHOWN(s.dirs[i].dir), s.dirs[i].origin);
+	for (size_t i = 0; i < s.n_dirs; i++) {
+		fputs("  ", stdout);
+		ap_print_inert(stdout, s.dirs[i].dir);
+		printf("  (%s)\n", s.dirs[i].origin);
+	}
 	printf("plugins:\n");
 	size_t n = ap_host_plugin_count(s.host);
 	if (!n)
 		printf("  none found\n");
-	for (size_t i = 0; i < n; i++) {
-		const ap_plugin_info *p = ap_host_plugin_at(s.host, i);
-		printf("  %-9s %-10s", status_name(p->status),
-		       p->theme ? SHOWN(p->theme) : "-");
-		if (p->version)
-			printf(" %-8s", SHOWN(p->version));
-		else
-			printf(" %-8s", "-");
-		if (p->abi_major >= 0)
-			printf(" ABI %d.%d", p->abi_major, p->abi_minor);
-		else
-			printf(" ABI ?  ");
-		printf("  %s\n", SHOWN(p->path));
-		if (p->name && p->status == AP_PLUGIN_LOADED)
-			printf("            %s\n", SHOWN(p->name));
-		if (p->reason)
-			printf("            %s\n", SHOWN(p->reason));
-	}
+	for (size_t i = 0; i < n; i++)
+		print_plugin(ap_host_plugin_at(s.host, i));
 	ap_diags_free(d);
 	setup_free(&s);
 	return rc;

@@ -18,7 +18,10 @@ const char usage_validate[] =
     "  -s, --strict  treat every warning about a case file as an error\n"
     "                (unknown theme or indicator, a theme that cannot be\n"
     "                scored, a request for a theme no plugin scores, ...)\n"
-    "  -q, --quiet   print only the problems, not the summary line\n";
+    "  -q, --quiet   print only the problems, not the summary line\n"
+    "\n"
+    "The summary adds up: N files: X valid, Y invalid, W warnings, N = X + Y;\n"
+    "a folder that cannot be read counts once as unreadable (N = X + Y + Z).\n";
 
 typedef struct validate_ctx {
 	ap_diags *all;
@@ -40,6 +43,22 @@ static void validate_result(void *ctx, size_t index, const batch_result *res)
 		v->invalid++;
 }
 
+/*
+ * "N files: X valid, Y invalid, W warnings", where N = X + Y; a folder that
+ * could not be read is a file of its own, neither valid nor invalid, so
+ * that the numbers add up: "N files: X valid, Y invalid, Z unreadable, ...",
+ * N = X + Y + Z.
+ */
+static void print_summary(const inputs *in, const validate_ctx *v)
+{
+	size_t n = v->valid + v->invalid + in->unreadable;
+	printf("%zu file%s: %zu valid, %zu invalid, ", n, n == 1 ? "" : "s",
+	       v->valid, v->invalid);
+	if (in->unreadable)
+		printf("%zu unreadable, ", in->unreadable);
+	printf("%zu warning%s\n", v->warnings, v->warnings == 1 ? "" : "s");
+}
+
 int cmd_validate(const options *o, int argc, char **argv)
 {
 	if (argc < 1) {
@@ -55,7 +74,6 @@ int cmd_validate(const options *o, int argc, char **argv)
 	expand(&in, argv, argc, d);
 	print_diags(stdout, d, 0);
 	validate_ctx v = {.all = d, .printed = ap_diags_count(d)};
-	v.invalid = ap_diags_errors(d);
 	batch_spec b = batch_of(&s, o, &in, BATCH_VALIDATE, "validating");
 	b.on_result = validate_result;
 	b.ctx = &v;
@@ -66,9 +84,7 @@ int cmd_validate(const options *o, int argc, char **argv)
 		goto out;
 	}
 	if (!o->quiet)
-		printf("%zu file%s: %zu valid, %zu invalid, %zu warning%s\n",
-		       in.n, in.n == 1 ? "" : "s", v.valid, v.invalid,
-		       v.warnings, v.warnings == 1 ? "" : "s");
+		print_summary(&in, &v);
 	rc = v.invalid || ap_diags_errors(d) ? EXIT_INVALID : 0;
 out:
 	inputs_free(&in);

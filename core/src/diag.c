@@ -117,3 +117,13 @@ void ap_diag_print(FILE *out, const ap_diag *g)
 	fwrite(b.data, 1, b.len, out);
 	ap_buf_free(&b);
 }
+
+void ap_print_inert(FILE *out, const char *text)
+{
+	ap_buf b;
+	ap_buf_init(&b);
+	ap_buf_inert(&b, text ? text : "", 0);
+	if (b.len)
+		fwrite(b.data, 1, b.len, out);
+	ap_buf_free(&b);
+}

@@ -11,12 +11,14 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "host_impl.h"
 #include "util.h"
@@ -99,6 +101,15 @@ static void refuse(ap_plugin_info *info, ap_diags *d, const char *fmt, ...)
 	info->reason = why;
 	ap_diags_add(d, AP_WARNING, info->path, 0, "plugin", "refused: %s",
 	             why);
+}
+
+/* An entry of a plugin folder that is no candidate: listed, not loaded,
+ * and not a warning (a README beside the plugins is no mistake). */
+static void skip(ap_host *h, const char *path, const char *why)
+{
+	ap_plugin_info *info = new_info(h, path);
+	info->status = AP_PLUGIN_SKIPPED;
+	info->reason = ap_xstrdup(why);
 }
 
 static int valid_id(const char *s)
@@ -321,6 +332,38 @@ static loaded_plugin *find_loaded(ap_host *h, const char *theme)
 	return NULL;
 }
 
+/*
+ * Opens the plugin file `name` of the folder `dfd` and checks, on the opened
+ * file, that it is a regular file nobody but its owner and group may write.
+ * Returns 0, or -1 when refused (with the reason).
+ */
+static int check_file(ap_plugin_info *info, int dfd, const char *name,
+                      ap_diags *d)
+{
+	int fd =
+	    openat(dfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		refuse(info, d, "cannot be opened: %s", strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	int rc = -1;
+	if (fstat(fd, &st) != 0)
+		refuse(info, d, "cannot be read: %s", strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		refuse(info, d, "not a regular file");
+	else if (st.st_mode & S_IWOTH)
+		refuse(info, d,
+		       "every user may write to this file (mode %04o), so "
+		       "anyone could change the code appui runs; not loaded "
+		       "(chmod o-w %s)",
+		       (unsigned)(st.st_mode & 07777), info->path);
+	else
+		rc = 0;
+	close(fd);
+	return rc;
+}
+
 /* Loads the file and reads its descriptor, refusing it (with the reason)
  * when it is no plugin of this ABI. Returns the descriptor, or NULL. */
 static const ap_plugin *open_descriptor(ap_plugin_info *info, const char *path,
@@ -378,16 +421,17 @@ static const ap_plugin *open_descriptor(ap_plugin_info *info, const char *path,
 	return desc;
 }
 
-static size_t load_one(ap_host *h, const char *path, size_t dir_index,
-                       ap_diags *d)
+static size_t load_one(ap_host *h, int dfd, const char *name, const char *path,
+                       size_t dir_index, ap_diags *d)
 {
 	ap_plugin_info *info = new_info(h, path);
 
 	/* The same file name earlier in the path wins: the user put it there to
 	 * override the installed one. */
 	for (size_t i = 0; i + 1 < h->n_infos; i++) {
+		ap_plugin_status st = h->infos[i].status;
 		if (strcmp(h->infos[i].id, info->id) == 0 &&
-		    h->infos[i].status != AP_PLUGIN_REFUSED) {
+		    st != AP_PLUGIN_REFUSED && st != AP_PLUGIN_SKIPPED) {
 			info->status = AP_PLUGIN_SHADOWED;
 			info->reason =
 			    ap_xasprintf("shadowed by %s", h->infos[i].path);
@@ -395,6 +439,8 @@ static size_t load_one(ap_host *h, const char *path, size_t dir_index,
 		}
 	}
 
+	if (check_file(info, dfd, name, d) != 0)
+		return 0;
 	const ap_plugin *desc = open_descriptor(info, path, d);
 	if (!desc)
 		return 0;
@@ -469,12 +515,43 @@ static int cmp_loaded(const void *a, const void *b)
 	              ((const loaded_plugin *)b)->desc->theme);
 }
 
-/* Loads the *.so files of one folder, in name order. */
-static size_t load_dir(ap_host *h, const ap_search_dir *sd, size_t dir_index,
-                       ap_diags *d)
+/* One entry of a plugin folder: a candidate when its name ends in .so and
+ * it is a regular file (a link to one is followed); else it is skipped. */
+static size_t load_entry(ap_host *h, int dfd, const char *dir, const char *name,
+                         size_t dir_index, ap_diags *d)
 {
-	DIR *dir = opendir(sd->dir);
-	if (!dir) {
+	char *path = ap_path_join(dir, name);
+	size_t errors = 0;
+	struct stat st;
+	if (name[0] == '.')
+		skip(h, path, "hidden (its name starts with '.')");
+	else if (!ap_str_ends_with(name, ".so") || strlen(name) < 4)
+		skip(h, path, "not a plugin: its name does not end in .so");
+	else if (fstatat(dfd, name, &st, 0) != 0)
+		refuse(new_info(h, path), d, "cannot be read: %s",
+		       strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		skip(h, path,
+		     S_ISDIR(st.st_mode)
+		         ? "a folder (plugin folders are not searched "
+		           "recursively)"
+		         : "not a regular file");
+	else
+		errors = load_one(h, dfd, name, path, dir_index, d);
+	free(path);
+	return errors;
+}
+
+/*
+ * Opens a folder of the search path and checks it, on the opened folder:
+ * one that every user may write to is refused whatever its sticky bit (in
+ * /tmp, anyone may add a file). Returns the open folder, or NULL.
+ */
+static DIR *open_dir(ap_host *h, const ap_search_dir *sd, ap_diags *d)
+{
+	int fd = open(sd->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
 		/* A folder of the default path may legitimately not exist; one
 		 * the user named should. */
 		if (strcmp(sd->origin, "installed") != 0)
@@ -482,25 +559,54 @@ static size_t load_dir(ap_host *h, const ap_search_dir *sd, size_t dir_index,
 			    d, AP_WARNING, sd->dir, 0, "plugin path",
 			    "cannot search this plugin folder (from %s): %s",
 			    sd->origin, strerror(errno));
-		return 0;
+		if (fd >= 0)
+			close(fd);
+		return NULL;
 	}
+	if (st.st_mode & S_IWOTH) {
+		char *path = ap_xasprintf(
+		    "%s%s", sd->dir, ap_str_ends_with(sd->dir, "/") ? "" : "/");
+		refuse(new_info(h, path), d,
+		       "every user may write to this plugin folder (mode "
+		       "%04o, from %s), so anyone could put a plugin in it; "
+		       "none of its files is loaded (chmod o-w %s)",
+		       (unsigned)(st.st_mode & 07777), sd->origin, sd->dir);
+		free(path);
+		close(fd);
+		return NULL;
+	}
+	DIR *dir = fdopendir(fd);
+	if (!dir) {
+		ap_diags_add(d, AP_WARNING, sd->dir, 0, "plugin path",
+		             "cannot search this plugin folder (from %s): %s",
+		             sd->origin, strerror(errno));
+		close(fd);
+	}
+	return dir;
+}
+
+/* Loads the *.so files of one folder, in name order, and lists every other
+ * entry as skipped. */
+static size_t load_dir(ap_host *h, const ap_search_dir *sd, size_t dir_index,
+                       ap_diags *d)
+{
+	DIR *dir = open_dir(h, sd, d);
+	if (!dir)
+		return 0;
 	ap_ptrs names = {0};
 	struct dirent *e;
 	while ((e = readdir(dir)) != NULL)
-		if (e->d_name[0] != '.' && ap_str_ends_with(e->d_name, ".so"))
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
 			ap_ptrs_push(&names, ap_xstrdup(e->d_name));
-	closedir(dir);
 	if (names.len)
 		qsort(names.items, names.len, sizeof(void *), cmp_str);
 	size_t errors = 0;
 	for (size_t i = 0; i < names.len; i++) {
-		char *path = ap_path_join(sd->dir, names.items[i]);
-		struct stat st;
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-			errors += load_one(h, path, dir_index, d);
-		free(path);
+		errors += load_entry(h, dirfd(dir), sd->dir, names.items[i],
+		                     dir_index, d);
 		free(names.items[i]);
 	}
+	closedir(dir);
 	ap_ptrs_free(&names);
 	return errors;
 }

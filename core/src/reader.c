@@ -37,6 +37,7 @@
 
 #include "appui/calendar.h"
 #include "case_impl.h"
+#include "decimal.h"
 #include "util.h"
 
 #define CASEFILE_NS "urn:appui:casefile:1"
@@ -169,6 +170,27 @@ struct parse {
 	size_t n_obs, cap_obs;
 	long built_line;                    /* of <built>, or 0 */
 	strset theme_refs, ind_refs, asked; /* for duplicates */
+	/* The schema validator's own events, called after ours. */
+	xmlSAXHandlerPtr vsax;
+	void *vdata;
+	/* The parser's first error, and whether it met the end of the file
+	 * then: libxml2 goes on after an error, and its last one is often a
+	 * consequence of the first ("Extra content at the end of the
+	 * document" after a stray '&' that ended the root element early). */
+	xmlError first;
+	int first_at_end;
+	char root_qname[128]; /* as written in the file; "" until it opens */
+	/* Decimals the validator was given shorter (see decimal.h), so that
+	 * its messages show the file's own digits; until the next element. */
+	struct shortened {
+		char given[DECIMAL_SHORT_SIZE];
+		char shown[48];
+	} shortened[4];
+	int n_shortened;
+	const xmlChar **vattrs; /* the attributes as the validator gets them */
+	size_t cap_vattrs;
+	int hold_text; /* a decimal element's text, held for the validator */
+	int hold_depth;
 };
 
 /* ---- hardening ------------------------------------------------------------
@@ -219,6 +241,33 @@ static void strip_namespace(char *msg)
 static void path_of(const struct parse *ps, ap_buf *b);
 static long current_line(const struct parse *ps);
 
+/* `text` (n bytes) for a message: at most 40 bytes of it, then "...". */
+static void abbreviate(char shown[48], const char *text, size_t n)
+{
+	snprintf(shown, 48, "%.*s%s", n > 40 ? 40 : (int)n, text,
+	         n > 40 ? "..." : "");
+}
+
+/* The validator's message with the file's digits for each decimal it was
+ * given shorter. */
+static void unshorten(const struct parse *ps, ap_buf *msg)
+{
+	for (int i = 0; i < ps->n_shortened; i++) {
+		const struct shortened *sh = &ps->shortened[i];
+		char quoted[DECIMAL_SHORT_SIZE + 2];
+		snprintf(quoted, sizeof quoted, "'%s'", sh->given);
+		char *at = strstr(msg->data, quoted);
+		if (!at)
+			continue;
+		ap_buf out;
+		ap_buf_init(&out);
+		ap_buf_add(&out, msg->data, (size_t)(at - msg->data));
+		ap_buf_printf(&out, "'%s'%s", sh->shown, at + strlen(quoted));
+		ap_buf_free(msg);
+		*msg = out;
+	}
+}
+
 static void schema_error(void *data, xmlErrorPtr err)
 {
 	ap_reader *r = data;
@@ -233,6 +282,7 @@ static void schema_error(void *data, xmlErrorPtr err)
 	       (msg.data[msg.len - 1] == '\n' || msg.data[msg.len - 1] == ' '))
 		msg.data[--msg.len] = '\0';
 	path_of(ps, &field);
+	unshorten(ps, &msg);
 
 	const char *text = msg.data;
 	int named = 0; /* the attribute is in the field */
@@ -631,9 +681,7 @@ static void number_err(struct parse *ps, const char *attr, long line,
                        const char *text, const char *why)
 {
 	char shown[48];
-	size_t n = strlen(text);
-	snprintf(shown, sizeof shown, "%.*s%s", n > 40 ? 40 : (int)n, text,
-	         n > 40 ? "..." : "");
+	abbreviate(shown, text, strlen(text));
 	check_err(ps, attr, line, "%s %s", shown, why);
 }
 
@@ -1046,22 +1094,113 @@ static void end_element(struct parse *ps, const char *name, long line)
 }
 
 /* ---- SAX events ---------------------------------------------------------
+ *
+ * The parser calls these; each does the reader's part, then hands the event
+ * to the schema validator (plugged in "direct" mode, so that the reader
+ * chooses what the validator sees).
  */
+
+/* The decimals of the schema (casefile.xsd: xs:decimal, NonNegativeDecimal,
+ * Percent): an attribute of an element, or an element's text (attr NULL).
+ * The reader reads each with num(). */
+static const struct {
+	const char *element, *attr;
+} decimals[] = {
+    {"indicator", "value"},
+    {"onsite-staff", "fte"},
+    {"occupancy", "low-income-share"},
+    {"agency-distance-km", NULL},
+};
+
+/* Keeps `given` (what the validator gets) for the file's `s` (n bytes). */
+static void note_shortened(struct parse *ps, const char *given, const char *s,
+                           size_t n)
+{
+	struct shortened *sh = &ps->shortened[ps->n_shortened++];
+	snprintf(sh->given, sizeof sh->given, "%s", given);
+	trim(&s, &n);
+	abbreviate(sh->shown, s, n);
+}
+
+/*
+ * The attributes of the element `name` as the validator gets them: each
+ * decimal with more digits than libxml2 reads replaced by a shorter one
+ * (decimal.h); the reader keeps the file's own.
+ */
+static const xmlChar **validator_attrs(struct parse *ps, const char *name,
+                                       const xmlChar **attributes, int n)
+{
+	const xmlChar **out = attributes;
+	for (size_t k = 0; k < sizeof decimals / sizeof *decimals; k++) {
+		if (!decimals[k].attr || !is(name, decimals[k].element))
+			continue;
+		for (int i = 0; i < n; i++) {
+			const xmlChar **a = attributes + 5 * i;
+			char given[DECIMAL_SHORT_SIZE];
+			size_t len = (size_t)(a[4] - a[3]);
+			if (a[2] || !is((const char *)a[0], decimals[k].attr) ||
+			    ps->n_shortened == 4 ||
+			    !decimal_shorten((const char *)a[3], len, given))
+				continue;
+			if (out == attributes) {
+				size_t need = 5 * (size_t)n;
+				ps->vattrs = grow(ps->vattrs, &ps->cap_vattrs,
+				                  need, sizeof(*ps->vattrs));
+				memcpy(ps->vattrs, attributes,
+				       need * sizeof(*out));
+				out = ps->vattrs;
+			}
+			note_shortened(ps, given, (const char *)a[3], len);
+			const char *g =
+			    ps->shortened[ps->n_shortened - 1].given;
+			out[5 * i + 3] = (const xmlChar *)g;
+			out[5 * i + 4] = (const xmlChar *)g + strlen(g);
+		}
+	}
+	return out;
+}
+
+/* A decimal element's text goes to the validator when the element ends,
+ * shortened if it must be. */
+static int holds_decimal_text(const char *name)
+{
+	for (size_t k = 0; k < sizeof decimals / sizeof *decimals; k++)
+		if (!decimals[k].attr && is(name, decimals[k].element))
+			return 1;
+	return 0;
+}
+
+/* The held text to the validator; `shorten` when the element ends (an
+ * element inside it gets the text as it is, the schema refusing both). */
+static void give_held_text(struct parse *ps, int shorten)
+{
+	const char *t = ps->text.data ? ps->text.data : "";
+	size_t n = ps->text.len;
+	char given[DECIMAL_SHORT_SIZE];
+	ps->hold_text = 0;
+	if (shorten && ps->n_shortened < 4 && decimal_shorten(t, n, given)) {
+		note_shortened(ps, given, t, n);
+		ps->vsax->characters(ps->vdata, (const xmlChar *)given,
+		                     (int)strlen(given));
+	} else if (n) {
+		ps->vsax->characters(ps->vdata, (const xmlChar *)t, (int)n);
+	}
+}
 
 static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
                      const xmlChar *uri, int nb_namespaces,
                      const xmlChar **namespaces, int nb_attributes,
                      int nb_defaulted, const xmlChar **attributes)
 {
-	(void)prefix;
-	(void)nb_namespaces;
-	(void)namespaces;
-	(void)nb_defaulted;
 	struct parse *ps = ctx;
 	settle(ps);
+	if (ps->hold_text)
+		give_held_text(ps, 0);
+	ps->n_shortened = 0;
 	const char *name = (const char *)localname;
 	long line = xmlSAX2GetLineNumber(ps->p);
 	attrs at = {attributes, nb_attributes};
+	const xmlChar **vattrs = attributes;
 	ps->depth++;
 	if (ps->depth <= MAX_LEVELS) {
 		level *lv = &ps->stack[ps->depth - 1];
@@ -1079,37 +1218,130 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		ps->wrong_root = 1;
 		snprintf(ps->root_ns, sizeof ps->root_ns, "%s", ns ? ns : "");
 	}
-	if (ps->wrong_root || !ns || !is(ns, CASEFILE_NS))
-		return;
-	start_element(ps, name, &at, line);
+	if (ps->depth == 1)
+		snprintf(ps->root_qname, sizeof ps->root_qname, "%s%s%s",
+		         prefix ? (const char *)prefix : "", prefix ? ":" : "",
+		         name);
+	if (!ps->wrong_root && ns && is(ns, CASEFILE_NS)) {
+		start_element(ps, name, &at, line);
+		vattrs = validator_attrs(ps, name, attributes, nb_attributes);
+		if (ps->keep_text && holds_decimal_text(name)) {
+			ps->hold_text = 1;
+			ps->hold_depth = ps->depth;
+		}
+	}
+	ps->vsax->startElementNs(ps->vdata, localname, prefix, uri,
+	                         nb_namespaces, namespaces, nb_attributes,
+	                         nb_defaulted, vattrs);
 }
 
 static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
                    const xmlChar *uri)
 {
-	(void)prefix;
 	struct parse *ps = ctx;
 	settle(ps);
 	const char *ns = (const char *)uri;
 	if (!ps->wrong_root && ns && is(ns, CASEFILE_NS) && top(ps))
 		end_element(ps, (const char *)localname, top(ps)->line);
+	if (ps->hold_text && ps->depth == ps->hold_depth)
+		give_held_text(ps, 1);
 	ps->keep_text = 0;
 	ap_buf_reset(&ps->text);
 	ps->ended = 1;
+	ps->vsax->endElementNs(ps->vdata, localname, prefix, uri);
 }
 
-static void on_text(void *ctx, const xmlChar *ch, int len)
+static void keep_text(struct parse *ps, const xmlChar *ch, int len)
 {
-	struct parse *ps = ctx;
 	settle(ps);
 	if (ps->keep_text && len > 0)
 		ap_buf_add(&ps->text, (const char *)ch, (size_t)len);
 }
 
+static void on_text(void *ctx, const xmlChar *ch, int len)
+{
+	struct parse *ps = ctx;
+	keep_text(ps, ch, len);
+	if (!ps->hold_text)
+		ps->vsax->characters(ps->vdata, ch, len);
+}
+
+static void on_cdata(void *ctx, const xmlChar *ch, int len)
+{
+	struct parse *ps = ctx;
+	keep_text(ps, ch, len);
+	if (!ps->hold_text)
+		ps->vsax->cdataBlock(ps->vdata, ch, len);
+}
+
+static void on_reference(void *ctx, const xmlChar *name)
+{
+	struct parse *ps = ctx;
+	if (ps->vsax->reference)
+		ps->vsax->reference(ps->vdata, name);
+}
+
+/* Only blanks from `p` to `end`. */
+static int only_blanks(const xmlChar *p, const xmlChar *end)
+{
+	for (; p && p < end; p++)
+		if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+			return 0;
+	return 1;
+}
+
+/* The parser's problems, as they come: the first is kept. */
+static void on_error(void *ctx, xmlErrorPtr err)
+{
+	struct parse *ps = ctx;
+	if (!err || err->level < XML_ERR_ERROR || ps->first.code != 0)
+		return;
+	xmlCopyError(err, &ps->first);
+	if (ps->first.code == 0)
+		ps->first.code = XML_ERR_INTERNAL_ERROR;
+	const xmlParserInputPtr in = ps->p->input;
+	ps->first_at_end = in && only_blanks(in->cur, in->end);
+}
+
 /* ---- reading --------------------------------------------------------------
  */
 
-static void report_parse_error(ap_reader *r, ap_diags *d)
+/* `data` ends with the end tag of its root element `qname` (and blanks). */
+static int ends_with_end_tag(const char *data, size_t len, const char *qname)
+{
+	size_t n = strlen(qname);
+	while (len && strchr(" \t\r\n", data[len - 1]))
+		len--;
+	if (!n || !len || data[len - 1] != '>')
+		return 0;
+	len--;
+	while (len && strchr(" \t\r\n", data[len - 1]))
+		len--;
+	return len >= n + 2 && memcmp(data + len - n, qname, n) == 0 &&
+	       memcmp(data + len - n - 2, "</", 2) == 0;
+}
+
+/*
+ * The file is cut short when the parser met its end at the first error, or
+ * when its root element opened and the file does not end with the root's
+ * end tag. Content after the root element is not a truncation.
+ */
+static int truncated(const struct parse *ps, const char *data, size_t len)
+{
+	int code = ps->first.code;
+	if (code == XML_ERR_DOCUMENT_END || code == XML_ERR_DOCUMENT_EMPTY)
+		return 0;
+	return ps->first_at_end ||
+	       (ps->root_qname[0] &&
+	        !ends_with_end_tag(data, len, ps->root_qname));
+}
+
+/*
+ * The file is not well-formed: its first error, which the others may follow
+ * from, with a hint where the cause is likely.
+ */
+static void report_parse_error(ap_reader *r, const struct parse *ps,
+                               const char *data, size_t len, ap_diags *d)
 {
 	if (r->doctype_seen) {
 		ap_diags_add(
@@ -1120,7 +1352,7 @@ static void report_parse_error(ap_reader *r, ap_diags *d)
 		    "<!DOCTYPE ...> line");
 		return;
 	}
-	const xmlError *e = xmlCtxtGetLastError(r->pctxt);
+	const xmlError *e = ps->first.code ? &ps->first : NULL;
 	if (!e || !e->message) {
 		ap_diags_add(d, AP_ERROR, r->name, 0, "",
 		             "not well-formed XML");
@@ -1128,9 +1360,9 @@ static void report_parse_error(ap_reader *r, ap_diags *d)
 	}
 	/* libxml2 ends some messages with a newline before our hint. */
 	char *msg = ap_xstrdup(e->message);
-	size_t len = strlen(msg);
-	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
-		msg[--len] = '\0';
+	size_t n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
 	const char *hint = "";
 	/* libxml2 suggests an option the user cannot set: drop it. */
 	char *huge = strstr(msg, " use XML_PARSE_HUGE option");
@@ -1138,20 +1370,11 @@ static void report_parse_error(ap_reader *r, ap_diags *d)
 		*huge = '\0';
 		hint = " (a case file is at most 4 elements deep)";
 	}
-	switch (e->code) {
-	case XML_ERR_INVALID_CHAR:
-	case XML_ERR_INVALID_ENCODING:
+	if (e->code == XML_ERR_INVALID_CHAR ||
+	    e->code == XML_ERR_INVALID_ENCODING)
 		hint = " (case files are UTF-8 text)";
-		break;
-	case XML_ERR_DOCUMENT_END:
-	case XML_ERR_GT_REQUIRED:
-	case XML_ERR_LTSLASH_REQUIRED:
-	case XML_ERR_TAG_NOT_FINISHED:
+	else if (truncated(ps, data, len))
 		hint = " (is the file truncated?)";
-		break;
-	default:
-		break;
-	}
 	ap_diags_add(d, AP_ERROR, r->name, e->line, "",
 	             "not well-formed XML: %s%s", msg, hint);
 	free(msg);
@@ -1185,6 +1408,8 @@ static void parse_free(struct parse *ps)
 	strset_free(&ps->theme_refs);
 	strset_free(&ps->ind_refs);
 	strset_free(&ps->asked);
+	xmlResetError(&ps->first);
+	free(ps->vattrs);
 	free(ps);
 }
 
@@ -1220,11 +1445,15 @@ static int parse_and_validate(ap_reader *r, struct parse *ps, const char *data,
 	    .startElementNs = on_start,
 	    .endElementNs = on_end,
 	    .characters = on_text,
-	    .cdataBlock = on_text,
+	    .cdataBlock = on_cdata,
 	    .ignorableWhitespace = on_text,
+	    .reference = on_reference,
+	    .serror = on_error,
 	};
 	xmlParserCtxtPtr p = r->pctxt;
 	xmlCtxtReset(p);
+	xmlResetError(&ps->first);
+	ps->first_at_end = 0;
 	/* libxml2 copies the bytes: its static (no copy) input buffers lose
 	 * text in streaming validation (2.9.14: valid files reported with
 	 * misplaced elements). */
@@ -1240,14 +1469,17 @@ static int parse_and_validate(ap_reader *r, struct parse *ps, const char *data,
 	}
 	inputPush(p, in);
 
-	xmlSAXHandler user = events;
-	xmlSAXHandlerPtr sax = &user;
-	void *user_data = ps;
-	xmlSchemaSAXPlugPtr plug = xmlSchemaSAXPlug(r->vctxt, &sax, &user_data);
+	/* Plugged without a handler of ours, the validator gives its own
+	 * events, which ours call after doing the reader's part. */
+	xmlSAXHandlerPtr vsax = NULL;
+	void *vdata = NULL;
+	xmlSchemaSAXPlugPtr plug = xmlSchemaSAXPlug(r->vctxt, &vsax, &vdata);
 	if (!plug)
 		return -1;
-	memcpy(p->sax, sax, sizeof(*sax));
-	p->userData = user_data;
+	ps->vsax = vsax;
+	ps->vdata = vdata;
+	memcpy(p->sax, &events, sizeof(events));
+	p->userData = ps;
 	/*
 	 * No XML_PARSE_NOENT (substitutes entities, loads external ones), no
 	 * DTDLOAD/DTDATTR/DTDVALID, no HUGE (keeps libxml2's depth and
@@ -1260,7 +1492,32 @@ static int parse_and_validate(ap_reader *r, struct parse *ps, const char *data,
 	xmlParseDocument(p);
 	int valid = xmlSchemaIsValid(r->vctxt);
 	xmlSchemaSAXUnplug(plug);
+	ps->vsax = NULL;
+	ps->vdata = NULL;
 	return valid;
+}
+
+/* The state of the last file forgotten, a new case for `name`. */
+static void parse_reset(struct parse *ps, const char *name)
+{
+	ap_diags_clear(ps->schema);
+	ap_diags_clear(ps->checks);
+	ap_arena_free(&ps->scratch);
+	ap_arena_init(&ps->scratch);
+	ps->check_errors = 0;
+	ps->keep_text = 0;
+	ps->depth = 0;
+	ps->ended = 0;
+	ps->wrong_root = 0;
+	ps->root_ns[0] = '\0';
+	ps->root_qname[0] = '\0';
+	ps->n_shortened = 0;
+	ps->hold_text = 0;
+	ps->n_themes = ps->n_inds = ps->n_obs = 0;
+	strset_clear(&ps->theme_refs);
+	strset_clear(&ps->ind_refs);
+	ps->built_line = 0;
+	ps->c = case_new(name);
 }
 
 int ap_reader_read_memory(ap_reader *r, const char *name, const char *data,
@@ -1304,22 +1561,7 @@ int ap_reader_read_memory(ap_reader *r, const char *name, const char *data,
 	}
 
 	struct parse *ps = r->parse;
-	ap_diags_clear(ps->schema);
-	ap_diags_clear(ps->checks);
-	ap_arena_free(&ps->scratch);
-	ap_arena_init(&ps->scratch);
-	ps->check_errors = 0;
-	ps->keep_text = 0;
-	ps->depth = 0;
-	ps->ended = 0;
-	ps->wrong_root = 0;
-	ps->root_ns[0] = '\0';
-	ps->n_themes = ps->n_inds = ps->n_obs = 0;
-	strset_clear(&ps->theme_refs);
-	strset_clear(&ps->ind_refs);
-	ps->built_line = 0;
-	ps->c = case_new(name);
-
+	parse_reset(ps, name);
 	int valid = parse_and_validate(r, ps, data, len);
 	xmlParserCtxtPtr p = r->pctxt;
 	/* The encoding as libxml2 records it in a document. */
@@ -1328,7 +1570,7 @@ int ap_reader_read_memory(ap_reader *r, const char *name, const char *data,
 		enc = (const char *)p->inputTab[0]->encoding;
 	int rc = -1;
 	if (r->doctype_seen || !p->wellFormed) {
-		report_parse_error(r, d);
+		report_parse_error(r, ps, data, len, d);
 	} else if (enc && strcasecmp(enc, "UTF-8") != 0 &&
 	           strcasecmp(enc, "UTF8") != 0 &&
 	           strcasecmp(enc, "US-ASCII") != 0) {
@@ -1367,6 +1609,7 @@ int ap_reader_read_memory(ap_reader *r, const char *name, const char *data,
 	ps->c = NULL;
 	/* Nothing of this file stays in the parser. */
 	xmlCtxtReset(p);
+	xmlResetError(&ps->first);
 	r->name = NULL;
 	return rc;
 }

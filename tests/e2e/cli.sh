@@ -25,6 +25,24 @@ expect_status 2 "bad format" -- "$APPUI" score --format xml "$EX"
 expect_grep "bad format" "$TMP/err" "unknown format 'xml'"
 expect_status 2 "no inputs" -- "$APPUI" score
 
+# Numbers on the command line are decimal digits only: anything else,
+# however strtol or strtod would read it, is a usage error naming the option.
+ONE=$EX/cf-2016-001-lmh-alouettes.xml
+for bad in 0x10 1e3 " 5" "+5" "5 " "" "-1" 0 65 99999999999999999999999 "4 2" "٣"; do
+	expect_status 2 "--jobs '$bad'" -- "$APPUI" validate --jobs "$bad" "$ONE"
+	expect_grep "--jobs '$bad'" "$TMP/err" "appui: --jobs wants a number of workers from 1 to 64, in decimal digits, not '$bad'"
+done
+expect_status 2 "-j 0x10" -- "$APPUI" validate -j 0x10 "$ONE"
+expect_grep "-j 0x10" "$TMP/err" "appui: --jobs wants"
+# Leading zeros are decimal (ten workers), never octal.
+expect_status 0 "--jobs 010" -- "$APPUI" validate --jobs 010 "$ONE"
+expect_status 0 "--jobs 64" -- "$APPUI" validate --jobs 64 "$ONE"
+for bad in 0x10 1e3 inf nan " 5" "+5" "5 " "" 0 0.0 .5 5. 86401 86400.5 1e-3 "2,5"; do
+	expect_status 2 "--time-limit '$bad'" -- "$APPUI" plan --time-limit "$bad" --campaign "$SRC/configs/campaign.cfg" "$ONE"
+	expect_grep "--time-limit '$bad'" "$TMP/err" "appui: --time-limit wants seconds, more than 0 and at most 86400, in decimal digits (as 10 or 2.5), not '$bad'"
+done
+expect_status 0 "--time-limit 2.5" -- "$APPUI" plan --time-limit 2.5 --campaign "$SRC/configs/campaign.cfg" "$ONE"
+
 # --- validate -------------------------------------------------------------------
 expect_status 0 "validate examples" -- "$APPUI" validate "$EX"
 expect_grep "validate examples" "$TMP/out" "39 files: 39 valid, 0 invalid, 0 warnings"
@@ -39,6 +57,43 @@ expect_grep "validate mixed batch" "$TMP/out" ": site/dwellings: "
 expect_grep "validate mixed batch" "$TMP/out" "4 files: 3 valid, 1 invalid"
 expect_status 1 "missing file" -- "$APPUI" validate nonexistent.xml
 expect_grep "missing file" "$TMP/out" "nonexistent.xml:0: cannot open: No such file or directory"
+
+# The summary adds up: N = valid + invalid + unreadable. Files that cannot
+# be opened (a dangling link, a path inside a file, a missing file) are
+# invalid files; a folder that cannot be read counts once as unreadable.
+mkdir -p sum/ok
+cp "$EX"/cf-2016-00[12]*.xml sum/ok/
+ln -s "$TMP/nowhere.xml" sum/dangling.xml
+deep=sum/deep
+for i in $(seq 1 33); do deep=$deep/d; done
+mkdir -p "$deep"
+cp "$EX"/cf-2016-003*.xml "$deep/"
+expect_status 1 "summary with unreadable inputs" -- "$APPUI" validate sum \
+	"$EX"/cf-2016-003-vlh-mail.xml/inside nonexistent.xml
+expect_grep "dangling link" "$TMP/out" "sum/dangling.xml:0: cannot open: "
+expect_grep "path inside a file" "$TMP/out" "cf-2016-003-vlh-mail.xml/inside:0: cannot open: Not a directory"
+expect_grep "deep folder" "$TMP/out" ":0: folders nested more than 32 deep: not searched"
+expect_grep "summary adds up" "$TMP/out" "6 files: 2 valid, 3 invalid, 1 unreadable, 0 warnings"
+# A folder without read permission. Permissions do not stop root: as root,
+# the command runs as nobody when it can (setpriv), else that case is
+# skipped (the deep folder above stands for it).
+mkdir sum/locked
+cp "$EX"/cf-2016-004*.xml sum/locked/
+chmod 000 sum/locked
+as=""
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
+	chmod 755 "$TMP"
+	as="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	$as "$APPUI" --version >/dev/null 2>&1 || as=""
+fi
+if [ "$(id -u)" -eq 0 ] && [ -z "$as" ]; then
+	echo "skipped: unreadable folder (root reads a mode 000 folder, and cannot run the command as another user here)"
+else
+	expect_status 1 "unreadable folder" -- $as "$APPUI" validate sum/ok sum/locked
+	expect_grep "unreadable folder" "$TMP/out" "sum/locked:0: cannot open folder: Permission denied"
+	expect_grep "unreadable folder counted" "$TMP/out" "3 files: 2 valid, 0 invalid, 1 unreadable, 0 warnings"
+fi
+chmod 755 sum/locked
 
 # --strict: an unknown indicator is a warning, and an error with --strict.
 sed 's#</theme>#<indicator ref="drones.sightings" value="2"/></theme>#' "$EX"/cf-2016-001*.xml >strict.xml

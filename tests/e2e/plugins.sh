@@ -64,6 +64,37 @@ assert 'failing' not in [t['theme'] for t in b['themes']] and len(b['themes']) >
 assert d['errors'][0]['field'] == 'diagnostic/theme[failing]'
 " && pass || fail "failing plugin: other results unchanged"
 
+# Every entry of a plugin folder is listed with why it is not used; a plugin
+# file or folder every user may write to is refused, with a warning when
+# scoring; names are shown inert.
+mkdir -p pl/mixed pl/open
+installed=$("$APPUI" plugins 2>/dev/null | sed -n 's/^  \(.*\)  (installed)$/\1/p')
+cp "$BAD/no_entry/no_entry.so" pl/mixed/
+cp "$installed/urban.so" pl/mixed/urban.so
+chmod 0646 pl/mixed/urban.so
+echo notes >pl/mixed/README
+mkdir pl/mixed/old.so
+esc=$(printf '\033')
+printf 'junk' >"pl/mixed/evil${esc}[31m.so"
+cp "$installed/quality.so" pl/open/
+chmod 1777 pl/open
+expect_status 0 "skipped entries" -- "$APPUI" -P pl/mixed -P pl/open plugins
+out=$TMP/out
+expect_grep "not a .so" "$out" "  skipped   -          -        ABI ?    pl/mixed/README"
+expect_grep "not a .so reason" "$out" "not a plugin: its name does not end in .so"
+expect_grep "a folder" "$out" "a folder (plugin folders are not searched recursively)"
+expect_grep "dlerror text" "$out" "cannot be loaded: pl/mixed/evil\x1b[31m.so: file too short"
+expect_grep "missing symbol" "$out" "no 'appui_plugin_entry' symbol"
+expect_grep "world-writable file" "$out" "every user may write to this file (mode 0646)"
+expect_grep "world-writable folder" "$out" "  refused   -          -        ABI ?    pl/open/"
+expect_grep "world-writable folder reason" "$out" "every user may write to this plugin folder (mode 1777, from --plugin-dir)"
+if grep -q "$esc" "$out" "$TMP/err"; then fail "an escape sequence reached the terminal"; else pass; fi
+expect_status 0 "score warns of refusals" -- "$APPUI" -P pl/mixed -P pl/open score "$EX"/cf-2016-001*.xml
+expect_grep "warning: world-writable file" "$TMP/err" "pl/mixed/urban.so:0: plugin: warning: refused: every user may write to this file"
+expect_grep "warning: world-writable folder" "$TMP/err" "pl/open/:0: plugin: warning: refused: every user may write to this plugin folder"
+expect_no_grep "no warning for a README" "$TMP/err" "README"
+chmod 755 pl/open
+
 # No plugin enabled at all: a set-up error, said clearly.
 echo 'plugins = [ "nothing" ];' >none.cfg
 expect_status 3 "no plugins" -- "$APPUI" --config none.cfg score "$EX"

@@ -5,6 +5,9 @@
 # validates, and every file that is not well-formed is reported as such
 # (or, when its XML declaration is what is broken, as not UTF-8).
 # appui refuses more (dates, duplicates, catalogue checks): that is allowed.
+# xmllint reads at most 24 digits of a decimal, where the schema allows any
+# number and appui reads them (check_reader covers that); the mutations keep
+# to 20 digits.
 # usage: schema.sh APPUI SOURCE_DIR BUILD_DIR
 set -u
 APPUI=$1

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "testutil.h"
 
@@ -259,6 +260,149 @@ START_TEST(missing_folder_is_reported)
 }
 END_TEST
 
+/* The entry of `path`, or NULL. */
+static const ap_plugin_info *at_path(const ap_host *h, const char *path)
+{
+	for (size_t i = 0; i < ap_host_plugin_count(h); i++)
+		if (strcmp(ap_host_plugin_at(h, i)->path, path) == 0)
+			return ap_host_plugin_at(h, i);
+	return NULL;
+}
+
+/* The number of problems of `d` about `file`. */
+static size_t problems_about(const char *file)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ap_diags_count(diags); i++)
+		n += strcmp(ap_diags_at(diags, i)->file, file) == 0;
+	return n;
+}
+
+/* A shipped plugin copied into `dir` under `name`, with `mode`. */
+static void copy_plugin(const char *dir, const char *plugin, const char *name,
+                        mode_t mode)
+{
+	char cmd[2048], path[1024];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	snprintf(cmd, sizeof cmd, "cp %s/%s '%s'", APPUI_TEST_PLUGINDIR, plugin,
+	         path);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(chmod(path, mode), 0);
+}
+
+/* Opens a host on `dir`, then the shipped plugins. */
+static ap_host *open_dir_first(const char *dir)
+{
+	ap_search_dir dirs[] = {{dir, "--plugin-dir"},
+	                        {APPUI_TEST_PLUGINDIR, "installed"}};
+	ap_host *h = NULL;
+	ck_assert_int_eq(ap_host_open(&h, config, dirs, 2, diags), 0);
+	return h;
+}
+
+START_TEST(every_entry_of_a_folder_is_listed)
+{
+	char dir[] = "/tmp/appui-entries-XXXXXX", path[1024];
+	ck_assert_ptr_nonnull(tu_mkdtemp(dir));
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd,
+	         "cd %s && echo notes >README && echo x >.hidden.so && "
+	         "mkdir sub.so && ln -s /nonexistent/x.so dangling.so && "
+	         "printf 'not elf' >short.so",
+	         dir);
+	ck_assert_int_eq(system(cmd), 0);
+	copy_plugin(dir, "urban.so", "urban.so.bak", 0644);
+	ap_host *h = open_dir_first(dir);
+	static const struct {
+		const char *name;
+		ap_plugin_status status;
+		const char *reason;
+	} want[] = {
+	    {".hidden.so", AP_PLUGIN_SKIPPED, "hidden"},
+	    {"README", AP_PLUGIN_SKIPPED, "does not end in .so"},
+	    {"dangling.so", AP_PLUGIN_REFUSED, "cannot be read: No such file"},
+	    {"short.so", AP_PLUGIN_REFUSED, "cannot be loaded: "},
+	    {"sub.so", AP_PLUGIN_SKIPPED, "a folder"},
+	    {"urban.so.bak", AP_PLUGIN_SKIPPED, "does not end in .so"},
+	};
+	/* In name order, before the shipped plugins, each with its reason;
+	 * only the refusals are warnings. */
+	ck_assert_uint_eq(ap_host_plugin_count(h), 6 + 3);
+	for (size_t i = 0; i < 6; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, want[i].name);
+		const ap_plugin_info *p = ap_host_plugin_at(h, i);
+		ck_assert_str_eq(p->path, path);
+		ck_assert_int_eq(p->status, want[i].status);
+		ck_assert_msg(strstr(p->reason, want[i].reason), "%s: %s",
+		              want[i].name, p->reason);
+		ck_assert_uint_eq(problems_about(path),
+		                  want[i].status == AP_PLUGIN_REFUSED);
+	}
+	snprintf(path, sizeof path, "%s/short.so", dir);
+	ck_assert(strstr(at_path(h, path)->reason, path));
+	shipped_still_score(h);
+	ap_host_free(h);
+}
+END_TEST
+
+START_TEST(world_writable_plugin_file_is_refused)
+{
+	char dir[] = "/tmp/appui-wwfile-XXXXXX", path[1024];
+	ck_assert_ptr_nonnull(tu_mkdtemp(dir));
+	copy_plugin(dir, "quality.so", "quality.so", 0666);
+	copy_plugin(dir, "urban.so", "urban.so", 0775); /* group: fine */
+	ap_host *h = open_dir_first(dir);
+	snprintf(path, sizeof path, "%s/quality.so", dir);
+	const ap_plugin_info *p = at_path(h, path);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(p->status, AP_PLUGIN_REFUSED);
+	ck_assert_msg(strstr(p->reason, "every user may write to this file "
+	                                "(mode 0666)"),
+	              "%s", p->reason);
+	ck_assert_ptr_null(p->theme); /* never opened as a library */
+	ck_assert_uint_eq(problems_about(path), 1);
+	snprintf(path, sizeof path, "%s/urban.so", dir);
+	ck_assert_int_eq(at_path(h, path)->status, AP_PLUGIN_LOADED);
+	/* The installed quality plugin is used instead. */
+	snprintf(path, sizeof path, "%s/quality.so", APPUI_TEST_PLUGINDIR);
+	ck_assert_int_eq(at_path(h, path)->status, AP_PLUGIN_LOADED);
+	shipped_still_score(h);
+	ap_host_free(h);
+}
+END_TEST
+
+START_TEST(world_writable_folder_is_refused)
+{
+	char dir[] = "/tmp/appui-wwdir-XXXXXX", path[1024];
+	ck_assert_ptr_nonnull(tu_mkdtemp(dir));
+	copy_plugin(dir, "quality.so", "quality.so", 0755);
+	/* The sticky bit (as on /tmp) does not make it safe. */
+	ck_assert_int_eq(chmod(dir, 01777), 0);
+	ap_host *h = open_dir_first(dir);
+	snprintf(path, sizeof path, "%s/", dir);
+	const ap_plugin_info *p = at_path(h, path);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(p->status, AP_PLUGIN_REFUSED);
+	ck_assert_msg(strstr(p->reason,
+	                     "every user may write to this plugin "
+	                     "folder (mode 1777, from --plugin-dir)"),
+	              "%s", p->reason);
+	ck_assert_uint_eq(problems_about(path), 1);
+	snprintf(path, sizeof path, "%s/quality.so", dir);
+	ck_assert_ptr_null(at_path(h, path)); /* not even listed */
+	ck_assert_uint_eq(ap_host_plugin_count(h), 1 + 3);
+	shipped_still_score(h);
+	ap_host_free(h);
+
+	/* Writable by its group only: searched. */
+	ck_assert_int_eq(chmod(dir, 0775), 0);
+	ap_diags_clear(diags);
+	h = open_dir_first(dir);
+	ck_assert_int_eq(at_path(h, path)->status, AP_PLUGIN_LOADED);
+	ap_host_free(h);
+}
+END_TEST
+
 START_TEST(failing_plugin_costs_only_its_theme)
 {
 	ap_host *h = open_with("score_fails");
@@ -317,6 +461,9 @@ int main(void)
 	tcase_add_test(tc, disabled_by_configuration);
 	tcase_add_test(tc, missing_folder_is_reported);
 	tcase_add_test(tc, failing_plugin_costs_only_its_theme);
+	tcase_add_test(tc, every_entry_of_a_folder_is_listed);
+	tcase_add_test(tc, world_writable_plugin_file_is_refused);
+	tcase_add_test(tc, world_writable_folder_is_refused);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

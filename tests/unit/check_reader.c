@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "decimal.h"
 #include "testutil.h"
 
 static ap_reader *reader;
@@ -531,6 +532,84 @@ START_TEST(broken_files)
 }
 END_TEST
 
+/* The line `needle` is on in `xml`. */
+static long line_of(const char *xml, const char *needle)
+{
+	const char *at = strstr(xml, needle);
+	ck_assert_ptr_nonnull(at);
+	long line = 1;
+	for (const char *p = xml; p < at; p++)
+		line += *p == '\n';
+	return line;
+}
+
+/* The only problem, as the reader gave it. */
+static const ap_diag *only_problem(void)
+{
+	ck_assert_uint_eq(ap_diags_count(diags), 1);
+	return ap_diags_at(diags, 0);
+}
+
+START_TEST(first_parse_error_is_reported)
+{
+	/* Quotes inside a quoted value: libxml2 reports it, loses its place
+	 * and ends with "Extra content at the end of the document" four
+	 * lines down. The first error is the one to fix. */
+	char *xml = variant("R\xc3\xa9sidence Test", "R \"and\" D");
+	ck_assert_uint_eq(check_str(xml), 1);
+	const ap_diag *g = only_problem();
+	ck_assert_int_eq(g->line, line_of(xml, "R \"and\" D"));
+	ck_assert_ptr_nonnull(strstr(g->message, "attributes construct error"));
+	ck_assert_ptr_nonnull(strstr(g->message, "not well-formed XML: "));
+	ck_assert_ptr_null(strstr(g->message, "Extra content"));
+	ck_assert_ptr_null(strstr(g->message, "truncated"));
+	free(xml);
+
+	/* Two mistakes: the first is named, with its line. */
+	xml = variant("<built>1968</built>",
+	              "<built>1968</bulit>\n<lifts>2</lift>");
+	ck_assert_uint_eq(check_str(xml), 1);
+	g = only_problem();
+	ck_assert_int_eq(g->line, line_of(xml, "</bulit>"));
+	ck_assert_ptr_nonnull(strstr(g->message, "built"));
+	ck_assert_ptr_nonnull(strstr(g->message, "bulit"));
+	free(xml);
+}
+END_TEST
+
+START_TEST(truncation_hint_only_when_the_file_ends_early)
+{
+	/* Content after the root element: not a truncation. */
+	char *xml = variant("</casefile>", "</casefile>\n<casefile/>");
+	ck_assert_uint_eq(check_str(xml), 1);
+	const ap_diag *g = only_problem();
+	ck_assert_ptr_nonnull(
+	    strstr(g->message, "Extra content at the end of the document"));
+	ck_assert_ptr_null(strstr(g->message, "truncated"));
+	free(xml);
+	/* A '>' missing in the middle of the file: not a truncation. */
+	xml = variant("<built>1968</built>", "<built>1968</built x");
+	ck_assert_uint_eq(check_str(xml), 1);
+	g = only_problem();
+	ck_assert_int_eq(g->line, line_of(xml, "</built x"));
+	ck_assert_ptr_null(strstr(g->message, "truncated"));
+	free(xml);
+	/* Cut anywhere after the root element opened: a truncation. */
+	xml = variant("<built>1968</built>", "<built>1968</built>");
+	size_t len = strlen(xml);
+	size_t root = (size_t)(strstr(xml, "<casefile") - xml);
+	size_t step = (len - root) / 97 + 1;
+	for (size_t cut = root + 12; cut + 12 < len; cut += step) {
+		ap_diags_clear(diags);
+		ck_assert_uint_eq(check_xml(xml, cut), 1);
+		g = only_problem();
+		ck_assert_msg(strstr(g->message, "(is the file truncated?)"),
+		              "cut at %zu: %s", cut, g->message);
+	}
+	free(xml);
+}
+END_TEST
+
 START_TEST(wrong_namespace_or_root)
 {
 	char *xml = variant("urn:appui:casefile:1", "urn:appui:casefile:2");
@@ -716,6 +795,162 @@ START_TEST(reader_survives_a_batch_of_bad_files)
 }
 END_TEST
 
+/* decimal_shorten(): `in` gives `want` (NULL: given as it is). */
+static void shortens(const char *in, const char *want)
+{
+	char out[DECIMAL_SHORT_SIZE];
+	int rc = decimal_shorten(in, strlen(in), out);
+	if (!want) {
+		ck_assert_msg(rc == 0, "'%s' shortened to '%s'", in, out);
+		return;
+	}
+	ck_assert_msg(rc == 1, "'%s' not shortened", in);
+	ck_assert_str_eq(out, want);
+	size_t n = 0;
+	for (const char *p = out; *p; p++)
+		n += *p >= '0' && *p <= '9';
+	ck_assert_uint_le(n, DECIMAL_MAX_DIGITS + 1); /* "0." counts one */
+}
+
+START_TEST(long_decimals_are_shortened_for_the_validator)
+{
+	/* What libxml2 reads as it is: short, or not a decimal at all. */
+	shortens("61", NULL);
+	shortens("37.4", NULL);
+	shortens("12345678901234567890", NULL);
+	shortens("0000000000000000000000000000061.5", NULL);
+	shortens("1e3", NULL);
+	shortens("61 %", NULL);
+	shortens("0x10", NULL);
+	shortens("1.2.3", NULL);
+	shortens(".", NULL);
+	shortens("-", NULL);
+	shortens("", NULL);
+	shortens("12345678901234567890123.4567e5", NULL);
+	/* Exact when the digits that go are zeros. */
+	shortens("1.000000000000000000000000000000", "1");
+	shortens(" -0.000000000000000000000000000000\n", "-0");
+	shortens("+12345678901.0000000000000000000000", "+12345678901");
+	/* Else between the same neighbours of 9 + 9 digits: compared with
+	 * 0 or 100 (the schema's bounds), the same answer. */
+	shortens("100.0000000000000000000000000001", "100.00000000000000001");
+	shortens("99.99999999999999999999999999", "99.999999999999999991");
+	shortens("-0.000000000000000000000000000001",
+	         "-0.00000000000000000001");
+	shortens("77.0000000000000000000000000000001", "77.000000000000000001");
+	shortens("123456789012345678901234567890", "1000000000");
+	shortens("-123456789012345678901234567890.5", "-1000000000");
+	shortens(".123456789012345678901234567", "0.12345678901234567891");
+}
+END_TEST
+
+/* A case of `site_extra` and `value` as the quality indicator's value. */
+static char *decimal_case(const char *site_extra, const char *value)
+{
+	char themes[512];
+	snprintf(themes, sizeof themes,
+	         "    <theme ref=\"quality\">\n"
+	         "      <indicator ref=\"complaints.rate\" value=\"%s\"/>\n"
+	         "    </theme>",
+	         value);
+	return tu_casefile(412, site_extra, themes);
+}
+
+START_TEST(decimals_of_any_length_are_read)
+{
+	/* The schema sets no totalDigits: 30 digits and more are read,
+	 * rounded to a double. */
+	char *xml = decimal_case(
+	    "    <onsite-staff fte=\"1.500000000000000000000000000000001\"/>\n"
+	    "    <agency-distance-km>\n"
+	    "      2.80000000000000000000000000000000000000001\n"
+	    "    </agency-distance-km>\n"
+	    "    <occupancy "
+	    "low-income-share=\"99.99999999999999999999999999\"/>",
+	    "123456789012345678901234567890");
+	ap_case *c = NULL;
+	ap_diags_clear(diags);
+	int rc =
+	    ap_reader_read_memory(reader, "t.xml", xml, strlen(xml), &c, diags);
+	for (size_t i = 0; i < ap_diags_count(diags); i++)
+		ap_diag_print(stderr, ap_diags_at(diags, i));
+	ck_assert_int_eq(rc, 0);
+	const ap_site *site = ap_case_site(c);
+	ck_assert_double_eq(site->onsite_fte, 1.5);
+	ck_assert_double_eq(site->agency_distance_km, 2.8);
+	ck_assert_double_eq(site->low_income_share, 100.0);
+	const ap_theme_data *t = ap_case_theme_at(c, 0);
+	ck_assert_double_eq(t->indicators[0].value, 1.2345678901234568e29);
+	ap_case_free(c);
+	free(xml);
+
+	/* 300 digits. */
+	char value[400];
+	memset(value, '1', 300);
+	strcpy(value + 300, ".25");
+	xml = decimal_case("", value);
+	c = NULL;
+	ap_diags_clear(diags);
+	ck_assert_int_eq(
+	    ap_reader_read_memory(reader, "t.xml", xml, strlen(xml), &c, diags),
+	    0);
+	ck_assert_double_eq_tol(ap_case_theme_at(c, 0)->indicators[0].value,
+	                        1.1111111111111111e299, 1e284);
+	ap_case_free(c);
+	free(xml);
+}
+END_TEST
+
+START_TEST(long_decimals_are_refused_as_the_schema_says)
+{
+	/* Over the Percent's 100, under NonNegativeDecimal's 0: refused by
+	 * the schema's facets, on their line and field, with the file's own
+	 * digits. */
+	char *xml = decimal_case(
+	    "    <onsite-staff fte=\"-0.000000000000000000000000000001\"/>\n"
+	    "    <agency-distance-km>-1.0000000000000000000000000001"
+	    "</agency-distance-km>\n"
+	    "    <occupancy "
+	    "low-income-share=\"100.0000000000000000000000000001\"/>",
+	    "61");
+	ck_assert_uint_eq(check_str(xml), 3);
+	expect(AP_ERROR, line_of(xml, "onsite-staff"), "site/onsite-staff/@fte",
+	       "[facet 'minInclusive'] The value "
+	       "'-0.000000000000000000000000000001' is less than the minimum");
+	expect(AP_ERROR, line_of(xml, "<agency"), "site/agency-distance-km",
+	       "The value '-1.0000000000000000000000000001' is less than");
+	expect(AP_ERROR, line_of(xml, "occupancy"),
+	       "site/occupancy/@low-income-share",
+	       "[facet 'maxInclusive'] The value "
+	       "'100.0000000000000000000000000001' is greater than the "
+	       "maximum value allowed ('100')");
+	free(xml);
+
+	/* Not a decimal, however long: libxml2's own message. */
+	xml = decimal_case("", "61.00000000000000000000000000001e3");
+	ck_assert_uint_eq(check_str(xml), 1);
+	expect(AP_ERROR, -1,
+	       "diagnostic/theme[quality]/indicator[complaints.rate]/@value",
+	       "'61.00000000000000000000000000001e3' is not a valid value of "
+	       "the atomic type 'xs:decimal'");
+	free(xml);
+
+	/* A long refused value is shown cut short. */
+	char share[300] = "1";
+	memset(share + 1, '0', 250);
+	share[251] = '\0';
+	char extra[400];
+	snprintf(extra, sizeof extra, "<occupancy low-income-share=\"%s\"/>",
+	         share);
+	xml = decimal_case(extra, "61");
+	ck_assert_uint_eq(check_str(xml), 1);
+	expect(AP_ERROR, -1, "site/occupancy/@low-income-share",
+	       "The value '1000000000000000000000000000000000000000...' is "
+	       "greater than the maximum");
+	free(xml);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("reader");
@@ -747,11 +982,19 @@ int main(void)
 	tcase_add_test(tc, undeclared_entity_is_an_error);
 	tcase_add_test(tc, deep_nesting_is_refused);
 	tcase_add_test(tc, broken_files);
+	tcase_add_test(tc, first_parse_error_is_reported);
+	tcase_add_test(tc, truncation_hint_only_when_the_file_ends_early);
 	tcase_add_test(tc, wrong_namespace_or_root);
 	tcase_add_test(tc, size_limit_and_file_kinds);
 	suite_add_tcase(s, tc);
 	/* A quadratic search for duplicates takes about a minute here; the
 	 * linear one about a second (ten under the sanitizers). */
+	tc = tcase_create("decimals");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, long_decimals_are_shortened_for_the_validator);
+	tcase_add_test(tc, decimals_of_any_length_are_read);
+	tcase_add_test(tc, long_decimals_are_refused_as_the_schema_says);
+	suite_add_tcase(s, tc);
 	tc = tcase_create("scale");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 20);

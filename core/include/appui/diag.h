@@ -50,6 +50,14 @@ AP_API void ap_diags_move(ap_diags *dst, ap_diags *src, int strict);
 /* Prints one problem as FILE:LINE: FIELD: [warning: ]message. */
 AP_API void ap_diag_print(FILE *out, const ap_diag *diag);
 
+/*
+ * Writes `text` inert, as ap_diag_print() writes a problem's parts: control
+ * characters and bytes that are not UTF-8 as \xNN (newline and tab as \n and
+ * \t), C1 controls, bidirectional controls and line separators as \uNNNN.
+ * For text from files, plugins or the environment that is shown to people.
+ */
+AP_API void ap_print_inert(FILE *out, const char *text);
+
 #ifdef __cplusplus
 }
 #endif

@@ -25,8 +25,11 @@ typedef enum ap_plugin_status {
 	AP_PLUGIN_REFUSED = 1, /* could not be used: see reason */
 	AP_PLUGIN_DISABLED =
 	    2, /* loadable, but not enabled by the configuration */
-	AP_PLUGIN_SHADOWED = 3 /* its file name or theme is provided by a
-	                          folder earlier in the search path */
+	AP_PLUGIN_SHADOWED = 3, /* its file name or theme is provided by a
+	                           folder earlier in the search path */
+	AP_PLUGIN_SKIPPED = 4   /* an entry of a plugin folder that is no
+	                           candidate: not a *.so name, hidden, not a
+	                           regular file; see reason */
 } ap_plugin_status;
 
 typedef struct ap_plugin_info {
@@ -49,11 +52,15 @@ typedef struct ap_search_dir {
 /*
  * Loads the plugins found in `dirs`, in order: the first plugin found for a
  * theme is the one used, later ones are shadowed; two plugins for one theme
- * in the same folder are refused. Refusals are warnings in `d`, listed by
- * ap_host_plugin_at(); configuration errors found against the plugins'
- * declarations (unknown indicator or parameter, thresholds out of order) are
- * errors. Returns 0, or -1 when the configuration is wrong (the host is still
- * returned so that it can be listed).
+ * in the same folder are refused. A folder, or a plugin file, that every user
+ * may write to is refused (anyone could put code there that appui runs): its
+ * entry says why, and none of a refused folder's files is loaded. Every entry
+ * of a folder is listed by ap_host_plugin_at(): loaded, refused, disabled,
+ * shadowed, or skipped (no candidate), each but the loaded with its reason.
+ * Refusals are warnings in `d`; configuration errors found against the
+ * plugins' declarations (unknown indicator or parameter, thresholds out of
+ * order) are errors. Returns 0, or -1 when the configuration is wrong (the
+ * host is still returned so that it can be listed).
  */
 AP_API int ap_host_open(ap_host **out, const ap_config *cfg,
                         const ap_search_dir *dirs, size_t n_dirs, ap_diags *d);
