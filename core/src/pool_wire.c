@@ -336,3 +336,29 @@ int pool_get_site(const char *p, const char *end, ap_plan_site *s,
 	s->themes = themes;
 	return 0;
 }
+
+void pool_put_meta(pool_bytes *m, const ap_case *c)
+{
+	const ap_diagnostic *g = ap_case_diagnostic(c);
+	const char *text[] = {ap_case_id(c), ap_case_site(c)->id,
+	                      ap_case_organisation(c)->id, g->firm};
+	for (size_t i = 0; i < AP_ARRAY_LEN(text); i++)
+		pool_bytes_cstr(m, text[i]);
+	int32_t date[3] = {g->date.year, g->date.month, g->date.day};
+	pool_bytes_part(m, date, sizeof date);
+}
+
+int pool_get_meta(const char *p, const char *end, ap_pool_meta *m)
+{
+	memset(m, 0, sizeof(*m));
+	const char **text[] = {&m->case_id, &m->site_id, &m->organisation_id,
+	                       &m->firm};
+	for (size_t i = 0; i < AP_ARRAY_LEN(text); i++)
+		if (get_cstr(&p, end, text[i]) || !*text[i])
+			return -1;
+	int32_t date[3];
+	if (get_fixed(&p, end, date, sizeof date) || p != end)
+		return -1;
+	m->diagnosed = (ap_date){date[0], date[1], date[2]};
+	return 0;
+}

@@ -139,11 +139,15 @@ static void run_task(const ap_pool *p, worker_io *io, const wtask *t,
 	ap_diags_clear(io->d);
 	scored->len = 0;
 	ap_case *c = read_case(p, io, t);
-	if (c && p->opt.parts)
+	if (c && (p->opt.parts & ~(unsigned)AP_POOL_META))
 		put_scored(p, io, t, c, scored);
 	else
 		for (int i = 0; i < 3; i++)
 			pool_bytes_u32(scored, 0); /* json, row, site */
+	size_t meta_at = pool_bytes_open_size(scored);
+	if (c && (p->opt.parts & AP_POOL_META))
+		pool_put_meta(scored, c);
+	pool_bytes_close_size(scored, meta_at);
 	pool_bytes *m = &io->out;
 	char kind = 'R';
 	pool_bytes_add(m, &kind, 1);
