@@ -75,8 +75,10 @@ void pool_put_site(pool_bytes *m, const ap_plan_site *s);
 /* `s`'s strings point into the message; `themes` has POOL_SITE_THEMES. */
 int pool_get_site(const char *p, const char *end, ap_plan_site *s,
                   const char **themes);
-/* What a case says of itself; `m`'s strings point into the message. */
-void pool_put_meta(pool_bytes *m, const ap_case *c);
+/* The digest and size of the bytes read, and what the case (NULL when
+ * invalid) says of itself; `m`'s strings point into the message. */
+void pool_put_meta(pool_bytes *m, const char *sha256, size_t size,
+                   const ap_case *c);
 int pool_get_meta(const char *p, const char *end, ap_pool_meta *m);
 
 #endif
