@@ -57,7 +57,10 @@ typedef struct ap_store_options {
 	 * received), never for a score or a plan. */
 	const char *now;
 } ap_store_options;
-#define AP_STORE_OPTIONS_INIT {AP_STORE_OPTIONS_VERSION, 0, 0, NULL}
+#define AP_STORE_OPTIONS_INIT                        \
+	{                                            \
+		AP_STORE_OPTIONS_VERSION, 0, 0, NULL \
+	}
 
 /*
  * Opens the store at `path` (with opt->create, creates it), and migrates
@@ -92,7 +95,11 @@ typedef struct ap_store_upload {
 	const char *diagnosed; /* the diagnostic's date, YYYY-MM-DD */
 	const char *sender;    /* who sent it: an account, "local:USER" */
 } ap_store_upload;
-#define AP_STORE_UPLOAD_INIT {AP_STORE_UPLOAD_VERSION}
+#define AP_STORE_UPLOAD_INIT                                              \
+	{                                                                 \
+		AP_STORE_UPLOAD_VERSION, NULL, NULL, 0, NULL, NULL, NULL, \
+		    NULL, NULL, NULL                                      \
+	}
 
 typedef enum ap_store_outcome {
 	AP_STORE_NEW_CASE = 1,    /* version 1 of a case not seen before */
@@ -118,20 +125,39 @@ typedef struct ap_store_added {
 AP_API int ap_store_add(ap_store_added *out, ap_store *s,
                         const ap_store_upload *u, ap_diags *d);
 
+/*
+ * ap_store_add() of the file at `path` (a regular file, read here), if its
+ * bytes are still those whose SHA-256 is `sha256`: the ones a worker read
+ * and checked (ap_pool_meta). u->data and u->len are not used. A file that
+ * changed since is not stored (AP_EINVALID: "changed after it was checked").
+ */
+AP_API int ap_store_add_file(ap_store_added *out, ap_store *s, const char *path,
+                             const char *sha256, const ap_store_upload *u,
+                             ap_diags *d);
+
 /* A refused upload: its attempt is recorded, not its body. */
 #define AP_STORE_ATTEMPT_VERSION 1
 typedef struct ap_store_attempt {
 	int version;      /* AP_STORE_ATTEMPT_VERSION */
 	const char *name; /* as sent */
-	const void *data; /* the bytes, for their size and digest; NULL when
-	                     none could be read */
+	const void *data; /* the bytes, for their size and digest; or NULL */
 	size_t len;
+	const char *sha256; /* when data is NULL: the digest of the bytes
+	                       (ap_pool_meta), or NULL when none were read */
+	size_t size;        /* with sha256: how many bytes */
 	const char *sender;
 	size_t errors;           /* how many errors it had */
 	const char *first_error; /* the first, as printed: FILE:LINE: ... */
 } ap_store_attempt;
-#define AP_STORE_ATTEMPT_INIT {AP_STORE_ATTEMPT_VERSION}
+#define AP_STORE_ATTEMPT_INIT                                              \
+	{                                                                  \
+		AP_STORE_ATTEMPT_VERSION, NULL, NULL, 0, NULL, 0, NULL, 0, \
+		    NULL                                                   \
+	}
 
+/* Records the attempt `a` (and its audit row). Returns AP_OK, AP_EUSAGE
+ * for a malformed attempt, or a status for a store that cannot be
+ * written. */
 AP_API int ap_store_add_rejected(ap_store *s, const ap_store_attempt *a,
                                  ap_diags *d);
 
@@ -165,7 +191,10 @@ typedef struct ap_store_query {
 	int n;               /* with case_id: version n only (0: as above) */
 	int with_body;
 } ap_store_query;
-#define AP_STORE_QUERY_INIT {AP_STORE_QUERY_VERSION}
+#define AP_STORE_QUERY_INIT                                             \
+	{                                                               \
+		AP_STORE_QUERY_VERSION, NULL, NULL, NULL, NULL, 0, 0, 0 \
+	}
 
 /* Called for each version; a nonzero return stops the listing, which then
  * returns that value. */
@@ -179,8 +208,7 @@ typedef int (*ap_store_version_fn)(void *ctx, const ap_store_version *v);
  * query, or another status with the reason in `d`.
  */
 AP_API int ap_store_versions(ap_store *s, const ap_store_query *q,
-                             ap_store_version_fn each, void *ctx,
-                             ap_diags *d);
+                             ap_store_version_fn each, void *ctx, ap_diags *d);
 
 /* ---- checks, exports and backups ----------------------------------------- */
 
@@ -254,8 +282,7 @@ AP_API int ap_store_account_revoke(ap_store *s, const char *actor,
 
 /* Calls `each` for every account, by name; stops as ap_store_versions. */
 AP_API int ap_store_accounts(ap_store *s,
-                             int (*each)(void *ctx,
-                                         const ap_store_account *a),
+                             int (*each)(void *ctx, const ap_store_account *a),
                              void *ctx, ap_diags *d);
 
 /*
