@@ -34,6 +34,8 @@ static unsigned parts_of(const batch_spec *b)
 		                     : AP_POOL_ROW;
 	case BATCH_PLAN:
 		return AP_POOL_SITE;
+	case BATCH_STORE:
+		return AP_POOL_META;
 	case BATCH_VALIDATE:
 		break;
 	}
@@ -51,6 +53,7 @@ static void deliver(const batch_spec *b, size_t index, ap_pool_result *r,
 	    .case_len = r->json_len,
 	    .row = r->row,
 	    .site = r->site,
+	    .meta = r->meta,
 	};
 	b->on_result(b->ctx, index, &res);
 }
@@ -61,7 +64,7 @@ static int drive(const batch_spec *b, ap_pool *p, size_t window, size_t *done,
                  ap_diags *all)
 {
 	size_t n = b->in->n, submitted = 0;
-	while (*done < n && !interrupted) {
+	while (*done < n && !interrupted && !(b->stop && *b->stop)) {
 		while (submitted < n && submitted - *done < window) {
 			uint64_t id;
 			ap_pool_submit_path(&id, p, b->in->paths[submitted++]);
@@ -70,7 +73,7 @@ static int drive(const batch_spec *b, ap_pool *p, size_t window, size_t *done,
 		if (rc != AP_OK && rc != AP_EINTERRUPTED)
 			return -1;
 		ap_pool_result *r;
-		while (ap_pool_take(&r, p)) {
+		while (!(b->stop && *b->stop) && ap_pool_take(&r, p)) {
 			deliver(b, (*done)++, r, all);
 			ap_pool_result_free(r);
 			progress(b->verb, *done, n);
@@ -106,16 +109,17 @@ int batch_run(const batch_spec *b, ap_diags *all)
 	if (rc != AP_OK) {
 		rc = -1;
 	} else {
+		rc = b->on_ready ? b->on_ready(b->ctx) : 0;
 		/* Results are held only between the next one to print and
 		 * the furthest one submitted. */
-		rc = drive(b, p, opt.workers * 16 * 8, &done, all);
+		if (rc == 0)
+			rc = drive(b, p, opt.workers * 16 * 8, &done, all);
 	}
 	ap_pool_free(p);
 	if (rc == 0 && interrupted) {
 		fprintf(stderr,
-		        "\nappui: interrupted: %zu of %zu files done; nothing "
-		        "written\n",
-		        done, n);
+		        "\nappui: interrupted: %zu of %zu files done; %s\n",
+		        done, n, b->kept ? b->kept : "nothing written");
 		rc = 130;
 	}
 	sigaction(SIGINT, &old_int, NULL);

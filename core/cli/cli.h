@@ -32,6 +32,15 @@ typedef struct options {
 	const char **attach; /* --attach FILE, repeatable */
 	size_t n_attach;
 	const char *target_dir; /* -C DIR */
+	/* store, account, token */
+	const char *store; /* --store FILE */
+	const char *site;  /* --site S: store list */
+	const char *firm;  /* --firm F: store list, account add */
+	const char *since; /* --since DATE: store list */
+	int all;           /* --all: every version (store list, export) */
+	int version_n;     /* --version N after 'store': store show */
+	int coordinator;   /* account add --coordinator */
+	int administrator; /* account add --administrator */
 } options;
 
 typedef struct setup {
@@ -157,5 +166,21 @@ CLI_COMMAND(extract);
 CLI_COMMAND(show);
 CLI_COMMAND(plugins);
 CLI_COMMAND(config);
+CLI_COMMAND(store);
+CLI_COMMAND(account);
+CLI_COMMAND(token);
+
+/* The store a command uses (cli_store.c): --store FILE, then store.path of
+ * `cfg` (NULL: the configuration in use is loaded for it). Opened (created
+ * with `create`) with the time of $APPUI_NOW when it is set. Problems are
+ * printed to stderr. Returns 0 and `*out`, or an exit status. */
+struct ap_store;
+int open_store(const options *o, const ap_config *cfg, int create,
+               struct ap_store **out);
+/* Who runs the command, for the store's records: "local:USER". */
+const char *local_actor(void);
+/* The exit status of a store's status `rc`, after printing its problems
+ * from `d` to stderr. */
+int store_exit(int rc, const ap_diags *d);
 
 #endif
