@@ -150,6 +150,24 @@ int ap_store_check(ap_store_counts *out, ap_store *s, ap_diags *d)
 	return status;
 }
 
+/* 1 when `path` is the store's file or one of its companions. */
+static int is_store_file(const ap_store *s, const char *path)
+{
+	struct stat a, b;
+	if (stat(path, &a) != 0)
+		return 0;
+	static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+	for (size_t i = 0; i < AP_ARRAY_LEN(suffix); i++) {
+		char *p = ap_xasprintf("%s%s", s->path, suffix[i]);
+		int same = stat(p, &b) == 0 && a.st_dev == b.st_dev &&
+		           a.st_ino == b.st_ino;
+		free(p);
+		if (same)
+			return 1;
+	}
+	return 0;
+}
+
 /* ---- export ------------------------------------------------------------- */
 
 typedef struct export_ctx {
@@ -178,6 +196,13 @@ static int export_one(void *ctx, const ap_store_version *v)
 	char *path =
 	    x->all ? ap_xasprintf("%s/%s.v%d.xml", x->dir, v->case_id, v->n)
 	           : ap_xasprintf("%s/%s.xml", x->dir, v->case_id);
+	if (is_store_file(x->s, path)) {
+		ap_diags_add(x->d, AP_ERROR, path, 0, "",
+		             "this is the store itself: refused, nothing more "
+		             "written");
+		free(path);
+		return AP_EUSAGE;
+	}
 	ap_atomic a;
 	int rc = ap_atomic_open(&a, path, "exported case file", x->d);
 	free(path);
@@ -225,24 +250,6 @@ int ap_store_export(size_t *out_files, ap_store *s, const char *dir,
 }
 
 /* ---- backup ------------------------------------------------------------- */
-
-/* 1 when `path` is the store's file or one of its companions. */
-static int is_store_file(const ap_store *s, const char *path)
-{
-	struct stat a, b;
-	if (stat(path, &a) != 0)
-		return 0;
-	static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
-	for (size_t i = 0; i < AP_ARRAY_LEN(suffix); i++) {
-		char *p = ap_xasprintf("%s%s", s->path, suffix[i]);
-		int same = stat(p, &b) == 0 && a.st_dev == b.st_dev &&
-		           a.st_ino == b.st_ino;
-		free(p);
-		if (same)
-			return 1;
-	}
-	return 0;
-}
 
 /* The backup proper into the file `tmp`: copied, made one self-contained
  * file (rollback journal, not WAL), checked, closed. */

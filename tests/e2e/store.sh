@@ -117,6 +117,13 @@ done
 expect_status 0 "export --all" -- "$APPUI" store export --all every --store s.db
 [ "$(ls every | wc -l)" -eq 40 ] && pass || fail "export --all: $(ls every | wc -l) files"
 cmp -s every/CF-2016-001.v1.xml "$EX/cf-2016-001-lmh-alouettes.xml" && pass || fail "export --all: version 1"
+# An export never replaces the store (here named as a case file would be).
+mkdir trap
+"$APPUI" store init --store trap/CF-2016-001.xml >/dev/null
+"$APPUI" store add -q --store trap/CF-2016-001.xml "$EX/cf-2016-001-lmh-alouettes.xml" >/dev/null
+expect_status 2 "export onto the store" -- "$APPUI" store export trap --store trap/CF-2016-001.xml
+expect_grep "export onto the store" "$TMP/err" "trap/CF-2016-001.xml:0: this is the store itself: refused"
+expect_status 0 "store kept" -- "$APPUI" store check --store trap/CF-2016-001.xml
 expect_status 0 backup -- "$APPUI" store backup copy.db --store s.db
 expect_grep backup "$TMP/out" "s.db: backed up to copy.db (integrity checked)"
 [ "$(stat -c %a copy.db)" = 600 ] && pass || fail "backup mode"

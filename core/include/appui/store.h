@@ -230,7 +230,8 @@ AP_API int ap_store_check(ap_store_counts *out, ap_store *s, ap_diags *d);
  * not at all (appui/atomic.h); DIR is created when missing. A version whose
  * bytes no longer hash to their digest is not written (a problem). Returns
  * AP_OK and the number of files written, AP_EINVALID when a version was
- * damaged, AP_EOUTPUT when a file could not be written.
+ * damaged, AP_EOUTPUT when a file could not be written, AP_EUSAGE when a
+ * file to write is the store itself (nothing more is written).
  */
 AP_API int ap_store_export(size_t *out_files, ap_store *s, const char *dir,
                            int all_versions, ap_diags *d);
