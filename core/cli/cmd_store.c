@@ -32,6 +32,11 @@ const char usage_store[] =
     "                     checked, as FILE\n"
     "  check              the store's integrity, and every version's bytes\n"
     "                     against their SHA-256\n"
+    "  rejected [--since DATE]\n"
+    "                     the refused attempts (no body is kept), oldest\n"
+    "                     first\n"
+    "  audit [--since DATE]\n"
+    "                     the audit log: every change, oldest first\n"
     "\n"
     "The time recorded for a change is the clock's (UTC), or $APPUI_NOW\n"
     "(YYYY-MM-DDTHH:MM:SSZ) when it is set.\n";
@@ -287,6 +292,55 @@ out:
 	return rc;
 }
 
+/* ---- rejected, audit ------------------------------------------------------
+ */
+
+static int rejection_one(void *ctx, const ap_store_rejection *r)
+{
+	(void)ctx;
+	char size[32] = "-";
+	if (r->size >= 0)
+		snprintf(size, sizeof size, "%lld", r->size);
+	printf("%s  ", r->received_at);
+	ap_print_inert(stdout, r->sender);
+	printf("  %s  %zu  ", size, r->errors);
+	ap_print_inert(stdout, r->first_error);
+	putchar('\n');
+	return 0;
+}
+
+static int audit_one(void *ctx, const ap_store_audit_row *r)
+{
+	(void)ctx;
+	const char *v[] = {r->at, r->actor, r->action, r->object, r->detail};
+	for (size_t i = 0; i < 5; i++) {
+		ap_print_inert(stdout, v[i]);
+		fputs(i < 4 ? "  " : "\n", stdout);
+	}
+	return 0;
+}
+
+static int store_log(const options *o, int argc, int audit)
+{
+	if (argc != 0)
+		return usage();
+	ap_store *s;
+	int rc = open_store(o, NULL, 0, &s);
+	if (rc)
+		return rc;
+	if (!o->quiet)
+		puts(audit ? "at  actor  action  object  detail"
+		           : "received  sender  size  errors  first error");
+	ap_diags *d = ap_diags_new();
+	int status =
+	    audit ? ap_store_audit(s, o->since, audit_one, NULL, d)
+	          : ap_store_rejections(s, o->since, rejection_one, NULL, d);
+	rc = status == AP_OK ? 0 : store_exit(status, d);
+	ap_diags_free(d);
+	ap_store_close(s);
+	return rc;
+}
+
 int cmd_store(const options *o, int argc, char **argv)
 {
 	if (argc < 1)
@@ -308,6 +362,10 @@ int cmd_store(const options *o, int argc, char **argv)
 		return store_backup(o, argc, argv);
 	if (strcmp(sub, "check") == 0)
 		return store_check(o, argc);
+	if (strcmp(sub, "rejected") == 0)
+		return store_log(o, argc, 0);
+	if (strcmp(sub, "audit") == 0)
+		return store_log(o, argc, 1);
 	fprintf(stderr, "appui store: unknown subcommand '%s'\n", sub);
 	return usage();
 }

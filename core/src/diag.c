@@ -117,3 +117,12 @@ void ap_diag_print(FILE *out, const ap_diag *g)
 	fwrite(b.data, 1, b.len, out);
 	ap_buf_free(&b);
 }
+
+void ap_print_inert(FILE *out, const char *s)
+{
+	ap_buf b;
+	ap_buf_init(&b);
+	ap_buf_inert(&b, s, 0);
+	fwrite(b.data, 1, b.len, out);
+	ap_buf_free(&b);
+}

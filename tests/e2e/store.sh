@@ -70,6 +70,19 @@ expect_grep "add invalid" "$TMP/out" "$((n_bad + 1)) files: 0 stored (0 new case
 [ "$(sql s.db 'SELECT count(*) FROM rejected')" = "$n_bad" ] && pass || fail "refused attempts not recorded"
 # ... with their size and digest (the empty file's too), never their body.
 [ "$(sql s.db "SELECT count(*) FROM rejected WHERE sha256 IS NOT NULL AND size IS NOT NULL")" = "$n_bad" ] && pass || fail "refused attempts without digest"
+# Refused attempts and the audit log, with what files named printed inert.
+cp "$BAD/bad-enum.xml" "$(printf 'evil\033[31m.xml')"
+expect_status 1 "add evil name" -- "$APPUI" store add --store s.db "$(printf 'evil\033[31m.xml')"
+expect_status 0 rejected -- "$APPUI" store rejected --store s.db
+[ "$(wc -l <"$TMP/out")" -eq $((n_bad + 2)) ] && pass || fail "store rejected: $(wc -l <"$TMP/out") lines"
+expect_grep rejected "$TMP/out" '2024-03-01T09:00:00Z  local:'
+expect_grep rejected "$TMP/out" 'evil\x1b[31m.xml:8: site/situation:'
+if grep -q "$(printf '\033')" "$TMP/out"; then fail "store rejected printed an escape"; else pass; fi
+n_bad=$((n_bad + 1))
+expect_status 0 audit -- "$APPUI" store audit --store s.db
+expect_grep audit "$TMP/out" "casefile.correction  CF-2016-001  version 2, sha256 "
+expect_status 0 "audit since" -- "$APPUI" store audit -q --since 2030-01-01 --store s.db
+[ ! -s "$TMP/out" ] && pass || fail "audit --since: nothing since"
 # A case of another firm is refused.
 sed 's/firm="FIRM-SECURITE-URBAINE"/firm="FIRM-OTHER"/' "$EX/cf-2016-001-lmh-alouettes.xml" >fix/other-firm.xml
 expect_status 1 "another firm" -- "$APPUI" store add --store s.db fix/other-firm.xml

@@ -50,6 +50,11 @@ AP_API void ap_diags_move(ap_diags *dst, ap_diags *src, int strict);
 /* Prints one problem as FILE:LINE: FIELD: [warning: ]message. */
 AP_API void ap_diag_print(FILE *out, const ap_diag *diag);
 
+/* Prints `s` inert, as ap_diag_print() prints what comes from files: no
+ * control character, byte that is not UTF-8, bidirectional control or line
+ * separator reaches the terminal as it is (newline and tab as \n, \t). */
+AP_API void ap_print_inert(FILE *out, const char *s);
+
 #ifdef __cplusplus
 }
 #endif

@@ -28,6 +28,7 @@
 
 #include "appui/common.h"
 #include "appui/diag.h"
+#include "appui/status.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -209,6 +210,43 @@ typedef int (*ap_store_version_fn)(void *ctx, const ap_store_version *v);
  */
 AP_API int ap_store_versions(ap_store *s, const ap_store_query *q,
                              ap_store_version_fn each, void *ctx, ap_diags *d);
+
+/* A refused attempt, as ap_store_rejections() gives it (valid during the
+ * callback). */
+typedef struct ap_store_rejection {
+	const char *name;
+	const char *sender;
+	const char *received_at;
+	const char *sha256; /* NULL when nothing could be read */
+	long long size;     /* -1 when nothing could be read */
+	size_t errors;
+	const char *first_error;
+} ap_store_rejection;
+
+/* Calls `each` for the refused attempts received at or after `since`
+ * (YYYY-MM-DD or a full time; NULL: all), oldest first; stops as
+ * ap_store_versions. */
+AP_API int ap_store_rejections(ap_store *s, const char *since,
+                               int (*each)(void *ctx,
+                                           const ap_store_rejection *r),
+                               void *ctx, ap_diags *d);
+
+/* An audit row (valid during the callback): when, who, what (an action
+ * such as "casefile.upload", "account.revoke"), on what, and the detail. */
+typedef struct ap_store_audit_row {
+	long long id;
+	const char *at;
+	const char *actor;
+	const char *action;
+	const char *object;
+	const char *detail;
+} ap_store_audit_row;
+
+/* Calls `each` for the audit rows written at or after `since` (NULL: all),
+ * in the order they were written; stops as ap_store_versions. */
+AP_API int ap_store_audit(ap_store *s, const char *since,
+                          int (*each)(void *ctx, const ap_store_audit_row *r),
+                          void *ctx, ap_diags *d);
 
 /* ---- checks, exports and backups ----------------------------------------- */
 
