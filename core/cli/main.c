@@ -41,7 +41,7 @@ static const char usage_main[] =
     "why\n"
     "  config check [FILE]    check a configuration file\n"
     "  store SUBCOMMAND       the store: init, add, list, show, export,\n"
-    "                         backup, check\n"
+    "                         backup, check, rejected, audit\n"
     "  account SUBCOMMAND     the store's accounts: add, list, revoke\n"
     "  token new ACCOUNT      a new token for an account, shown once\n"
     "  version                print the version and the plugin ABI\n"
