@@ -139,11 +139,24 @@ int cmd_token(const options *o, int argc, char **argv)
 	int status = ap_store_token_new(token, s, local_actor(), argv[1], d);
 	if (status == AP_OK) {
 		printf("%s\n", token);
-		fprintf(
-		    stderr,
-		    "appui token new: a token for %s; it is shown this once "
-		    "and kept only as its SHA-256\n",
-		    argv[1]);
+		/* A token that did not reach its reader must not stay valid. */
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			int r =
+			    ap_store_token_revoke(s, local_actor(), token, d);
+			fprintf(
+			    stderr,
+			    "appui token new: the token could not be written "
+			    "to standard output: %s\n",
+			    r == AP_OK ? "it was revoked"
+			               : "revoke the account's tokens");
+			status = r == AP_OK ? AP_EOUTPUT : r;
+		} else {
+			fprintf(
+			    stderr,
+			    "appui token new: a token for %s; it is shown this "
+			    "once and kept only as its SHA-256\n",
+			    argv[1]);
+		}
 	}
 	memset(token, 0, sizeof token);
 	rc = status == AP_OK ? 0 : store_exit(status, d);

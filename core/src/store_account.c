@@ -316,6 +316,59 @@ out:
 	return status;
 }
 
+int ap_store_token_revoke(ap_store *s, const char *actor, const char *token,
+                          ap_diags *d)
+{
+	if (!actor || !*actor || !token)
+		return refuse(s, d, AP_EUSAGE, "malformed token revocation");
+	char hash[AP_SHA256_HEX];
+	ap_sha256_of(token, strlen(token), hash);
+	const char *doing = "cannot revoke a token";
+	int status = store_begin(s, d, doing);
+	if (status != AP_OK)
+		return status;
+	char at[AP_STORE_TIME_SIZE];
+	store_time(s, at);
+	sqlite3_stmt *st;
+	status = store_prepare(s, &st,
+	                       "SELECT t.id, a.name FROM token t JOIN account a"
+	                       " ON a.id = t.account WHERE t.sha256 = ? AND"
+	                       " t.revoked_at IS NULL",
+	                       d, doing);
+	int64_t id = 0;
+	char *detail = NULL, *name = NULL;
+	if (status == AP_OK) {
+		store_bind_text(st, 1, hash);
+		int rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			id = sqlite3_column_int64(st, 0);
+			name = ap_xstrdup(store_text(st, 1));
+		} else if (rc == SQLITE_DONE) {
+			status =
+			    refuse(s, d, AP_ENOTFOUND,
+			           "%s: no active token is that one", doing);
+		} else {
+			status = store_fail(s, d, rc, doing);
+		}
+		sqlite3_finalize(st);
+	}
+	if (status == AP_OK)
+		status = store_run(
+		    s, d, doing, "UPDATE token SET revoked_at = ? WHERE id = ?",
+		    "ti", at, id);
+	if (status == AP_OK) {
+		detail = ap_xasprintf("token %lld", (long long)id);
+		status =
+		    store_audit(s, at, actor, "token.revoke", name, detail, d);
+	}
+	free(detail);
+	free(name);
+	if (status == AP_OK)
+		return store_commit(s, d, doing);
+	store_rollback(s);
+	return status;
+}
+
 static int same_in_constant_time(const char *a, const char *b, size_t n)
 {
 	unsigned char diff = 0;

@@ -178,6 +178,11 @@ python3 -c 'import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 print("\n".join(c.iterdump()))' s.db >dump.sql
 if grep -qF "$token" dump.sql; then fail "the token is in a dump of the store"; else pass; fi
+# A token that cannot be written out is not left valid.
+expect_status 3 "token to a full disk" -- sh -c "\"$APPUI\" token new argos --store s.db >/dev/full"
+expect_grep "token to a full disk" "$TMP/err" "the token could not be written to standard output: it was revoked"
+[ "$(sql s.db "SELECT count(*) FROM token WHERE revoked_at IS NULL")" = 1 ] && pass || fail "a token not handed over stays valid"
+expect_status 3 "list to a full disk" -- sh -c "\"$APPUI\" store list --store s.db >/dev/full"
 expect_status 0 "account list" -- "$APPUI" account list --store s.db
 expect_grep "account list" "$TMP/out" "argos                 firm           FIRM-ARGOS                 1"
 expect_status 0 "account revoke" -- "$APPUI" account revoke argos --store s.db

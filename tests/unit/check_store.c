@@ -463,6 +463,17 @@ START_TEST(accounts_and_tokens_hashed)
 	    ap_store_token_new(t2, s, "local:admin", "nobody", diags),
 	    AP_ENOTFOUND);
 
+	/* One token revoked by its text: the other still works. */
+	char t3[AP_STORE_TOKEN_SIZE];
+	ck_assert_int_eq(
+	    ap_store_token_new(t3, s, "local:admin", "acme", diags), AP_OK);
+	ck_assert_int_eq(ap_store_token_revoke(s, "local:admin", t3, diags),
+	                 AP_OK);
+	ck_assert_int_eq(ap_store_token_account(&who, s, t3, diags),
+	                 AP_ENOTFOUND);
+	ck_assert_int_eq(ap_store_token_revoke(s, "local:admin", t3, diags),
+	                 AP_ENOTFOUND);
+	ck_assert_int_eq(ap_store_token_account(&who, s, t1, diags), AP_OK);
 	char text[512] = "";
 	ck_assert_int_eq(ap_store_accounts(s, count_accounts, text, diags),
 	                 AP_OK);
@@ -488,8 +499,8 @@ START_TEST(accounts_and_tokens_hashed)
 	                       "claire coordinator - 0 active\n");
 	ck_assert_int_eq(scalar(s, "SELECT count(*) FROM audit WHERE action IN "
 	                           "('account.add', 'account.revoke', "
-	                           "'token.new')"),
-	                 5);
+	                           "'token.new', 'token.revoke')"),
+	                 7);
 	ap_store_close(s);
 	nowhere_in_files(t1);
 }

@@ -333,6 +333,12 @@ AP_API int ap_store_token_new(char out[AP_STORE_TOKEN_SIZE], ap_store *s,
                               const char *actor, const char *account,
                               ap_diags *d);
 
+/* Revokes one token, given as its text (a token that could not be handed
+ * over, or is known to be lost). AP_ENOTFOUND when no active token is
+ * that. */
+AP_API int ap_store_token_revoke(ap_store *s, const char *actor,
+                                 const char *token, ap_diags *d);
+
 /* The active account a token belongs to (compared by hash, in constant
  * time): AP_OK and `*out`, or AP_ENOTFOUND (unknown, or revoked). */
 AP_API int ap_store_token_account(ap_store_account *out, ap_store *s,
