@@ -56,6 +56,12 @@ typedef struct setup {
 typedef struct inputs {
 	char **paths;
 	size_t n, cap;
+	/* Read from a store (gather_inputs()): paths[i] is the name the
+	 * latest version of case case_ids[i] was sent under, versions[i] its
+	 * number; store_file is the store. All NULL for files on disk. */
+	char **case_ids;
+	int *versions;
+	char *store_file;
 } inputs;
 
 typedef struct outfile {
@@ -177,6 +183,16 @@ CLI_COMMAND(token);
 struct ap_store;
 int open_store(const options *o, const ap_config *cfg, int create,
                struct ap_store **out);
+/*
+ * The case files of validate, score and plan: FILE|DIR... (expanded), or,
+ * with none and a store in use (--store, store.path), the latest version of
+ * each case in the store (filtered by --site, --firm, --since), in order of
+ * the names they were sent under. Returns 0, or an exit status after saying
+ * why (`usage` when there is neither).
+ */
+int gather_inputs(const options *o, const setup *s, inputs *in, char **args,
+                  int n, const char *usage, ap_diags *d);
+
 /* Who runs the command, for the store's records: "local:USER". */
 const char *local_actor(void);
 /* The exit status of a store's status `rc`, after printing its problems

@@ -18,7 +18,12 @@ const char usage_validate[] =
     "  -s, --strict  treat every warning about a case file as an error\n"
     "                (unknown theme or indicator, a theme that cannot be\n"
     "                scored, a request for a theme no plugin scores, ...)\n"
-    "  -q, --quiet   print only the problems, not the summary line\n";
+    "  -q, --quiet   print only the problems, not the summary line\n"
+    "\n"
+    "With no FILE|DIR and a store in use (--store FILE, or store.path in\n"
+    "the configuration), the latest version of each case in the store is\n"
+    "read, in order of the names it was sent under (--site S, --firm F,\n"
+    "--since DATE keep some of them); see docs/store.md.\n";
 
 typedef struct validate_ctx {
 	ap_diags *all;
@@ -42,17 +47,15 @@ static void validate_result(void *ctx, size_t index, const batch_result *res)
 
 int cmd_validate(const options *o, int argc, char **argv)
 {
-	if (argc < 1) {
-		fputs(usage_validate, stderr);
-		return EXIT_USAGE;
-	}
 	ap_diags *d = ap_diags_new();
 	setup s;
 	inputs in = {0};
 	int rc = setup_open(o, &s, 1, d, stderr);
 	if (rc)
 		goto out;
-	expand(&in, argv, argc, d);
+	rc = gather_inputs(o, &s, &in, argv, argc, usage_validate, d);
+	if (rc)
+		goto out;
 	print_diags(stdout, d, 0);
 	validate_ctx v = {.all = d, .printed = ap_diags_count(d)};
 	v.invalid = ap_diags_errors(d);

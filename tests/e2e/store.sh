@@ -161,6 +161,30 @@ printf 'not a database, just text that is long enough to be a header of one\n' >
 expect_status 3 "not a store" -- "$APPUI" store list --store text.db
 expect_grep "not a store" "$TMP/err" "not an appui store"
 
+# --- validate, score and plan read the store ---------------------------------------------
+# The same results as from the same files, byte for byte.
+"$APPUI" store init --store ex.db >/dev/null
+(cd "$SRC" && "$APPUI" store add -q --store "$TMP/ex.db" casefiles/examples >/dev/null)
+for cmd in "validate" "score" "score --format json" "score --explain" "plan --format json"; do
+	(cd "$SRC" && $APPUI $cmd casefiles/examples >"$TMP/files.out" 2>"$TMP/files.err")
+	f=$?
+	(cd "$SRC" && $APPUI $cmd --store "$TMP/ex.db" >"$TMP/store.out" 2>"$TMP/store.err")
+	st=$?
+	if [ $f -eq $st ] && cmp -s files.out store.out && cmp -s files.err store.err; then pass; else
+		fail "$cmd --store: not what the files give (exit $st, files $f)"
+		diff files.out store.out | head -5
+	fi
+done
+expect_status 0 "validate --store --site" -- "$APPUI" validate --store ex.db --site LMH-ALOUETTES
+expect_grep "validate --store --site" "$TMP/out" "1 file: 1 valid, 0 invalid, 0 warnings"
+expect_status 0 "validate store.path" -- "$APPUI" validate --config conf/appui.cfg
+expect_grep "validate store.path" "$TMP/out" "39 files: 39 valid"
+expect_status 2 "files and --store" -- "$APPUI" validate --store ex.db "$EX"
+expect_grep "files and --store" "$TMP/err" "give case files or --store, not both"
+expect_status 2 "score onto the store" -- "$APPUI" score --store ex.db -o ex.db
+expect_grep "score onto the store" "$TMP/err" "the output ex.db is the input ex.db: refused, nothing written"
+expect_status 0 "store after refusal" -- "$APPUI" store check --store ex.db
+
 # --- accounts and tokens ------------------------------------------------------------
 expect_status 0 "account firm" -- "$APPUI" account add --firm FIRM-ARGOS argos --store s.db
 expect_grep "account firm" "$TMP/out" "account argos added: firm FIRM-ARGOS"
