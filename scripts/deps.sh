@@ -10,6 +10,6 @@ $SUDO apt-get update -qq
 # recommends the runtime that -fsanitize=fuzzer links.
 $SUDO apt-get install -y -qq --no-install-recommends \
 	build-essential cmake pkg-config clang libclang-rt-dev \
-	libxml2-dev libconfig-dev libarchive-dev libunistring-dev libssl-dev libjansson-dev coinor-libcbc-dev libical-dev check \
+	libxml2-dev libconfig-dev libarchive-dev libunistring-dev libssl-dev libjansson-dev coinor-libcbc-dev libical-dev libsqlite3-dev check \
 	libxml2-utils python3 strace valgrind make time \
 	zstd libarchive-tools unzip hyperfine >/dev/null

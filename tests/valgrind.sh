@@ -35,7 +35,7 @@ run() { # name allowed-exit-status cmd...
 	fi
 }
 
-for t in util config reader host scoring report calendar campaign plan plan_report bundle pool; do
+for t in util config reader host scoring report calendar campaign plan plan_report bundle pool store; do
 	CK_FORK=no run "check_$t" 0 "$BUILD/bin/check_$t"
 done
 EX=$SRC/casefiles/examples
@@ -58,6 +58,17 @@ run "bundle" 0 "$APPUI" bundle -o "$tmp/b.tar.gz" --attach "$SRC/README.md" \
 run "verify" 0 "$APPUI" verify "$tmp/b.tar.gz"
 run "show" 0 "$APPUI" show "$tmp/b.tar.gz"
 run "extract" 0 "$APPUI" extract "$tmp/b.tar.gz" -C "$tmp/x"
+run "store init" 0 "$APPUI" store init --store "$tmp/s.db"
+run "store add" 1 "$APPUI" store add --store "$tmp/s.db" "$EX" "$SRC/tests/casefiles/invalid"
+run "store list" 0 "$APPUI" store list --all --store "$tmp/s.db"
+run "store show" 0 "$APPUI" store show CF-2016-001 --store "$tmp/s.db"
+run "store export" 0 "$APPUI" store export --all "$tmp/export" --store "$tmp/s.db"
+run "store backup" 0 "$APPUI" store backup "$tmp/copy.db" --store "$tmp/s.db"
+run "store check" 0 "$APPUI" store check --store "$tmp/copy.db"
+run "store rejected" 0 "$APPUI" store rejected --store "$tmp/s.db"
+run "account add" 0 "$APPUI" account add --firm FIRM-ARGOS argos --store "$tmp/s.db"
+run "token new" 0 "$APPUI" token new argos --store "$tmp/s.db"
+run "account revoke" 0 "$APPUI" account revoke argos --store "$tmp/s.db"
 printf 'days = {\n watch = "x";\n};\n' >"$tmp/bad.cfg"
 run "config check bad" 1 "$APPUI" config check "$tmp/bad.cfg"
 echo "valgrind: $passed passed, $failed failed"

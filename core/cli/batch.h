@@ -12,7 +12,10 @@ typedef enum batch_mode {
 	BATCH_VALIDATE,    /* read and check only */
 	BATCH_SCORE_JSON,  /* result "case": the case's JSON text */
 	BATCH_SCORE_TABLE, /* result "row": a table row (with explanation) */
-	BATCH_PLAN         /* result "site", for the planner's input */
+	BATCH_PLAN,        /* result "site", for the planner's input */
+	BATCH_STORE        /* read and check only, as BATCH_VALIDATE, with
+	                      the digest of the bytes checked and what the
+	                      store files a case under (result "meta") */
 } batch_mode;
 
 typedef struct batch_result {
@@ -27,6 +30,8 @@ typedef struct batch_result {
 	const ap_plan_site *site; /* BATCH_PLAN: what the planner needs of
 	                             the case (valid during the call); NULL
 	                             when invalid */
+	const ap_pool_meta *meta; /* BATCH_STORE: valid during the call; NULL
+	                             when the file could not be read */
 } batch_result;
 
 typedef struct batch_spec {
@@ -42,13 +47,23 @@ typedef struct batch_spec {
 	void (*on_result)(void *ctx, size_t index,
 	                  const struct batch_result *r);
 	void *ctx;
+	/* Optional: called once the workers are started, before the first
+	 * file (what must not be open across their fork(), such as a store,
+	 * is opened here); a nonzero return ends the batch with it. */
+	int (*on_ready)(void *ctx);
+	/* Optional: when the callback sets *stop, nothing more is delivered
+	 * and the batch returns 0. */
+	const int *stop;
+	/* What the interruption message says was kept; NULL: "nothing
+	 * written". */
+	const char *kept;
 } batch_spec;
 
 /*
  * Runs the batch. Every problem (the files', and plugins that crashed or
  * hung) is added to `all`, in input order. Returns 0; 130 when interrupted
  * (SIGINT/SIGTERM: the workers are stopped, nothing more is delivered); -1
- * when workers could not be started.
+ * when workers could not be started; what on_ready returned.
  */
 int batch_run(const batch_spec *b, ap_diags *all);
 

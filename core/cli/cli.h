@@ -39,6 +39,15 @@ typedef struct options {
 	const char **capacities; /* --firm-capacity FIRM=N, repeatable */
 	size_t n_capacities;
 	const char *against; /* --against PLAN.json */
+	/* store, account, token */
+	const char *store; /* --store FILE */
+	const char *site;  /* --site S: store list */
+	const char *firm;  /* --firm F: store list, account add */
+	const char *since; /* --since DATE: store list */
+	int all;           /* --all: every version (store list, export) */
+	int version_n;     /* --version N after 'store': store show */
+	int coordinator;   /* account add --coordinator */
+	int administrator; /* account add --administrator */
 } options;
 
 typedef struct setup {
@@ -55,6 +64,12 @@ typedef struct inputs {
 	char **paths;
 	size_t n, cap;
 	size_t unreadable; /* folders that could not be read (each an error) */
+	/* Read from a store (gather_inputs()): paths[i] is the name the
+	 * latest version of case case_ids[i] was sent under, versions[i] its
+	 * number; store_file is the store. All NULL for files on disk. */
+	char **case_ids;
+	int *versions;
+	char *store_file;
 } inputs;
 
 typedef struct outfile {
@@ -178,5 +193,31 @@ CLI_COMMAND(extract);
 CLI_COMMAND(show);
 CLI_COMMAND(plugins);
 CLI_COMMAND(config);
+CLI_COMMAND(store);
+CLI_COMMAND(account);
+CLI_COMMAND(token);
+
+/* The store a command uses (cli_store.c): --store FILE, then store.path of
+ * `cfg` (NULL: the configuration in use is loaded for it). Opened (created
+ * with `create`) with the time of $APPUI_NOW when it is set. Problems are
+ * printed to stderr. Returns 0 and `*out`, or an exit status. */
+struct ap_store;
+int open_store(const options *o, const ap_config *cfg, int create,
+               struct ap_store **out);
+/*
+ * The case files of validate, score and plan: FILE|DIR... (expanded), or,
+ * with none and a store in use (--store, store.path), the latest version of
+ * each case in the store (filtered by --site, --firm, --since), in order of
+ * the names they were sent under. Returns 0, or an exit status after saying
+ * why (`usage` when there is neither).
+ */
+int gather_inputs(const options *o, const setup *s, inputs *in, char **args,
+                  int n, const char *usage, ap_diags *d);
+
+/* Who runs the command, for the store's records: "local:USER". */
+const char *local_actor(void);
+/* The exit status of a store's status `rc`, after printing its problems
+ * from `d` to stderr. */
+int store_exit(int rc, const ap_diags *d);
 
 #endif

@@ -14,12 +14,19 @@
 #include "appui/diag.h"
 #include "cli.h"
 
-/* Options without a short form. */
+/* Long options without a short form. */
 enum {
 	OPT_BUDGET_DAYS = 0x100,
 	OPT_BUDGET_EUROS,
 	OPT_FIRM_CAPACITY,
-	OPT_AGAINST
+	OPT_AGAINST,
+	OPT_STORE,
+	OPT_SITE,
+	OPT_FIRM,
+	OPT_SINCE,
+	OPT_ALL,
+	OPT_COORDINATOR,
+	OPT_ADMINISTRATOR
 };
 
 static const struct option long_opts[] = {
@@ -43,6 +50,13 @@ static const struct option long_opts[] = {
     {"budget-euros", required_argument, NULL, OPT_BUDGET_EUROS},
     {"firm-capacity", required_argument, NULL, OPT_FIRM_CAPACITY},
     {"against", required_argument, NULL, OPT_AGAINST},
+    {"store", required_argument, NULL, OPT_STORE},
+    {"site", required_argument, NULL, OPT_SITE},
+    {"firm", required_argument, NULL, OPT_FIRM},
+    {"since", required_argument, NULL, OPT_SINCE},
+    {"all", no_argument, NULL, OPT_ALL},
+    {"coordinator", no_argument, NULL, OPT_COORDINATOR},
+    {"administrator", no_argument, NULL, OPT_ADMINISTRATOR},
     {NULL, 0, NULL, 0},
 };
 
@@ -263,8 +277,53 @@ static int set_option(cli_args *a, options *o, int ch, const char *arg)
 	case OPT_AGAINST:
 		o->against = arg;
 		return -1;
+	case OPT_STORE:
+		o->store = arg;
+		return -1;
+	case OPT_SITE:
+		o->site = arg;
+		return -1;
+	case OPT_FIRM:
+		o->firm = arg;
+		return -1;
+	case OPT_SINCE:
+		o->since = arg;
+		return -1;
+	case OPT_ALL:
+		o->all = 1;
+		return -1;
+	case OPT_COORDINATOR:
+		o->coordinator = 1;
+		return -1;
+	case OPT_ADMINISTRATOR:
+		o->administrator = 1;
+		return -1;
 	}
 	return EXIT_USAGE;
+}
+
+/* After 'store', --version takes the number of a version to show (store
+ * show CASE-ID --version N); anywhere else it prints appui's version. */
+static int store_version(options *o, int argc, char **argv)
+{
+	if (optind >= argc) {
+		fputs("appui: --version after 'store' wants a version "
+		      "number\n",
+		      stderr);
+		return EXIT_USAGE;
+	}
+	char *end;
+	long v = strtol(argv[optind], &end, 10);
+	if (*end || v < 1 || v > 1000000) {
+		fprintf(stderr,
+		        "appui: --version wants a version number (1, 2, ...), "
+		        "not '%s'\n",
+		        argv[optind]);
+		return EXIT_USAGE;
+	}
+	optind++;
+	o->version_n = (int)v;
+	return -1;
 }
 
 static int unknown_option(int opt, const char *word)
@@ -306,7 +365,10 @@ int cli_parse(cli_args *a, options *o, int argc, char **argv)
 		}
 		if (ch == '?' || ch == ':')
 			return unknown_option(optopt, argv[optind - 1]);
-		int rc = set_option(a, o, ch, optarg);
+		int rc =
+		    ch == 'V' && a->command && strcmp(a->command, "store") == 0
+		        ? store_version(o, argc, argv)
+		        : set_option(a, o, ch, optarg);
 		if (rc >= 0)
 			return rc;
 	}

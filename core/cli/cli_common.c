@@ -268,9 +268,16 @@ void expand(inputs *in, char **args, int n, ap_diags *d)
 
 void inputs_free(inputs *in)
 {
-	for (size_t i = 0; i < in->n; i++)
+	for (size_t i = 0; i < in->n; i++) {
 		free(in->paths[i]);
+		if (in->case_ids)
+			free(in->case_ids[i]);
+	}
 	free(in->paths);
+	free(in->case_ids);
+	free(in->versions);
+	free(in->store_file);
+	memset(in, 0, sizeof(*in));
 }
 
 /* Progress on a terminal only; pipes and files stay quiet. */

@@ -37,7 +37,12 @@ const char usage_plan[] =
     "                         JSON of an earlier run)\n"
     "  -o, --output FILE      write to FILE atomically instead of stdout\n"
     "  -s, --strict           treat every warning about a case file as an "
-    "error\n";
+    "error\n"
+    "\n"
+    "With no FILE|DIR and a store in use (--store FILE, or store.path in\n"
+    "the configuration), the latest version of each case in the store is\n"
+    "read, in order of the names it was sent under (--site S, --firm F,\n"
+    "--since DATE keep some of them); see docs/store.md.\n";
 
 /* The option a problem of ap_campaign_override() is about. */
 static const char *what_if_option(const char *field)
@@ -109,15 +114,16 @@ static char *ics_target(const char *dir, const char *firm)
 }
 
 /* -o, or the calendar of any firm of the campaign, onto a case file, the
- * campaign or the configuration: refused. */
+ * campaign, the configuration or the store: refused. */
 static int refuse_clobber(const options *o, const setup *s,
                           const ap_campaign *c, const char *cpath,
                           const inputs *in)
 {
 	input_ids ids = {0};
-	const char *files[] = {cpath, ap_config_path(s->cfg), o->against};
+	const char *files[] = {cpath, ap_config_path(s->cfg), o->against,
+	                       in->store_file};
 	input_ids_add(&ids, (const char *const *)in->paths, in->n);
-	input_ids_add(&ids, files, 3);
+	input_ids_add(&ids, files, sizeof files / sizeof files[0]);
 	int rc = refuse_output_onto_inputs("plan", &ids, o->output);
 	for (size_t f = 0; o->ics_dir && f < c->n_firms && !rc; f++) {
 		if (!c->firms[f].id)
@@ -188,10 +194,6 @@ int cmd_plan(const options *o, int argc, char **argv)
 		    SHOWN(o->format));
 		return EXIT_USAGE;
 	}
-	if (argc < 1) {
-		fputs(usage_plan, stderr);
-		return EXIT_USAGE;
-	}
 	ap_diags *d = ap_diags_new(), *tmp = ap_diags_new();
 	setup s;
 	ap_campaign *campaign = NULL;
@@ -228,7 +230,9 @@ int cmd_plan(const options *o, int argc, char **argv)
 	if (rc)
 		goto out;
 
-	expand(&in, argv, argc, d);
+	rc = gather_inputs(o, &s, &in, argv, argc, usage_plan, d);
+	if (rc)
+		goto out;
 	rc = refuse_clobber(o, &s, campaign, cpath, &in);
 	if (rc)
 		goto out;

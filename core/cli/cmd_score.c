@@ -21,7 +21,12 @@ const char usage_score[] =
     "                     weight and contribution, the rules, the levers\n"
     "  -s, --strict       treat every warning about a case file as an error\n"
     "  -o, --output FILE  write to FILE (atomically: a temporary file, then\n"
-    "                     renamed) instead of standard output\n";
+    "                     renamed) instead of standard output\n"
+    "\n"
+    "With no FILE|DIR and a store in use (--store FILE, or store.path in\n"
+    "the configuration), the latest version of each case in the store is\n"
+    "read, in order of the names it was sent under (--site S, --firm F,\n"
+    "--since DATE keep some of them); see docs/store.md.\n";
 
 typedef struct score_ctx {
 	FILE *out;
@@ -48,13 +53,13 @@ static void score_result(void *ctx, size_t index, const batch_result *res)
 	}
 }
 
-/* -o onto a case file or the configuration: refused. */
+/* -o onto a case file, the configuration or the store: refused. */
 static int refuse_clobber(const setup *s, const inputs *in, const char *output)
 {
 	input_ids ids = {0};
-	const char *cfg = ap_config_path(s->cfg);
+	const char *files[] = {ap_config_path(s->cfg), in->store_file};
 	input_ids_add(&ids, (const char *const *)in->paths, in->n);
-	input_ids_add(&ids, &cfg, 1);
+	input_ids_add(&ids, files, 2);
 	int rc = refuse_output_onto_inputs("score", &ids, output);
 	input_ids_free(&ids);
 	return rc;
@@ -71,10 +76,6 @@ int cmd_score(const options *o, int argc, char **argv)
 		        SHOWN(o->format));
 		return EXIT_USAGE;
 	}
-	if (argc < 1) {
-		fputs(usage_score, stderr);
-		return EXIT_USAGE;
-	}
 	ap_diags *d = ap_diags_new();
 	setup s;
 	inputs in = {0};
@@ -82,7 +83,9 @@ int cmd_score(const options *o, int argc, char **argv)
 	int rc = setup_open(o, &s, 1, d, stderr);
 	if (rc)
 		goto out;
-	expand(&in, argv, argc, d);
+	rc = gather_inputs(o, &s, &in, argv, argc, usage_score, d);
+	if (rc)
+		goto out;
 	rc = refuse_clobber(&s, &in, o->output);
 	if (rc)
 		goto out;

@@ -21,7 +21,12 @@ const char usage_validate[] =
     "  -q, --quiet   print only the problems, not the summary line\n"
     "\n"
     "The summary adds up: N files: X valid, Y invalid, W warnings, N = X + Y;\n"
-    "a folder that cannot be read counts once as unreadable (N = X + Y + Z).\n";
+    "a folder that cannot be read counts once as unreadable (N = X + Y + Z).\n"
+
+    "With no FILE|DIR and a store in use (--store FILE, or store.path in\n"
+    "the configuration), the latest version of each case in the store is\n"
+    "read, in order of the names it was sent under (--site S, --firm F,\n"
+    "--since DATE keep some of them); see docs/store.md.\n";
 
 typedef struct validate_ctx {
 	ap_diags *all;
@@ -61,17 +66,15 @@ static void print_summary(const inputs *in, const validate_ctx *v)
 
 int cmd_validate(const options *o, int argc, char **argv)
 {
-	if (argc < 1) {
-		fputs(usage_validate, stderr);
-		return EXIT_USAGE;
-	}
 	ap_diags *d = ap_diags_new();
 	setup s;
 	inputs in = {0};
 	int rc = setup_open(o, &s, 1, d, stderr);
 	if (rc)
 		goto out;
-	expand(&in, argv, argc, d);
+	rc = gather_inputs(o, &s, &in, argv, argc, usage_validate, d);
+	if (rc)
+		goto out;
 	print_diags(stdout, d, 0);
 	validate_ctx v = {.all = d, .printed = ap_diags_count(d)};
 	batch_spec b = batch_of(&s, o, &in, BATCH_VALIDATE, "validating");

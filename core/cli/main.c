@@ -40,6 +40,10 @@ static const char usage_main[] =
     "  plugins                list the plugins found, loaded and refused, and "
     "why\n"
     "  config check [FILE]    check a configuration file\n"
+    "  store SUBCOMMAND       the store: init, add, list, show, export,\n"
+    "                         backup, check, rejected, audit\n"
+    "  account SUBCOMMAND     the store's accounts: add, list, revoke\n"
+    "  token new ACCOUNT      a new token for an account, shown once\n"
     "  version                print the version and the plugin ABI\n"
     "  help [COMMAND]         this help, or a command's\n"
     "\n"
@@ -47,6 +51,8 @@ static const char usage_main[] =
     "  -c, --config FILE      configuration (default: $APPUI_CONFIG, then the\n"
     "                         installed etc/appui/appui.cfg)\n"
     "  -P, --plugin-dir DIR   search DIR for plugins first (repeatable)\n"
+    "      --store FILE       the store (default: store.path of the\n"
+    "                         configuration)\n"
     "  -h, --help             help for a command: appui COMMAND --help\n"
     "  -V, --version          print the version and the plugin ABI\n"
     "\n"
@@ -71,6 +77,9 @@ static const command commands[] = {
     {"show", usage_show, cmd_show},
     {"plugins", usage_plugins, cmd_plugins},
     {"config", usage_config, cmd_config},
+    {"store", usage_store, cmd_store},
+    {"account", usage_account, cmd_account},
+    {"token", usage_token, cmd_token},
 };
 
 static const command *find_command(const char *name)

@@ -348,11 +348,30 @@ ap_config *ap_config_defaults(void)
 	return cfg;
 }
 
+/* store = { path = "FILE"; }: relative to the configuration's folder. */
+static void read_store(reader *r, const config_setting_t *root)
+{
+	const config_setting_t *g = config_setting_get_member(root, "store");
+	if (!g || !cfgread_want_type(&r->r, g, CONFIG_TYPE_GROUP))
+		return;
+	static const char *const keys[] = {"path"};
+	cfgread_check_keys(&r->r, g, keys, AP_ARRAY_LEN(keys));
+	const config_setting_t *s = config_setting_get_member(g, "path");
+	if (!s || !cfgread_want_type(&r->r, s, CONFIG_TYPE_STRING))
+		return;
+	const char *path = config_setting_get_string(s);
+	if (!*path) {
+		cfgread_error(&r->r, s, "'store.path' is empty");
+		return;
+	}
+	r->cfg->store_path = ap_path_join(r->cfg->dir, path);
+}
+
 static void read_root(reader *r, const config_setting_t *root)
 {
 	static const char *const keys[] = {
 	    "plugin_path", "plugins",  "schema",     "limits", "bands",
-	    "days",        "priority", "complexity", "themes"};
+	    "days",        "priority", "complexity", "themes", "store"};
 	ap_config *cfg = r->cfg;
 	cfgread_check_keys(&r->r, root, keys, AP_ARRAY_LEN(keys));
 
@@ -399,6 +418,7 @@ static void read_root(reader *r, const config_setting_t *root)
 		opt_number(r, g, "case_time_limit", &cfg->case_time_limit, 0.01,
 		           86400);
 	}
+	read_store(r, root);
 	read_policy(r, root, &cfg->policy);
 
 	g = config_setting_get_member(root, "themes");
@@ -443,6 +463,7 @@ void ap_config_free(ap_config *cfg)
 	cfgread_free_strings(cfg->plugin_path, cfg->n_plugin_path);
 	cfgread_free_strings(cfg->plugins, cfg->n_plugins);
 	free(cfg->schema);
+	free(cfg->store_path);
 	cfgread_free_strings(cfg->policy.situations, cfg->policy.n_situations);
 	cfgread_free_strings(cfg->policy.renewals, cfg->policy.n_renewals);
 	for (size_t i = 0; i < cfg->n_themes; i++) {
@@ -477,6 +498,11 @@ const char *ap_config_plugin_dir_at(const ap_config *cfg, size_t i)
 const char *ap_config_schema(const ap_config *cfg)
 {
 	return cfg->schema;
+}
+
+const char *ap_config_store_path(const ap_config *cfg)
+{
+	return cfg->store_path;
 }
 
 size_t ap_config_max_file_bytes(const ap_config *cfg)

@@ -62,7 +62,8 @@ struct ap_config {
 	char **plugins; /* enabled theme ids; NULL = every plugin found */
 	size_t n_plugins;
 	int plugins_set;
-	char *schema; /* NULL = the installed one */
+	char *schema;     /* NULL = the installed one */
+	char *store_path; /* store.path, resolved; NULL when not set */
 	size_t max_file_bytes;
 	double case_time_limit; /* seconds a worker may spend on one case */
 	ap_policy policy;

@@ -267,6 +267,7 @@ typedef struct result_box {
 	ap_score_row row;
 	ap_plan_site site;
 	const char *site_themes[POOL_SITE_THEMES];
+	ap_pool_meta meta;
 } result_box;
 
 static result_box *new_result(pool_task *t)
@@ -287,14 +288,15 @@ static int parse_message(result_box *b, const char *data, size_t len)
 	b->msg = ap_xmalloc(len ? len : 1);
 	memcpy(b->msg, data, len);
 	const char *q = b->msg, *end = b->msg + len;
-	size_t n_valid, n_diags, n_json, n_row, n_site;
+	size_t n_valid, n_diags, n_json, n_row, n_site, n_meta;
 	const char *valid = pool_get_part(&q, end, &n_valid);
 	const char *diags = pool_get_part(&q, end, &n_diags);
 	const char *json = pool_get_part(&q, end, &n_json);
 	const char *row = pool_get_part(&q, end, &n_row);
 	const char *site = pool_get_part(&q, end, &n_site);
+	const char *meta = pool_get_part(&q, end, &n_meta);
 	if (!valid || n_valid != 1 || !diags || !json || !row || !site ||
-	    pool_get_diags(diags, diags + n_diags, b->pub.diags) != 0)
+	    !meta || pool_get_diags(diags, diags + n_diags, b->pub.diags) != 0)
 		return -1;
 	b->pub.valid = valid[0] == '1';
 	if (n_json) {
@@ -314,6 +316,11 @@ static int parse_message(result_box *b, const char *data, size_t len)
 			return -1;
 		b->pub.site = &b->site;
 	}
+	if (n_meta) {
+		if (pool_get_meta(meta, meta + n_meta, &b->meta) != 0)
+			return -1;
+		b->pub.meta = &b->meta;
+	}
 	return 0;
 }
 
@@ -331,6 +338,7 @@ static int take_message(pool_task *t, const char *data, size_t len)
 	b->pub.json_len = 0;
 	b->pub.row = NULL;
 	b->pub.site = NULL;
+	b->pub.meta = NULL;
 	ap_diags_add(b->pub.diags, AP_ERROR, b->pub.name, 0, "",
 	             "the case could not be processed: its worker sent a "
 	             "malformed result");

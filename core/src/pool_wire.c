@@ -336,3 +336,48 @@ int pool_get_site(const char *p, const char *end, ap_plan_site *s,
 	s->themes = themes;
 	return 0;
 }
+
+void pool_put_meta(pool_bytes *m, const char *sha256, size_t size,
+                   const ap_case *c)
+{
+	pool_bytes_cstr(m, sha256);
+	uint64_t n = size;
+	pool_bytes_part(m, &n, 8);
+	const ap_diagnostic *g = c ? ap_case_diagnostic(c) : NULL;
+	const char *text[] = {
+	    c ? ap_case_id(c) : NULL, c ? ap_case_site(c)->id : NULL,
+	    c ? ap_case_organisation(c)->id : NULL, g ? g->firm : NULL};
+	for (size_t i = 0; i < AP_ARRAY_LEN(text); i++)
+		pool_bytes_cstr(m, text[i]);
+	int32_t date[3] = {0, 0, 0};
+	if (g) {
+		date[0] = g->date.year;
+		date[1] = g->date.month;
+		date[2] = g->date.day;
+	}
+	pool_bytes_part(m, date, sizeof date);
+}
+
+int pool_get_meta(const char *p, const char *end, ap_pool_meta *m)
+{
+	memset(m, 0, sizeof(*m));
+	uint64_t n;
+	if (get_cstr(&p, end, &m->sha256) || !m->sha256 ||
+	    strlen(m->sha256) != 64 || get_fixed(&p, end, &n, 8))
+		return -1;
+	m->size = (size_t)n;
+	const char **text[] = {&m->case_id, &m->site_id, &m->organisation_id,
+	                       &m->firm};
+	size_t set = 0;
+	for (size_t i = 0; i < AP_ARRAY_LEN(text); i++) {
+		if (get_cstr(&p, end, text[i]))
+			return -1;
+		set += *text[i] != NULL;
+	}
+	int32_t date[3];
+	if ((set != 0 && set != AP_ARRAY_LEN(text)) ||
+	    get_fixed(&p, end, date, sizeof date) || p != end)
+		return -1;
+	m->diagnosed = (ap_date){date[0], date[1], date[2]};
+	return 0;
+}

@@ -8,8 +8,8 @@
  *                            the bytes (empty for a path), n_skip theme ids
  *   worker -> parent: 'R', u64 id, u32 size, then the result's parts:
  *                     valid ("1"/"0"), the problems, the JSON text (with
- *                     its NUL), the row, the site (each empty when not
- *                     asked for or invalid)
+ *                     its NUL), the row, the site, the meta (each empty
+ *                     when not asked for or invalid)
  *
  * A part is a u32 length and bytes. Both ends are the same program on the
  * same machine: integers are in its byte order.
@@ -23,6 +23,7 @@
 
 #include "appui/diag.h"
 #include "appui/plan.h"
+#include "appui/pool.h"
 #include "appui/reader.h"
 #include "appui/report.h"
 
@@ -74,5 +75,10 @@ void pool_put_site(pool_bytes *m, const ap_plan_site *s);
 /* `s`'s strings point into the message; `themes` has POOL_SITE_THEMES. */
 int pool_get_site(const char *p, const char *end, ap_plan_site *s,
                   const char **themes);
+/* The digest and size of the bytes read, and what the case (NULL when
+ * invalid) says of itself; `m`'s strings point into the message. */
+void pool_put_meta(pool_bytes *m, const char *sha256, size_t size,
+                   const ap_case *c);
+int pool_get_meta(const char *p, const char *end, ap_pool_meta *m);
 
 #endif

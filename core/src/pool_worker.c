@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "digest.h"
+#include "reader_impl.h"
 #include "util.h"
 
 #define FLUSH_AT (32u << 10) /* a worker sends its results from this size */
@@ -74,15 +76,26 @@ static void flush_out(worker_io *io, int fd)
 	io->out.len = 0;
 }
 
-/* Reads and checks the case; problems go to io->d. Returns it, or NULL. */
-static ap_case *read_case(const ap_pool *p, worker_io *io, const wtask *t)
+/* Reads and checks the case; problems go to io->d. With AP_POOL_META,
+ * `sha256` and `*size` get the digest of the bytes read ("" when none
+ * were). Returns the case, or NULL. */
+static ap_case *read_case(const ap_pool *p, worker_io *io, const wtask *t,
+                          char sha256[AP_SHA256_HEX], size_t *size)
 {
 	ap_case *c = NULL;
 	ap_diags_clear(io->tmp);
-	int rc = t->is_bytes
-	             ? ap_reader_read_memory(p->reader, t->name_z, t->data,
-	                                     t->len, &c, io->tmp)
-	             : ap_reader_read_file(p->reader, t->name_z, &c, io->tmp);
+	int meta = (p->opt.parts & AP_POOL_META) != 0;
+	sha256[0] = '\0';
+	if (t->is_bytes && meta) {
+		ap_sha256_of(t->data, t->len, sha256);
+		*size = t->len;
+	}
+	int rc =
+	    t->is_bytes
+	        ? ap_reader_read_memory(p->reader, t->name_z, t->data, t->len,
+	                                &c, io->tmp)
+	        : reader_read_file_hashed(p->reader, t->name_z, &c, io->tmp,
+	                                  meta ? sha256 : NULL, size);
 	if (rc == 0 && c)
 		ap_host_check_case(p->host, c, io->tmp);
 	int bad = rc != 0 || !c || ap_diags_errors(io->tmp) > 0 ||
@@ -138,12 +151,18 @@ static void run_task(const ap_pool *p, worker_io *io, const wtask *t,
 {
 	ap_diags_clear(io->d);
 	scored->len = 0;
-	ap_case *c = read_case(p, io, t);
-	if (c && p->opt.parts)
+	char sha256[AP_SHA256_HEX];
+	size_t size = 0;
+	ap_case *c = read_case(p, io, t, sha256, &size);
+	if (c && (p->opt.parts & ~(unsigned)AP_POOL_META))
 		put_scored(p, io, t, c, scored);
 	else
 		for (int i = 0; i < 3; i++)
 			pool_bytes_u32(scored, 0); /* json, row, site */
+	size_t meta_at = pool_bytes_open_size(scored);
+	if (sha256[0])
+		pool_put_meta(scored, sha256, size, c);
+	pool_bytes_close_size(scored, meta_at);
 	pool_bytes *m = &io->out;
 	char kind = 'R';
 	pool_bytes_add(m, &kind, 1);

@@ -38,6 +38,7 @@
 #include "appui/calendar.h"
 #include "case_impl.h"
 #include "decimal.h"
+#include "reader_impl.h"
 #include "util.h"
 
 #define CASEFILE_NS "urn:appui:casefile:1"
@@ -1614,12 +1615,19 @@ int ap_reader_read_memory(ap_reader *r, const char *name, const char *data,
 	return rc;
 }
 
-int ap_reader_read_file(ap_reader *r, const char *path, ap_case **out,
-                        ap_diags *d)
+int reader_read_file_hashed(ap_reader *r, const char *path, ap_case **out,
+                            ap_diags *d, char sha256[AP_SHA256_HEX],
+                            size_t *size)
 {
 	*out = NULL;
+	if (sha256)
+		sha256[0] = '\0';
 	if (read_whole_file(path, r->max_file_bytes, &r->file, d, "") != 0)
 		return -1;
+	if (sha256) {
+		ap_sha256_of(r->file.data, r->file.len, sha256);
+		*size = r->file.len;
+	}
 	int rc = ap_reader_read_memory(
 	    r, path, r->file.data ? r->file.data : "", r->file.len, out, d);
 	/* Keep the buffer for the next file unless this one was unusually big.
@@ -1627,4 +1635,10 @@ int ap_reader_read_file(ap_reader *r, const char *path, ap_case **out,
 	if (r->file.cap > (1u << 20))
 		ap_buf_free(&r->file);
 	return rc;
+}
+
+int ap_reader_read_file(ap_reader *r, const char *path, ap_case **out,
+                        ap_diags *d)
+{
+	return reader_read_file_hashed(r, path, out, d, NULL, NULL);
 }

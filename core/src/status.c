@@ -22,6 +22,7 @@ static const struct {
     {AP_ENOTFOUND, 1, 404, "not found"},
     {AP_EFULL, 3, 507, "disk full"},
     {AP_EBUSY, 3, 503, "busy"},
+    {AP_EFORBIDDEN, 1, 403, "not allowed"},
 };
 
 static size_t row_of(ap_status s)

@@ -69,6 +69,16 @@ check "plugins" "$APPUI" plugins
 check "config check" "$APPUI" config check
 check "show" "$APPUI" show good.tar.gz
 check "verify" "$APPUI" verify good.tar.gz
+# The store's commands (run again, store add finds duplicates).
+check "store init" "$APPUI" store init --store st.db
+check "store add" "$APPUI" store add --store st.db "$CASE"
+check "store list" "$APPUI" store list --store st.db
+check "store show" "$APPUI" store show CF-2016-003 --store st.db
+check "store check" "$APPUI" store check --store st.db
+check "store audit" "$APPUI" store audit --store st.db
+check "store --help" "$APPUI" store --help
+"$APPUI" account add --coordinator claire --store st.db >/dev/null
+check "account list" "$APPUI" account list --store st.db
 
 # Statuses other than 0 are kept or raised to 3, never lowered to 0; a
 # command that prints nothing (validate -q of valid files) exits 0.

@@ -194,6 +194,33 @@ START_TEST(wrong_type)
 }
 END_TEST
 
+/* store.path is relative to the configuration's folder; mistakes are
+ * named with their line. */
+START_TEST(store_path_resolved_against_the_file)
+{
+	make_dir();
+	char *path = write_file("appui.cfg",
+	                        "store = {\n  path = \"db/appui.db\";\n};\n");
+	ap_diags *d = ap_diags_new();
+	ap_config *cfg = NULL;
+	ck_assert_int_eq(ap_config_load(&cfg, path, d), 0);
+	char want[128];
+	snprintf(want, sizeof want, "%s/db/appui.db", dir);
+	ck_assert_str_eq(ap_config_store_path(cfg), want);
+	ap_config_free(cfg);
+	ap_diags_free(d);
+	free(path);
+	cfg = ap_config_defaults();
+	ck_assert_ptr_null(ap_config_store_path(cfg));
+	ap_config_free(cfg);
+	expect_error("store = {\n  path = \"\";\n};\n", 2,
+	             "'store.path' is empty");
+	expect_error("store = {\n  file = \"x.db\";\n};\n", 2,
+	             "unknown setting 'store.file'");
+	expect_error("store = {\n  path = 3;\n};\n", 2, "must be a string");
+}
+END_TEST
+
 START_TEST(numbers_accept_whole_values)
 {
 	make_dir();
@@ -492,6 +519,7 @@ int main(void)
 	tcase_add_test(tc, shipped_file_equals_defaults);
 	tcase_add_test(tc, syntax_error_has_its_line);
 	tcase_add_test(tc, unknown_key);
+	tcase_add_test(tc, store_path_resolved_against_the_file);
 	tcase_add_test(tc, wrong_type);
 	tcase_add_test(tc, numbers_accept_whole_values);
 	tcase_add_test(tc, out_of_order_and_range);

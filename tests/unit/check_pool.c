@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "digest.h"
 #include "testutil.h"
 
 static ap_diags *diags;
@@ -207,6 +208,67 @@ START_TEST(read_and_check_only)
 	ck_assert_int_eq(r->valid, 1);
 	ck_assert_ptr_null(r->json);
 	ck_assert_ptr_null(r->row);
+	ck_assert_ptr_null(r->meta);
+	ap_pool_result_free(r);
+	ap_pool_info info;
+	ap_pool_info_of(&info, p);
+	ck_assert_uint_eq(info.replaced, 0);
+	free(xml);
+	ap_pool_free(p);
+}
+END_TEST
+
+/* What the store files a case under comes without scoring it (the fragile
+ * plugin would crash on 666), with the digest of the very bytes checked;
+ * an invalid file has its digest only, an unreadable one none. */
+START_TEST(meta_without_scoring)
+{
+	ap_pool *p = new_pool(1, AP_POOL_META, 1, 10);
+	char *xml = fragile_case(666);
+	char dir[] = "/tmp/check_pool_XXXXXX";
+	tu_mkdtemp(dir);
+	char path[64];
+	snprintf(path, sizeof path, "%s/c.xml", dir);
+	FILE *f = fopen(path, "w");
+	fputs(xml, f);
+	fclose(f);
+	submit(p, "a.xml", xml);
+	submit(p, "b.xml", "<casefile>not closed");
+	uint64_t id;
+	ck_assert_int_eq(ap_pool_submit_path(&id, p, path), AP_OK);
+	ck_assert_int_eq(ap_pool_submit_path(&id, p, "/nonexistent.xml"),
+	                 AP_OK);
+	char want[AP_SHA256_HEX];
+	ap_sha256_of(xml, strlen(xml), want);
+	for (int k = 0; k < 2; k++) { /* by bytes, then by path */
+		ap_pool_result *r = next(p);
+		ck_assert_int_eq(r->valid, 1);
+		ck_assert_ptr_null(r->json);
+		ck_assert_ptr_null(r->site);
+		ck_assert_ptr_nonnull(r->meta);
+		ck_assert_str_eq(r->meta->sha256, want);
+		ck_assert_uint_eq(r->meta->size, strlen(xml));
+		ck_assert_str_eq(r->meta->case_id, "CF-TEST-001");
+		ck_assert_str_eq(r->meta->site_id, "T-SITE");
+		ck_assert_str_eq(r->meta->organisation_id, "ORG-T");
+		ck_assert_str_eq(r->meta->firm, "FIRM-T");
+		ck_assert_int_eq(r->meta->diagnosed.year, 2019);
+		ck_assert_int_eq(r->meta->diagnosed.month, 4);
+		ck_assert_int_eq(r->meta->diagnosed.day, 11);
+		ap_pool_result_free(r);
+		if (k == 0) {
+			r = next(p);
+			ck_assert_int_eq(r->valid, 0);
+			ck_assert_ptr_nonnull(r->meta);
+			ck_assert_uint_eq(r->meta->size, 20);
+			ck_assert_ptr_null(r->meta->case_id);
+			ck_assert_ptr_null(r->meta->firm);
+			ap_pool_result_free(r);
+		}
+	}
+	ap_pool_result *r = next(p);
+	ck_assert_int_eq(r->valid, 0);
+	ck_assert_ptr_null(r->meta);
 	ap_pool_result_free(r);
 	ap_pool_info info;
 	ap_pool_info_of(&info, p);
@@ -419,6 +481,7 @@ int main(void)
 	tcase_add_test(tc, results_match_in_process_scoring);
 	tcase_add_test(tc, bytes_after_fork_and_problems_named);
 	tcase_add_test(tc, read_and_check_only);
+	tcase_add_test(tc, meta_without_scoring);
 	tcase_add_test(tc, crash_costs_one_theme_named);
 	tcase_add_test(tc, hang_cut_at_time_limit);
 	tcase_add_test(tc, driven_from_own_event_loop);

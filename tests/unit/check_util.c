@@ -310,6 +310,8 @@ START_TEST(status_maps_to_exit_and_http)
 	ck_assert_int_eq(ap_status_http(AP_ENOTFOUND), 404);
 	ck_assert_int_eq(ap_status_http(AP_EFULL), 507);
 	ck_assert_int_eq(ap_status_http(AP_EBUSY), 503);
+	ck_assert_int_eq(ap_status_http(AP_EFORBIDDEN), 403);
+	ck_assert_int_eq(ap_status_exit_code(AP_EFORBIDDEN), 1);
 	/* An unknown value is a set-up error, never success. */
 	ck_assert_int_eq(ap_status_exit_code((ap_status)-99), 3);
 	ck_assert_str_eq(ap_status_name(AP_EFULL), "disk full");

@@ -18,6 +18,7 @@
 #include "appui/report.h"
 #include "appui/score.h"
 #include "appui/status.h"
+#include "appui/store.h"
 #include "appui/text.h"
 #include "appui/version.h"
 

@@ -48,6 +48,10 @@ AP_API const char *ap_config_schema(const ap_config *cfg);
  */
 AP_API int ap_config_is_campaign(const char *path);
 
+/* store.path (the store's database file), resolved against the file's
+ * folder; NULL when not set. */
+AP_API const char *ap_config_store_path(const ap_config *cfg);
+
 /* limits.case_time_limit: seconds one case may take to score. */
 AP_API double ap_config_case_time_limit(const ap_config *cfg);
 

@@ -45,8 +45,23 @@ enum {
 	AP_POOL_JSON = 1u << 0,    /* the case's JSON text */
 	AP_POOL_ROW = 1u << 1,     /* its table row */
 	AP_POOL_EXPLAIN = 1u << 2, /* the row with the explanation */
-	AP_POOL_SITE = 1u << 3     /* what the planner needs of it */
+	AP_POOL_SITE = 1u << 3,    /* what the planner needs of it */
+	AP_POOL_META = 1u << 4     /* the digest of the bytes read, and what
+	                              the store files it under (needs no
+	                              scoring) */
 };
+
+/* AP_POOL_META: the bytes that were read and checked, and what a valid
+ * case says of itself, as the reader found it. */
+typedef struct ap_pool_meta {
+	const char *sha256;  /* of the bytes read: 64 lower-case hex digits */
+	size_t size;         /* how many */
+	const char *case_id; /* these four are NULL when the case is invalid */
+	const char *site_id;
+	const char *organisation_id;
+	const char *firm;  /* diagnostic/@firm */
+	ap_date diagnosed; /* year 0 when invalid */
+} ap_pool_meta;
 
 #define AP_POOL_MAX_WORKERS 64
 
@@ -79,6 +94,8 @@ typedef struct ap_pool_result {
 	ap_score_row *row; /* AP_POOL_ROW: NULL when invalid; the caller may
 	                      move it out (copy it and zero *row) */
 	const ap_plan_site *site; /* AP_POOL_SITE: NULL when invalid */
+	const ap_pool_meta *meta; /* AP_POOL_META: NULL when the file could
+	                             not be read */
 } ap_pool_result;
 
 /*

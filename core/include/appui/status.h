@@ -22,14 +22,16 @@ typedef enum ap_status {
 	AP_ENOMEM = -6,       /* out of memory */
 	AP_ENOTFOUND = -7,    /* no such object (or not the caller's) */
 	AP_EFULL = -8,        /* the disk is full; nothing was lost */
-	AP_EBUSY = -9         /* try again later */
+	AP_EBUSY = -9,        /* try again later */
+	AP_EFORBIDDEN = -10   /* not the caller's to change (a case of another
+	                         firm) */
 } ap_status;
 
 /* The command's exit status: 0, 1 invalid input, 2 usage, 3 set-up or
  * output, 70 internal (out of memory), 130 interrupted. */
 AP_API int ap_status_exit_code(ap_status s);
 
-/* The service's HTTP status: 200, 422, 400, 404, 500, 503, 507. */
+/* The service's HTTP status: 200, 422, 400, 403, 404, 500, 503, 507. */
 AP_API int ap_status_http(ap_status s);
 
 /* Out of memory, which a batch cannot recover from: prints "appui: out of
