@@ -39,6 +39,9 @@ typedef struct options {
 	const char **capacities; /* --firm-capacity FIRM=N, repeatable */
 	size_t n_capacities;
 	const char *against; /* --against PLAN.json */
+	const char **keep;   /* --keep SITE: that site's mission of --against
+	                        stays as it is; repeatable */
+	size_t n_keep;
 	/* store, account, token */
 	const char *store; /* --store FILE */
 	const char *site;  /* --site S: store list */
@@ -146,6 +149,7 @@ int load_campaign(const char *path, const setup *s, ap_campaign **out,
 #define CLI_MAX_PLUGIN_DIRS 64
 #define CLI_MAX_ATTACH      256
 #define CLI_MAX_CAPACITIES  256
+#define CLI_MAX_KEEP        4096
 
 /* Splits "FIRM=N" (--firm-capacity) at its last '=': the firm's id (to
  * free) and N, a whole decimal number. Returns 0, or -1 when the text is

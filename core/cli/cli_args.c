@@ -20,6 +20,7 @@ enum {
 	OPT_BUDGET_EUROS,
 	OPT_FIRM_CAPACITY,
 	OPT_AGAINST,
+	OPT_KEEP,
 	OPT_STORE,
 	OPT_SITE,
 	OPT_FIRM,
@@ -50,6 +51,7 @@ static const struct option long_opts[] = {
     {"budget-euros", required_argument, NULL, OPT_BUDGET_EUROS},
     {"firm-capacity", required_argument, NULL, OPT_FIRM_CAPACITY},
     {"against", required_argument, NULL, OPT_AGAINST},
+    {"keep", required_argument, NULL, OPT_KEEP},
     {"store", required_argument, NULL, OPT_STORE},
     {"site", required_argument, NULL, OPT_SITE},
     {"firm", required_argument, NULL, OPT_FIRM},
@@ -277,6 +279,8 @@ static int set_option(cli_args *a, options *o, int ch, const char *arg)
 	case OPT_AGAINST:
 		o->against = arg;
 		return -1;
+	case OPT_KEEP:
+		return push(o->keep, &o->n_keep, CLI_MAX_KEEP, arg, "keep");
 	case OPT_STORE:
 		o->store = arg;
 		return -1;

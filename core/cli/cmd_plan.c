@@ -12,7 +12,8 @@ const char usage_plan[] =
     "DIR]\n"
     "                  [--time-limit SECONDS] [--budget-days N] "
     "[--budget-euros X]\n"
-    "                  [--firm-capacity FIRM=N]... [--against PLAN.json]\n"
+    "                  [--firm-capacity FIRM=N]... [--against PLAN.json\n"
+    "                  [--keep SITE]...]\n"
     "                  [-o FILE] FILE|DIR...\n"
     "\n"
     "Scores the case files, then chooses which sites get a mission, with "
@@ -35,6 +36,9 @@ const char usage_plan[] =
     "  --firm-capacity FIRM=N what if: firm FIRM has N days (repeatable)\n"
     "  --against PLAN.json    also say what changed from that plan (the\n"
     "                         JSON of an earlier run)\n"
+    "  --keep SITE            with --against: that site's mission stays as\n"
+    "                         it is there (firm, dates); the rest is planned\n"
+    "                         around it (repeatable)\n"
     "  -o, --output FILE      write to FILE atomically instead of stdout\n"
     "  -s, --strict           treat every warning about a case file as an "
     "error\n"
@@ -152,6 +156,44 @@ static int read_against(const options *o, ap_prev_plan **prev, ap_diags *d)
 	return EXIT_INVALID;
 }
 
+/* --keep SITE: each site's mission of the previous plan, as a fixed
+ * mission (its strings and dates are `prev`'s). Returns 0 and the missions
+ * (free the array), or EXIT_USAGE after saying why. */
+static int kept_missions(const options *o, const ap_prev_plan *prev,
+                         ap_fixed_mission **out)
+{
+	*out = NULL;
+	if (!o->n_keep)
+		return 0;
+	if (!prev) {
+		fputs("appui plan: --keep needs --against PLAN.json, the plan "
+		      "whose missions it keeps\n",
+		      stderr);
+		return EXIT_USAGE;
+	}
+	ap_fixed_mission *v = calloc(o->n_keep, sizeof(*v));
+	if (!v)
+		ap_oom();
+	for (size_t k = 0; k < o->n_keep; k++) {
+		const ap_prev_mission *m = NULL;
+		for (size_t i = 0; !m && i < prev->n_missions; i++)
+			if (strcmp(prev->missions[i].site_id, o->keep[k]) == 0)
+				m = &prev->missions[i];
+		if (!m) {
+			fprintf(stderr,
+			        "appui plan: --keep %s: %s has no mission of "
+			        "that site\n",
+			        SHOWN(o->keep[k]), SHOWN(prev->name));
+			free(v);
+			return EXIT_USAGE;
+		}
+		v[k] = (ap_fixed_mission){m->site_id, m->firm, m->dates,
+		                          (int)m->n_dates};
+	}
+	*out = v;
+	return 0;
+}
+
 /* The plan in `format` to -o (with the changes from `prev`, if any), then
  * the calendars. Returns 0 or the exit status. */
 static int write_plan(const options *o, enum plan_format format,
@@ -200,6 +242,7 @@ int cmd_plan(const options *o, int argc, char **argv)
 	ap_plan_input *input = NULL;
 	ap_plan *plan = NULL;
 	ap_prev_plan *prev = NULL;
+	ap_fixed_mission *kept = NULL;
 	inputs in = {0};
 	char *cpath = NULL;
 	int rc = setup_open(o, &s, 1, d, stderr);
@@ -227,6 +270,8 @@ int cmd_plan(const options *o, int argc, char **argv)
 	if (rc)
 		goto out;
 	rc = read_against(o, &prev, d);
+	if (!rc)
+		rc = kept_missions(o, prev, &kept);
 	if (rc)
 		goto out;
 
@@ -248,9 +293,13 @@ int cmd_plan(const options *o, int argc, char **argv)
 	}
 	ap_plan_options popt = AP_PLAN_OPTIONS_INIT;
 	popt.time_limit = o->time_limit;
-	if (ap_plan_build(&plan, campaign, input, &popt, d) != 0) {
+	popt.fixed = kept;
+	popt.n_fixed = o->n_keep;
+	int prc = ap_plan_build(&plan, campaign, input, &popt, d);
+	if (prc != AP_OK) {
 		print_diags(stderr, d, 0);
-		rc = EXIT_SETUP;
+		/* A kept mission that no longer fits is the inputs' fault. */
+		rc = prc == AP_EINVALID ? EXIT_INVALID : EXIT_SETUP;
 		goto out;
 	}
 	rc = write_plan(o, format, plan, prev, d);
@@ -259,6 +308,7 @@ int cmd_plan(const options *o, int argc, char **argv)
 		rc = EXIT_INVALID;
 out:
 	free(cpath);
+	free(kept);
 	ap_prev_plan_free(prev);
 	ap_plan_free(plan);
 	ap_plan_input_free(input);

@@ -105,6 +105,8 @@ int main(int argc, char **argv)
 	const char *dirs[CLI_MAX_PLUGIN_DIRS];
 	const char *attach[CLI_MAX_ATTACH];
 	const char *capacities[CLI_MAX_CAPACITIES];
+	static const char *keep[CLI_MAX_KEEP];
+	o.keep = keep;
 	o.plugin_dirs = dirs;
 	o.attach = attach;
 	o.capacities = capacities;

@@ -280,13 +280,15 @@ int ap_plan_build(ap_plan **out, const ap_campaign *c, const ap_plan_input *in,
 	planner p;
 	plan_init(&p, c, sites, limit);
 	int rc = plan_fix_missions(&p, opt ? opt->fixed : NULL,
-	                           opt ? opt->n_fixed : 0, d);
+	                           opt ? opt->n_fixed : 0, d) == 0
+	             ? AP_OK
+	             : AP_EINVALID;
 	plan_build_options(&p);
 
 	plan_rounds r = {0};
 	plan_sol_init(&r.best, p.n_opts);
-	if (rc == 0)
-		rc = solve_levels(&p, &r, d);
+	if (rc == AP_OK && solve_levels(&p, &r, d) != 0)
+		rc = AP_ESETUP;
 	if (rc == 0) {
 		*out = make_plan(&p, &r);
 		(*out)->own_input = sites;

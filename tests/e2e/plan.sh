@@ -351,4 +351,28 @@ expect_grep "idle reasons, 60 budget days" reasons.txt "over budget"
 expect_status 0 "idle csv" -- "$APPUI" plan --campaign "$CAMPAIGN" --format csv "$EX"
 expect_no_grep "idle csv" "$TMP/out" "Idle"
 
+# ---- kept missions: --keep SITE -----------------------------------------------
+# A mission of the previous plan kept as it is (firm and dates) while the
+# rest is planned again with 60 budget days; it counts against the budget.
+keep=$(python3 -c "import json; print(json.load(open('plan1.json'))['missions'][-1]['site_id'])")
+expect_status 0 "keep" -- "$APPUI" plan --campaign "$CAMPAIGN" --format json --budget-days 60 --against plan1.json --keep "$keep" "$EX"
+if python3 - "$TMP/out" plan1.json "$keep" <<'PY'
+import json, sys
+now, before, site = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+m = [x for x in now["missions"] if x["site_id"] == site]
+b = [x for x in before["missions"] if x["site_id"] == site][0]
+assert len(m) == 1 and m[0]["fixed"], m
+assert m[0]["firm"] == b["firm"] and m[0]["dates"] == b["dates"], (m, b)
+assert sum(x["days"] for x in now["missions"]) <= 60
+assert all(not x["fixed"] for x in now["missions"] if x["site_id"] != site)
+PY
+then pass; else fail "keep: the kept mission is as it was, fixed"; fi
+expect_status 2 "keep without against" -- "$APPUI" plan --campaign "$CAMPAIGN" --keep "$keep" "$EX"
+expect_grep "keep without against" "$TMP/err" "--keep needs --against PLAN.json"
+expect_status 2 "keep of no mission" -- "$APPUI" plan --campaign "$CAMPAIGN" --against plan1.json --keep NO-SUCH-SITE "$EX"
+expect_grep "keep of no mission" "$TMP/err" "--keep NO-SUCH-SITE: plan1.json has no mission of that site"
+# Kept missions over the budget: an error naming them, exit 1.
+expect_status 1 "keep over the budget" -- "$APPUI" plan --campaign "$CAMPAIGN" --budget-days 3 --against plan1.json --keep "$keep" "$EX"
+expect_grep "keep over the budget" "$TMP/err" "the fixed missions take more than the budget"
+
 summary

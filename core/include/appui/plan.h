@@ -149,9 +149,10 @@ typedef struct ap_plan {
  * Plans the campaign. A site (an organisation's site id) is planned once:
  * of several cases of one site, the plan takes the most recent diagnostic
  * (the last given, when dates are equal), and names each other in a
- * warning in `d`. `in` must outlive the plan. Returns 0 and the plan (free with
- * ap_plan_free()), or -1 with the reason in `d` (the solver failed; never for
- * an empty or impossible campaign, which gives an empty plan).
+ * warning in `d`. `in` must outlive the plan. Returns AP_OK and the plan
+ * (free with ap_plan_free()); AP_EINVALID when a fixed mission is wrong
+ * (each problem in `d`); AP_ESETUP when the solver failed. Never an error
+ * for an empty or impossible campaign, which gives an empty plan.
  */
 AP_API int ap_plan_build(ap_plan **out, const ap_campaign *c,
                          const ap_plan_input *in, const ap_plan_options *opt,
