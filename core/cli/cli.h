@@ -42,6 +42,7 @@ typedef struct options {
 	const char **keep;   /* --keep SITE: that site's mission of --against
 	                        stays as it is; repeatable */
 	size_t n_keep;
+	int fewest_changes; /* --fewest-changes, with --against */
 	/* store, account, token */
 	const char *store; /* --store FILE */
 	const char *site;  /* --site S: store list */

@@ -21,6 +21,7 @@ enum {
 	OPT_FIRM_CAPACITY,
 	OPT_AGAINST,
 	OPT_KEEP,
+	OPT_FEWEST_CHANGES,
 	OPT_STORE,
 	OPT_SITE,
 	OPT_FIRM,
@@ -52,6 +53,7 @@ static const struct option long_opts[] = {
     {"firm-capacity", required_argument, NULL, OPT_FIRM_CAPACITY},
     {"against", required_argument, NULL, OPT_AGAINST},
     {"keep", required_argument, NULL, OPT_KEEP},
+    {"fewest-changes", no_argument, NULL, OPT_FEWEST_CHANGES},
     {"store", required_argument, NULL, OPT_STORE},
     {"site", required_argument, NULL, OPT_SITE},
     {"firm", required_argument, NULL, OPT_FIRM},
@@ -278,6 +280,9 @@ static int set_option(cli_args *a, options *o, int ch, const char *arg)
 		return parse_what_if(o, ch, arg);
 	case OPT_AGAINST:
 		o->against = arg;
+		return -1;
+	case OPT_FEWEST_CHANGES:
+		o->fewest_changes = 1;
 		return -1;
 	case OPT_KEEP:
 		return push(o->keep, &o->n_keep, CLI_MAX_KEEP, arg, "keep");

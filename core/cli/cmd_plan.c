@@ -13,7 +13,7 @@ const char usage_plan[] =
     "                  [--time-limit SECONDS] [--budget-days N] "
     "[--budget-euros X]\n"
     "                  [--firm-capacity FIRM=N]... [--against PLAN.json\n"
-    "                  [--keep SITE]...]\n"
+    "                  [--keep SITE]... [--fewest-changes]]\n"
     "                  [-o FILE] FILE|DIR...\n"
     "\n"
     "Scores the case files, then chooses which sites get a mission, with "
@@ -39,6 +39,9 @@ const char usage_plan[] =
     "  --keep SITE            with --against: that site's mission stays as\n"
     "                         it is there (firm, dates); the rest is planned\n"
     "                         around it (repeatable)\n"
+    "  --fewest-changes       with --against: of the plans with the best\n"
+    "                         priority sum, the one with the fewest changes\n"
+    "                         from that plan\n"
     "  -o, --output FILE      write to FILE atomically instead of stdout\n"
     "  -s, --strict           treat every warning about a case file as an "
     "error\n"
@@ -163,6 +166,12 @@ static int kept_missions(const options *o, const ap_prev_plan *prev,
                          ap_fixed_mission **out)
 {
 	*out = NULL;
+	if (o->fewest_changes && !prev) {
+		fputs("appui plan: --fewest-changes needs --against PLAN.json, "
+		      "the plan to change least\n",
+		      stderr);
+		return EXIT_USAGE;
+	}
 	if (!o->n_keep)
 		return 0;
 	if (!prev) {
@@ -295,6 +304,7 @@ int cmd_plan(const options *o, int argc, char **argv)
 	popt.time_limit = o->time_limit;
 	popt.fixed = kept;
 	popt.n_fixed = o->n_keep;
+	popt.fewest_changes_from = o->fewest_changes ? prev : NULL;
 	int prc = ap_plan_build(&plan, campaign, input, &popt, d);
 	if (prc != AP_OK) {
 		print_diags(stderr, d, 0);

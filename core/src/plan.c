@@ -96,6 +96,38 @@ static int solve_level(planner *p, plan_level level, plan_rounds *r,
 	return rc;
 }
 
+/* A site as the previous plan names it: by site id, then organisation. */
+typedef struct prev_key {
+	const char *site_id, *organisation_id;
+} prev_key;
+
+static int cmp_prev(const void *key, const void *mission)
+{
+	const prev_key *k = key;
+	const ap_prev_mission *m = mission;
+	int c = strcmp(k->site_id, m->site_id);
+	return c ? c : strcmp(k->organisation_id, m->organisation_id);
+}
+
+/* What each option changes from `prev` (planner.change_cost); its missions
+ * are in cmp_prev's order. */
+static void plan_change_costs(planner *p, const ap_prev_plan *prev)
+{
+	p->change_cost = ap_xcalloc(p->n_opts ? p->n_opts : 1, sizeof(long));
+	for (size_t j = 0; j < p->n_opts; j++) {
+		const ap_plan_site *s = &p->in->sites[p->opts[j].site];
+		prev_key k = {s->site_id,
+		              s->organisation_id ? s->organisation_id : ""};
+		const ap_prev_mission *m =
+		    bsearch(&k, prev->missions, prev->n_missions,
+		            sizeof(*prev->missions), cmp_prev);
+		const char *firm = p->c->firms[p->opts[j].firm].id;
+		p->change_cost[j] = !m                           ? 1
+		                    : strcmp(m->firm, firm) == 0 ? -1
+		                                                 : 0;
+	}
+}
+
 /* The levels in turn, each keeping the optimum of those before, while
  * they are proven and time is left. */
 static int solve_levels(planner *p, plan_rounds *r, ap_diags *d)
@@ -106,23 +138,30 @@ static int solve_levels(planner *p, plan_rounds *r, ap_diags *d)
 		             "internal error: the starting plan does not fit");
 		return -1;
 	}
-	/* The start reaches the knapsack's bound on the levels before
-	 * `reached`: they are proven without a search. */
-	int reached = 0;
-	while (p->knapsack_bound >= 0 && reached < 4 &&
-	       plan_level_value(p, (plan_level)reached, &r->best) ==
-	           p->knapsack_lex[reached])
-		reached++;
+	/* The start reaches the knapsack's bound on its levels, in order:
+	 * they are proven without a search. The changes from a previous plan
+	 * are not the knapsack's: after the priority sum, they come first. */
+	static const plan_level lex_level[4] = {PLAN_PRIORITY, PLAN_SHORTENING,
+	                                        PLAN_DAYS, PLAN_SITE_ORDER};
+	int settled[PLAN_LEVELS] = {0};
+	for (int k = 0; p->knapsack_bound >= 0 && k < 4; k++) {
+		if (plan_level_value(p, lex_level[k], &r->best) !=
+		        p->knapsack_lex[k] ||
+		    (k > 0 && p->change_cost))
+			break;
+		settled[lex_level[k]] = 1;
+	}
 	for (int level = 0; level < PLAN_LEVELS; level++) {
-		if (level < reached) {
+		if (settled[level]) {
 			r->proven[level] = 1;
 			if (level == PLAN_PRIORITY) {
 				p->best_bound = (double)p->knapsack_bound;
 				p->have_bound = 1;
 			}
-		} else if (level == PLAN_SHORTENING && !p->c->allow_shorter) {
-			r->proven[level] = 1; /* nothing is shortened */
-		} else if (level == PLAN_FIRM_ORDER) {
+		} else if ((level == PLAN_SHORTENING && !p->c->allow_shorter) ||
+		           (level == PLAN_CHANGES && !p->change_cost)) {
+			r->proven[level] = 1; /* nothing to choose */
+		} else if (level == PLAN_FIRM_ORDER && !p->change_cost) {
 			/* The firms, by a rule that is the same on every
 			 * machine; the levels before settled the sites. */
 			r->proven[level] = plan_settle_firms(p, &r->best);
@@ -284,6 +323,8 @@ int ap_plan_build(ap_plan **out, const ap_campaign *c, const ap_plan_input *in,
 	             ? AP_OK
 	             : AP_EINVALID;
 	plan_build_options(&p);
+	if (opt && opt->version >= 2 && opt->fewest_changes_from)
+		plan_change_costs(&p, opt->fewest_changes_from);
 
 	plan_rounds r = {0};
 	plan_sol_init(&r.best, p.n_opts);

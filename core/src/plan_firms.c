@@ -12,7 +12,9 @@
  * has room (capacity, euros, calendar); then, while one exists, a move of
  * one site to a firm it prefers, or a swap of two sites between their
  * firms, that lowers the sum of ranks and fits, is made, in a fixed order.
- * The result is a local optimum: no single move or swap improves it.
+ * The result is a local optimum: no single move or swap improves it. When
+ * first fit leaves a site without a firm, the moves start from the firms
+ * the levels before gave instead (a plan that fits).
  */
 #define _GNU_SOURCE /* qsort_r */
 #include <stdint.h>
@@ -26,7 +28,8 @@ typedef struct seat {
 	size_t site;
 	size_t *opt; /* option indices, most preferred first */
 	size_t n;
-	size_t cur; /* index into opt of the firm it has */
+	size_t cur;   /* index into opt of the firm it has */
+	size_t given; /* the option the levels before gave it */
 } seat;
 
 typedef struct assign {
@@ -130,6 +133,27 @@ static int first_fit(assign *a)
 	return 1;
 }
 
+/* When first fit leaves a site without a firm (earlier sites took the room
+ * it needed), the firms the levels before gave, which fit, are the start
+ * instead. */
+static int as_given(assign *a)
+{
+	memset(a->sol.on, 0, a->p->n_opts ? a->p->n_opts : 1);
+	memset(a->load, 0,
+	       (a->p->c->n_firms ? a->p->c->n_firms : 1) * sizeof(int));
+	a->euros = 0;
+	for (size_t k = 0; k < a->n; k++) {
+		seat *s = &a->v[k];
+		s->cur = 0;
+		while (s->cur < s->n && s->opt[s->cur] != s->given)
+			s->cur++;
+		if (s->cur == s->n)
+			return 0;
+		take(a, SIZE_MAX, s->given);
+	}
+	return 1;
+}
+
 /* A site moved to a firm it prefers, when it fits. */
 static int improve_moves(assign *a)
 {
@@ -206,9 +230,11 @@ int plan_settle_firms(planner *p, plan_sol *best)
 	assign a = {.p = p};
 	a.v = ap_xcalloc(ns ? ns : 1, sizeof(*a.v));
 	for (size_t j = 0; j < p->n_opts; j++)
-		if (best->on[j])
+		if (best->on[j]) {
 			seat_options(p, p->opts[j].site, p->opts[j].days,
-			             &a.v[a.n++]);
+			             &a.v[a.n]);
+			a.v[a.n++].given = j;
+		}
 	qsort_r(a.v, a.n, sizeof(*a.v), by_priority, p);
 	a.load = ap_xcalloc(p->c->n_firms ? p->c->n_firms : 1, sizeof(int));
 	plan_sol_init(&a.sol, p->n_opts);
@@ -217,6 +243,8 @@ int plan_settle_firms(planner *p, plan_sol *best)
 		a.sol.to[j] = p->win_last[p->opts[j].site];
 	}
 	int ok = first_fit(&a);
+	if (!ok)
+		ok = as_given(&a);
 	while (ok && (improve_moves(&a) || improve_swaps(&a)))
 		;
 	/* The rule's plan when every site found a firm, and it places (the

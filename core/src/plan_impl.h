@@ -54,11 +54,13 @@ typedef struct plan_sol {
 } plan_sol;
 
 /* The objectives, solved one after the other, each keeping the optimum of
- * those before: the priority sum (maximised), then, minimised, the days
- * cut below the recommendation, the days, the sites' ranks in site-id
- * order, the firms' preference ranks. Each is a whole number. */
+ * those before: the priority sum (maximised), then, minimised, the changes
+ * from a previous plan (only when asked), the days cut below the
+ * recommendation, the days, the sites' ranks in site-id order, the firms'
+ * preference ranks. Each is a whole number. */
 typedef enum plan_level {
 	PLAN_PRIORITY,
+	PLAN_CHANGES,
 	PLAN_SHORTENING,
 	PLAN_DAYS,
 	PLAN_SITE_ORDER,
@@ -109,6 +111,11 @@ typedef struct planner {
 	 * the priority sum at most knapsack_lex[0]; if equal, the shortening
 	 * at least knapsack_lex[1]; and so on. */
 	long knapsack_lex[4];
+	/* With fewest changes from a previous plan: per option, what it
+	 * changes (1 for a site that plan did not have or another firm, -1
+	 * for its site with the same firm: a site kept is one fewer out);
+	 * NULL otherwise. */
+	long *change_cost;
 	long knapsack_bound; /* the priority sum's bound from the day budget,
 	                        or -1 */
 	/* The optimum of each level solved so far (PLAN_PRIORITY: in

@@ -143,6 +143,7 @@ void plan_free_planner(planner *p)
 	free(p->fixed_firm);
 	free(p->order);
 	free(p->split);
+	free(p->change_cost);
 	free(p->cols);
 	free(p->ivals);
 }
@@ -395,6 +396,8 @@ long plan_level_cost(const planner *p, plan_level level, size_t opt)
 	switch (level) {
 	case PLAN_PRIORITY:
 		return plan_cents(p->in->sites[o->site].priority);
+	case PLAN_CHANGES:
+		return p->change_cost ? p->change_cost[opt] : 0;
 	case PLAN_SHORTENING:
 		return p->max_days[o->site] - o->days;
 	case PLAN_DAYS:

@@ -375,4 +375,24 @@ expect_grep "keep of no mission" "$TMP/err" "--keep NO-SUCH-SITE: plan1.json has
 expect_status 1 "keep over the budget" -- "$APPUI" plan --campaign "$CAMPAIGN" --budget-days 3 --against plan1.json --keep "$keep" "$EX"
 expect_grep "keep over the budget" "$TMP/err" "the fixed missions take more than the budget"
 
+# ---- fewest changes: --fewest-changes ---------------------------------------
+# Of the plans with the best priority sum, the one that changes least from
+# the earlier plan: never more changes than without the option, the same
+# priority sum, for several budgets.
+for days in 100 120 140; do
+	"$APPUI" plan --campaign "$CAMPAIGN" --format json --budget-days $days --against plan1.json "$EX" >free.json 2>/dev/null
+	expect_status 0 "fewest changes $days" -- "$APPUI" plan --campaign "$CAMPAIGN" --format json --budget-days $days --against plan1.json --fewest-changes "$EX"
+	if python3 - free.json "$TMP/out" <<'PY'
+import json, sys
+free, least = (json.load(open(p)) for p in sys.argv[1:])
+count = lambda d: sum(len(d["changes"][k]) for k in ("in", "out", "firm"))
+assert least["result"]["priority_sum"] == free["result"]["priority_sum"]
+assert least["result"]["optimal"]
+assert count(least) <= count(free), (count(least), count(free))
+PY
+	then pass; else fail "fewest changes $days: more changes, or another sum"; fi
+done
+expect_status 2 "fewest changes without against" -- "$APPUI" plan --campaign "$CAMPAIGN" --fewest-changes "$EX"
+expect_grep "fewest changes without against" "$TMP/err" "--fewest-changes needs --against PLAN.json"
+
 summary

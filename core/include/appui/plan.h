@@ -111,16 +111,22 @@ typedef struct ap_fixed_mission {
 	int days;
 } ap_fixed_mission;
 
-#define AP_PLAN_OPTIONS_VERSION 1
+struct ap_prev_plan;
+
+#define AP_PLAN_OPTIONS_VERSION 2
 typedef struct ap_plan_options {
 	unsigned version;  /* AP_PLAN_OPTIONS_VERSION (0 reads as 1) */
 	double time_limit; /* wall seconds for the solver; 0: the default, 10 */
 	const ap_fixed_mission *fixed;
 	size_t n_fixed;
+	/* Version 2: among the plans of the best priority sum, the one with
+	 * the fewest changes from this plan (sites in, sites out, firms
+	 * changed), before the other tie-breaks; NULL: no such level. */
+	const struct ap_prev_plan *fewest_changes_from;
 } ap_plan_options;
-#define AP_PLAN_OPTIONS_INIT                        \
-	{                                           \
-		AP_PLAN_OPTIONS_VERSION, 0, NULL, 0 \
+#define AP_PLAN_OPTIONS_INIT                              \
+	{                                                 \
+		AP_PLAN_OPTIONS_VERSION, 0, NULL, 0, NULL \
 	}
 
 typedef struct ap_plan {
