@@ -16,7 +16,9 @@ cmake --build build -j"$jobs"
 cmake -S . -B build-asan -DAPPUI_WERROR=ON -DAPPUI_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-asan -j"$jobs"
 # Plugins stay loaded until exit on purpose: their memory is not a leak.
+# CBC's own leaks are suppressed (tests/lsan.supp says which and why).
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	LSAN_OPTIONS=suppressions="$PWD/../tests/lsan.supp" \
 	ctest --output-on-failure -j"$jobs")
 
 # libFuzzer targets (clang, ASan + UBSan): each runs for a bounded time on its

@@ -333,11 +333,11 @@ int ap_plan_build(ap_plan **out, const ap_campaign *c, const ap_plan_input *in,
 	if (rc == 0) {
 		*out = make_plan(&p, &r);
 		(*out)->own_input = sites;
-	} else {
-		ap_plan_input_free(sites);
 	}
 	plan_sol_free(&r.best, p.n_opts);
 	plan_free_planner(&p);
+	if (rc != 0)
+		ap_plan_input_free(sites); /* the planner pointed into it */
 	return rc;
 }
 
