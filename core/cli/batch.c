@@ -92,7 +92,7 @@ static int submit(const batch_spec *b, ap_pool *p, ap_store *store, size_t i)
 	int rc = ap_store_versions(store, &q, submit_body, &t, d);
 	if (rc == AP_OK && !t.submitted)
 		fprintf(stderr, "appui: %s version %d is no longer in %s\n",
-		        q.case_id, q.n, in->store_file);
+		        SHOWN(q.case_id), q.n, SHOWN(in->store_file));
 	print_diags(stderr, d, 0);
 	ap_diags_free(d);
 	return rc == AP_OK && t.submitted ? 0 : -1;

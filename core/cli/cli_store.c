@@ -47,7 +47,7 @@ static char *configured_path(const options *o, const ap_config *cfg, int *rc)
 			print_diags(stderr, d, 0);
 			fprintf(stderr,
 			        "appui: the configuration %s has errors\n",
-			        path);
+			        SHOWN(path));
 			*rc = EXIT_SETUP;
 		}
 		ap_diags_free(d);

@@ -53,9 +53,10 @@ static int account_add(const options *o, int argc, char **argv)
 	int status =
 	    ap_store_account_add(s, local_actor(), argv[0], role, o->firm, d);
 	if (status == AP_OK && o->firm)
-		printf("account %s added: firm %s\n", argv[0], o->firm);
+		printf("account %s added: firm %s\n", SHOWN(argv[0]),
+		       SHOWN(o->firm));
 	else if (status == AP_OK)
-		printf("account %s added: %s\n", argv[0],
+		printf("account %s added: %s\n", SHOWN(argv[0]),
 		       ap_store_role_name(role));
 	rc = status == AP_OK ? 0 : store_exit(status, d);
 	ap_diags_free(d);
@@ -66,10 +67,13 @@ static int account_add(const options *o, int argc, char **argv)
 static int list_one(void *ctx, const ap_store_account *a)
 {
 	(void)ctx;
-	printf("%-20s  %-13s  %-20s  %6zu  %-20s  %s\n", a->name,
-	       ap_store_role_name(a->role), a->firm_id[0] ? a->firm_id : "-",
-	       a->tokens, a->created_at,
-	       a->revoked_at[0] ? a->revoked_at : "-");
+	/* Names are checked when written; the file may have been changed
+	 * since. */
+	printf("%-20s  %-13s  %-20s  %6zu  %-20s  %s\n", SHOWN(a->name),
+	       ap_store_role_name(a->role),
+	       a->firm_id[0] ? SHOWN(a->firm_id) : "-", a->tokens,
+	       SHOWN(a->created_at),
+	       a->revoked_at[0] ? SHOWN(a->revoked_at) : "-");
 	return 0;
 }
 
@@ -103,7 +107,7 @@ static int account_revoke(const options *o, int argc, char **argv)
 	ap_diags *d = ap_diags_new();
 	int status = ap_store_account_revoke(s, local_actor(), argv[0], d);
 	if (status == AP_OK)
-		printf("account %s revoked, with its tokens\n", argv[0]);
+		printf("account %s revoked, with its tokens\n", SHOWN(argv[0]));
 	rc = status == AP_OK ? 0 : store_exit(status, d);
 	ap_diags_free(d);
 	ap_store_close(s);
@@ -120,7 +124,8 @@ int cmd_account(const options *o, int argc, char **argv)
 		return account_list(o, argc - 1);
 	if (strcmp(argv[0], "revoke") == 0)
 		return account_revoke(o, argc - 1, argv + 1);
-	fprintf(stderr, "appui account: unknown subcommand '%s'\n", argv[0]);
+	fprintf(stderr, "appui account: unknown subcommand '%s'\n",
+	        SHOWN(argv[0]));
 	return account_usage();
 }
 
@@ -155,7 +160,7 @@ int cmd_token(const options *o, int argc, char **argv)
 			    stderr,
 			    "appui token new: a token for %s; it is shown this "
 			    "once and kept only as its SHA-256\n",
-			    argv[1]);
+			    SHOWN(argv[1]));
 		}
 	}
 	memset(token, 0, sizeof token);

@@ -57,7 +57,7 @@ static int store_init(const options *o, int argc)
 	int rc = open_store(o, NULL, 1, &s);
 	if (rc)
 		return rc;
-	printf("%s: store ready (schema %d)\n", ap_store_path(s),
+	printf("%s: store ready (schema %d)\n", SHOWN(ap_store_path(s)),
 	       AP_STORE_SCHEMA);
 	ap_store_close(s);
 	return 0;
@@ -115,9 +115,9 @@ static void table_print(const table *t)
 		for (int i = 0; i < LIST_COLUMNS; i++) {
 			const char *c = t->cells[r * LIST_COLUMNS + i];
 			if (i == LIST_COLUMNS - 1)
-				printf("%s\n", c);
+				printf("%s\n", SHOWN(c));
 			else
-				printf("%-*s  ", (int)width[i], c);
+				printf("%-*s  ", (int)width[i], SHOWN(c));
 		}
 }
 
@@ -196,11 +196,11 @@ static int store_show(const options *o, int argc, char **argv)
 			fprintf(stderr,
 			        "appui store show: case %s has %d version%s; "
 			        "there is no version %d\n",
-			        argv[0], w.latest, w.latest == 1 ? "" : "s",
-			        o->version_n);
+			        SHOWN(argv[0]), w.latest,
+			        w.latest == 1 ? "" : "s", o->version_n);
 		else
 			fprintf(stderr, "appui store show: no case %s in %s\n",
-			        argv[0], ap_store_path(s));
+			        SHOWN(argv[0]), SHOWN(ap_store_path(s)));
 		rc = EXIT_INVALID;
 	} else if (status == AP_EOUTPUT) {
 		rc = 0; /* standard output's error is said at the end */
@@ -230,7 +230,7 @@ static int store_export(const options *o, int argc, char **argv)
 	print_diags(stderr, d, 0);
 	if (status == AP_OK || status == AP_EINVALID)
 		printf("%zu file%s written to %s\n", files,
-		       files == 1 ? "" : "s", argv[0]);
+		       files == 1 ? "" : "s", SHOWN(argv[0]));
 	rc = ap_status_exit_code((ap_status)status);
 	ap_diags_free(d);
 	ap_store_close(s);
@@ -249,7 +249,7 @@ static int store_backup(const options *o, int argc, char **argv)
 	int status = ap_store_backup(s, argv[0], d);
 	if (status == AP_OK)
 		printf("%s: backed up to %s (integrity checked)\n",
-		       ap_store_path(s), argv[0]);
+		       SHOWN(ap_store_path(s)), SHOWN(argv[0]));
 	rc = status == AP_OK ? 0 : store_exit(status, d);
 	ap_diags_free(d);
 	ap_store_close(s);
@@ -273,17 +273,17 @@ static int store_check(const options *o, int argc)
 	}
 	print_diags(stdout, d, 0);
 	if (status == AP_OK)
-		printf("%s: ok: %zu case%s, %zu version%s, %zu refused "
-		       "attempt%s, %zu account%s, %zu token%s, %zu audit "
-		       "row%s\n",
-		       ap_store_path(s), c.cases, c.cases == 1 ? "" : "s",
-		       c.versions, c.versions == 1 ? "" : "s", c.rejected,
-		       c.rejected == 1 ? "" : "s", c.accounts,
-		       c.accounts == 1 ? "" : "s", c.tokens,
-		       c.tokens == 1 ? "" : "s", c.audit,
-		       c.audit == 1 ? "" : "s");
+		printf(
+		    "%s: ok: %zu case%s, %zu version%s, %zu refused "
+		    "attempt%s, %zu account%s, %zu token%s, %zu audit "
+		    "row%s\n",
+		    SHOWN(ap_store_path(s)), c.cases, c.cases == 1 ? "" : "s",
+		    c.versions, c.versions == 1 ? "" : "s", c.rejected,
+		    c.rejected == 1 ? "" : "s", c.accounts,
+		    c.accounts == 1 ? "" : "s", c.tokens,
+		    c.tokens == 1 ? "" : "s", c.audit, c.audit == 1 ? "" : "s");
 	else if (status == AP_EINVALID)
-		printf("%s: %zu problem%s\n", ap_store_path(s),
+		printf("%s: %zu problem%s\n", SHOWN(ap_store_path(s)),
 		       ap_diags_errors(d), ap_diags_errors(d) == 1 ? "" : "s");
 	rc = ap_status_exit_code((ap_status)status);
 out:
@@ -366,6 +366,6 @@ int cmd_store(const options *o, int argc, char **argv)
 		return store_log(o, argc, 0);
 	if (strcmp(sub, "audit") == 0)
 		return store_log(o, argc, 1);
-	fprintf(stderr, "appui store: unknown subcommand '%s'\n", sub);
+	fprintf(stderr, "appui store: unknown subcommand '%s'\n", SHOWN(sub));
 	return usage();
 }

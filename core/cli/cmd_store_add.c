@@ -97,13 +97,14 @@ static int store_valid(add_ctx *a, const char *path, const ap_pool_meta *m,
 	if (r.outcome == AP_STORE_DUPLICATE) {
 		a->duplicates++;
 		printf("%s: duplicate of %s version %d, not stored again\n",
-		       path, m->case_id, r.n);
+		       SHOWN(path), SHOWN(m->case_id), r.n);
 	} else {
 		int is_new = r.outcome == AP_STORE_NEW_CASE;
 		a->new_cases += is_new;
 		a->corrections += !is_new;
-		printf("%s: stored as %s version %d (%s)\n", path, m->case_id,
-		       r.n, is_new ? "new case" : "correction");
+		printf("%s: stored as %s version %d (%s)\n", SHOWN(path),
+		       SHOWN(m->case_id), r.n,
+		       is_new ? "new case" : "correction");
 	}
 	return AP_OK;
 }

@@ -159,6 +159,24 @@ expect_inert unknown "$APPUI" "$hname"
 expect_inert format "$APPUI" score --format "$hname" prop/cases
 expect_inert missing "$APPUI" validate "prop/no$hname"
 expect_inert same "$APPUI" score -o "prop/cases/$hname" "prop/cases/$hname"
+# The store: hostile names stored, refused, listed, audited, exported, and
+# its own name hostile too.
+sdb="prop/s$hname.db"
+echo "<bad" >"prop/bad$hname"
+expect_inert store-init "$APPUI" store init --store "$sdb"
+expect_inert store-add "$APPUI" store add --store "$sdb" prop/cases "prop/bad$hname" "prop/no$hname"
+expect_inert store-list "$APPUI" store list --all --store "$sdb"
+expect_inert store-show "$APPUI" store show "$hname" --store "$sdb"
+expect_inert store-rejected "$APPUI" store rejected --store "$sdb"
+expect_inert store-audit "$APPUI" store audit --store "$sdb"
+expect_inert store-export "$APPUI" store export "prop/e$hname" --store "$sdb"
+expect_inert store-backup "$APPUI" store backup "prop/b$hname.db" --store "$sdb"
+expect_inert store-check "$APPUI" store check --store "prop/b$hname.db"
+expect_inert store-missing "$APPUI" store list --store "prop/no$hname.db"
+expect_inert account "$APPUI" account add --coordinator "$hname" --store "$sdb"
+expect_inert validate-store "$APPUI" validate --store "$sdb"
+expect_inert explain-store "$APPUI" score --explain --store "$sdb"
+if grep -q 'stored as CF-2016-003' "inert-store-add.out"; then pass; else fail "store add of hostile names: nothing stored"; fi
 # A bag written by someone else: bag-info.txt with ESC, BEL, C1 and bidi,
 # and a payload member whose name holds them.
 mkdir -p prop/bag && tar -xzf prop/b.tar.gz -C prop/bag
