@@ -219,6 +219,14 @@ int open_store(const options *o, const ap_config *cfg, int create,
 int gather_inputs(const options *o, const setup *s, inputs *in, char **args,
                   int n, const char *usage, ap_diags *d);
 
+/* For a command that reads files (bundle): the store's versions that
+ * gather_inputs() chose, written into a new private folder under the base
+ * of the names they were sent under; in->paths then name those files.
+ * Returns 0 and the folder (store_folder_remove() removes it and them), or
+ * an exit status after saying why. */
+int store_to_folder(const options *o, const setup *s, inputs *in, char **dir);
+void store_folder_remove(const inputs *in, char *dir);
+
 /* Who runs the command, for the store's records: "local:USER". */
 const char *local_actor(void);
 /* The exit status of a store's status `rc`, after printing its problems

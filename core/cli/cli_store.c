@@ -3,6 +3,7 @@
  * store.path of the configuration), the time of its records ($APPUI_NOW, so
  * that tests and replays give the same store), who is acting.
  */
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,4 +178,120 @@ int gather_inputs(const options *o, const setup *s, inputs *in, char **args,
 	in->n = in->cap = l.n;
 	free(l.v);
 	return rc;
+}
+
+/* ---- stored versions as files (bundle) ---------------------------------- */
+
+typedef struct body_out {
+	const char *path;
+	int written;
+} body_out;
+
+static int write_body(void *ctx, const ap_store_version *v)
+{
+	body_out *b = ctx;
+	int fd = open(b->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	size_t off = 0;
+	while (off < v->size) {
+		ssize_t w =
+		    write(fd, (const char *)v->body + off, v->size - off);
+		if (w < 0) {
+			close(fd);
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	b->written = close(fd) == 0;
+	return b->written ? 0 : -1;
+}
+
+/* The last part of a name it was sent under. */
+static const char *base_of(const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	return slash ? slash + 1 : name;
+}
+
+void store_folder_remove(const inputs *in, char *dir)
+{
+	if (!dir)
+		return;
+	for (size_t i = 0; i < in->n; i++)
+		if (in->paths[i] &&
+		    strncmp(in->paths[i], dir, strlen(dir)) == 0)
+			unlink(in->paths[i]);
+	rmdir(dir);
+	free(dir);
+}
+
+/* Version i of `in` into `dir`, under its sent name; in->paths[i] then
+ * names the file. Returns 0, or EXIT_INVALID after saying why. */
+static int materialise(ap_store *st, inputs *in, size_t i, const char *dir)
+{
+	const char *base = base_of(in->paths[i]);
+	for (size_t k = 0; k < i; k++)
+		if (strcmp(base_of(in->paths[k]), base) == 0) {
+			fprintf(
+			    stderr,
+			    "appui: two cases of the store were sent as "
+			    "%s: a bag names its files by their names; give "
+			    "the files, or --site to keep one\n",
+			    SHOWN(base));
+			return EXIT_INVALID;
+		}
+	char *path = malloc(strlen(dir) + strlen(base) + 2);
+	if (!path)
+		ap_oom();
+	sprintf(path, "%s/%s", dir, base);
+	ap_store_query q = AP_STORE_QUERY_INIT;
+	q.case_id = in->case_ids[i];
+	q.n = in->versions[i];
+	q.with_body = 1;
+	body_out b = {path, 0};
+	ap_diags *d = ap_diags_new();
+	int rc = ap_store_versions(st, &q, write_body, &b, d);
+	print_diags(stderr, d, 0);
+	ap_diags_free(d);
+	if (rc != AP_OK || !b.written) {
+		fprintf(stderr,
+		        "appui: %s version %d: cannot be read into %s\n",
+		        SHOWN(q.case_id), q.n, SHOWN(dir));
+		unlink(path);
+		free(path);
+		return EXIT_SETUP;
+	}
+	/* Seen from now on under its own base name, in the private folder. */
+	free(in->paths[i]);
+	in->paths[i] = path;
+	return 0;
+}
+
+int store_to_folder(const options *o, const setup *s, inputs *in, char **dir)
+{
+	*dir = NULL;
+	const char *tmp = getenv("TMPDIR");
+	size_t len = strlen(tmp && *tmp ? tmp : "/tmp") + 20;
+	char *d = malloc(len);
+	if (!d)
+		ap_oom();
+	snprintf(d, len, "%s/appui-store-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(d)) {
+		fprintf(stderr, "appui: cannot make a private folder in %s\n",
+		        SHOWN(tmp && *tmp ? tmp : "/tmp"));
+		free(d);
+		return EXIT_SETUP;
+	}
+	ap_store *st = NULL;
+	int rc = open_store(o, s->cfg, 0, &st);
+	for (size_t i = 0; rc == 0 && i < in->n; i++)
+		rc = materialise(st, in, i, d);
+	ap_store_close(st);
+	if (rc) {
+		store_folder_remove(in, d);
+		return rc;
+	}
+	*dir = d;
+	return 0;
 }

@@ -17,13 +17,16 @@ const char usage_bundle[] =
     "usage: appui bundle -o OUT [--format tar.gz|tar.zst|zip] [--plan "
     "PLAN.json]\n"
     "                    [--attach FILE]... [--strict] CASEFILE|DIR...\n"
+    "       appui bundle -o OUT --store FILE --site SITE [...]\n"
     "\n"
     "Archives everything about one site's mission as one BagIt bag (RFC "
     "8493):\n"
     "the site's case files, their score (JSON and text), its entry of a plan\n"
     "(its mission, or why it is unplanned) and attachments. The same inputs\n"
     "give the same bytes; the bundle is written to a temporary file in OUT's\n"
-    "folder, flushed, then renamed. See docs/bundles.md.\n"
+    "folder, flushed, then renamed. With --store and no CASEFILE, the\n"
+    "latest versions of the site's cases (--site) are taken from the store,\n"
+    "byte for byte. See docs/bundles.md.\n"
     "\n"
     "  -o, --output OUT   the bundle to write (required)\n"
     "  -f, --format FMT   tar.gz (default), tar.zst or zip; without it, "
@@ -64,10 +67,11 @@ static int bundle_format(const options *o, ap_bundle_format *f)
 static int refuse_clobber(const options *o, const setup *s, const inputs *in)
 {
 	input_ids ids = {0};
-	const char *files[] = {o->plan_file, ap_config_path(s->cfg)};
+	const char *files[] = {o->plan_file, ap_config_path(s->cfg),
+	                       in->store_file};
 	input_ids_add(&ids, (const char *const *)in->paths, in->n);
 	input_ids_add(&ids, o->attach, o->n_attach);
-	input_ids_add(&ids, files, 2);
+	input_ids_add(&ids, files, sizeof files / sizeof files[0]);
 	int rc = refuse_output_onto_inputs("bundle", &ids, o->output);
 	input_ids_free(&ids);
 	return rc;
@@ -75,8 +79,8 @@ static int refuse_clobber(const options *o, const setup *s, const inputs *in)
 
 int cmd_bundle(const options *o, int argc, char **argv)
 {
-	if (argc < 1 || !o->output) {
-		if (argc >= 1)
+	if ((argc < 1 && !o->store) || !o->output) {
+		if (argc >= 1 || o->store)
 			fputs(
 			    "appui bundle: give the bundle to write: -o OUT\n",
 			    stderr);
@@ -96,11 +100,16 @@ int cmd_bundle(const options *o, int argc, char **argv)
 	ap_diags *d = ap_diags_new();
 	setup s;
 	inputs in = {0};
+	char *from_store = NULL; /* the folder of stored versions, if any */
 	ap_bundle_summary sum = {0};
 	rc = setup_open(o, &s, 1, d, stderr);
 	if (rc)
 		goto out;
-	expand(&in, argv, argc, d);
+	rc = gather_inputs(o, &s, &in, argv, argc, usage_bundle, d);
+	if (!rc && in.case_ids)
+		rc = store_to_folder(o, &s, &in, &from_store);
+	if (rc)
+		goto out;
 	if (ap_diags_errors(d)) {
 		print_diags(stderr, d, 0);
 		rc = EXIT_INVALID;
@@ -140,6 +149,7 @@ int cmd_bundle(const options *o, int argc, char **argv)
 		rc = ap_status_exit_code((ap_status)r);
 	}
 out:
+	store_folder_remove(&in, from_store);
 	ap_bundle_summary_clear(&sum);
 	inputs_free(&in);
 	ap_diags_free(d);

@@ -184,6 +184,16 @@ expect_grep "files and --store" "$TMP/err" "give case files or --store, not both
 expect_status 2 "score onto the store" -- "$APPUI" score --store ex.db -o ex.db
 expect_grep "score onto the store" "$TMP/err" "the output ex.db is the input ex.db: refused, nothing written"
 expect_status 0 "store after refusal" -- "$APPUI" store check --store ex.db
+# bundle takes a site's latest versions from the store: the same bag, byte
+# for byte, as from the file, and no private folder left behind.
+TMPDIR_BEFORE=$(ls -d "${TMPDIR:-/tmp}"/appui-store-* 2>/dev/null | wc -l)
+expect_status 0 "bundle from files" -- "$APPUI" bundle -o from-file.tar.gz "$EX/cf-2016-001-lmh-alouettes.xml"
+expect_status 0 "bundle --store --site" -- "$APPUI" bundle -o from-store.tar.gz --store ex.db --site LMH-ALOUETTES
+if cmp -s from-file.tar.gz from-store.tar.gz; then pass; else fail "bundle --store: not the bag the file gives"; fi
+TMPDIR_AFTER=$(ls -d "${TMPDIR:-/tmp}"/appui-store-* 2>/dev/null | wc -l)
+if [ "$TMPDIR_BEFORE" -eq "$TMPDIR_AFTER" ]; then pass; else fail "bundle --store left its private folder"; fi
+expect_status 2 "bundle onto the store" -- "$APPUI" bundle -o ex.db --store ex.db --site LMH-ALOUETTES
+expect_grep "bundle onto the store" "$TMP/err" "the output ex.db is the input ex.db: refused, nothing written"
 
 # --- accounts and tokens ------------------------------------------------------------
 expect_status 0 "account firm" -- "$APPUI" account add --firm FIRM-ARGOS argos --store s.db
