@@ -51,6 +51,13 @@ void ap_plan_input_add_site(ap_plan_input *in, const ap_plan_site *s)
 	for (size_t i = 0; i < s->n_themes; i++)
 		themes[i] = ap_arena_strdup(a, s->themes[i]);
 	c->themes = themes;
+	ap_partial_mission *pm =
+	    ap_arena_alloc(a, (s->n_partials + 1) * sizeof(*pm));
+	for (size_t i = 0; i < s->n_partials; i++) {
+		pm[i] = s->partials[i];
+		pm[i].priority = round(pm[i].priority * 100.0) / 100.0;
+	}
+	c->partials = pm;
 }
 
 void ap_plan_site_of(const ap_case_result *r, ap_plan_site *s)
@@ -75,6 +82,8 @@ void ap_plan_site_of(const ap_case_result *r, ap_plan_site *s)
 		s->n_themes = r->mission.n_themes;
 		s->days = r->mission.days;
 		s->priority = r->mission.priority;
+		s->partials = r->partials;
+		s->n_partials = r->n_partials;
 	}
 	if (rq->window_start.year && rq->window_end.year) {
 		s->has_window = 1;

@@ -267,6 +267,7 @@ typedef struct result_box {
 	ap_score_row row;
 	ap_plan_site site;
 	const char *site_themes[POOL_SITE_THEMES];
+	ap_partial_mission site_partials[POOL_SITE_PARTIALS];
 	ap_pool_meta meta;
 } result_box;
 
@@ -312,7 +313,7 @@ static int parse_message(result_box *b, const char *data, size_t len)
 	}
 	if (n_site) {
 		if (pool_get_site(site, site + n_site, &b->site,
-		                  b->site_themes) != 0)
+		                  b->site_partials, b->site_themes) != 0)
 			return -1;
 		b->pub.site = &b->site;
 	}

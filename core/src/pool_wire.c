@@ -295,12 +295,23 @@ void pool_put_site(pool_bytes *m, const ap_plan_site *s)
 	int32_t date[3] = {s->diagnosed.year, s->diagnosed.month,
 	                   s->diagnosed.day};
 	pool_bytes_part(m, date, sizeof date);
+	int32_t np =
+	    (int32_t)(s->n_partials < POOL_SITE_PARTIALS ? s->n_partials
+	                                                 : POOL_SITE_PARTIALS);
+	pool_bytes_part(m, &np, 4);
+	for (int32_t k = 0; k < np; k++) {
+		uint32_t themes = s->partials[k].themes;
+		int32_t pdays = s->partials[k].days;
+		pool_bytes_part(m, &themes, 4);
+		pool_bytes_part(m, &pdays, 4);
+		pool_bytes_part(m, &s->partials[k].priority, 8);
+	}
 	for (size_t i = 0; i < s->n_themes && i < POOL_SITE_THEMES; i++)
 		pool_bytes_cstr(m, s->themes[i]);
 }
 
 int pool_get_site(const char *p, const char *end, ap_plan_site *s,
-                  const char **themes)
+                  ap_partial_mission *partials, const char **themes)
 {
 	memset(s, 0, sizeof(*s));
 	const char **text[] = {&s->file,
@@ -325,6 +336,22 @@ int pool_get_site(const char *p, const char *end, ap_plan_site *s,
 	if (get_fixed(&p, end, date, sizeof date))
 		return -1;
 	s->diagnosed = (ap_date){date[0], date[1], date[2]};
+	int32_t np;
+	if (get_fixed(&p, end, &np, 4) || np < 0 ||
+	    (uint32_t)np > POOL_SITE_PARTIALS)
+		return -1;
+	for (int32_t k = 0; k < np; k++) {
+		uint32_t themes_mask;
+		int32_t pdays;
+		if (get_fixed(&p, end, &themes_mask, 4) ||
+		    get_fixed(&p, end, &pdays, 4) ||
+		    get_fixed(&p, end, &partials[k].priority, 8))
+			return -1;
+		partials[k].themes = themes_mask;
+		partials[k].days = pdays;
+	}
+	s->partials = partials;
+	s->n_partials = (size_t)np;
 	s->days = days;
 	s->has_window = has_window;
 	s->window_first = (ap_day)first;

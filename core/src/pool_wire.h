@@ -27,12 +27,13 @@
 #include "appui/reader.h"
 #include "appui/report.h"
 
-#define POOL_MAX_SKIP    16
-#define POOL_TASK_HEAD   20 /* size, id, is_bytes, n_skip */
-#define POOL_RESULT_HEAD 13 /* 'R', id, size */
-#define POOL_MAX_TASK    (AP_MAX_FILE_BYTES + (1u << 20))
-#define POOL_MAX_RESULT  (256u << 20)
-#define POOL_SITE_THEMES 32
+#define POOL_MAX_SKIP      16
+#define POOL_TASK_HEAD     20 /* size, id, is_bytes, n_skip */
+#define POOL_RESULT_HEAD   13 /* 'R', id, size */
+#define POOL_MAX_TASK      (AP_MAX_FILE_BYTES + (1u << 20))
+#define POOL_MAX_RESULT    (256u << 20)
+#define POOL_SITE_THEMES   32
+#define POOL_SITE_PARTIALS ((1u << AP_PARTIAL_MAX_THEMES) - 2)
 
 /* Bytes to send, or received and not yet taken. */
 typedef struct pool_bytes {
@@ -72,9 +73,10 @@ void pool_put_row(pool_bytes *m, const ap_score_row *row);
 /* `row` gets copies (ap_score_row_clear() frees them). */
 int pool_get_row(const char *p, const char *end, ap_score_row *row);
 void pool_put_site(pool_bytes *m, const ap_plan_site *s);
-/* `s`'s strings point into the message; `themes` has POOL_SITE_THEMES. */
+/* `s`'s strings point into the message; `themes` has POOL_SITE_THEMES,
+ * `partials` POOL_SITE_PARTIALS. */
 int pool_get_site(const char *p, const char *end, ap_plan_site *s,
-                  const char **themes);
+                  ap_partial_mission *partials, const char **themes);
 /* The digest and size of the bytes read, and what the case (NULL when
  * invalid) says of itself; `m`'s strings point into the message. */
 void pool_put_meta(pool_bytes *m, const char *sha256, size_t size,

@@ -450,19 +450,14 @@ static int by_need(const void *a, const void *b)
 	return strcmp(x->theme, y->theme);
 }
 
-void scorer_site_mission(const ap_policy *p, ap_case_result *r)
+/* The method's mission days and priority for the themes `in` (by
+ * decreasing need): the top theme's days, more for each other degraded
+ * theme, within the policy's bounds; the top need, a share of the others'
+ * and of the complexity. */
+static void mission_of(const ap_policy *p, const ap_theme_result *const *in,
+                       size_t n, int complexity, int *days_out,
+                       double *priority)
 {
-	const ap_theme_result *in[64];
-	size_t n = 0;
-	for (size_t i = 0; i < r->n_themes && n < 64; i++)
-		if (r->themes[i].band >= AP_BAND_WATCH)
-			in[n++] = &r->themes[i];
-	r->has_mission = n > 0;
-	if (!n)
-		return;
-	qsort(in, n, sizeof(*in), by_need);
-
-	ap_mission *m = &r->mission;
 	int top_days = 0;
 	for (size_t i = 0; i < n; i++)
 		if (in[i]->days > top_days)
@@ -483,18 +478,54 @@ void scorer_site_mission(const ap_policy *p, ap_case_result *r)
 		days = p->mission_min;
 	if (days > p->mission_max)
 		days = p->mission_max;
-	m->days = days;
-
-	m->themes = ap_xcalloc(n, sizeof(*m->themes));
+	*days_out = days;
 	double others = 0;
-	for (size_t i = 0; i < n; i++) {
-		m->themes[i] = in[i]->theme;
-		if (i > 0)
-			others += in[i]->need;
+	for (size_t i = 1; i < n; i++)
+		others += in[i]->need;
+	*priority = tidy(in[0]->need + p->priority_other_themes * others +
+	                 p->priority_complexity * complexity);
+}
+
+/* The mission of each proper subset of the mission's themes. */
+static void partial_missions(const ap_policy *p,
+                             const ap_theme_result *const *in, size_t n,
+                             ap_case_result *r)
+{
+	if (n < 2 || n > AP_PARTIAL_MAX_THEMES)
+		return;
+	unsigned all = (1u << n) - 1;
+	r->partials = ap_xcalloc(all - 1, sizeof(*r->partials));
+	for (unsigned mask = 1; mask < all; mask++) {
+		const ap_theme_result *sub[AP_PARTIAL_MAX_THEMES];
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++)
+			if (mask & (1u << i))
+				sub[k++] = in[i];
+		ap_partial_mission *pm = &r->partials[r->n_partials++];
+		pm->themes = mask;
+		mission_of(p, sub, k, r->complexity, &pm->days, &pm->priority);
 	}
+}
+
+void scorer_site_mission(const ap_policy *p, ap_case_result *r)
+{
+	const ap_theme_result *in[64];
+	size_t n = 0;
+	for (size_t i = 0; i < r->n_themes && n < 64; i++)
+		if (r->themes[i].band >= AP_BAND_WATCH)
+			in[n++] = &r->themes[i];
+	r->has_mission = n > 0;
+	if (!n)
+		return;
+	qsort(in, n, sizeof(*in), by_need);
+
+	ap_mission *m = &r->mission;
+	mission_of(p, in, n, r->complexity, &m->days, &m->priority);
+	m->themes = ap_xcalloc(n, sizeof(*m->themes));
+	for (size_t i = 0; i < n; i++)
+		m->themes[i] = in[i]->theme;
 	m->n_themes = n;
-	m->priority = tidy(in[0]->need + p->priority_other_themes * others +
-	                   p->priority_complexity * r->complexity);
+	partial_missions(p, in, n, r);
 }
 
 void ap_case_result_free(ap_case_result *r)
@@ -507,5 +538,6 @@ void ap_case_result_free(ap_case_result *r)
 	free(r->factors);
 	free(r->unknown_factors);
 	free(r->mission.themes);
+	free(r->partials);
 	free(r);
 }

@@ -47,6 +47,10 @@ typedef struct ap_plan_site {
 	ap_day window_first, window_last;
 	ap_date diagnosed; /* the diagnostic's date: of two cases of one site,
 	                      the plan takes the more recent */
+	/* The missions on part of `themes` (bit i: themes[i]), for
+	 * policy.partial_themes; none when it has one theme. */
+	const ap_partial_mission *partials;
+	size_t n_partials;
 } ap_plan_site;
 
 /* The sites of a campaign, copied out of their cases as they are scored, so

@@ -62,6 +62,18 @@ typedef struct ap_mission {
 	double priority;
 } ap_mission;
 
+/* The mission on part of the mission's themes, as the method gives it for
+ * those themes alone: for a plan where no firm covers them all (the
+ * campaign's policy.partial_themes). Bit i of `themes` is mission.themes[i]. */
+typedef struct ap_partial_mission {
+	unsigned themes;
+	int days;
+	double priority;
+} ap_partial_mission;
+
+/* At most this many mission themes get partial missions (2^6 - 2 subsets). */
+#define AP_PARTIAL_MAX_THEMES 6
+
 typedef struct ap_case_result {
 	const ap_case *c;
 	int complexity;       /* 0..6 */
@@ -73,6 +85,10 @@ typedef struct ap_case_result {
 	size_t n_themes;
 	int has_mission;
 	ap_mission mission;
+	/* Every proper, non-empty subset of the mission's themes (when it has
+	 * 2 to AP_PARTIAL_MAX_THEMES), by increasing `themes`. */
+	ap_partial_mission *partials;
+	size_t n_partials;
 } ap_case_result;
 
 AP_API void ap_case_result_free(ap_case_result *r);
