@@ -15,6 +15,8 @@
  *     max_span_weeks = 8;                #   1..52, first to last day
  *     min_priority = 0.0;                #   >= 0; 0 = no threshold
  *     max_missions_per_organisation = 0; #   fairness cap; 0 = none
+ *     partial_themes = false;            #   a mission on the themes one
+ *                                        #   firm covers, when none covers all
  *   };
  *   firms = (                            # required, at least one
  *     { id = "FIRM-ARGOS";               # required, unique
@@ -230,7 +232,8 @@ static void read_policy(loader *l, const config_setting_t *root)
 {
 	static const char *const keys[] = {
 	    "min_days",       "max_days",     "allow_shorter",
-	    "max_span_weeks", "min_priority", "max_missions_per_organisation"};
+	    "max_span_weeks", "min_priority", "max_missions_per_organisation",
+	    "partial_themes"};
 	ap_campaign *c = l->c;
 	const config_setting_t *g = config_setting_get_member(root, "policy");
 	if (!g || !cfgread_want_type(&l->r, g, CONFIG_TYPE_GROUP))
@@ -245,6 +248,9 @@ static void read_policy(loader *l, const config_setting_t *root)
 	    config_setting_get_member(g, "allow_shorter");
 	if (s && cfgread_want_type(&l->r, s, CONFIG_TYPE_BOOL))
 		c->allow_shorter = config_setting_get_bool(s);
+	s = config_setting_get_member(g, "partial_themes");
+	if (s && cfgread_want_type(&l->r, s, CONFIG_TYPE_BOOL))
+		c->partial_themes = config_setting_get_bool(s);
 	int weeks = c->max_span_days / 7;
 	cfgread_opt_int(&l->r, g, "max_span_weeks", &weeks, 1, 52);
 	c->max_span_days = weeks * 7;

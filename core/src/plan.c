@@ -204,7 +204,9 @@ static void list_missions(const planner *p, plan_rounds *r, ap_plan *plan,
 		r->best.dates[j] = NULL;
 		qsort(m->dates, (size_t)m->days, sizeof(ap_day), cmp_day);
 		m->cost = o->days * firm->daily_rate;
-		plan->priority_sum += p->in->sites[o->site].priority;
+		m->themes = o->themes;
+		m->priority = (double)o->cents / 100.0;
+		plan->priority_sum += m->priority;
 		plan->total_days += o->days;
 		plan->total_euros += m->cost;
 		plan->firm_days[o->firm] += o->days;
@@ -252,8 +254,7 @@ static void set_bound(const planner *p, const plan_rounds *r, ap_plan *plan)
 {
 	long got = 0;
 	for (size_t m = 0; m < plan->n_missions; m++)
-		got +=
-		    plan_cents(p->in->sites[plan->missions[m].site].priority);
+		got += plan_cents(plan->missions[m].priority);
 	plan->optimal = r->proven[PLAN_PRIORITY];
 	/* A search stopped with its bound under one hundredth above the plan
 	 * has proven it all the same: priorities count in hundredths. */

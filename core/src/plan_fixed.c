@@ -149,6 +149,7 @@ void plan_add_fixed(const planner *p, ap_plan *plan)
 		memcpy(x->dates, m->dates, (size_t)m->days * sizeof(ap_day));
 		x->cost = m->days * c->firms[f].daily_rate;
 		x->fixed = 1;
+		x->priority = p->in->sites[i].priority;
 		x->why = ap_xasprintf("fixed: kept as given with %s",
 		                      c->firms[f].id);
 		plan->priority_sum += p->in->sites[i].priority;

@@ -22,7 +22,10 @@ struct ap_plan_input {
 typedef struct plan_option {
 	size_t site, firm;
 	int days;
-	long pref; /* lower is preferred: out of region, then by rate rank */
+	long pref;  /* lower is preferred: out of region, then by rate rank */
+	long cents; /* its priority, in hundredths */
+	int rec;    /* the days recommended for its themes */
+	unsigned themes; /* 0: all the site's mission themes; else a part */
 } plan_option;
 
 /*

@@ -58,14 +58,13 @@ int plan_firm_region_match(const ap_firm *f, const char *region)
 	return 0;
 }
 
-static void add_option(planner *p, size_t site, size_t firm, int days,
-                       long pref)
+static void add_option(planner *p, const plan_option *o)
 {
 	if (p->n_opts == p->cap_opts) {
 		p->cap_opts = p->cap_opts ? p->cap_opts * 2 : 256;
 		p->opts = ap_xrealloc(p->opts, p->cap_opts * sizeof(*p->opts));
 	}
-	p->opts[p->n_opts++] = (plan_option){site, firm, days, pref};
+	p->opts[p->n_opts++] = *o;
 }
 
 static int cmp_site_order(const void *a, const void *b, void *ctx)
@@ -221,6 +220,51 @@ static int below_threshold(planner *p, size_t i)
 	return 1;
 }
 
+/* The part of site s's themes that firm f covers, as bits of s->themes. */
+static unsigned covered(const ap_firm *f, const ap_plan_site *s)
+{
+	unsigned mask = 0;
+	for (size_t t = 0; t < s->n_themes && t < AP_PARTIAL_MAX_THEMES; t++)
+		if (ap_firm_covers(f, s->themes[t]))
+			mask |= 1u << t;
+	return mask;
+}
+
+/* No firm covers all of site i's themes (policy.partial_themes): each firm
+ * that serves its region and covers part of them may take a mission on
+ * that part, with the days and priority the method gives for it. */
+static void partial_options(planner *p, size_t i, const size_t *rank,
+                            ap_day from, ap_day to)
+{
+	const ap_campaign *c = p->c;
+	const ap_plan_site *s = &p->in->sites[i];
+	for (size_t f = 0; f < c->n_firms; f++) {
+		const ap_firm *firm = &c->firms[f];
+		unsigned mask = covered(firm, s);
+		if (!mask || !ap_firm_serves(firm, s->region))
+			continue;
+		const ap_partial_mission *part = NULL;
+		for (size_t k = 0; k < s->n_partials; k++)
+			if (s->partials[k].themes == mask)
+				part = &s->partials[k];
+		if (!part || part->priority <= 0 ||
+		    (c->min_priority > 0 && part->priority < c->min_priority))
+			continue;
+		int d = part->days < c->min_days   ? c->min_days
+		        : part->days > c->max_days ? c->max_days
+		                                   : part->days;
+		int fit = from <= to ? days_in_span(p, f, from, to) : 0;
+		long pref = (plan_firm_region_match(firm, s->region)
+		                 ? 0
+		                 : (long)c->n_firms) +
+		            (long)rank[f];
+		plan_option o = {i, f,   d, pref, plan_cents(part->priority),
+		                 d, mask};
+		if (d <= fit && d <= p->capacity[f])
+			add_option(p, &o);
+	}
+}
+
 /*
  * Site i's options: (firm, days) pairs where the firm covers all the
  * mission's themes, serves the site's region, and has enough working days
@@ -255,10 +299,20 @@ static void site_options(planner *p, size_t i, const size_t *rank, ap_day from,
 		long pref =
 		    (plan_firm_region_match(firm, s->region) ? 0 : (long)nf) +
 		    (long)rank[f];
-		for (int d = p->max_days[i]; d >= p->min_days[i]; d--)
+		for (int d = p->max_days[i]; d >= p->min_days[i]; d--) {
+			plan_option o = {i,
+			                 f,
+			                 d,
+			                 pref,
+			                 plan_cents(s->priority),
+			                 p->max_days[i],
+			                 0};
 			if (d <= fit && d <= p->capacity[f])
-				add_option(p, i, f, d, pref);
+				add_option(p, &o);
+		}
 	}
+	if (!sf->eligible && c->partial_themes)
+		partial_options(p, i, rank, from, to);
 }
 
 /* Every site's options, in site-id order; the reason of each site left
@@ -395,11 +449,11 @@ long plan_level_cost(const planner *p, plan_level level, size_t opt)
 	const plan_option *o = &p->opts[opt];
 	switch (level) {
 	case PLAN_PRIORITY:
-		return plan_cents(p->in->sites[o->site].priority);
+		return o->cents;
 	case PLAN_CHANGES:
 		return p->change_cost ? p->change_cost[opt] : 0;
 	case PLAN_SHORTENING:
-		return p->max_days[o->site] - o->days;
+		return o->rec - o->days;
 	case PLAN_DAYS:
 		return o->days;
 	case PLAN_SITE_ORDER:

@@ -231,8 +231,23 @@ char *plan_explain_firm(const planner *p, const ap_plan *plan, size_t opt)
 		              s->region);
 	else
 		ap_buf_printf(&b, "%s works in every region", firm->id);
-	ap_buf_printf(&b, ", covers its themes, %.2f EUR/day",
-	              firm->daily_rate);
+	if (o->themes) {
+		/* A mission on part of the site's themes: say which. */
+		ap_buf_puts(&b, ", covers ");
+		for (size_t t = 0, n = 0; t < s->n_themes; t++)
+			if (o->themes & (1u << t))
+				ap_buf_printf(&b, "%s%s", n++ ? "+" : "",
+				              s->themes[t]);
+		ap_buf_puts(&b, " of its themes (partial: no firm covers "
+		                "them all; not planned:");
+		for (size_t t = 0; t < s->n_themes; t++)
+			if (!(o->themes & (1u << t)))
+				ap_buf_printf(&b, " %s", s->themes[t]);
+		ap_buf_printf(&b, "), %.2f EUR/day", firm->daily_rate);
+	} else {
+		ap_buf_printf(&b, ", covers its themes, %.2f EUR/day",
+		              firm->daily_rate);
+	}
 	size_t first = p->site_first_opt[o->site], n = p->site_n_opts[o->site];
 	size_t better = 0, others = 0;
 	for (size_t j = first; j < first + n; j++) {

@@ -84,6 +84,38 @@ static const ap_plan_site *site_of(const ap_plan *p, size_t i)
 	return ap_plan_input_at(p->input, i);
 }
 
+/* The themes mission m plans (the site's mission themes, or the part of
+ * them a firm covers: ap_planned.themes), into v; their count. With
+ * `left`, the themes it does not plan instead. */
+static size_t mission_theme_list(const ap_plan *p, const ap_planned *m,
+                                 int left, const char **v)
+{
+	const ap_plan_site *s = site_of(p, m->site);
+	size_t n = 0;
+	for (size_t t = 0; t < s->n_themes && t < AP_PARTIAL_MAX_THEMES; t++) {
+		int in = !m->themes || (m->themes & (1u << t));
+		if (in != left)
+			v[n++] = s->themes[t];
+	}
+	return n;
+}
+
+static char *mission_themes(const ap_plan *p, const ap_planned *m,
+                            const char *sep)
+{
+	const char *v[AP_PARTIAL_MAX_THEMES];
+	const ap_plan_site *s = site_of(p, m->site);
+	if (!m->themes)
+		return join(s->themes, s->n_themes, sep);
+	return join(v, mission_theme_list(p, m, 0, v), sep);
+}
+
+/* The mission's priority: the site's, or that of its part. */
+static double mission_priority(const ap_plan *p, const ap_planned *m)
+{
+	return m->themes ? m->priority : site_of(p, m->site)->priority;
+}
+
 static const ap_firm *firm_of(const ap_plan *p, size_t i)
 {
 	return &p->campaign->firms[i];
@@ -245,7 +277,7 @@ static void table_missions(FILE *out, const ap_plan *p)
 		tbl_add(&t, id);
 		tbl_add(&t, s->site_id);
 		tbl_add(&t, s->organisation_id);
-		char *themes = join(s->themes, s->n_themes, ",");
+		char *themes = mission_themes(p, m, ",");
 		tbl_add(&t, themes);
 		free(themes);
 		tbl_addf(&t, "%d", m->days);
@@ -671,10 +703,22 @@ static json_t *mission_json(const ap_plan *p, size_t i)
 	json_object_set_new(o, "organisation_name",
 	                    jsonout_str(s->organisation_name));
 	json_object_set_new(o, "region", jsonout_str(s->region));
-	json_object_set_new(o, "themes", jstrings(s->themes, s->n_themes));
+	const char *v[AP_PARTIAL_MAX_THEMES];
+	if (m->themes)
+		json_object_set_new(
+		    o, "themes", jstrings(v, mission_theme_list(p, m, 0, v)));
+	else
+		json_object_set_new(o, "themes",
+		                    jstrings(s->themes, s->n_themes));
 	json_object_set_new(o, "days", json_integer(m->days));
 	json_object_set_new(o, "recommended_days", json_integer(s->days));
-	json_object_set_new(o, "priority", jnum(r2(s->priority)));
+	json_object_set_new(o, "priority", jnum(r2(mission_priority(p, m))));
+	/* A mission on part of the site's themes says which are left. */
+	json_object_set_new(o, "partial", json_boolean(m->themes != 0));
+	if (m->themes)
+		json_object_set_new(
+		    o, "themes_left",
+		    jstrings(v, mission_theme_list(p, m, 1, v)));
 	json_object_set_new(o, "firm", jsonout_str(f->id));
 	json_object_set_new(o, "firm_name", jsonout_str(f->name));
 	json_object_set_new(o, "daily_rate", jnum(r2(f->daily_rate)));
@@ -971,7 +1015,7 @@ void ap_plan_csv(FILE *out, const ap_plan *p)
 		csv_text(out, s->site_name, 0);
 		csv_text(out, s->organisation_id, 0);
 		csv_text(out, s->region, 0);
-		char *themes = join(s->themes, s->n_themes, " ");
+		char *themes = mission_themes(p, m, " ");
 		csv_text(out, themes, 0);
 		free(themes);
 		csv_fieldf(out, "%d", m->days);
@@ -995,7 +1039,7 @@ void ap_plan_csv(FILE *out, const ap_plan *p)
 		ap_buf_free(&dates);
 		csv_fieldf(out, "%.2f", r2(f->daily_rate));
 		csv_fieldf(out, "%.2f", r2(m->cost));
-		csv_fieldf(out, "%.2f", r2(s->priority));
+		csv_fieldf(out, "%.2f", r2(mission_priority(p, m)));
 		fputs("\r\n", out);
 	}
 }
@@ -1126,7 +1170,7 @@ static void ics_event(ap_buf *out, const ap_plan *p, size_t i, int k,
 	mission_id(i, id);
 	ics_day(m->dates[k], day);
 	ics_day(m->dates[k] + 1, next);
-	char *themes = join(s->themes, s->n_themes, ", ");
+	char *themes = mission_themes(p, m, ", ");
 	const char *name = s->site_name ? s->site_name : s->site_id;
 
 	ics_line(out, "BEGIN:VEVENT");

@@ -5,6 +5,7 @@
  * nothing the model learns excludes them and a time limit never returns
  * worse.
  */
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,18 @@ static void by_priority(const planner *p, size_t *order, size_t n)
 		}
 		order[k] = v;
 	}
+}
+
+/* Whether option `o` is a better start than `best`, of one site: more
+ * priority (a mission on part of its themes is worth less), more days
+ * (closer to the recommendation), then the preferred firm. */
+static int better_start(const plan_option *best, const plan_option *o)
+{
+	if (best->cents != o->cents)
+		return o->cents > best->cents;
+	if (best->days != o->days)
+		return o->days > best->days;
+	return o->pref < best->pref;
 }
 
 /*
@@ -66,9 +79,7 @@ static void place_in_order(planner *p, const size_t *order, size_t ns,
 			    load[o->firm] + o->days > p->capacity[o->firm])
 				continue;
 			if (best != SIZE_MAX &&
-			    (p->opts[best].days > o->days ||
-			     (p->opts[best].days == o->days &&
-			      p->opts[best].pref <= o->pref)))
+			    !better_start(&p->opts[best], o))
 				continue;
 			/* It must fit the firm's calendar. */
 			s->on[j] = 1;
@@ -159,6 +170,27 @@ static void knapsack_cell(lex *best, unsigned char *took, size_t d,
 	}
 }
 
+/* The best that site i's options of `days` days are worth at the
+ * knapsack's levels: the most priority (a mission on part of its themes is
+ * worth less), the least shortening. */
+static lex best_worth(const planner *p, size_t i, int days)
+{
+	lex w = {{0, LONG_MIN, -(long)days, -(long)p->site_rank[i]}};
+	for (size_t j = p->site_first_opt[i];
+	     j < p->site_first_opt[i] + p->site_n_opts[i]; j++) {
+		const plan_option *o = &p->opts[j];
+		if (o->days != days)
+			continue;
+		long shortening = -(long)(o->rec - o->days);
+		if (o->cents > w.v[0] ||
+		    (o->cents == w.v[0] && shortening > w.v[1])) {
+			w.v[0] = o->cents;
+			w.v[1] = shortening;
+		}
+	}
+	return w;
+}
+
 /*
  * The day budget alone, as a multiple-choice knapsack: each site with an
  * option takes one of its day counts or none, and is worth, lexicographically,
@@ -201,10 +233,7 @@ static void knapsack(planner *p, plan_sol *s)
 		int nc = site_day_counts(p, i, counts, KNAPSACK_CHOICES);
 		lex worth[KNAPSACK_CHOICES];
 		for (int q = 0; q < nc; q++)
-			worth[q] =
-			    (lex){{plan_cents(p->in->sites[i].priority),
-			           -(long)(p->max_days[i] - counts[q]),
-			           -(long)counts[q], -(long)p->site_rank[i]}};
+			worth[q] = best_worth(p, i, counts[q]);
 		for (size_t d = cap + 1; d-- > 0;)
 			knapsack_cell(best, took + k * (cap + 1), d, worth,
 			              counts, nc);

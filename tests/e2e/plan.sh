@@ -395,4 +395,24 @@ done
 expect_status 2 "fewest changes without against" -- "$APPUI" plan --campaign "$CAMPAIGN" --fewest-changes "$EX"
 expect_grep "fewest changes without against" "$TMP/err" "--fewest-changes needs --against PLAN.json"
 
+# ---- partial themes: policy.partial_themes ----------------------------------
+# GDH-MAIL needs quality, urban and security in Bourgogne-Franche-Comté,
+# which no firm covers: with the policy, a mission on the part one firm
+# covers, with that part's days and priority, saying so.
+sed 's/partial_themes = false;/partial_themes = true; /' "$CAMPAIGN" >partial.cfg
+expect_status 0 "partial themes" -- "$APPUI" plan --campaign partial.cfg --format json "$EX"
+if python3 - "$TMP/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+m = [x for x in d["missions"] if x["site_id"] == "GDH-MAIL"]
+assert len(m) == 1 and m[0]["partial"], m
+assert m[0]["themes"] == ["quality", "urban"] and m[0]["themes_left"] == ["security"], m
+assert m[0]["priority"] < 81.92 and "partial" in m[0]["why"], m
+assert all(not x["partial"] for x in d["missions"] if x["site_id"] != "GDH-MAIL")
+assert d["result"]["optimal"] and d["result"]["ties_settled"]
+PY
+then pass; else fail "partial themes: GDH-MAIL on the themes one firm covers"; fi
+expect_status 0 "no partial themes by default" -- "$APPUI" plan --campaign "$CAMPAIGN" "$EX"
+expect_grep "no partial themes by default" "$TMP/out" "no firm covers quality+urban+security in Bourgogne-Franche-Comté"
+
 summary

@@ -130,13 +130,21 @@ static void check_plan_valid(const ap_campaign *c, const ap_plan_input *in,
 		 * themes, a firm serving the region. */
 		ck_assert_int_ge(pm->days, c->min_days);
 		ck_assert_int_le(pm->days, c->max_days);
-		ck_assert_int_le(pm->days, s->days > c->max_days   ? c->max_days
-		                           : s->days < c->min_days ? c->min_days
-		                                                   : s->days);
-		if (!c->allow_shorter)
+		/* A mission on part of the themes (partial_themes) has that
+		 * part's days, its priority and only its themes covered. */
+		int rec = s->days;
+		for (size_t k = 0; pm->themes && k < s->n_partials; k++)
+			if (s->partials[k].themes == pm->themes)
+				rec = s->partials[k].days;
+		ck_assert(!pm->themes || c->partial_themes);
+		ck_assert_int_le(pm->days, rec > c->max_days   ? c->max_days
+		                           : rec < c->min_days ? c->min_days
+		                                               : rec);
+		if (!c->allow_shorter && !pm->themes)
 			ck_assert_int_eq(pm->days, s->days);
 		for (size_t t = 0; t < s->n_themes; t++)
-			ck_assert(ap_firm_covers(f, s->themes[t]));
+			if (!pm->themes || (pm->themes & (1u << t)))
+				ck_assert(ap_firm_covers(f, s->themes[t]));
 		ck_assert(ap_firm_serves(f, s->region));
 		/* 3, 4. working days of the firm, in both windows, in order, in
 		 * one span, never two missions of a firm on one day. */
@@ -168,7 +176,7 @@ static void check_plan_valid(const ap_campaign *c, const ap_plan_input *in,
 		ck_assert_ptr_nonnull(pm->why);
 		days += pm->days;
 		euros += pm->cost;
-		prio += s->priority;
+		prio += pm->themes ? pm->priority : s->priority;
 		firm_days[pm->firm] += pm->days;
 	}
 	/* 2. budget; 3. capacity. */
@@ -757,6 +765,45 @@ START_TEST(fixed_missions_are_kept)
 }
 END_TEST
 
+/* policy.partial_themes: when no firm covers all of a site's themes, a
+ * mission on the part one firm covers, with that part's days and priority;
+ * without it, the site has no firm. */
+START_TEST(partial_themes_when_no_firm_covers_all)
+{
+	static const char *const QS[] = {"quality", "security"};
+	ap_campaign *c = campaign_new("2025-09-01", "2025-12-19");
+	firm_add(c, "FQ", Q, 1, BRETAGNE, 1, 1000, 40);
+	ap_plan_input *in = ap_plan_input_new();
+	site_add(in, "A", "Bretagne", QS, 2, 6, 90, NULL, NULL);
+	/* What the scorer gives for each part (bit 0: quality). */
+	ap_partial_mission parts[] = {{1, 4, 62.5}, {2, 3, 55}};
+	ap_plan_site *a = (ap_plan_site *)ap_plan_input_at(in, 0);
+	a->partials = parts;
+	a->n_partials = 2;
+	ap_plan *p = plan_of(c, in);
+	ck_assert_uint_eq(p->n_missions, 0);
+	ck_assert_int_eq(unplanned_of(p, in, "A")->reason,
+	                 AP_UNPLANNED_NO_FIRM);
+	ap_plan_free(p);
+
+	c->partial_themes = 1;
+	p = plan_of(c, in);
+	ck_assert_uint_eq(p->n_missions, 1);
+	const ap_planned *m = mission_of(p, in, "A");
+	ck_assert_uint_eq(m->themes, 1);
+	ck_assert_int_eq(m->days, 4);
+	ck_assert(fabs(m->priority - 62.5) < 1e-9);
+	ck_assert(fabs(p->priority_sum - 62.5) < 1e-9);
+	ck_assert(p->optimal);
+	ck_assert_msg(strstr(m->why, "covers quality of its themes (partial"),
+	              "%s", m->why);
+	ck_assert_msg(strstr(m->why, "not planned: security"), "%s", m->why);
+	ap_plan_free(p);
+	ap_plan_input_free(in);
+	free_campaign(c);
+}
+END_TEST
+
 START_TEST(capacity_and_firm_preference)
 {
 	ap_campaign *c = campaign_new("2025-09-01", "2025-12-19");
@@ -1091,6 +1138,7 @@ int main(void)
 	tcase_add_test(tc, reasons_against_final_bookings);
 	tcase_add_test(tc, missions_per_organisation_cap);
 	tcase_add_test(tc, fixed_missions_are_kept);
+	tcase_add_test(tc, partial_themes_when_no_firm_covers_all);
 	tcase_add_test(tc, holidays_weekends_and_days_off_are_never_booked);
 	tcase_add_test(tc, span_of_eight_weeks);
 	tcase_add_test(tc, calendar_conflicts_are_resolved);

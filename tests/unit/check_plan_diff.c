@@ -71,9 +71,9 @@ static void setup(void)
 	add_site("S-4", "ORG-A"); /* 3 */
 	add_site("S-5", "ORG-B"); /* 4 */
 	/* In plan order (by first day), not in site order. */
-	missions[0] = (ap_planned){4, 0, 3, d_s5, 3000, NULL, 0};
-	missions[1] = (ap_planned){2, 1, 3, d_s3, 3000, NULL, 0};
-	missions[2] = (ap_planned){0, 0, 3, d_s1, 3000, NULL, 0};
+	missions[0] = (ap_planned){4, 0, 3, d_s5, 3000, NULL, 0, 0, 0};
+	missions[1] = (ap_planned){2, 1, 3, d_s3, 3000, NULL, 0, 0, 0};
+	missions[2] = (ap_planned){0, 0, 3, d_s1, 3000, NULL, 0, 0, 0};
 	unplanned[0] = (ap_unplanned){1, AP_UNPLANNED_BUDGET, "no days", NULL};
 	unplanned[1] = (ap_unplanned){3, AP_UNPLANNED_NO_FIRM, "no firm", NULL};
 	memset(&plan, 0, sizeof plan);

@@ -108,10 +108,10 @@ static void setup(void)
 	w->window_first = SEP02;
 	w->window_last = SEP02 + 2;
 
-	missions[0] = (ap_planned){0, F0, 3, d_a, 3000, NULL, 0};
-	missions[1] = (ap_planned){1, F1, 4, d_else, 3600, NULL, 0};
-	missions[2] = (ap_planned){2, F4, 3, d_pref, 2400, NULL, 0};
-	missions[3] = (ap_planned){3, F2, 5, d_full, 5500, NULL, 0};
+	missions[0] = (ap_planned){0, F0, 3, d_a, 3000, NULL, 0, 0, 0};
+	missions[1] = (ap_planned){1, F1, 4, d_else, 3600, NULL, 0, 0, 0};
+	missions[2] = (ap_planned){2, F4, 3, d_pref, 2400, NULL, 0, 0, 0};
+	missions[3] = (ap_planned){3, F2, 5, d_full, 5500, NULL, 0, 0, 0};
 	for (size_t i = 0; i < 6; i++)
 		unplanned[i] =
 		    (ap_unplanned){4 + i, AP_UNPLANNED_BUDGET, "x", NULL};

@@ -117,10 +117,10 @@ static void setup(void)
 	         "Corse Habitat", "COR", themes1, 1, 3, 30);
 
 	memset(missions, 0, sizeof missions);
-	missions[0] = (ap_planned){0, 0, 5, dates0, 5750, WHY0, 0};
+	missions[0] = (ap_planned){0, 0, 5, dates0, 5750, WHY0, 0, 0, 0};
 	missions[1] =
-	    (ap_planned){1, 1, 4, dates1, 3922, "only firm in IDF", 0};
-	missions[2] = (ap_planned){2, 0, 3, dates2, 3450, NULL, 0};
+	    (ap_planned){1, 1, 4, dates1, 3922, "only firm in IDF", 0, 0, 0};
+	missions[2] = (ap_planned){2, 0, 3, dates2, 3450, NULL, 0, 0, 0};
 	unplanned[0] = (ap_unplanned){3, AP_UNPLANNED_BUDGET,
 	                              "needs 6 days, 8 left after higher "
 	                              "priorities",
@@ -722,7 +722,7 @@ START_TEST(csv_reads_back)
 	odd.days = 3;
 	ap_plan_input_add_site(input, &odd);
 	static ap_day d3[] = {SEP02, SEP02 + 1, SEP02 + 2};
-	ap_planned one = {5, 2, 3, d3, 2700, NULL, 0};
+	ap_planned one = {5, 2, 3, d3, 2700, NULL, 0, 0, 0};
 	plan.missions = &one;
 	plan.n_missions = 1;
 	s = capture(w_csv, &plan, NULL, &len);
@@ -960,7 +960,7 @@ START_TEST(ics_folds_between_characters)
 		site.days = 3;
 		site.priority = 50;
 		ap_plan_input_add_site(in, &site);
-		ap_planned m = {0, 0, 3, dates2, 3450, NULL, 0};
+		ap_planned m = {0, 0, 3, dates2, 3450, NULL, 0, 0, 0};
 		plan.input = in;
 		plan.missions = &m;
 		plan.n_missions = 1;

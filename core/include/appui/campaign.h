@@ -52,6 +52,10 @@ typedef struct ap_campaign {
 	/* Fairness: at most this many missions for one organisation (0 =
 	 * no cap). */
 	int max_missions_per_org;
+	/* When no firm covers all of a site's themes: a mission on the themes
+	 * one firm covers, with the days and priority the method gives for
+	 * them (ap_partial_mission). */
+	int partial_themes;
 	ap_firm *firms; /* in file order */
 	size_t n_firms;
 	/* The settings ap_campaign_override() replaced for this run, with

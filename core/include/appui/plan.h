@@ -91,6 +91,10 @@ typedef struct ap_planned {
 	double cost;   /* days x daily rate, euros excluding tax */
 	char *why;     /* why this firm */
 	int fixed;     /* given as fixed (ap_plan_options), kept as it was */
+	/* The themes planned: 0, all the site's mission themes; else the bits
+	 * (themes[i]) of a mission on part of them (policy.partial_themes). */
+	unsigned themes;
+	double priority; /* the mission's: the site's, or its part's */
 } ap_planned;
 
 typedef struct ap_unplanned {
