@@ -17,7 +17,7 @@ uninorm\.h|^core/src/bundle_common\.c$
 unistr\.h|^core/src/bundle_common\.c$
 (coin/)?Cbc_C_Interface\.h|^core/src/plan_solver\.c$
 sqlite3\.h|^core/src/store[a-z_]*\.[ch]$
-microhttpd\.h|^core/src/service[a-z_]*\.[ch]$
+microhttpd\.h|^core/src/service_http\.c$
 xlsxwriter\.h|^core/src/workbook[a-z_]*\.[ch]$
 dlfcn\.h|^core/src/host\.c$'
 

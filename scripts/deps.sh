@@ -6,10 +6,15 @@ SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
+# libmicrohttpd-dev, libgnutls28-dev: the service (HTTPS through GnuTLS).
+# curl, openssl, wrk, chromium, chromium-driver, python3-selenium: the
+# service's tests (a client, a test certificate, a load, a real browser).
 # clang + libclang-rt-dev: the libFuzzer targets (tests/fuzz); clang only
 # recommends the runtime that -fsanitize=fuzzer links.
 $SUDO apt-get install -y -qq --no-install-recommends \
 	build-essential cmake pkg-config clang libclang-rt-dev \
 	libxml2-dev libconfig-dev libarchive-dev libunistring-dev libssl-dev libjansson-dev coinor-libcbc-dev libical-dev libsqlite3-dev check \
+	libmicrohttpd-dev libgnutls28-dev \
 	libxml2-utils python3 strace valgrind make time \
-	zstd libarchive-tools unzip hyperfine >/dev/null
+	zstd libarchive-tools unzip hyperfine \
+	curl openssl wrk chromium chromium-driver python3-selenium >/dev/null

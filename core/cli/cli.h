@@ -44,14 +44,15 @@ typedef struct options {
 	size_t n_keep;
 	int fewest_changes; /* --fewest-changes, with --against */
 	/* store, account, token */
-	const char *store; /* --store FILE */
-	const char *site;  /* --site S: store list */
-	const char *firm;  /* --firm F: store list, account add */
-	const char *since; /* --since DATE: store list */
-	int all;           /* --all: every version (store list, export) */
-	int version_n;     /* --version N after 'store': store show */
-	int coordinator;   /* account add --coordinator */
-	int administrator; /* account add --administrator */
+	const char *store;  /* --store FILE */
+	const char *site;   /* --site S: store list */
+	const char *firm;   /* --firm F: store list, account add */
+	const char *since;  /* --since DATE: store list */
+	int all;            /* --all: every version (store list, export) */
+	int version_n;      /* --version N after 'store': store show */
+	int coordinator;    /* account add --coordinator */
+	int administrator;  /* account add --administrator */
+	const char *listen; /* serve --listen ADDRESS:PORT */
 } options;
 
 typedef struct setup {
@@ -201,6 +202,7 @@ CLI_COMMAND(config);
 CLI_COMMAND(store);
 CLI_COMMAND(account);
 CLI_COMMAND(token);
+CLI_COMMAND(serve);
 
 /* The store a command uses (cli_store.c): --store FILE, then store.path of
  * `cfg` (NULL: the configuration in use is loaded for it). Opened (created

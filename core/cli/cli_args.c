@@ -28,7 +28,8 @@ enum {
 	OPT_SINCE,
 	OPT_ALL,
 	OPT_COORDINATOR,
-	OPT_ADMINISTRATOR
+	OPT_ADMINISTRATOR,
+	OPT_LISTEN
 };
 
 static const struct option long_opts[] = {
@@ -61,6 +62,7 @@ static const struct option long_opts[] = {
     {"all", no_argument, NULL, OPT_ALL},
     {"coordinator", no_argument, NULL, OPT_COORDINATOR},
     {"administrator", no_argument, NULL, OPT_ADMINISTRATOR},
+    {"listen", required_argument, NULL, OPT_LISTEN},
     {NULL, 0, NULL, 0},
 };
 
@@ -306,6 +308,9 @@ static int set_option(cli_args *a, options *o, int ch, const char *arg)
 		return -1;
 	case OPT_ADMINISTRATOR:
 		o->administrator = 1;
+		return -1;
+	case OPT_LISTEN:
+		o->listen = arg;
 		return -1;
 	}
 	return EXIT_USAGE;

@@ -44,6 +44,8 @@ static const char usage_main[] =
     "                         backup, check, rejected, audit\n"
     "  account SUBCOMMAND     the store's accounts: add, list, revoke\n"
     "  token new ACCOUNT      a new token for an account, shown once\n"
+    "  serve                  the intake service: firms upload, coordinators\n"
+    "                         read (docs/service.md)\n"
     "  version                print the version and the plugin ABI\n"
     "  help [COMMAND]         this help, or a command's\n"
     "\n"
@@ -80,6 +82,7 @@ static const command commands[] = {
     {"store", usage_store, cmd_store},
     {"account", usage_account, cmd_account},
     {"token", usage_token, cmd_token},
+    {"serve", usage_serve, cmd_serve},
 };
 
 static const command *find_command(const char *name)

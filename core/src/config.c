@@ -321,6 +321,16 @@ ap_config *ap_config_defaults(void)
 	                                       "npnru-regional"};
 	ap_config *cfg = ap_xcalloc(1, sizeof(*cfg));
 	cfg->max_file_bytes = AP_DEFAULT_MAX_FILE_BYTES;
+	cfg->service = (ap_service_settings){
+	    .max_body_bytes = AP_DEFAULT_MAX_FILE_BYTES,
+	    .max_connections = 256,
+	    .max_per_address = 32,
+	    .idle_timeout = 30,
+	    .request_timeout = 60,
+	    .max_problems = 100,
+	    .page_size = 100,
+	    .sign_in_failures = 10,
+	};
 	cfg->case_time_limit = 10;
 	cfg->policy = (ap_policy){
 	    .band_watch = 25,
@@ -367,11 +377,96 @@ static void read_store(reader *r, const config_setting_t *root)
 	r->cfg->store_path = ap_path_join(r->cfg->dir, path);
 }
 
+static char *opt_path(reader *r, const config_setting_t *g, const char *key)
+{
+	const config_setting_t *s = config_setting_get_member(g, key);
+	if (!s || !cfgread_want_type(&r->r, s, CONFIG_TYPE_STRING))
+		return NULL;
+	const char *v = config_setting_get_string(s);
+	if (!*v) {
+		cfgread_error(&r->r, s, "'service.%s' is empty", key);
+		return NULL;
+	}
+	return ap_path_join(r->cfg->dir, v);
+}
+
+static void opt_unsigned(reader *r, const config_setting_t *g, const char *key,
+                         unsigned *v, long min, long max)
+{
+	long x = (long)*v;
+	cfgread_opt_long(&r->r, g, key, &x, min, max);
+	*v = (unsigned)x;
+}
+
+/* service = { listen = "127.0.0.1:8080"; tls = { certificate = "F";
+ * key = "F"; }; ...limits }: docs/service.md. */
+static void read_service(reader *r, const config_setting_t *root)
+{
+	const config_setting_t *g = config_setting_get_member(root, "service");
+	if (!g || !cfgread_want_type(&r->r, g, CONFIG_TYPE_GROUP))
+		return;
+	static const char *const keys[] = {
+	    "listen",          "tls",
+	    "max_body_bytes",  "max_connections",
+	    "max_per_address", "idle_timeout",
+	    "request_timeout", "max_problems",
+	    "page_size",       "sign_in_failures"};
+	cfgread_check_keys(&r->r, g, keys, AP_ARRAY_LEN(keys));
+	ap_config *cfg = r->cfg;
+	ap_service_settings *v = &cfg->service;
+	const config_setting_t *s = config_setting_get_member(g, "listen");
+	if (s && cfgread_want_type(&r->r, s, CONFIG_TYPE_STRING)) {
+		const char *l = config_setting_get_string(s);
+		const char *colon = strrchr(l, ':');
+		if (!colon || colon == l || !colon[1] ||
+		    strspn(colon + 1, "0123456789") != strlen(colon + 1) ||
+		    strlen(colon + 1) > 5 || atol(colon + 1) > 65535)
+			cfgread_error(&r->r, s,
+			              "'service.listen' is ADDRESS:PORT (as "
+			              "127.0.0.1:8080 or [::1]:8080), not '%s'",
+			              l);
+		else
+			cfg->listen = ap_xstrdup(l);
+	}
+	const config_setting_t *t = config_setting_get_member(g, "tls");
+	if (t && cfgread_want_type(&r->r, t, CONFIG_TYPE_GROUP)) {
+		static const char *const tkeys[] = {"certificate", "key"};
+		cfgread_check_keys(&r->r, t, tkeys, AP_ARRAY_LEN(tkeys));
+		cfg->tls_certificate = opt_path(r, t, "certificate");
+		cfg->tls_key = opt_path(r, t, "key");
+		if (!cfg->tls_certificate != !cfg->tls_key)
+			cfgread_error(&r->r, t,
+			              "'service.tls' needs both a certificate "
+			              "and a key");
+		const char *f[] = {cfg->tls_certificate, cfg->tls_key};
+		for (size_t i = 0; i < 2; i++)
+			if (f[i] && access(f[i], R_OK) != 0)
+				cfgread_error(&r->r, t,
+				              "'%s' cannot be read: %s", f[i],
+				              strerror(errno));
+	}
+	long body = (long)v->max_body_bytes;
+	cfgread_opt_long(&r->r, g, "max_body_bytes", &body, 1024,
+	                 (long)AP_MAX_FILE_BYTES);
+	v->max_body_bytes = (size_t)body;
+	opt_unsigned(r, g, "max_connections", &v->max_connections, 1, 65536);
+	opt_unsigned(r, g, "max_per_address", &v->max_per_address, 1, 65536);
+	opt_unsigned(r, g, "idle_timeout", &v->idle_timeout, 1, 3600);
+	opt_unsigned(r, g, "request_timeout", &v->request_timeout, 1, 3600);
+	unsigned problems = (unsigned)v->max_problems,
+	         page = (unsigned)v->page_size;
+	opt_unsigned(r, g, "max_problems", &problems, 1, 100000);
+	opt_unsigned(r, g, "page_size", &page, 1, 10000);
+	v->max_problems = problems;
+	v->page_size = page;
+	opt_unsigned(r, g, "sign_in_failures", &v->sign_in_failures, 1, 100000);
+}
+
 static void read_root(reader *r, const config_setting_t *root)
 {
 	static const char *const keys[] = {
-	    "plugin_path", "plugins",  "schema",     "limits", "bands",
-	    "days",        "priority", "complexity", "themes", "store"};
+	    "plugin_path", "plugins",    "schema", "limits", "bands",  "days",
+	    "priority",    "complexity", "themes", "store",  "service"};
 	ap_config *cfg = r->cfg;
 	cfgread_check_keys(&r->r, root, keys, AP_ARRAY_LEN(keys));
 
@@ -419,6 +514,7 @@ static void read_root(reader *r, const config_setting_t *root)
 		           86400);
 	}
 	read_store(r, root);
+	read_service(r, root);
 	read_policy(r, root, &cfg->policy);
 
 	g = config_setting_get_member(root, "themes");
@@ -464,6 +560,9 @@ void ap_config_free(ap_config *cfg)
 	cfgread_free_strings(cfg->plugins, cfg->n_plugins);
 	free(cfg->schema);
 	free(cfg->store_path);
+	free(cfg->listen);
+	free(cfg->tls_certificate);
+	free(cfg->tls_key);
 	cfgread_free_strings(cfg->policy.situations, cfg->policy.n_situations);
 	cfgread_free_strings(cfg->policy.renewals, cfg->policy.n_renewals);
 	for (size_t i = 0; i < cfg->n_themes; i++) {
@@ -503,6 +602,14 @@ const char *ap_config_schema(const ap_config *cfg)
 const char *ap_config_store_path(const ap_config *cfg)
 {
 	return cfg->store_path;
+}
+
+void ap_config_service(ap_service_settings *out, const ap_config *cfg)
+{
+	*out = cfg->service;
+	out->listen = cfg->listen;
+	out->tls_certificate = cfg->tls_certificate;
+	out->tls_key = cfg->tls_key;
 }
 
 size_t ap_config_max_file_bytes(const ap_config *cfg)

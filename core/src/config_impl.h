@@ -64,6 +64,8 @@ struct ap_config {
 	int plugins_set;
 	char *schema;     /* NULL = the installed one */
 	char *store_path; /* store.path, resolved; NULL when not set */
+	char *listen, *tls_certificate, *tls_key; /* service.*, resolved */
+	ap_service_settings service;
 	size_t max_file_bytes;
 	double case_time_limit; /* seconds a worker may spend on one case */
 	ap_policy policy;

@@ -418,3 +418,10 @@ sqlite3 *store_db(ap_store *s)
 {
 	return s->db;
 }
+
+int ap_store_ping(ap_store *s, ap_diags *d)
+{
+	int status;
+	store_user_version(s, d, &status);
+	return status;
+}

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "digest.h"
 #include "store_impl.h"
@@ -226,59 +225,18 @@ int ap_store_accounts(ap_store *s,
 	return rc == SQLITE_DONE ? AP_OK : store_fail(s, d, rc, doing);
 }
 
-/* 32 bytes from the kernel, or -1 (no random source: never a weak token). */
-static int random_bytes(unsigned char *out, size_t n)
-{
-	size_t got = 0;
-	while (got < n) {
-		ssize_t k = getrandom(out + got, n - got, 0);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		got += (size_t)k;
-	}
-	return 0;
-}
-
-/* base64url (RFC 4648 section 5) of 32 bytes, without padding: 43 chars. */
-static void base64url(const unsigned char in[32], char out[AP_STORE_TOKEN_SIZE])
-{
-	static const char a[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv"
-	    "wxyz0123456789-_";
-	size_t o = 0;
-	for (size_t i = 0; i < 32; i += 3) {
-		uint32_t v = (uint32_t)in[i] << 16;
-		if (i + 1 < 32)
-			v |= (uint32_t)in[i + 1] << 8;
-		if (i + 2 < 32)
-			v |= in[i + 2];
-		out[o++] = a[(v >> 18) & 63];
-		out[o++] = a[(v >> 12) & 63];
-		if (i + 1 < 32)
-			out[o++] = a[(v >> 6) & 63];
-		if (i + 2 < 32)
-			out[o++] = a[v & 63];
-	}
-	out[o] = '\0';
-}
-
 int ap_store_token_new(char out[AP_STORE_TOKEN_SIZE], ap_store *s,
                        const char *actor, const char *account, ap_diags *d)
 {
 	out[0] = '\0';
 	if (!actor || !*actor || !account)
 		return refuse(s, d, AP_EUSAGE, "malformed token request");
-	unsigned char raw[32];
 	char token[AP_STORE_TOKEN_SIZE], hash[AP_SHA256_HEX];
-	if (random_bytes(raw, sizeof raw) != 0)
+	if (ap_random_secret(token) != 0)
 		return refuse(s, d, AP_ESETUP,
 		              "cannot make a token: no random bytes from the "
 		              "kernel (%s)",
 		              strerror(errno));
-	base64url(raw, token);
-	memset(raw, 0, sizeof raw);
 	ap_sha256_of(token, strlen(token), hash);
 	char *doing = ap_xasprintf("cannot make a token for %s", account);
 	int status = store_begin(s, d, doing);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -449,4 +450,52 @@ too_big:
 out:
 	close(fd);
 	return rc;
+}
+
+/* 32 bytes from the kernel, or -1 (no random source: never a weak token). */
+static int random_bytes(unsigned char *out, size_t n)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t k = getrandom(out + got, n - got, 0);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		got += (size_t)k;
+	}
+	return 0;
+}
+
+/* base64url (RFC 4648 section 5) of 32 bytes, without padding: 43 chars. */
+static void base64url(const unsigned char in[32], char out[AP_SECRET_SIZE])
+{
+	static const char a[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv"
+	    "wxyz0123456789-_";
+	size_t o = 0;
+	for (size_t i = 0; i < 32; i += 3) {
+		uint32_t v = (uint32_t)in[i] << 16;
+		if (i + 1 < 32)
+			v |= (uint32_t)in[i + 1] << 8;
+		if (i + 2 < 32)
+			v |= in[i + 2];
+		out[o++] = a[(v >> 18) & 63];
+		out[o++] = a[(v >> 12) & 63];
+		if (i + 1 < 32)
+			out[o++] = a[(v >> 6) & 63];
+		if (i + 2 < 32)
+			out[o++] = a[v & 63];
+	}
+	out[o] = '\0';
+}
+
+int ap_random_secret(char out[AP_SECRET_SIZE])
+{
+	unsigned char raw[32];
+	if (random_bytes(raw, sizeof raw) != 0)
+		return -1;
+	base64url(raw, out);
+	memset(raw, 0, sizeof raw);
+	return 0;
 }

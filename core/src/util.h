@@ -162,4 +162,10 @@ int ap_read_regular(const char *path, size_t limit, ap_buf *out,
 /* Returns 1 if `s` ends with `suffix`. */
 int ap_str_ends_with(const char *s, const char *suffix);
 
+/* A secret (a token, a session id): 32 bytes from getrandom() in base64url
+ * without padding, 43 characters and a NUL. Returns 0, or -1 with errno
+ * when the kernel gives no random bytes (never a weak secret). */
+#define AP_SECRET_SIZE 44
+int ap_random_secret(char out[AP_SECRET_SIZE]);
+
 #endif

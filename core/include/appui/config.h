@@ -52,6 +52,19 @@ AP_API int ap_config_is_campaign(const char *path);
  * folder; NULL when not set. */
 AP_API const char *ap_config_store_path(const ap_config *cfg);
 
+/* The service's settings (the 'service' group; docs/service.md): paths
+ * resolved against the file's folder; NULL when not set. */
+typedef struct ap_service_settings {
+	const char *listen; /* "ADDRESS:PORT" */
+	const char *tls_certificate, *tls_key;
+	size_t max_body_bytes;
+	unsigned max_connections, max_per_address;
+	unsigned idle_timeout, request_timeout; /* seconds */
+	size_t max_problems, page_size;
+	unsigned sign_in_failures;
+} ap_service_settings;
+AP_API void ap_config_service(ap_service_settings *out, const ap_config *cfg);
+
 /* limits.case_time_limit: seconds one case may take to score. */
 AP_API double ap_config_case_time_limit(const ap_config *cfg);
 

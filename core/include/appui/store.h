@@ -76,6 +76,10 @@ AP_API void ap_store_close(ap_store *s);
 
 AP_API const char *ap_store_path(const ap_store *s);
 
+/* Whether the store answers (a read of its schema version): AP_OK, or a
+ * status with the reason in `d`. For a service's health check. */
+AP_API int ap_store_ping(ap_store *s, ap_diags *d);
+
 /* 1 when `s` is an id (case, site, firm) or an account name the store
  * takes: 1 to 64 of [A-Za-z0-9._-]. */
 AP_API int ap_store_name_ok(const char *s);

@@ -1,0 +1,15 @@
+# Writes OUTPUT, a C header that holds each file of INPUTS (NAME=PATH|...)
+# as a NUL-terminated char array: the service's script and style sheet are
+# part of the program, so its pages load nothing from anywhere else.
+set(text "/* Generated from core/src/assets by core/embed.cmake. */\n")
+string(REPLACE "|" ";" INPUTS "${INPUTS}")
+foreach(pair IN LISTS INPUTS)
+  string(REPLACE "=" ";" parts "${pair}")
+  list(GET parts 0 name)
+  list(GET parts 1 path)
+  file(READ "${path}" hex HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+  string(APPEND text "static const char ${name}[] = {${bytes}0};\n")
+endforeach()
+file(WRITE "${OUTPUT}.tmp" "${text}")
+file(RENAME "${OUTPUT}.tmp" "${OUTPUT}")
