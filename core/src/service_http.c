@@ -41,7 +41,7 @@ typedef struct request {
 	svc_kv headers[MAX_KV], args[MAX_KV], cookies[MAX_KV];
 	size_t n_headers, n_args, n_cookies;
 	ap_buf body;
-	int too_large;         /* answered 413 while its body arrived */
+	int too_large;         /* its body is over the limit */
 	int answered;          /* a response was queued */
 	int suspended;         /* waiting for its job */
 	svc_response *pending; /* its job's answer, to queue on resume */
@@ -234,7 +234,6 @@ static enum MHD_Result too_large(server *sv, request *rq)
 	         sv->opt->max_body_bytes);
 	svc_problem(r, 413, "Content Too Large", text);
 	svc_response_header(r, "Connection", "close");
-	rq->too_large = 1;
 	return send_response(sv, rq, r);
 }
 
@@ -258,14 +257,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc,
 		return MHD_YES;
 	}
 	if (*size) {
-		if (rq->body.len + *size > sv->opt->max_body_bytes) {
-			*size = 0;
-			return too_large(sv, rq);
-		}
-		ap_buf_add(&rq->body, data, *size);
+		/* A body over the limit (chunked: no length was declared) is
+		 * read and dropped, and answered 413 once it ends; the total
+		 * time limit cuts one that never ends. */
+		if (rq->too_large ||
+		    rq->body.len + *size > sv->opt->max_body_bytes)
+			rq->too_large = 1;
+		else
+			ap_buf_add(&rq->body, data, *size);
 		*size = 0;
 		return MHD_YES;
 	}
+	if (rq->too_large)
+		return too_large(sv, rq);
 	if (rq->pending) { /* resumed: its job is done */
 		svc_response *r = rq->pending;
 		rq->pending = NULL;

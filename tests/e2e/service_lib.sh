@@ -9,8 +9,10 @@ svc_start() {
 	shift
 	: >"$TMP/serve.log"
 	"$APPUI" "$@" serve --store "$store" --listen 127.0.0.1:0 \
-		2>>"$TMP/serve.log" &
+		</dev/null >/dev/null 2>>"$TMP/serve.log" &
 	SVC_PID=$!
+	# Never left running: stopped when the test ends, however it ends.
+	trap 'kill -9 $SVC_PID 2>/dev/null; [ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
 	URL=
 	i=0
 	while [ $i -lt 200 ]; do
