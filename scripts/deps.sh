@@ -7,7 +7,8 @@ SUDO=
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # libmicrohttpd-dev, libgnutls28-dev: the service (HTTPS through GnuTLS).
-# curl, openssl, wrk, chromium, chromium-driver, python3-selenium: the
+# curl, jq, openssl, wrk, systemd (systemd-analyze), chromium,
+# chromium-driver, python3-selenium: the
 # service's tests (a client, a test certificate, a load, a real browser).
 # clang + libclang-rt-dev: the libFuzzer targets (tests/fuzz); clang only
 # recommends the runtime that -fsanitize=fuzzer links.
@@ -17,4 +18,4 @@ $SUDO apt-get install -y -qq --no-install-recommends \
 	libmicrohttpd-dev libgnutls28-dev \
 	libxml2-utils python3 strace valgrind make time \
 	zstd libarchive-tools unzip hyperfine \
-	curl openssl wrk chromium chromium-driver python3-selenium >/dev/null
+	curl jq openssl wrk systemd chromium chromium-driver python3-selenium >/dev/null
