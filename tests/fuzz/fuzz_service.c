@@ -54,8 +54,8 @@ static void setup(void)
 	if (ap_store_open(&st, fz_scratch_path("s.db"), &so, d) != AP_OK ||
 	    ap_store_account_add(st, "fuzz", "firm", AP_ROLE_FIRM, "FIRM-ARGOS",
 	                         d) != AP_OK ||
-	    ap_store_account_add(st, "fuzz", "coord", AP_ROLE_COORDINATOR,
-	                         NULL, d) != AP_OK ||
+	    ap_store_account_add(st, "fuzz", "coord", AP_ROLE_COORDINATOR, NULL,
+	                         d) != AP_OK ||
 	    ap_store_token_new(firm_token, st, "fuzz", "firm", d) != AP_OK ||
 	    ap_store_token_new(coord_token, st, "fuzz", "coord", d) != AP_OK)
 		die("no store");
@@ -103,7 +103,9 @@ static void add(parsed *p, char kind, char *line)
 	const char *val = expand(v, p->values[p->n_values], 160);
 	if (val != v)
 		p->n_values++;
-	svc_kv *kv = kind == 'H' ? p->headers : kind == 'A' ? p->args : p->cookies;
+	svc_kv *kv = kind == 'H'   ? p->headers
+	             : kind == 'A' ? p->args
+	                           : p->cookies;
 	size_t *n = kind == 'H'   ? &p->n_headers
 	            : kind == 'A' ? &p->n_args
 	                          : &p->n_cookies;
