@@ -237,7 +237,8 @@ static void ranked_table(svc *s, ap_buf *b, const svc_listed *v, size_t n)
 		if (sc && sc->row.case_id)
 			rk[m++] = (ranked){&v[i], &sc->row};
 	}
-	qsort(rk, m, sizeof(*rk), by_priority);
+	if (m)
+		qsort(rk, m, sizeof(*rk), by_priority);
 	ap_buf_puts(b, "<table id=\"sites\"><thead><tr><th>Rang</th>"
 	               "<th>Site</th><th>Organisme</th>");
 	for (size_t t = 0; t < 3; t++) {
@@ -296,7 +297,8 @@ static svc_response *coordinator_page(svc *s, svc_job *j)
 	              "classés par priorité de mission.</p>",
 	              j->n_listed);
 	ranked_table(s, b, j->listed, j->n_listed);
-	qsort(j->listed, j->n_listed, sizeof(*j->listed), by_received);
+	if (j->n_listed)
+		qsort(j->listed, j->n_listed, sizeof(*j->listed), by_received);
 	size_t recent = j->n_listed < 20 ? j->n_listed : 20;
 	ap_buf_puts(b, "<section><h2>Reçu dernièrement</h2>");
 	cases_table(b, j->listed, recent, 0);

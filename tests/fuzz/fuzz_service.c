@@ -50,8 +50,10 @@ static void setup(void)
 	ap_store_options so = AP_STORE_OPTIONS_INIT;
 	so.create = 1;
 	so.now = "2024-03-01T09:00:00Z";
-	ap_store *st;
-	if (ap_store_open(&st, fz_scratch_path("s.db"), &so, d) != AP_OK ||
+	static const char *db;
+	static ap_store *st;
+	db = fz_scratch_path("s.db");
+	if (ap_store_open(&st, db, &so, d) != AP_OK ||
 	    ap_store_account_add(st, "fuzz", "firm", AP_ROLE_FIRM, "FIRM-ARGOS",
 	                         d) != AP_OK ||
 	    ap_store_account_add(st, "fuzz", "coord", AP_ROLE_COORDINATOR, NULL,
