@@ -35,7 +35,7 @@ run() { # name allowed-exit-status cmd...
 	fi
 }
 
-for t in util config reader host scoring report calendar campaign plan plan_report bundle pool store; do
+for t in util config reader host scoring report calendar campaign plan plan_report bundle pool store service; do
 	CK_FORK=no run "check_$t" 0 "$BUILD/bin/check_$t"
 done
 EX=$SRC/casefiles/examples
@@ -69,6 +69,37 @@ run "store rejected" 0 "$APPUI" store rejected --store "$tmp/s.db"
 run "account add" 0 "$APPUI" account add --firm FIRM-ARGOS argos --store "$tmp/s.db"
 run "token new" 0 "$APPUI" token new argos --store "$tmp/s.db"
 run "account revoke" 0 "$APPUI" account revoke argos --store "$tmp/s.db"
+# The service: uploads (valid, invalid, another firm's), reads, pages and
+# a sign-in, then SIGTERM; valgrind follows it and its workers.
+run "account add again" 0 "$APPUI" account add --firm FIRM-ARGOS argos2 --store "$tmp/s.db"
+token=$("$APPUI" token new argos2 --store "$tmp/s.db" 2>/dev/null)
+$VG "$APPUI" serve --store "$tmp/s.db" --listen 127.0.0.1:0 >/dev/null 2>"$tmp/serve.err" &
+vpid=$!
+url=
+for _ in $(seq 1 600); do
+	url=$(sed -n 's/^appui serve: listening on //p' "$tmp/serve.err")
+	[ -n "$url" ] && break
+	sleep 0.1
+done
+for f in "$EX/cf-2016-004-gh-bois-fleuri.xml" "$EX/cf-2016-001-lmh-alouettes.xml" \
+	"$SRC/tests/casefiles/invalid/several-errors.xml"; do
+	curl -s -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/xml' \
+		--data-binary "@$f" "$url/v1/casefiles?name=$(basename "$f")"
+done
+for p in /v1/casefiles /v1/casefiles/CF-2016-004 /v1/casefiles/CF-2016-004/versions/1 / /casefiles/CF-2016-004; do
+	curl -s -o /dev/null -H "Authorization: Bearer $token" "$url$p"
+done
+curl -s -o /dev/null --data-urlencode "token=$token" "$url/signin"
+kill -TERM $vpid
+wait $vpid
+rc=$?
+if [ -n "$url" ] && [ $rc -eq 0 ] && ! grep -qE '^==[0-9]+== .*(Invalid|uninitialised|definitely lost|Mismatched|Syscall param|overlap)' "$tmp/serve.err"; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+	echo "FAIL: valgrind serve: exit $rc"
+	grep '==' "$tmp/serve.err" | head -40
+fi
 printf 'days = {\n watch = "x";\n};\n' >"$tmp/bad.cfg"
 run "config check bad" 1 "$APPUI" config check "$tmp/bad.cfg"
 echo "valgrind: $passed passed, $failed failed"
