@@ -8,6 +8,8 @@ usage: rawhttp.py URL MODE [ARG]
   short N        declares N bytes, sends half and closes; print "closed"
   drip SECONDS   a POST that sends one byte of its body every 0.2 s for at
                  most SECONDS; print how long until the service cut it
+  slow FILE      a POST of FILE sent in ten parts over a second; print
+                 the status (for a stop while it arrives)
 Prints "none" when the connection closed without an answer.
 """
 import socket
@@ -44,7 +46,9 @@ def post_head(host, extra):
 
 def main():
     url, mode = sys.argv[1], sys.argv[2]
-    arg = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+    arg = sys.argv[3] if len(sys.argv) > 3 else "0"
+    if mode != "slow":
+        arg = int(arg)
     s, host = connect(url)
     if mode == "raw":
         s.sendall(sys.stdin.buffer.read())
@@ -69,6 +73,14 @@ def main():
         s.sendall(b"<" * (arg // 2))
         s.close()
         print("closed")
+    elif mode == "slow":
+        body = open(arg, "rb").read()
+        s.sendall(post_head(host, "Content-Length: %d\r\n" % len(body)))
+        step = len(body) // 10 + 1
+        for i in range(0, len(body), step):
+            s.sendall(body[i:i + step])
+            time.sleep(0.1)
+        print(status_of(s))
     elif mode == "drip":
         s.sendall(post_head(host, "Content-Length: 100000\r\n"))
         start = time.monotonic()

@@ -256,7 +256,14 @@ for t in token.argos token.traj token.carol; do
 done
 requests=$(grep -c ' /' serve.log)
 [ "$requests" -gt 50 ] && pass || fail "one log line per request ($requests)"
+# A stop while an upload arrives: it is answered, then the service ends.
+sed 's/value="74"/value="41"/' "$EX/$ARGOS" >late.xml
+$RAW "$URL" slow late.xml >late.status &
+late=$!
+sleep 0.4
 svc_stop
+wait $late
+[ "$(cat late.status)" = 201 ] && pass || fail "an upload in flight at SIGTERM: $(cat late.status)"
 [ "$SVC_RC" = 0 ] && pass || fail "SIGTERM: exit $SVC_RC"
 expect_grep "stopped" serve.log "appui serve: stopped"
 expect_status 0 "the store checks after" -- "$APPUI" store check --store $S
