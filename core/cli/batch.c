@@ -34,6 +34,8 @@ static unsigned parts_of(const batch_spec *b)
 		                     : AP_POOL_ROW;
 	case BATCH_PLAN:
 		return AP_POOL_SITE;
+	case BATCH_REPORT:
+		return AP_POOL_JSON | AP_POOL_SITE;
 	case BATCH_STORE:
 		return AP_POOL_META;
 	case BATCH_VALIDATE:

@@ -13,6 +13,7 @@ typedef enum batch_mode {
 	BATCH_SCORE_JSON,  /* result "case": the case's JSON text */
 	BATCH_SCORE_TABLE, /* result "row": a table row (with explanation) */
 	BATCH_PLAN,        /* result "site", for the planner's input */
+	BATCH_REPORT,      /* results "case" and "site": a report */
 	BATCH_STORE        /* read and check only, as BATCH_VALIDATE, with
 	                      the digest of the bytes checked and what the
 	                      store files a case under (result "meta") */

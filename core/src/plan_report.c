@@ -762,6 +762,14 @@ static json_t *firm_json(const ap_plan *p, size_t i)
 	json_object_set_new(o, "days_booked", json_integer(firm_days(p, i)));
 	json_object_set_new(o, "capacity", json_integer(f->capacity));
 	json_object_set_new(o, "euros", jnum(r2(firm_euros(p, i))));
+	json_t *off = json_array();
+	for (size_t k = 0; k < f->n_days_off; k++) {
+		json_t *r = json_object();
+		json_object_set_new(r, "start", jday(f->days_off[k].first));
+		json_object_set_new(r, "end", jday(f->days_off[k].last));
+		json_array_append_new(off, r);
+	}
+	json_object_set_new(o, "days_off", off);
 	return o;
 }
 
