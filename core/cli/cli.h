@@ -203,6 +203,7 @@ CLI_COMMAND(store);
 CLI_COMMAND(account);
 CLI_COMMAND(token);
 CLI_COMMAND(serve);
+CLI_COMMAND(report);
 
 /* The store a command uses (cli_store.c): --store FILE, then store.path of
  * `cfg` (NULL: the configuration in use is loaded for it). Opened (created

@@ -32,6 +32,8 @@ static const char usage_main[] =
     "  score FILE|DIR...      score case files; table, --explain or --format "
     "json\n"
     "  plan FILE|DIR...       score and plan the missions of a campaign\n"
+    "  report FILE|DIR...     the report: ranked sites, a page per site, the\n"
+    "                         plan (--campaign); HTML (docs/reports.md)\n"
     "  bundle -o OUT FILE...  archive a site's case bundle (BagIt bag)\n"
     "  verify BUNDLE...       check a bundle's manifests and re-score its "
     "case\n"
@@ -83,6 +85,7 @@ static const command commands[] = {
     {"account", usage_account, cmd_account},
     {"token", usage_token, cmd_token},
     {"serve", usage_serve, cmd_serve},
+    {"report", usage_report, cmd_report},
 };
 
 static const command *find_command(const char *name)

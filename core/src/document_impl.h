@@ -13,4 +13,21 @@ struct ap_document {
 	json_t *plan;  /* the object `plan --format json` gives, or NULL */
 };
 
+/* The HTML writer's parts (document_html.c, document_site.c,
+ * document_plan.c). */
+#include "util.h"
+
+int doc_band(const char *band);         /* "good" 0 ... "critical" 3 */
+const char *doc_band_fr(int band);      /* "bon" ... "critique" */
+const char *doc_theme_fr(const char *theme);
+const char *doc_str(const json_t *o, const char *key); /* "" when absent */
+double doc_num(const json_t *o, const char *key);
+void doc_need_bar(ap_buf *b, const json_t *theme);
+/* A site's page: context, each theme's indicators, rules and levers. */
+void doc_site(ap_buf *b, const json_t *c);
+/* The plan: totals, a Gantt chart per firm, the sites not planned. */
+void doc_plan(ap_buf *b, const json_t *plan);
+/* Days and euros against the budget, as gauges. */
+void doc_budget(ap_buf *b, const json_t *plan);
+
 #endif

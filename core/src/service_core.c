@@ -151,27 +151,7 @@ void *svc_problems_json(const ap_diags *d, size_t from, size_t max,
 
 void svc_html_text(ap_buf *b, const char *s)
 {
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<':
-			ap_buf_puts(b, "&lt;");
-			break;
-		case '>':
-			ap_buf_puts(b, "&gt;");
-			break;
-		case '&':
-			ap_buf_puts(b, "&amp;");
-			break;
-		case '"':
-			ap_buf_puts(b, "&quot;");
-			break;
-		case '\'':
-			ap_buf_puts(b, "&#39;");
-			break;
-		default:
-			ap_buf_putc(b, *s);
-		}
-	}
+	ap_buf_html(b, s);
 }
 
 /* ---- look-ups ------------------------------------------------------------ */

@@ -499,3 +499,32 @@ int ap_random_secret(char out[AP_SECRET_SIZE])
 	memset(raw, 0, sizeof raw);
 	return 0;
 }
+
+void ap_buf_html(ap_buf *b, const char *s)
+{
+	ap_buf t;
+	ap_buf_init(&t);
+	ap_buf_inert(&t, s ? s : "", 0);
+	for (const char *c = t.data ? t.data : ""; *c; c++) {
+		switch (*c) {
+		case '<':
+			ap_buf_puts(b, "&lt;");
+			break;
+		case '>':
+			ap_buf_puts(b, "&gt;");
+			break;
+		case '&':
+			ap_buf_puts(b, "&amp;");
+			break;
+		case '"':
+			ap_buf_puts(b, "&quot;");
+			break;
+		case '\'':
+			ap_buf_puts(b, "&#39;");
+			break;
+		default:
+			ap_buf_putc(b, *c);
+		}
+	}
+	ap_buf_free(&t);
+}

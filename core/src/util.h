@@ -131,6 +131,10 @@ double ap_now(void);
  * \n and \t. */
 void ap_buf_inert(ap_buf *b, const char *s, int keep_lines);
 
+/* `s` made inert (as ap_buf_inert, without keep_lines), then escaped for
+ * HTML text and attribute values (& < > " '). */
+void ap_buf_html(ap_buf *b, const char *s);
+
 /*
  * Opens `path` for reading only when it is a regular file: opened with
  * O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_NOCTTY (a FIFO does not wait for a writer,

@@ -1,0 +1,191 @@
+/* The report's page of one site: its context and complexity factors, then
+ * per theme its need (with the interval and the confidence), every
+ * indicator with its contribution as a bar, the rules that held and the
+ * levers. */
+#include <string.h>
+
+#include "document_impl.h"
+
+static const char *factor_fr(const char *f)
+{
+	static const char *const names[][2] = {
+	    {"ageing-stock", "patrimoine vieillissant"},
+	    {"fragile-occupancy", "occupation fragile"},
+	    {"enclaved-or-peripheral", "site enclavé ou périphérique"},
+	    {"no-local-staff", "pas de personnel de proximité"},
+	    {"far-from-agency", "loin de l'agence"},
+	    {"urban-renewal", "renouvellement urbain"}};
+	for (size_t i = 0; i < AP_ARRAY_LEN(names); i++)
+		if (strcmp(f, names[i][0]) == 0)
+			return names[i][1];
+	return f;
+}
+
+static void strings(ap_buf *b, const json_t *a, const char *(*name)(const char *),
+                    const char *none)
+{
+	size_t i;
+	json_t *s;
+	if (!json_array_size(a))
+		ap_buf_puts(b, none);
+	json_array_foreach(a, i, s)
+	{
+		if (i)
+			ap_buf_puts(b, ", ");
+		const char *v = json_string_value(s);
+		ap_buf_html(b, name ? name(v ? v : "") : v);
+	}
+}
+
+static void context(ap_buf *b, const json_t *c)
+{
+	ap_buf_puts(b, "<p>");
+	ap_buf_html(b, doc_str(c, "commune"));
+	ap_buf_puts(b, " — ");
+	ap_buf_html(b, doc_str(c, "organisation_name"));
+	ap_buf_puts(b, " (");
+	ap_buf_html(b, doc_str(c, "organisation_id"));
+	ap_buf_puts(b, "), ");
+	ap_buf_html(b, doc_str(c, "region"));
+	ap_buf_puts(b, ". Diagnostic du bureau d'études ");
+	ap_buf_html(b, doc_str(c, "firm"));
+	ap_buf_puts(b, ", dossier ");
+	ap_buf_html(b, doc_str(c, "case_id"));
+	ap_buf_printf(b, ".</p><p>Complexité %lld sur 6 : ",
+	              (long long)json_integer_value(
+	                  json_object_get(c, "complexity")));
+	strings(b, json_object_get(c, "factors"), factor_fr, "aucun facteur");
+	if (json_array_size(json_object_get(c, "unknown_factors"))) {
+		ap_buf_puts(b, " <span class=\"muted\">(non renseigné : ");
+		strings(b, json_object_get(c, "unknown_factors"), factor_fr, "");
+		ap_buf_puts(b, ")</span>");
+	}
+	ap_buf_puts(b, ".</p>");
+	const json_t *m = json_object_get(c, "mission");
+	if (json_is_object(m)) {
+		ap_buf_printf(b,
+		              "<p><b>Mission recommandée : %lld jours</b>, "
+		              "priorité %.2f, thèmes ",
+		              (long long)json_integer_value(
+		                  json_object_get(m, "days")),
+		              doc_num(m, "priority"));
+		strings(b, json_object_get(m, "themes"), doc_theme_fr, "");
+		ap_buf_puts(b, ".</p>");
+	} else
+		ap_buf_puts(b, "<p><b>Pas de mission recommandée.</b></p>");
+}
+
+static void indicators(ap_buf *b, const json_t *t)
+{
+	ap_buf_puts(b, "<div class=\"scroll\"><table class=\"indicators\">"
+	               "<thead><tr><th>Indicateur</th><th class=\"n\">Valeur"
+	               "</th><th class=\"n\">Niveau (0–3)</th><th class=\"n\">"
+	               "Poids</th><th>Contribution au besoin</th><th "
+	               "class=\"n\">Ligne</th></tr></thead><tbody>");
+	size_t i;
+	json_t *r;
+	json_array_foreach(json_object_get(t, "indicators"), i, r)
+	{
+		double c = doc_num(r, "contribution");
+		ap_buf_puts(b, "<tr><td>");
+		ap_buf_html(b, doc_str(r, "ref"));
+		ap_buf_printf(b,
+		              "</td><td class=\"n\">%g</td><td class=\"n\">%lld"
+		              "</td><td class=\"n\">%g</td><td><svg viewBox=\"0 "
+		              "0 104 12\" width=\"104\" height=\"12\"><rect "
+		              "class=\"track\" x=\"2\" y=\"2\" width=\"100\" "
+		              "height=\"8\"/><rect class=\"bar\" x=\"2\" y=\"2\" "
+		              "width=\"%.2f\" height=\"8\"/></svg> %.2f</td><td "
+		              "class=\"n\">",
+		              doc_num(r, "value"),
+		              (long long)json_integer_value(
+		                  json_object_get(r, "level")),
+		              doc_num(r, "weight"), c < 0 ? 0 : c > 100 ? 100 : c,
+		              c);
+		json_t *line = json_object_get(r, "line");
+		if (json_is_integer(line))
+			ap_buf_printf(b, "%lld", (long long)json_integer_value(line));
+		else
+			ap_buf_puts(b, "calculé");
+		ap_buf_puts(b, "</td></tr>");
+	}
+	ap_buf_puts(b, "</tbody></table></div>");
+	if (json_array_size(json_object_get(t, "missing"))) {
+		ap_buf_puts(b, "<p class=\"muted\">Données manquantes : ");
+		strings(b, json_object_get(t, "missing"), NULL, "");
+		ap_buf_puts(b, ".</p>");
+	}
+}
+
+static void levers(ap_buf *b, const json_t *t)
+{
+	const json_t *a = json_object_get(t, "levers");
+	if (!json_array_size(a))
+		return;
+	ap_buf_puts(b, "<p>Leviers (l'indicateur amélioré d'un niveau) :</p>"
+	               "<ol class=\"levers\">");
+	size_t i;
+	json_t *lv;
+	json_array_foreach(a, i, lv)
+	{
+		ap_buf_puts(b, "<li>");
+		ap_buf_html(b, doc_str(lv, "ref"));
+		ap_buf_printf(b, " : besoin %.2f au lieu de %.2f (gain %.2f)</li>",
+		              doc_num(lv, "need_after"), doc_num(t, "need"),
+		              doc_num(lv, "gain"));
+	}
+	ap_buf_puts(b, "</ol>");
+}
+
+static void theme(ap_buf *b, const json_t *t)
+{
+	int band = doc_band(doc_str(t, "band"));
+	ap_buf_puts(b, "<h4>");
+	ap_buf_html(b, doc_theme_fr(doc_str(t, "theme")));
+	ap_buf_printf(b,
+	              " : besoin %.2f <span class=\"b%d\">%s</span></h4><p>",
+	              doc_num(t, "need"), band, doc_band_fr(band));
+	doc_need_bar(b, t);
+	ap_buf_printf(b,
+	              " entre %.2f et %.2f selon les données manquantes ; "
+	              "confiance %.0f %% ; %lld jours recommandés (plugin ",
+	              doc_num(t, "need_low"), doc_num(t, "need_high"),
+	              100 * doc_num(t, "confidence"),
+	              (long long)json_integer_value(json_object_get(t, "days")));
+	ap_buf_html(b, doc_str(t, "plugin"));
+	ap_buf_puts(b, " ");
+	ap_buf_html(b, doc_str(t, "plugin_version"));
+	ap_buf_puts(b, ").</p>");
+	indicators(b, t);
+	const json_t *rules = json_object_get(t, "rules");
+	if (json_array_size(rules)) {
+		ap_buf_puts(b, "<p>Règles appliquées :</p><ul>");
+		size_t i;
+		json_t *r;
+		json_array_foreach(rules, i, r)
+		{
+			ap_buf_puts(b, "<li>");
+			ap_buf_html(b, json_string_value(r));
+			ap_buf_puts(b, "</li>");
+		}
+		ap_buf_puts(b, "</ul>");
+	}
+	levers(b, t);
+}
+
+void doc_site(ap_buf *b, const json_t *c)
+{
+	ap_buf_puts(b, "<article class=\"site\" id=\"site-");
+	ap_buf_html(b, doc_str(c, "case_id"));
+	ap_buf_puts(b, "\"><h3>");
+	ap_buf_html(b, doc_str(c, "site_name"));
+	ap_buf_puts(b, " <span class=\"muted\">");
+	ap_buf_html(b, doc_str(c, "site_id"));
+	ap_buf_puts(b, "</span></h3>");
+	context(b, c);
+	size_t i;
+	json_t *t;
+	json_array_foreach(json_object_get(c, "themes"), i, t) theme(b, t);
+	ap_buf_puts(b, "<p><a href=\"#ranked\">Retour au classement</a></p>"
+	               "</article>\n");
+}
