@@ -532,11 +532,20 @@ static void theme_section(ap_buf *b, const json_t *t)
 	ap_buf_puts(b, "</section>");
 }
 
-static void case_heading(ap_buf *b, const svc_listed *v)
+/* On a site's page, the case's id and a link to its own page; on the
+ * case's page (titled with its id), its version only. */
+static void case_heading(ap_buf *b, const svc_listed *v, int site)
 {
-	ap_buf_puts(b, "<article class=\"case\"><h2>Dossier ");
-	svc_html_text(b, v->case_id);
-	ap_buf_printf(b, ", version %d sur %d</h2><p>Diagnostic du ", v->n,
+	ap_buf_puts(b, "<article class=\"case\"><h2>");
+	if (site) {
+		ap_buf_puts(b, "Dossier <a href=\"/casefiles/");
+		svc_html_text(b, v->case_id);
+		ap_buf_puts(b, "\">");
+		svc_html_text(b, v->case_id);
+		ap_buf_puts(b, "</a>, version");
+	} else
+		ap_buf_puts(b, "Version");
+	ap_buf_printf(b, " %d sur %d</h2><p>Diagnostic du ", v->n,
 	              v->n_versions);
 	date_fr(b, v->diagnosed);
 	ap_buf_puts(b, " par ");
@@ -565,9 +574,9 @@ static void mission_line(ap_buf *b, const json_t *o)
 	ap_buf_puts(b, "</p>");
 }
 
-static void case_section(svc *s, ap_buf *b, const svc_listed *v)
+static void case_section(svc *s, ap_buf *b, const svc_listed *v, int site)
 {
-	case_heading(b, v);
+	case_heading(b, v, site);
 	const svc_scored *sc = svc_cache_get(s->cache, v->sha256);
 	json_error_t e;
 	json_t *o = sc && sc->json ? json_loads(sc->json, 0, &e) : NULL;
@@ -617,7 +626,7 @@ static svc_response *scores_page(svc *s, svc_job *j)
 	ap_buf_puts(b, "</h1>");
 	free(title);
 	for (size_t i = 0; i < j->n_listed; i++)
-		case_section(s, b, &j->listed[i]);
+		case_section(s, b, &j->listed[i], site);
 	foot(b);
 	return r;
 }
