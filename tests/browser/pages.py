@@ -50,7 +50,8 @@ class Checks:
         return ok
 
     def equal(self, got, want, what):
-        return self.check(got == want, what, "got %r, expected %r" % (got, want))
+        return self.check(got == want, what,
+                          "got %r, expected %r" % (got, want))
 
 
 def casefile(path):
@@ -105,13 +106,14 @@ class Session:
         self.url = args.url.rstrip("/")
         self.d = browser(args)
         self.d.set_page_load_timeout(WAIT)
+        self.d.set_script_timeout(WAIT)
         self.requests = []
         # What the browser's own start page loaded is not the service's.
         self.d.get("about:blank")
         self.d.get_log("performance")
         self.d.get_log("browser")
 
-    # ---- what every page must keep to ----------------------------------------
+    # ---- what every page must keep to ---------------------------------------
 
     def console(self, where, allowed=()):
         """The console since the last look: nothing but the failed loads
@@ -144,7 +146,8 @@ class Session:
         another as a phone does (its viewport and width); at a phone's
         width the page must not scroll sideways (a wide table scrolls in
         its own box)."""
-        for suffix, width, mobile in (("", 1280, False), ("-phone", 390, True)):
+        for suffix, width, mobile in (("", 1280, False),
+                                      ("-phone", 390, True)):
             self.metrics(width, 800, mobile)
             if mobile:
                 wide = self.d.execute_script(
@@ -180,7 +183,7 @@ class Session:
         e = self.q(css)
         return e[0].text if e else ""
 
-    # ---- signing in and out --------------------------------------------------
+    # ---- signing in and out -------------------------------------------------
 
     def sign_in(self, token, where):
         self.d.get(self.url + "/")
@@ -235,7 +238,7 @@ class Session:
                      "signed out: the firm's page is no longer shown")
         self.console("signing out")
 
-    # ---- the firm's page -----------------------------------------------------
+    # ---- the firm's page ----------------------------------------------------
 
     def drop(self, paths):
         """A drag and drop of the files onto #drop, as a file manager does:
@@ -368,12 +371,24 @@ class Session:
                     "firm: the case's page")
             c.equal(len(self.q("article.case section.theme")), drop[1],
                     "firm: the case's themes")
+            # Its XML link gives back the bytes sent.
+            xml = self.d.execute_async_script("""
+                var done = arguments[arguments.length - 1];
+                var a = document.querySelector(
+                    'article.case a[href$="/versions/1"]');
+                if (!a) { done(null); return; }
+                fetch(a.href, {credentials: "same-origin"})
+                    .then(function (r) { return r.text(); })
+                    .then(done, function () { done(null); });
+            """)
+            c.check(xml == open(drop[0], encoding="utf-8").read(),
+                    "firm: the case's XML link gives the file sent")
             self.console("firm: case page")
             self.origin("firm: case page")
             self.shot("case", "case page")
         self.sign_out()
 
-    # ---- the coordinator's pages ---------------------------------------------
+    # ---- the coordinator's pages --------------------------------------------
 
     def coordinator_pages(self, sites):
         c = self.c
