@@ -345,7 +345,8 @@ class Session:
                     "dry run: valid")
             state = res[4].find_element(By.CSS_SELECTOR, ".state").text
             c.check("vérification seule" in state and
-                    "rien d'enregistré" in state, "dry run: said so", state)
+                    "rien n'est enregistré" in state, "dry run: said so",
+                    state)
             c.equal(len(res[4].find_elements(By.CSS_SELECTOR, "a.open")), 0,
                     "dry run: no case to open")
         self.q("input#dry-run")[0].click()

@@ -16,11 +16,23 @@
 	var themes = {quality: "Qualité de service",
 	              urban: "Gestion urbaine de proximité",
 	              security: "Tranquillité, sécurité"};
-	var outcomes = {new_case: "enregistré : nouveau dossier",
-	                new_version: "enregistré : nouvelle version",
-	                duplicate: "déjà reçu à l'identique : rien de nouveau",
-	                valid: "valide (vérification seule : rien "
-	                       + "d'enregistré)"};
+	/* What became of a valid file, with its case's id. */
+	var outcomes = {
+		new_case: function (id) {
+			return "enregistré : nouveau dossier " + id;
+		},
+		new_version: function (id) {
+			return "enregistré : nouvelle version du dossier " + id;
+		},
+		duplicate: function (id) {
+			return "dossier " + id + " déjà reçu à l'identique : rien "
+				+ "de nouveau";
+		},
+		valid: function (id) {
+			return "dossier " + id + " valide (vérification seule : "
+				+ "rien n'est enregistré)";
+		}
+	};
 	/* What a refusal other than a file's own problems means. */
 	var refusals = {
 		400: "ce n'est pas un fichier XML lisible",
@@ -125,8 +137,8 @@
 	function accepted(li, j) {
 		var state = li.querySelector(".state");
 		li.className = "result ok";
-		state.textContent = (outcomes[j.outcome] || j.outcome)
-			+ (j.case_id ? " " + j.case_id : "")
+		var said = outcomes[j.outcome];
+		state.textContent = (said ? said(j.case_id || "") : j.outcome)
 			+ (j.version ? ", version " + j.version : "");
 		if (j.version) {
 			var a = el("a", "open", "voir le dossier");
