@@ -9,9 +9,11 @@ usage: rawhttp.py URL MODE [ARG]
   drip SECONDS   a POST that sends one byte of its body every 0.2 s for at
                  most SECONDS; print how long until the service cut it
   slow FILE      a POST of FILE sent in ten parts over a second; print
-                 the status (for a stop while it arrives)
+                 the status (for a stop while it arrives); the file named
+                 by $READY is made once the first part is sent
 Prints "none" when the connection closed without an answer.
 """
+import os
 import socket
 import sys
 import time
@@ -79,6 +81,8 @@ def main():
         step = len(body) // 10 + 1
         for i in range(0, len(body), step):
             s.sendall(body[i:i + step])
+            if i == 0 and os.environ.get("READY"):
+                open(os.environ["READY"], "w").close()
             time.sleep(0.1)
         print(status_of(s))
     elif mode == "drip":
@@ -97,6 +101,5 @@ def main():
 
 TOKEN = ""
 if __name__ == "__main__":
-    import os
     TOKEN = os.environ.get("TOKEN", "")
     main()

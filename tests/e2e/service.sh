@@ -258,9 +258,13 @@ requests=$(grep -c ' /' serve.log)
 [ "$requests" -gt 50 ] && pass || fail "one log line per request ($requests)"
 # A stop while an upload arrives: it is answered, then the service ends.
 sed 's/value="74"/value="41"/' "$EX/$ARGOS" >late.xml
-$RAW "$URL" slow late.xml >late.status &
+READY=late.ready $RAW "$URL" slow late.xml >late.status &
 late=$!
-sleep 0.4
+i=0
+while [ ! -e late.ready ] && [ $i -lt 200 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
 svc_stop
 wait $late
 [ "$(cat late.status)" = 201 ] && pass || fail "an upload in flight at SIGTERM: $(cat late.status)"
