@@ -73,8 +73,7 @@ static int add_plan(const options *o, ap_document *doc,
 	return rc;
 }
 
-static int write_report(const options *o, const ap_document *doc,
-                        ap_diags *d)
+static int write_report(const options *o, const ap_document *doc, ap_diags *d)
 {
 	ap_document_options dopt = AP_DOCUMENT_OPTIONS_INIT;
 	outfile out;

@@ -28,6 +28,8 @@ static const char css[] =
     "var(--line);vertical-align:top}"
     "th{background:#f2f4f7}th[data-sort]{cursor:pointer}"
     "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
+    "#sites td{white-space:nowrap}#sites td:nth-child(2),#sites "
+    "td:nth-child(3){white-space:normal}"
     ".b0{fill:#2e7d32;color:#2e7d32}.b1{fill:#b58900;color:#8a6800}"
     ".b2{fill:#d35400;color:#b34700}.b3{fill:#b71c1c;color:#b71c1c;"
     "font-weight:700}"
@@ -96,21 +98,57 @@ double doc_num(const json_t *o, const char *key)
 	return json_number_value(json_object_get(o, key));
 }
 
+doc_number doc_fr(double x, int places)
+{
+	char raw[40];
+	snprintf(raw, sizeof raw, "%.*f", places, x);
+	doc_number n;
+	const char *p = raw;
+	size_t o = 0;
+	if (*p == '-')
+		n.s[o++] = *p++;
+	size_t digits = strspn(p, "0123456789");
+	for (size_t i = 0; i < digits; i++) {
+		if (i && (digits - i) % 3 == 0) {
+			memcpy(n.s + o, "\u202f",
+			       3); /* NARROW NO-BREAK SPACE */
+			o += 3;
+		}
+		n.s[o++] = p[i];
+	}
+	for (p += digits; *p && o < sizeof n.s - 1; p++)
+		n.s[o++] = *p == '.' ? ',' : *p;
+	n.s[o] = '\0';
+	return n;
+}
+
+doc_number doc_date_fr(const char *iso)
+{
+	doc_number n;
+	if (iso && strlen(iso) == 10 && iso[4] == '-' && iso[7] == '-')
+		snprintf(n.s, sizeof n.s, "%.2s/%.2s/%.4s", iso + 8, iso + 5,
+		         iso);
+	else
+		snprintf(n.s, sizeof n.s, "%.40s", iso ? iso : "");
+	return n;
+}
+
 /* 'sha256-BASE64' of `text`, for the Content-Security-Policy. */
 static void csp_hash(ap_buf *b, const char *text)
 {
-	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv"
-	                        "wxyz0123456789+/";
+	static const char a[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv"
+	    "wxyz0123456789+/";
 	char hex[AP_SHA256_HEX];
 	ap_sha256_of(text, strlen(text), hex);
 	unsigned char raw[33] = {0};
 	for (int i = 0; i < 32; i++)
-		raw[i] = (unsigned char)strtoul((char[]){hex[2 * i],
-		                                         hex[2 * i + 1], 0},
-		                                NULL, 16);
+		raw[i] = (unsigned char)strtoul(
+		    (char[]){hex[2 * i], hex[2 * i + 1], 0}, NULL, 16);
 	ap_buf_puts(b, "'sha256-");
 	for (int i = 0; i < 32; i += 3) {
-		unsigned v = (unsigned)raw[i] << 16 | (unsigned)raw[i + 1] << 8 |
+		unsigned v = (unsigned)raw[i] << 16 |
+		             (unsigned)raw[i + 1] << 8 |
 		             (i + 2 < 32 ? raw[i + 2] : 0);
 		ap_buf_putc(b, a[v >> 18 & 63]);
 		ap_buf_putc(b, a[v >> 12 & 63]);
@@ -122,8 +160,8 @@ static void csp_hash(ap_buf *b, const char *text)
 
 static void head(ap_buf *b, const ap_document_options *opt)
 {
-	const char *title = opt && opt->title ? opt->title
-	                                      : "Dispositif d'appui solidaire";
+	const char *title =
+	    opt && opt->title ? opt->title : "Dispositif d'appui solidaire";
 	ap_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta "
 	               "charset=\"utf-8\"><meta name=\"viewport\" "
 	               "content=\"width=device-width,initial-scale=1\">"
@@ -135,8 +173,9 @@ static void head(ap_buf *b, const ap_document_options *opt)
 	csp_hash(b, script);
 	ap_buf_puts(b, "\"><title>");
 	ap_buf_html(b, title);
-	ap_buf_printf(b, "</title><style>%s</style></head><body><header>"
-	                 "<h1>",
+	ap_buf_printf(b,
+	              "</title><style>%s</style></head><body><header>"
+	              "<h1>",
 	              css);
 	ap_buf_html(b, title);
 	ap_buf_puts(b, "</h1><p class=\"muted\">Rapport de l'appui solidaire "
@@ -155,8 +194,8 @@ static size_t themes_of(const json_t *cases, const char **out, size_t cap)
 {
 	size_t n = 0, i, k;
 	json_t *c, *t;
-	json_array_foreach(cases, i, c) json_array_foreach(
-	    json_object_get(c, "themes"), k, t)
+	json_array_foreach(cases, i, c)
+	    json_array_foreach(json_object_get(c, "themes"), k, t)
 	{
 		const char *id = doc_str(t, "theme");
 		size_t j = 0;
@@ -172,14 +211,14 @@ static size_t themes_of(const json_t *cases, const char **out, size_t cap)
 static void strip(ap_buf *b, const json_t *cases, const char *theme,
                   size_t bands[4])
 {
-	ap_buf_puts(b, "<svg class=\"strip\" viewBox=\"0 0 310 34\" "
-	               "width=\"310\" height=\"34\" role=\"img\"><rect "
+	ap_buf_puts(b, "<svg class=\"strip\" viewBox=\"0 0 320 34\" "
+	               "width=\"320\" height=\"34\" role=\"img\"><rect "
 	               "class=\"track\" x=\"5\" y=\"4\" width=\"300\" "
 	               "height=\"16\"/>");
 	size_t i, k;
 	json_t *c, *t;
-	json_array_foreach(cases, i, c) json_array_foreach(
-	    json_object_get(c, "themes"), k, t)
+	json_array_foreach(cases, i, c)
+	    json_array_foreach(json_object_get(c, "themes"), k, t)
 	{
 		if (strcmp(doc_str(t, "theme"), theme) != 0)
 			continue;
@@ -252,8 +291,9 @@ static double top_need(const json_t *c)
 	double m = -1;
 	size_t k;
 	json_t *t;
-	json_array_foreach(json_object_get(c, "themes"), k, t) if (
-	    doc_num(t, "need") > m) m = doc_num(t, "need");
+	json_array_foreach(json_object_get(c, "themes"), k,
+	                   t) if (doc_num(t, "need") > m) m =
+	    doc_num(t, "need");
 	return m;
 }
 
@@ -307,8 +347,9 @@ static void theme_cell(ap_buf *b, const json_t *c, const char *theme)
 		int band = doc_band(doc_str(t, "band"));
 		ap_buf_printf(b, "<td data-v=\"%.2f\">", doc_num(t, "need"));
 		doc_need_bar(b, t);
-		ap_buf_printf(b, " %.2f <span class=\"b%d\">%s</span></td>",
-		              doc_num(t, "need"), band, band_fr[band]);
+		ap_buf_printf(b, " %s <span class=\"b%d\">%s</span></td>",
+		              doc_fr(doc_num(t, "need"), 2).s, band,
+		              band_fr[band]);
 		return;
 	}
 	ap_buf_puts(b, "<td data-v=\"-1\">—</td>");
@@ -335,8 +376,9 @@ static void ranked(ap_buf *b, const json_t **v, size_t n, const char **themes,
 	               "<tbody>");
 	for (size_t i = 0; i < n; i++) {
 		const json_t *c = v[i], *m = json_object_get(c, "mission");
-		ap_buf_printf(b, "<tr class=\"site-row\"><td class=\"n\" "
-		                 "data-v=\"%zu\">%zu</td><td data-v=\"",
+		ap_buf_printf(b,
+		              "<tr class=\"site-row\"><td class=\"n\" "
+		              "data-v=\"%zu\">%zu</td><td data-v=\"",
 		              i + 1, i + 1);
 		ap_buf_html(b, doc_str(c, "site_id"));
 		ap_buf_puts(b, "\"><a href=\"#site-");
@@ -353,14 +395,16 @@ static void ranked(ap_buf *b, const json_t **v, size_t n, const char **themes,
 		for (size_t t = 0; t < nt; t++)
 			theme_cell(b, c, themes[t]);
 		if (json_is_object(m))
-			ap_buf_printf(b,
-			              "<td class=\"n\" data-v=\"%lld\">%lld</td>"
-			              "<td class=\"n\" data-v=\"%.2f\">%.2f</td>",
-			              (long long)json_integer_value(
-			                  json_object_get(m, "days")),
-			              (long long)json_integer_value(
-			                  json_object_get(m, "days")),
-			              doc_num(m, "priority"), doc_num(m, "priority"));
+			ap_buf_printf(
+			    b,
+			    "<td class=\"n\" data-v=\"%lld\">%lld</td>"
+			    "<td class=\"n\" data-v=\"%.2f\">%s</td>",
+			    (long long)json_integer_value(
+			        json_object_get(m, "days")),
+			    (long long)json_integer_value(
+			        json_object_get(m, "days")),
+			    doc_num(m, "priority"),
+			    doc_fr(doc_num(m, "priority"), 2).s);
 		else
 			ap_buf_puts(b, "<td class=\"n\" data-v=\"0\">—</td><td "
 			               "class=\"n\" data-v=\"0\">pas de mission"

@@ -17,12 +17,21 @@ struct ap_document {
  * document_plan.c). */
 #include "util.h"
 
-int doc_band(const char *band);         /* "good" 0 ... "critical" 3 */
-const char *doc_band_fr(int band);      /* "bon" ... "critique" */
+int doc_band(const char *band);    /* "good" 0 ... "critical" 3 */
+const char *doc_band_fr(int band); /* "bon" ... "critique" */
 const char *doc_theme_fr(const char *theme);
 const char *doc_str(const json_t *o, const char *key); /* "" when absent */
 double doc_num(const json_t *o, const char *key);
 void doc_need_bar(ap_buf *b, const json_t *theme);
+/* A number as French readers write it: 157 330,00 (a narrow no-break space
+ * between thousands, a decimal comma), valid to the end of the expression:
+ * doc_fr(x, 2).s. */
+typedef struct doc_number {
+	char s[48];
+} doc_number;
+doc_number doc_fr(double x, int places);
+/* "2016-05-02" as 02/05/2016 (other text as it is). */
+doc_number doc_date_fr(const char *iso);
 /* A site's page: context, each theme's indicators, rules and levers. */
 void doc_site(ap_buf *b, const json_t *c);
 /* The plan: totals, a Gantt chart per firm, the sites not planned. */

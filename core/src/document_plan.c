@@ -8,7 +8,7 @@
 #include "document_impl.h"
 
 #define GANTT_WIDTH 900.0
-#define ROW 18
+#define ROW         18
 
 static ap_day day_of(const char *s)
 {
@@ -19,20 +19,21 @@ static ap_day day_of(const char *s)
 static void gauge(ap_buf *b, const char *what, double used, const json_t *cap,
                   const char *unit)
 {
-	ap_buf_printf(b, "<p>%s : <b>%.2f</b> %s", what, used, unit);
+	ap_buf_printf(b, "<p>%s : <b>%s</b> %s", what, doc_fr(used, 0).s, unit);
 	if (!json_is_number(cap)) {
 		ap_buf_puts(b, " (pas de plafond)</p>");
 		return;
 	}
 	double c = json_number_value(cap), f = c > 0 ? used / c : 0;
 	double w = 300 * (f > 1 ? 1 : f);
-	ap_buf_printf(b,
-	              " sur %.2f (%.0f %%)<br><svg viewBox=\"0 0 304 16\" "
-	              "width=\"304\" height=\"16\" role=\"img\"><title>%.0f %% "
-	              "du budget</title><rect class=\"track\" x=\"2\" y=\"2\" "
-	              "width=\"300\" height=\"12\"/><rect class=\"bar\" "
-	              "x=\"2\" y=\"2\" width=\"%.1f\" height=\"12\"/></svg></p>",
-	              c, 100 * f, 100 * f, w);
+	ap_buf_printf(
+	    b,
+	    " sur %s (%.0f %%)<br><svg viewBox=\"0 0 304 16\" "
+	    "width=\"304\" height=\"16\" role=\"img\"><title>%.0f %% "
+	    "du budget</title><rect class=\"track\" x=\"2\" y=\"2\" "
+	    "width=\"300\" height=\"12\"/><rect class=\"bar\" "
+	    "x=\"2\" y=\"2\" width=\"%.1f\" height=\"12\"/></svg></p>",
+	    doc_fr(c, 0).s, 100 * f, 100 * f, w);
 }
 
 void doc_budget(ap_buf *b, const json_t *plan)
@@ -48,7 +49,8 @@ void doc_budget(ap_buf *b, const json_t *plan)
 	ap_buf_puts(b, "</div>");
 }
 
-/* ---- Gantt ----------------------------------------------------------------- */
+/* ---- Gantt -----------------------------------------------------------------
+ */
 
 typedef struct scale {
 	ap_day first, last;
@@ -108,8 +110,9 @@ static void mission_bar(ap_buf *b, const scale *s, const json_t *m, int row)
 	ap_buf_html(b, doc_str(m, "mission"));
 	ap_buf_puts(b, " ");
 	ap_buf_html(b, doc_str(m, "site_name"));
-	ap_buf_printf(b, " : %lld jours",
-	              (long long)json_integer_value(json_object_get(m, "days")));
+	ap_buf_printf(
+	    b, " : %lld jours",
+	    (long long)json_integer_value(json_object_get(m, "days")));
 	ap_buf_puts(b, "</title>");
 	double x_end = 0, x_start = -1;
 	size_t i;
@@ -148,11 +151,10 @@ static void gantt(ap_buf *b, const scale *s, const json_t *firm,
 	ap_buf_html(b, doc_str(firm, "name"));
 	ap_buf_puts(b, " <span class=\"muted\">");
 	ap_buf_html(b, id);
-	ap_buf_printf(b, "</span> : %lld jours sur %lld</h4>",
-	              (long long)json_integer_value(
-	                  json_object_get(firm, "days_booked")),
-	              (long long)json_integer_value(
-	                  json_object_get(firm, "capacity")));
+	ap_buf_printf(
+	    b, "</span> : %lld jours sur %lld</h4>",
+	    (long long)json_integer_value(json_object_get(firm, "days_booked")),
+	    (long long)json_integer_value(json_object_get(firm, "capacity")));
 	if (!n) {
 		ap_buf_puts(b, "<p class=\"muted\">Aucune mission.</p>");
 		return;
@@ -177,7 +179,8 @@ static void gantt(ap_buf *b, const scale *s, const json_t *firm,
 	ap_buf_puts(b, "</svg></div>");
 }
 
-/* ---- tables ----------------------------------------------------------------- */
+/* ---- tables -----------------------------------------------------------------
+ */
 
 static void missions_table(ap_buf *b, const json_t *missions)
 {
@@ -201,19 +204,23 @@ static void missions_table(ap_buf *b, const json_t *missions)
 		ap_buf_html(b, doc_str(m, "site_id"));
 		ap_buf_puts(b, "</span></td><td>");
 		ap_buf_html(b, doc_str(m, "firm_name"));
-		ap_buf_printf(b, "</td><td class=\"n\">%lld</td><td>",
-		              (long long)json_integer_value(
-		                  json_object_get(m, "days")));
+		ap_buf_printf(
+		    b, "</td><td class=\"n\">%lld</td><td>",
+		    (long long)json_integer_value(json_object_get(m, "days")));
 		if (nd) {
-			ap_buf_html(b, json_string_value(json_array_get(dates, 0)));
+			const char *first =
+			    json_string_value(json_array_get(dates, 0));
+			const char *last =
+			    json_string_value(json_array_get(dates, nd - 1));
+			ap_buf_html(b, doc_date_fr(first).s);
 			ap_buf_puts(b, " → ");
-			ap_buf_html(b,
-			            json_string_value(json_array_get(dates, nd - 1)));
+			ap_buf_html(b, doc_date_fr(last).s);
 		}
 		ap_buf_printf(b,
-		              "</td><td class=\"n\">%.2f</td><td "
-		              "class=\"n\">%.2f</td><td>",
-		              doc_num(m, "cost"), doc_num(m, "priority"));
+		              "</td><td class=\"n\">%s</td><td "
+		              "class=\"n\">%s</td><td>",
+		              doc_fr(doc_num(m, "cost"), 2).s,
+		              doc_fr(doc_num(m, "priority"), 2).s);
 		ap_buf_html(b, doc_str(m, "why"));
 		ap_buf_puts(b, "</td></tr>\n");
 	}
@@ -222,8 +229,7 @@ static void missions_table(ap_buf *b, const json_t *missions)
 
 static void unplanned_table(ap_buf *b, const json_t *unplanned)
 {
-	ap_buf_printf(b,
-	              "<h3>Les sites non planifiés (%zu)</h3>",
+	ap_buf_printf(b, "<h3>Les sites non planifiés (%zu)</h3>",
 	              json_array_size(unplanned));
 	if (!json_array_size(unplanned)) {
 		ap_buf_puts(b, "<p>Aucun : chaque site qui le demande a sa "
@@ -242,8 +248,8 @@ static void unplanned_table(ap_buf *b, const json_t *unplanned)
 		ap_buf_html(b, doc_str(u, "site_name"));
 		ap_buf_puts(b, " <span class=\"muted\">");
 		ap_buf_html(b, doc_str(u, "site_id"));
-		ap_buf_printf(b, "</span></td><td class=\"n\">%.2f</td><td>",
-		              doc_num(u, "priority"));
+		ap_buf_printf(b, "</span></td><td class=\"n\">%s</td><td>",
+		              doc_fr(doc_num(u, "priority"), 2).s);
 		ap_buf_html(b, doc_str(u, "reason"));
 		ap_buf_puts(b, "</td><td>");
 		ap_buf_html(b, doc_str(u, "detail"));
@@ -263,32 +269,33 @@ void doc_plan(ap_buf *b, const json_t *plan)
 	ap_buf_puts(b, "<section id=\"plan\"><h2>Le plan : ");
 	ap_buf_html(b, doc_str(camp, "name"));
 	ap_buf_puts(b, "</h2><p>Du ");
-	ap_buf_html(b, doc_str(w, "start"));
+	ap_buf_html(b, doc_date_fr(doc_str(w, "start")).s);
 	ap_buf_puts(b, " au ");
-	ap_buf_html(b, doc_str(w, "end"));
-	ap_buf_printf(b,
-	              " : %zu missions, %.0f jours, %.2f € HT. ",
-	              json_array_size(missions), doc_num(r, "days"),
-	              doc_num(r, "euros"));
+	ap_buf_html(b, doc_date_fr(doc_str(w, "end")).s);
+	ap_buf_printf(b, " : %zu missions, %s jours, %s € HT. ",
+	              json_array_size(missions),
+	              doc_fr(doc_num(r, "days"), 0).s,
+	              doc_fr(doc_num(r, "euros"), 2).s);
 	if (json_is_true(json_object_get(r, "optimal")))
 		ap_buf_puts(b, "Plan optimal (prouvé).</p>");
 	else
-		ap_buf_printf(b, "Plan non prouvé optimal (écart %.2f %%).</p>",
-		              doc_num(r, "gap"));
+		ap_buf_printf(b, "Plan non prouvé optimal (écart %s %%).</p>",
+		              doc_fr(doc_num(r, "gap"), 2).s);
 	doc_budget(b, plan);
 	scale s = {day_of(doc_str(w, "start")), day_of(doc_str(w, "end")), 1};
 	if (s.first >= 0 && s.last >= s.first) {
 		s.px = GANTT_WIDTH / (double)(s.last - s.first + 1);
-		ap_buf_puts(b, "<h3>Calendrier par bureau d'études</h3><p "
-		               "class=\"legend\"><svg viewBox=\"0 0 12 12\" "
-		               "width=\"12\" height=\"12\"><rect class=\"bar\" "
-		               "width=\"12\" height=\"12\"/></svg> mission <svg "
-		               "viewBox=\"0 0 12 12\" width=\"12\" height=\"12\">"
-		               "<rect class=\"holiday\" width=\"12\" "
-		               "height=\"12\"/></svg> jour férié <svg viewBox=\"0 "
-		               "0 12 12\" width=\"12\" height=\"12\"><rect "
-		               "class=\"off\" width=\"12\" height=\"12\"/></svg> "
-		               "congés du bureau</p>");
+		ap_buf_puts(b,
+		            "<h3>Calendrier par bureau d'études</h3><p "
+		            "class=\"legend\"><svg viewBox=\"0 0 12 12\" "
+		            "width=\"12\" height=\"12\"><rect class=\"bar\" "
+		            "width=\"12\" height=\"12\"/></svg> mission <svg "
+		            "viewBox=\"0 0 12 12\" width=\"12\" height=\"12\">"
+		            "<rect class=\"holiday\" width=\"12\" "
+		            "height=\"12\"/></svg> jour férié <svg viewBox=\"0 "
+		            "0 12 12\" width=\"12\" height=\"12\"><rect "
+		            "class=\"off\" width=\"12\" height=\"12\"/></svg> "
+		            "congés du bureau</p>");
 		size_t i;
 		json_t *f;
 		json_array_foreach(json_object_get(plan, "firms"), i, f)

@@ -2,6 +2,7 @@
  * per theme its need (with the interval and the confidence), every
  * indicator with its contribution as a bar, the rules that held and the
  * levers. */
+#include <math.h>
 #include <string.h>
 
 #include "document_impl.h"
@@ -21,8 +22,8 @@ static const char *factor_fr(const char *f)
 	return f;
 }
 
-static void strings(ap_buf *b, const json_t *a, const char *(*name)(const char *),
-                    const char *none)
+static void strings(ap_buf *b, const json_t *a,
+                    const char *(*name)(const char *), const char *none)
 {
 	size_t i;
 	json_t *s;
@@ -51,24 +52,25 @@ static void context(ap_buf *b, const json_t *c)
 	ap_buf_html(b, doc_str(c, "firm"));
 	ap_buf_puts(b, ", dossier ");
 	ap_buf_html(b, doc_str(c, "case_id"));
-	ap_buf_printf(b, ".</p><p>Complexité %lld sur 6 : ",
-	              (long long)json_integer_value(
-	                  json_object_get(c, "complexity")));
+	ap_buf_printf(
+	    b, ".</p><p>Complexité %lld sur 6 : ",
+	    (long long)json_integer_value(json_object_get(c, "complexity")));
 	strings(b, json_object_get(c, "factors"), factor_fr, "aucun facteur");
 	if (json_array_size(json_object_get(c, "unknown_factors"))) {
 		ap_buf_puts(b, " <span class=\"muted\">(non renseigné : ");
-		strings(b, json_object_get(c, "unknown_factors"), factor_fr, "");
+		strings(b, json_object_get(c, "unknown_factors"), factor_fr,
+		        "");
 		ap_buf_puts(b, ")</span>");
 	}
 	ap_buf_puts(b, ".</p>");
 	const json_t *m = json_object_get(c, "mission");
 	if (json_is_object(m)) {
-		ap_buf_printf(b,
-		              "<p><b>Mission recommandée : %lld jours</b>, "
-		              "priorité %.2f, thèmes ",
-		              (long long)json_integer_value(
-		                  json_object_get(m, "days")),
-		              doc_num(m, "priority"));
+		ap_buf_printf(
+		    b,
+		    "<p><b>Mission recommandée : %lld jours</b>, "
+		    "priorité %s, thèmes ",
+		    (long long)json_integer_value(json_object_get(m, "days")),
+		    doc_fr(doc_num(m, "priority"), 2).s);
 		strings(b, json_object_get(m, "themes"), doc_theme_fr, "");
 		ap_buf_puts(b, ".</p>");
 	} else
@@ -77,34 +79,38 @@ static void context(ap_buf *b, const json_t *c)
 
 static void indicators(ap_buf *b, const json_t *t)
 {
-	ap_buf_puts(b, "<div class=\"scroll\"><table class=\"indicators\">"
-	               "<thead><tr><th>Indicateur</th><th class=\"n\">Valeur"
-	               "</th><th class=\"n\">Niveau (0–3)</th><th class=\"n\">"
-	               "Poids</th><th>Contribution au besoin</th><th "
-	               "class=\"n\">Ligne</th></tr></thead><tbody>");
+	double need = doc_num(t, "need");
+	ap_buf_puts(
+	    b, "<div class=\"scroll\"><table class=\"indicators\">"
+	       "<thead><tr><th>Indicateur</th><th class=\"n\">Valeur"
+	       "</th><th class=\"n\">Niveau (0–3)</th><th class=\"n\">"
+	       "Poids</th><th>Contribution (barre : sa part du besoin)</th><th "
+	       "class=\"n\">Ligne</th></tr></thead><tbody>");
 	size_t i;
 	json_t *r;
 	json_array_foreach(json_object_get(t, "indicators"), i, r)
 	{
-		double c = doc_num(r, "contribution");
+		double c = doc_num(r, "contribution"), v = doc_num(r, "value");
 		ap_buf_puts(b, "<tr><td>");
 		ap_buf_html(b, doc_str(r, "ref"));
-		ap_buf_printf(b,
-		              "</td><td class=\"n\">%g</td><td class=\"n\">%lld"
-		              "</td><td class=\"n\">%g</td><td><svg viewBox=\"0 "
-		              "0 104 12\" width=\"104\" height=\"12\"><rect "
-		              "class=\"track\" x=\"2\" y=\"2\" width=\"100\" "
-		              "height=\"8\"/><rect class=\"bar\" x=\"2\" y=\"2\" "
-		              "width=\"%.2f\" height=\"8\"/></svg> %.2f</td><td "
-		              "class=\"n\">",
-		              doc_num(r, "value"),
-		              (long long)json_integer_value(
-		                  json_object_get(r, "level")),
-		              doc_num(r, "weight"), c < 0 ? 0 : c > 100 ? 100 : c,
-		              c);
+		ap_buf_printf(
+		    b,
+		    "</td><td class=\"n\">%s</td><td class=\"n\">%lld"
+		    "</td><td class=\"n\">%g</td><td><svg viewBox=\"0 "
+		    "0 104 12\" width=\"104\" height=\"12\"><rect "
+		    "class=\"track\" x=\"2\" y=\"2\" width=\"100\" "
+		    "height=\"8\"/><rect class=\"bar\" x=\"2\" y=\"2\" "
+		    "width=\"%.2f\" height=\"8\"/></svg> %s</td><td "
+		    "class=\"n\">",
+		    doc_fr(v, v == floor(v) ? 0 : 2).s,
+		    (long long)json_integer_value(json_object_get(r, "level")),
+		    doc_num(r, "weight"),
+		    need > 0 && c > 0 ? (c > need ? 100 : 100 * c / need) : 0,
+		    doc_fr(c, 2).s);
 		json_t *line = json_object_get(r, "line");
 		if (json_is_integer(line))
-			ap_buf_printf(b, "%lld", (long long)json_integer_value(line));
+			ap_buf_printf(b, "%lld",
+			              (long long)json_integer_value(line));
 		else
 			ap_buf_puts(b, "calculé");
 		ap_buf_puts(b, "</td></tr>");
@@ -130,9 +136,10 @@ static void levers(ap_buf *b, const json_t *t)
 	{
 		ap_buf_puts(b, "<li>");
 		ap_buf_html(b, doc_str(lv, "ref"));
-		ap_buf_printf(b, " : besoin %.2f au lieu de %.2f (gain %.2f)</li>",
-		              doc_num(lv, "need_after"), doc_num(t, "need"),
-		              doc_num(lv, "gain"));
+		ap_buf_printf(b, " : besoin %s au lieu de %s (gain %s)</li>",
+		              doc_fr(doc_num(lv, "need_after"), 2).s,
+		              doc_fr(doc_num(t, "need"), 2).s,
+		              doc_fr(doc_num(lv, "gain"), 2).s);
 	}
 	ap_buf_puts(b, "</ol>");
 }
@@ -142,16 +149,17 @@ static void theme(ap_buf *b, const json_t *t)
 	int band = doc_band(doc_str(t, "band"));
 	ap_buf_puts(b, "<h4>");
 	ap_buf_html(b, doc_theme_fr(doc_str(t, "theme")));
-	ap_buf_printf(b,
-	              " : besoin %.2f <span class=\"b%d\">%s</span></h4><p>",
-	              doc_num(t, "need"), band, doc_band_fr(band));
+	ap_buf_printf(b, " : besoin %s <span class=\"b%d\">%s</span></h4><p>",
+	              doc_fr(doc_num(t, "need"), 2).s, band, doc_band_fr(band));
 	doc_need_bar(b, t);
-	ap_buf_printf(b,
-	              " entre %.2f et %.2f selon les données manquantes ; "
-	              "confiance %.0f %% ; %lld jours recommandés (plugin ",
-	              doc_num(t, "need_low"), doc_num(t, "need_high"),
-	              100 * doc_num(t, "confidence"),
-	              (long long)json_integer_value(json_object_get(t, "days")));
+	ap_buf_printf(
+	    b,
+	    " entre %s et %s selon les données manquantes ; "
+	    "confiance %.0f %% ; %lld jours recommandés (plugin ",
+	    doc_fr(doc_num(t, "need_low"), 2).s,
+	    doc_fr(doc_num(t, "need_high"), 2).s,
+	    100 * doc_num(t, "confidence"),
+	    (long long)json_integer_value(json_object_get(t, "days")));
 	ap_buf_html(b, doc_str(t, "plugin"));
 	ap_buf_puts(b, " ");
 	ap_buf_html(b, doc_str(t, "plugin_version"));
