@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "appui/document.h"
 #include "appui/report.h"
 #include "jsonout.h"
 #include "service_impl.h"
@@ -314,12 +315,14 @@ static svc_response *one_case(svc *s, const svc_caller *c, const char *case_id,
 	return NULL;
 }
 
-static svc_response *scores(svc *s, const svc_caller *c, void *conn)
+/* GET /v1/scores and /v1/report: every latest version, scored. */
+static svc_response *scores(svc *s, const svc_caller *c, void *conn,
+                            svc_job_kind kind)
 {
 	if (c->account.role == AP_ROLE_FIRM)
 		return answer(403, "Forbidden",
 		              "the scores of every site are for coordinators");
-	svc_job *j = svc_job_new(SVC_JOB_SCORES, c, conn);
+	svc_job *j = svc_job_new(kind, c, conn);
 	ap_diags *d = ap_diags_new();
 	int rc = svc_list_latest(s, c, NULL, &j->listed, &j->n_listed, d);
 	if (rc != AP_OK) {
@@ -365,7 +368,9 @@ svc_response *svc_api_get(svc *s, const svc_request *q, const svc_caller *c,
 	if (n == 1 && strcmp(seg[0], "casefiles") == 0)
 		return list_cases(s, q, c);
 	if (n == 1 && strcmp(seg[0], "scores") == 0)
-		return scores(s, c, conn);
+		return scores(s, c, conn, SVC_JOB_SCORES);
+	if (n == 1 && strcmp(seg[0], "report") == 0)
+		return scores(s, c, conn, SVC_JOB_REPORT);
 	if (n < 2 || strcmp(seg[0], "casefiles") != 0 ||
 	    !ap_store_name_ok(seg[1]))
 		return not_found();
@@ -448,10 +453,42 @@ static svc_response *scores_answer(svc *s, svc_job *j)
 	return r;
 }
 
+/* As appui report --store: the HTML report of the latest versions. */
+static svc_response *report_answer(svc *s, svc_job *j)
+{
+	ap_document *doc = ap_document_new();
+	for (size_t i = 0; i < j->n_listed; i++) {
+		const svc_scored *sc =
+		    svc_cache_get(s->cache, j->listed[i].sha256);
+		if (sc && sc->json)
+			ap_document_add_case(doc, sc->json, strlen(sc->json));
+	}
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		ap_oom();
+	ap_document_options opt = AP_DOCUMENT_OPTIONS_INIT;
+	ap_diags *d = ap_diags_new();
+	ap_document_html(f, doc, &opt, d);
+	fclose(f);
+	ap_diags_free(d);
+	ap_document_free(doc);
+	svc_response *r = ap_xmalloc(sizeof(*r));
+	svc_response_init(r);
+	r->status = 200;
+	r->type = "text/html; charset=utf-8";
+	r->own_csp = 1;
+	ap_buf_add(&r->body, text, len);
+	free(text);
+	return r;
+}
+
 svc_response *svc_api_finish(svc *s, svc_job *j)
 {
-	svc_response *r =
-	    j->kind == SVC_JOB_CASE ? case_answer(s, j) : scores_answer(s, j);
+	svc_response *r = j->kind == SVC_JOB_CASE     ? case_answer(s, j)
+	                  : j->kind == SVC_JOB_REPORT ? report_answer(s, j)
+	                                              : scores_answer(s, j);
 	if (j->n_tasks == 0)
 		svc_job_free(j); /* answered at once: never queued */
 	return r;

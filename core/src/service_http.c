@@ -110,7 +110,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
  */
 
 static void security_headers(struct MHD_Response *m, const server *sv,
-                             const char *type)
+                             const char *type, int own_csp)
 {
 	MHD_add_response_header(m, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(m, "Referrer-Policy", "no-referrer");
@@ -119,7 +119,16 @@ static void security_headers(struct MHD_Response *m, const server *sv,
 	MHD_add_response_header(m, "Cross-Origin-Opener-Policy", "same-origin");
 	MHD_add_response_header(m, "Cross-Origin-Resource-Policy",
 	                        "same-origin");
-	if (strncmp(type, "text/html", 9) == 0)
+	/* The report names its own style and script by their hashes in its
+	 * page (both policies apply): this one adds what a page cannot say. */
+	if (own_csp)
+		MHD_add_response_header(
+		    m, "Content-Security-Policy",
+		    "default-src 'none'; img-src data:; "
+		    "style-src 'unsafe-inline'; script-src "
+		    "'unsafe-inline'; frame-ancestors 'none'; "
+		    "base-uri 'none'; form-action 'none'");
+	else if (strncmp(type, "text/html", 9) == 0)
 		MHD_add_response_header(
 		    m, "Content-Security-Policy",
 		    "default-src 'self'; script-src 'self'; style-src 'self'; "
@@ -139,7 +148,7 @@ static enum MHD_Result send_response(server *sv, request *rq, svc_response *r)
 	if (!m)
 		ap_oom();
 	MHD_add_response_header(m, "Content-Type", r->type);
-	security_headers(m, sv, r->type);
+	security_headers(m, sv, r->type, r->own_csp);
 	for (size_t i = 0; i < r->n_extra; i++)
 		MHD_add_response_header(m, r->extra[i].name, r->extra[i].value);
 	rq->status = r->status;

@@ -41,6 +41,8 @@ typedef struct svc_response {
 	svc_kv extra[SVC_MAX_EXTRA]; /* owned strings */
 	size_t n_extra;
 	char who[AP_STORE_NAME_SIZE]; /* the account, for the log line */
+	int own_csp; /* an HTML document that carries its own policy (the
+	                report: inline style and script named by hash) */
 } svc_response;
 
 void svc_response_init(svc_response *r);
@@ -160,6 +162,7 @@ typedef enum svc_job_kind {
 	SVC_JOB_UPLOAD = 1,
 	SVC_JOB_SCORES, /* GET /v1/scores */
 	SVC_JOB_CASE,   /* GET /v1/casefiles/{id} */
+	SVC_JOB_REPORT, /* GET /v1/report */
 	SVC_JOB_PAGE    /* a page that shows scores */
 } svc_job_kind;
 

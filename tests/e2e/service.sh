@@ -124,10 +124,10 @@ cell() {
 }
 for who in argos traj carol gone bogus - malformed; do
 	case $who in
-	argos) want="200 200 200 403 200" ;;
-	traj) want="200 404 404 403 200" ;;
-	carol) want="200 200 200 200 200" ;;
-	*) want="401 401 401 401 200" ;;
+	argos) want="200 200 200 403 200 403" ;;
+	traj) want="200 404 404 403 200 403" ;;
+	carol) want="200 200 200 200 200 200" ;;
+	*) want="401 401 401 401 200 401" ;;
 	esac
 	set -- $want
 	cell $who GET /v1/casefiles "$1"
@@ -135,6 +135,7 @@ for who in argos traj carol gone bogus - malformed; do
 	cell $who GET /v1/casefiles/CF-2016-004/versions/1 "$3"
 	cell $who GET /v1/scores "$4"
 	cell $who GET /healthz "$5"
+	cell $who GET /v1/report "$6"
 done
 for who in argos traj carol; do
 	cell $who GET /v1/casefiles/NO-SUCH-CASE 404
@@ -161,6 +162,9 @@ python3 -c 'import json,sys
 a=json.load(open("body")); b=json.load(open("store-scores.json"))
 sys.exit(0 if [c["themes"] for c in a["cases"]] == [c["themes"] for c in b["cases"]] else 1)' &&
 	pass || fail "GET /v1/scores scores as score --store does"
+http carol GET /v1/report
+"$APPUI" report --store $S >store-report.html 2>/dev/null
+cmp -s body store-report.html && pass || fail "GET /v1/report is appui report --store, byte for byte"
 
 # --- paging and parameters ---------------------------------------------------------
 for f in "$EX"/cf-201[789]-*.xml; do
