@@ -17,7 +17,10 @@ echo
 	-o build/plan.txt casefiles/examples
 ./build/bin/appui plan --campaign configs/campaign.cfg --format csv \
 	-o build/plan.csv casefiles/examples
+./build/bin/appui report --campaign configs/campaign.cfg -o build/report.html \
+	casefiles/examples
 sed -n '1,/^Firms/p' build/plan.txt
 echo
 echo "Explanations: build/examples-explained.txt; scores: build/examples.json"
 echo "Plan: build/plan.txt, build/plan.csv, one calendar per firm in build/calendars/"
+echo "Report (open it in a browser, or print it): build/report.html"
