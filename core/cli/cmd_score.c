@@ -8,15 +8,16 @@
 #include "cli.h"
 
 const char usage_score[] =
-    "usage: appui score [--format table|json] [--explain] [--strict]\n"
+    "usage: appui score [--format table|json|csv] [--explain] [--strict]\n"
     "                   [-o FILE] FILE|DIR...\n"
     "\n"
     "Scores each valid case file on every theme a loaded plugin covers, then\n"
     "gives the site's mission (3-6 days) and its priority. Invalid files are\n"
     "reported and skipped; the others are scored.\n"
     "\n"
-    "  -f, --format FMT   table (default: sorted by priority) or json (one\n"
-    "                     document, cases in input order)\n"
+    "  -f, --format FMT   table (default: sorted by priority), json (one\n"
+    "                     document, cases in input order) or csv (one row\n"
+    "                     per case and theme, in input order)\n"
     "  -e, --explain      with the table: every indicator's value, level,\n"
     "                     weight and contribution, the rules, the levers\n"
     "  -s, --strict       treat every warning about a case file as an error\n"
@@ -30,6 +31,7 @@ const char usage_score[] =
 
 typedef struct score_ctx {
 	FILE *out;
+	int csv;
 	size_t n_json;
 	ap_score_row *rows;
 	size_t n_rows;
@@ -39,7 +41,9 @@ static void score_result(void *ctx, size_t index, const batch_result *res)
 {
 	(void)index;
 	score_ctx *sc = ctx;
-	if (res->case_text) {
+	if (res->case_text && sc->csv) {
+		ap_report_csv_case(sc->out, res->case_text, res->case_len);
+	} else if (res->case_text) {
 		fputs(sc->n_json++ ? ",\n" : "\n", sc->out);
 		fwrite(res->case_text, 1, res->case_len, sc->out);
 	}
@@ -67,12 +71,15 @@ static int refuse_clobber(const setup *s, const inputs *in, const char *output)
 
 int cmd_score(const options *o, int argc, char **argv)
 {
-	int json = 0;
+	int json = 0, csv = 0;
 	if (o->format && strcmp(o->format, "json") == 0)
 		json = 1;
+	else if (o->format && strcmp(o->format, "csv") == 0)
+		csv = 1;
 	else if (o->format && strcmp(o->format, "table") != 0) {
 		fprintf(stderr,
-		        "appui score: unknown format '%s' (table or json)\n",
+		        "appui score: unknown format '%s' (table, json or "
+		        "csv)\n",
 		        SHOWN(o->format));
 		return EXIT_USAGE;
 	}
@@ -94,10 +101,14 @@ int cmd_score(const options *o, int argc, char **argv)
 	if (rc)
 		goto out;
 	sc.out = out.f;
+	sc.csv = csv;
 	if (json)
 		ap_report_json_begin(out.f);
+	if (csv)
+		ap_report_csv_header(out.f);
 	batch_spec b = batch_of(
-	    &s, o, &in, json ? BATCH_SCORE_JSON : BATCH_SCORE_TABLE, "scoring");
+	    &s, o, &in, json || csv ? BATCH_SCORE_JSON : BATCH_SCORE_TABLE,
+	    "scoring");
 	b.on_result = score_result;
 	b.ctx = &sc;
 	int brc = batch_run(&b, d);
@@ -110,7 +121,7 @@ int cmd_score(const options *o, int argc, char **argv)
 	}
 	if (json)
 		ap_report_json_end(out.f, d);
-	else
+	else if (!csv)
 		ap_report_rows(out.f, ap_host_themes(s.host),
 		               ap_host_theme_count(s.host), sc.rows, sc.n_rows,
 		               o->explain);

@@ -39,6 +39,33 @@ expect_grep "escaped" h.html "&lt;script&gt;alert(1)&lt;/script&gt;"
 expect_no_grep "never markup" h.html "<script>alert"
 expect_no_grep "never an attribute" h.html "<img src=x"
 
+# score --format csv: one row per case and theme, the JSON's values, and a
+# cell that would run as a formula written as text.
+sed 's#<site id="GH-BOIS-FLEURI" name="[^"]*"#<site id="GH-BOIS-FLEURI" name="=HYPERLINK(\&quot;http://x\&quot;,\&quot;y\&quot;)"#' \
+	"$EX/cf-2016-004-gh-bois-fleuri.xml" >hostile/f.xml
+expect_status 0 "score --format csv" -- "$APPUI" score --format csv -o scores.csv "$EX" hostile/f.xml
+"$APPUI" score --format json "$EX" hostile/f.xml >scores-f.json
+if python3 - scores.csv scores-f.json <<'PY'
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+cases = json.load(open(sys.argv[2]))["cases"]
+want = [(c, t) for c in cases for t in c["themes"]]
+assert len(rows) == len(want), (len(rows), len(want))
+for r, (c, t) in zip(rows, want):
+    assert r["case_id"] == c["case_id"] and r["theme"] == t["theme"]
+    assert float(r["need"]) == t["need"] and r["band"] == t["band"]
+    assert float(r["need_low"]) == t["need_low"]
+    m = c["mission"]
+    assert (r["priority"] == "") == (m is None)
+    if m:
+        assert float(r["priority"]) == m["priority"]
+    name = r["site_name"]
+    if c["site_id"] == "GH-BOIS-FLEURI" and c["file"].endswith("f.xml"):
+        assert name == "'=HYPERLINK(\"http://x\",\"y\")", name
+PY
+then pass; else fail "the CSV says what the JSON says, formulas as text"; fi
+expect_grep "a formula as text, quoted" scores.csv "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""
+
 expect_status 2 "an unknown format" -- "$APPUI" report --format pdf "$EX"
 cp "$EX/cf-2016-004-gh-bois-fleuri.xml" in.xml
 expect_status 2 "-o onto an input" -- "$APPUI" report -o in.xml in.xml

@@ -42,6 +42,16 @@ AP_API void ap_report_table(FILE *out, const ap_host *h,
                             const ap_case_result **results, size_t n,
                             int explain);
 
+/*
+ * CSV (RFC 4180, UTF-8, CR LF): a header, then one row per case and theme
+ * from the case's JSON text (as ap_report_json_case_text() writes it). A
+ * cell from the case file that a spreadsheet would run as a formula (it
+ * starts with =, +, -, @, a tab or a CR) is written as text, after a
+ * single quote. Returns AP_OK, or AP_EINVALID when `json` is not a case.
+ */
+AP_API void ap_report_csv_header(FILE *out);
+AP_API int ap_report_csv_case(FILE *out, const char *json, size_t len);
+
 /* The explanation of one case: indicators, rules, levers, mission. */
 AP_API void ap_report_explain(FILE *out, const ap_case_result *r);
 
