@@ -7,6 +7,7 @@ SUDO=
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # libmicrohttpd-dev, libgnutls28-dev: the service (HTTPS through GnuTLS).
+# libxlsxwriter-dev: the workbook; python3-openpyxl: its test reads it back.
 # curl, jq, openssl, wrk, systemd (systemd-analyze), chromium,
 # chromium-driver, python3-selenium: the
 # service's tests (a client, a test certificate, a load, a real browser).
@@ -15,7 +16,7 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
 	build-essential cmake pkg-config clang libclang-rt-dev \
 	libxml2-dev libconfig-dev libarchive-dev libunistring-dev libssl-dev libjansson-dev coinor-libcbc-dev libical-dev libsqlite3-dev check \
-	libmicrohttpd-dev libgnutls28-dev \
+	libmicrohttpd-dev libgnutls28-dev libxlsxwriter-dev \
 	libxml2-utils python3 strace valgrind make time \
 	zstd libarchive-tools unzip hyperfine \
-	curl jq openssl wrk systemd chromium chromium-driver python3-selenium >/dev/null
+	curl jq openssl wrk systemd chromium chromium-driver python3-selenium python3-openpyxl >/dev/null
