@@ -100,6 +100,9 @@ else
 	echo "FAIL: valgrind serve: exit $rc"
 	grep '==' "$tmp/serve.err" | head -40
 fi
+run "report html" 0 "$APPUI" report --campaign "$SRC/configs/campaign.cfg" -o "$tmp/r.html" "$EX"
+run "report xlsx" 0 "$APPUI" report --format xlsx --campaign "$SRC/configs/campaign.cfg" -o "$tmp/r.xlsx" "$EX"
+run "score csv" 0 "$APPUI" score --format csv -o "$tmp/s.csv" "$EX"
 printf 'days = {\n watch = "x";\n};\n' >"$tmp/bad.cfg"
 run "config check bad" 1 "$APPUI" config check "$tmp/bad.cfg"
 echo "valgrind: $passed passed, $failed failed"

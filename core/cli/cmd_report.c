@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "appui/appui.h"
 #include "appui/document.h"
@@ -14,14 +15,15 @@
 #include "cli.h"
 
 const char usage_report[] =
-    "usage: appui report [--format html] [--campaign FILE]\n"
+    "usage: appui report [--format html|xlsx] [--campaign FILE]\n"
     "                    [--time-limit SECONDS] [-o FILE] FILE|DIR...\n"
     "\n"
     "The report of the case files: the campaign at a glance, the ranked\n"
     "sites, a page per site and, with --campaign, the plan (a Gantt chart\n"
     "per firm, the sites not planned and why). See docs/reports.md.\n"
     "\n"
-    "  -f, --format FMT       html (default: one self-contained page)\n"
+    "  -f, --format FMT       html (default: one self-contained page) or\n"
+    "                         xlsx (a workbook: needs -o FILE)\n"
     "  --campaign FILE        also plan this campaign and show the plan\n"
     "  --time-limit SECONDS   for the planner (default 10)\n"
     "  -o, --output FILE      write to FILE atomically instead of stdout\n"
@@ -73,9 +75,32 @@ static int add_plan(const options *o, ap_document *doc,
 	return rc;
 }
 
-static int write_report(const options *o, const ap_document *doc, ap_diags *d)
+/* A workbook is a zip file libxlsxwriter writes by name: to a regular
+ * file (new or replaced), never a terminal, a pipe or a device. */
+static int write_xlsx(const options *o, const ap_document *doc,
+                      const ap_document_options *dopt, ap_diags *d)
+{
+	struct stat st;
+	if (!o->output || strcmp(o->output, "-") == 0 ||
+	    (stat(o->output, &st) == 0 && !S_ISREG(st.st_mode))) {
+		fputs("appui report: a workbook is written to a file: give -o "
+		      "FILE.xlsx (a regular file)\n",
+		      stderr);
+		return EXIT_USAGE;
+	}
+	if (ap_document_xlsx(o->output, doc, dopt, d) != AP_OK) {
+		print_diags(stderr, d, 0);
+		return EXIT_SETUP;
+	}
+	return 0;
+}
+
+static int write_report(const options *o, int xlsx, const ap_document *doc,
+                        ap_diags *d)
 {
 	ap_document_options dopt = AP_DOCUMENT_OPTIONS_INIT;
+	if (xlsx)
+		return write_xlsx(o, doc, &dopt, d);
 	outfile out;
 	int rc = out_open(&out, o->output);
 	if (rc)
@@ -98,10 +123,12 @@ static int refuse_clobber(const options *o, const setup *s, const char *cpath,
 	return rc;
 }
 
-static int format_of(const options *o)
+static int format_of(const options *o, int *xlsx)
 {
-	if (o->format && strcmp(o->format, "html") != 0) {
-		fprintf(stderr, "appui report: unknown format '%s' (html)\n",
+	*xlsx = o->format && strcmp(o->format, "xlsx") == 0;
+	if (o->format && !*xlsx && strcmp(o->format, "html") != 0) {
+		fprintf(stderr,
+		        "appui report: unknown format '%s' (html or xlsx)\n",
 		        SHOWN(o->format));
 		return EXIT_USAGE;
 	}
@@ -110,7 +137,8 @@ static int format_of(const options *o)
 
 int cmd_report(const options *o, int argc, char **argv)
 {
-	int rc = format_of(o);
+	int xlsx;
+	int rc = format_of(o, &xlsx);
 	if (rc)
 		return rc;
 	ap_diags *d = ap_diags_new();
@@ -147,7 +175,7 @@ int cmd_report(const options *o, int argc, char **argv)
 	if (campaign)
 		rc = add_plan(o, r.doc, campaign, r.input, d);
 	if (!rc)
-		rc = write_report(o, r.doc, d);
+		rc = write_report(o, xlsx, r.doc, d);
 	if (!rc && ap_diags_errors(d))
 		rc = EXIT_INVALID;
 out:

@@ -66,6 +66,20 @@ PY
 then pass; else fail "the CSV says what the JSON says, formulas as text"; fi
 expect_grep "a formula as text, quoted" scores.csv "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""
 
+# The workbook through the command: what the library test checks, read
+# back by openpyxl against the JSON outputs; same bytes twice.
+expect_status 0 "report --format xlsx" -- "$APPUI" report --format xlsx --campaign "$CAMP" -o r.xlsx "$EX"
+expect_status 0 "again" -- "$APPUI" report --format xlsx --campaign "$CAMP" -o r2.xlsx "$EX"
+cmp -s r.xlsx r2.xlsx && pass || fail "the workbook's bytes twice"
+if /usr/bin/python3 "$SRC/tests/report/xlsx_check.py" scores.json plan.json r.xlsx >xlsx.out 2>&1; then
+	pass
+else
+	fail "the workbook read back"
+	tail -20 xlsx.out
+fi
+expect_status 2 "a workbook to stdout" -- "$APPUI" report --format xlsx "$EX"
+expect_status 2 "a workbook to a device" -- "$APPUI" report --format xlsx -o /dev/null "$EX"
+
 expect_status 2 "an unknown format" -- "$APPUI" report --format pdf "$EX"
 cp "$EX/cf-2016-004-gh-bois-fleuri.xml" in.xml
 expect_status 2 "-o onto an input" -- "$APPUI" report -o in.xml in.xml
