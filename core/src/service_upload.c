@@ -248,10 +248,22 @@ static svc_response *store_it(svc *s, svc_job *j)
 	return r;
 }
 
+/* An error among the problems of a valid case: a plugin that crashed or
+ * ran past the time limit on it (the pool scored the case without that
+ * theme), as `appui score` reports with status 1. */
+static int has_error(const ap_diags *d)
+{
+	for (size_t i = 0; i < ap_diags_count(d); i++)
+		if (ap_diags_at(d, i)->severity == AP_ERROR)
+			return 1;
+	return 0;
+}
+
 svc_response *svc_upload_finish(svc *s, svc_job *j)
 {
 	ap_pool_result *res = j->result;
-	if (!res->valid || !res->meta || !res->meta->case_id)
+	if (!res->valid || !res->meta || !res->meta->case_id ||
+	    has_error(res->diags))
 		return refuse(s, j, not_xml(res->diags) ? 400 : 422,
 		              not_xml(res->diags) ? "Bad Request"
 		                                  : "Unprocessable Content",
