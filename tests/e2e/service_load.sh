@@ -5,6 +5,8 @@
 # - kill -9 while uploads are in flight: the store checks, every upload
 #   answered 201 is there, the workers go too, and uploading everything
 #   again leaves one version of each case;
+# - SIGTERM while uploads are in flight: it stops soon, and what it stored
+#   is exactly what it answered 201;
 # - a full disk: 507, the service stays up, answers duplicates, keeps what
 #   it stored, and takes uploads again once there is room;
 # - a plugin that crashes, aborts or hangs: that upload is refused with the
@@ -174,6 +176,40 @@ expect_status 0 "kill: store check after" -- "$APPUI" store check --store kill.d
 expect_grep "kill: store check after" "$TMP/out" "kill.db: ok: $N cases, $N versions"
 echo "kill: $before stored before the kill ($(wc -l <acked) answered 201, $cut cut in flight), $(($(date +%s) - t0)) s"
 rm -f kill.db*
+
+# --- SIGTERM while uploads are in flight -----------------------------------------------
+# The service stops soon, with status 0, once it has answered what it took:
+# what it stored is exactly what it answered 201.
+t0=$(date +%s)
+"$APPUI" store init --store term.db >/dev/null
+firms term.db term || fail "term: accounts"
+svc_start term.db || exit 1
+python3 "$LOAD" --url "$URL" --clients 16 --tokens @tokens.term \
+	--out term.jsonl --allow-errors cases >term.sum 2>&1 &
+lpid=$!
+BG=$lpid
+wait_lines term.jsonl 500 || fail "term: the uploads did not start"
+kill -TERM "$SVC_PID"
+i=0
+while running "$SVC_PID" && [ $i -lt 200 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+running "$SVC_PID" && fail "term: still running 10 s after SIGTERM" || pass
+stop
+[ "$SVC_RC" -eq 0 ] && pass || fail "term: the service stopped with status $SVC_RC"
+wait $lpid
+BG=
+statuses term.jsonl | grep -Eqx '0:[0-9]+ 201:[0-9]+' && pass ||
+	fail "term: answers other than 201 before the stop: $(statuses term.jsonl)"
+python3 "$RES" files term.jsonl 201 >acked
+"$APPUI" store list -q --store term.db | awk '{print $1}' | sort >stored.ids
+python3 "$RES" ids $(cat acked) >acked.ids
+cmp -s acked.ids stored.ids && pass ||
+	fail "term: $(wc -l <stored.ids) cases stored, $(wc -l <acked.ids) answered 201"
+expect_status 0 "term: store check" -- "$APPUI" store check --store term.db
+echo "term: $(wc -l <acked) answered 201 before the stop, $(($(date +%s) - t0)) s"
+rm -f term.db*
 
 # --- a full disk --------------------------------------------------------------------
 t0=$(date +%s)
