@@ -87,7 +87,7 @@ const svc_scored *svc_cache_put(struct svc_cache *c, const char *sha256,
                                 ap_pool_result *res)
 {
 	/* Only what scored: a crash or a time limit may not happen again. */
-	if (!res->valid || !sha256 ||
+	if (!res->valid || ap_diags_errors(res->diags) || !sha256 ||
 	    strlen(sha256) != AP_STORE_SHA256_SIZE - 1)
 		return NULL;
 	if ((c->n + 1) * 4 > c->cap * 3)

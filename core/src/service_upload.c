@@ -251,7 +251,10 @@ static svc_response *store_it(svc *s, svc_job *j)
 svc_response *svc_upload_finish(svc *s, svc_job *j)
 {
 	ap_pool_result *res = j->result;
-	if (!res->valid || !res->meta || !res->meta->case_id)
+	if (!res->valid || !res->meta || !res->meta->case_id ||
+	    /* a plugin crashed or ran past the time limit on it: the pool
+	     * scored it without that theme (appui score says status 1) */
+	    ap_diags_errors(res->diags))
 		return refuse(s, j, not_xml(res->diags) ? 400 : 422,
 		              not_xml(res->diags) ? "Bad Request"
 		                                  : "Unprocessable Content",
