@@ -283,23 +283,55 @@ static void unlink_job(svc *s, svc_job *job)
 		}
 }
 
+/* The uploads of one turn are stored in one transaction (one flush to the
+ * disk for all, a group commit) and acknowledged only once it is on the
+ * disk; if it fails, each of them is answered as the store failed. */
+static void commit_uploads(svc *s, svc_done *done, size_t n, const int *stored)
+{
+	ap_diags *d = ap_diags_new();
+	int rc = ap_store_batch_commit(s->store, d);
+	for (size_t i = 0; rc != AP_OK && i < n; i++) {
+		if (!stored[i] || done[i].resp->status != 201)
+			continue;
+		char who[AP_STORE_NAME_SIZE];
+		memcpy(who, done[i].resp->who, sizeof who);
+		svc_response_free(done[i].resp);
+		done[i].resp = response_new();
+		svc_store_problem(done[i].resp, rc, d);
+		memcpy(done[i].resp->who, who, sizeof who);
+	}
+	ap_diags_free(d);
+}
+
 size_t svc_collect(svc *s, svc_done *done, size_t cap)
 {
 	size_t n = 0;
+	int batch = 0;
+	int stored[64];
+	if (cap > 64)
+		cap = 64;
 	ap_pool_result *r;
 	while (n < cap && ap_pool_take(&r, s->pool)) {
 		svc_job *j = give_result(s, r);
 		if (!j)
 			continue;
 		unlink_job(s, j);
+		if (j->conn && j->kind == SVC_JOB_UPLOAD && !batch) {
+			ap_diags *d = ap_diags_new();
+			batch = ap_store_batch_begin(s->store, d) == AP_OK;
+			ap_diags_free(d);
+		}
 		if (j->conn) {
 			done[n].conn = j->conn;
 			done[n].resp =
 			    for_account(job_finish(s, j), &j->caller);
+			stored[n] = j->kind == SVC_JOB_UPLOAD;
 			n++;
 		}
 		svc_job_free(j);
 	}
+	if (batch)
+		commit_uploads(s, done, n, stored);
 	return n;
 }
 

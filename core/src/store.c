@@ -156,23 +156,81 @@ int store_exec(ap_store *s, const char *sql, ap_diags *d, const char *doing)
 
 int store_begin(ap_store *s, ap_diags *d, const char *doing)
 {
-	return store_exec(s, "BEGIN IMMEDIATE", d, doing);
+	if (s->batch && s->batch_lost) {
+		ap_diags_add(d, AP_ERROR, s->path, 0, "",
+		             "%s: an earlier change of the same commit failed",
+		             doing);
+		return s->batch_status;
+	}
+	return store_exec(s, s->batch ? "SAVEPOINT change" : "BEGIN IMMEDIATE",
+	                  d, doing);
 }
 
 int store_commit(ap_store *s, ap_diags *d, const char *doing)
 {
-	int rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	int rc = sqlite3_exec(s->db, s->batch ? "RELEASE change" : "COMMIT",
+	                      NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		return AP_OK;
 	int status = store_fail(s, d, rc, doing);
 	store_rollback(s);
+	if (s->batch && sqlite3_get_autocommit(s->db) && !s->batch_lost) {
+		s->batch_lost = 1;
+		s->batch_status = status;
+	}
 	return status;
 }
 
 void store_rollback(ap_store *s)
 {
+	if (sqlite3_get_autocommit(s->db)) {
+		/* SQLite ended the transaction itself (a full disk): in a
+		 * batch, the changes before this one are gone too. */
+		if (s->batch && !s->batch_lost) {
+			s->batch_lost = 1;
+			s->batch_status = AP_EFULL;
+		}
+		return;
+	}
+	if (s->batch)
+		sqlite3_exec(s->db, "ROLLBACK TO change; RELEASE change", NULL,
+		             NULL, NULL);
+	else
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int ap_store_batch_begin(ap_store *s, ap_diags *d)
+{
+	if (s->batch)
+		return AP_EUSAGE;
+	int rc = store_exec(s, "BEGIN IMMEDIATE", d,
+	                    "cannot begin a group of changes");
+	if (rc == AP_OK) {
+		s->batch = 1;
+		s->batch_lost = 0;
+	}
+	return rc;
+}
+
+int ap_store_batch_commit(ap_store *s, ap_diags *d)
+{
+	if (!s->batch)
+		return AP_EUSAGE;
+	s->batch = 0;
+	if (s->batch_lost) {
+		ap_diags_add(
+		    d, AP_ERROR, s->path, 0, "",
+		    "a group of changes was not stored: a change of it "
+		    "failed and took the others with it");
+		return s->batch_status;
+	}
+	int rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		return AP_OK;
+	int status = store_fail(s, d, rc, "cannot store a group of changes");
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return status;
 }
 
 const char *store_text(sqlite3_stmt *st, int i)

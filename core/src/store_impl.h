@@ -21,6 +21,11 @@ struct ap_store {
 	char *path;
 	char now[AP_STORE_TIME_SIZE]; /* ap_store_options.now, or "" */
 	int busy_timeout_ms;
+	/* Between ap_store_batch_begin() and ap_store_batch_commit(): each
+	 * change is a savepoint of one transaction. */
+	int batch;
+	int batch_lost;   /* SQLite ended that transaction (a full disk) */
+	int batch_status; /* then the status of that failure */
 };
 
 /* Opens as ap_store_open() does, migrating to schema `target` only (the

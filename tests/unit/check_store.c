@@ -244,6 +244,34 @@ START_TEST(a_case_belongs_to_its_firm)
 }
 END_TEST
 
+/* A group commit: the changes are one transaction, a change refused on
+ * its own is undone alone, and nothing is seen by another connection
+ * before the commit. */
+START_TEST(a_group_commit)
+{
+	ap_store *s = open_at("2024-03-01T09:00:00Z");
+	ap_store_added a;
+	ck_assert_int_eq(add(s, &a, "CF-1", "FIRM-A", "S-1", "<a/>"), AP_OK);
+	ck_assert_int_eq(ap_store_batch_begin(s, diags), AP_OK);
+	ck_assert_int_eq(ap_store_batch_begin(s, diags), AP_EUSAGE);
+	ck_assert_int_eq(add(s, &a, "CF-2", "FIRM-A", "S-2", "<b/>"), AP_OK);
+	ck_assert_int_eq(a.outcome, AP_STORE_NEW_CASE);
+	/* Another firm's case: refused, and only that change undone. */
+	ck_assert_int_eq(add(s, &a, "CF-1", "FIRM-B", "S-1", "<c/>"),
+	                 AP_EFORBIDDEN);
+	ck_assert_int_eq(add(s, &a, "CF-2", "FIRM-A", "S-2", "<b2/>"), AP_OK);
+	ck_assert_int_eq(a.outcome, AP_STORE_NEW_VERSION);
+	/* Another reader sees none of it yet. */
+	ap_store *other = open_at(NULL);
+	ck_assert_int_eq(scalar(other, "SELECT count(*) FROM version"), 1);
+	ck_assert_int_eq(ap_store_batch_commit(s, diags), AP_OK);
+	ck_assert_int_eq(scalar(other, "SELECT count(*) FROM version"), 3);
+	ck_assert_int_eq(ap_store_batch_commit(s, diags), AP_EUSAGE);
+	ap_store_close(other);
+	ap_store_close(s);
+}
+END_TEST
+
 START_TEST(malformed_uploads_refused)
 {
 	ap_store *s = open_at(NULL);
@@ -918,6 +946,7 @@ int main(void)
 	tcase_add_test(tc, created_0600_in_wal_and_missing_refused);
 	tcase_add_test(tc, versions_kept_byte_for_byte_and_duplicates);
 	tcase_add_test(tc, a_case_belongs_to_its_firm);
+	tcase_add_test(tc, a_group_commit);
 	tcase_add_test(tc, malformed_uploads_refused);
 	tcase_add_test(tc, listings_sorted_and_filtered);
 	tcase_add_test(tc, rejected_attempts_keep_no_body);

@@ -252,6 +252,19 @@ AP_API int ap_store_audit(ap_store *s, const char *since,
                           int (*each)(void *ctx, const ap_store_audit_row *r),
                           void *ctx, ap_diags *d);
 
+/*
+ * A group commit, for a service that stores many uploads at once: the
+ * changes made between ap_store_batch_begin() and ap_store_batch_commit()
+ * are one transaction, each change a savepoint of it (a change refused on
+ * its own, another firm's case say, is undone alone). None of them is on
+ * the disk, nor may be acknowledged, before ap_store_batch_commit()
+ * returns AP_OK: one flush to the disk for all of them. When it fails (a
+ * full disk), none of them is stored and nothing stored before is lost.
+ * Both return AP_OK or a status with the reason in `d`.
+ */
+AP_API int ap_store_batch_begin(ap_store *s, ap_diags *d);
+AP_API int ap_store_batch_commit(ap_store *s, ap_diags *d);
+
 /* ---- checks, exports and backups ----------------------------------------- */
 
 typedef struct ap_store_counts {
