@@ -144,6 +144,46 @@ static void levers(ap_buf *b, const json_t *t)
 	ap_buf_puts(b, "</ol>");
 }
 
+static const char *severity_fr(const char *s)
+{
+	if (strcmp(s, "high") == 0)
+		return "importante";
+	if (strcmp(s, "medium") == 0)
+		return "moyenne";
+	if (strcmp(s, "low") == 0)
+		return "faible";
+	return s;
+}
+
+/* What the firm observed on the theme, as the case file says it. */
+static void observations(ap_buf *b, const json_t *t)
+{
+	const json_t *a = json_object_get(t, "observations");
+	if (!json_array_size(a))
+		return;
+	ap_buf_puts(b, "<p>Observations du bureau d'études :</p>"
+	               "<ul class=\"observations\">");
+	size_t i;
+	json_t *o;
+	json_array_foreach(a, i, o)
+	{
+		ap_buf_puts(b, "<li>");
+		const char *sev = doc_str(o, "severity");
+		if (*sev) {
+			ap_buf_puts(b, "<b>");
+			ap_buf_html(b, severity_fr(sev));
+			ap_buf_puts(b, "</b> — ");
+		}
+		ap_buf_html(b, doc_str(o, "text"));
+		ap_buf_printf(
+		    b,
+		    " <span class=\"muted\">(ligne %lld)</span>"
+		    "</li>",
+		    (long long)json_integer_value(json_object_get(o, "line")));
+	}
+	ap_buf_puts(b, "</ul>");
+}
+
 static void theme(ap_buf *b, const json_t *t)
 {
 	int band = doc_band(doc_str(t, "band"));
@@ -179,6 +219,7 @@ static void theme(ap_buf *b, const json_t *t)
 		ap_buf_puts(b, "</ul>");
 	}
 	levers(b, t);
+	observations(b, t);
 }
 
 void doc_site(ap_buf *b, const json_t *c)

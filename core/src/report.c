@@ -204,7 +204,29 @@ static void put_date(ap_buf *b, ap_date d)
 	put_str(b, s);
 }
 
-static void put_theme(ap_buf *b, const ap_theme_result *t)
+/* The firm's observations of the theme, as the case file gives them. */
+static void put_observations(ap_buf *b, const ap_theme_data *td)
+{
+	ap_buf_putc(b, '[');
+	for (size_t i = 0; td && i < td->n_observations; i++) {
+		const ap_observation *o = &td->observations[i];
+		ap_buf_puts(b, i ? ",{" : "{");
+		put_key(b, "severity", 1);
+		if (o->severity)
+			put_str(b, o->severity);
+		else
+			LIT(b, "null");
+		put_key(b, "text", 0);
+		put_str(b, o->text);
+		put_key(b, "line", 0);
+		put_int(b, o->line);
+		ap_buf_putc(b, '}');
+	}
+	ap_buf_putc(b, ']');
+}
+
+static void put_theme(ap_buf *b, const ap_theme_result *t,
+                      const ap_theme_data *td)
 {
 	put_key(b, "theme", 1);
 	put_str(b, t->theme);
@@ -269,6 +291,8 @@ static void put_theme(ap_buf *b, const ap_theme_result *t)
 	ap_buf_putc(b, ']');
 	put_key(b, "rules", 0);
 	put_strings(b, (const char *const *)t->rules, t->n_rules);
+	put_key(b, "observations", 0);
+	put_observations(b, td);
 }
 
 static void put_case(ap_buf *b, const ap_case_result *r)
@@ -306,7 +330,8 @@ static void put_case(ap_buf *b, const ap_case_result *r)
 	ap_buf_putc(b, '[');
 	for (size_t i = 0; i < r->n_themes; i++) {
 		ap_buf_puts(b, i ? ",{" : "{");
-		put_theme(b, &r->themes[i]);
+		put_theme(b, &r->themes[i],
+		          ap_case_theme(c, r->themes[i].theme));
 		ap_buf_putc(b, '}');
 	}
 	ap_buf_putc(b, ']');

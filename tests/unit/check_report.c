@@ -88,7 +88,22 @@ static void set(json_t *o, const char *key, json_t *v)
 	ck_assert_int_eq(json_object_set_new(o, key, v), 0);
 }
 
-static json_t *ref_theme(const ap_theme_result *t)
+static json_t *ref_observations(const ap_theme_data *td)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; td && i < td->n_observations; i++) {
+		const ap_observation *ob = &td->observations[i];
+		json_t *o = json_object();
+		set(o, "severity",
+		    ob->severity ? ref_str(ob->severity) : json_null());
+		set(o, "text", ref_str(ob->text));
+		set(o, "line", json_integer(ob->line));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *ref_theme(const ap_theme_result *t, const ap_case *c)
 {
 	json_t *o = json_object();
 	set(o, "theme", ref_str(t->theme));
@@ -131,6 +146,7 @@ static json_t *ref_theme(const ap_theme_result *t)
 	}
 	set(o, "levers", levers);
 	set(o, "rules", ref_strings((const char *const *)t->rules, t->n_rules));
+	set(o, "observations", ref_observations(ap_case_theme(c, t->theme)));
 	return o;
 }
 
@@ -163,7 +179,7 @@ static char *reference(const ap_case_result *r)
 	    ref_strings(r->unknown_factors, r->n_unknown_factors));
 	json_t *themes = json_array();
 	for (size_t i = 0; i < r->n_themes; i++)
-		json_array_append_new(themes, ref_theme(&r->themes[i]));
+		json_array_append_new(themes, ref_theme(&r->themes[i], c));
 	set(o, "themes", themes);
 	if (r->has_mission) {
 		json_t *m = json_object();
