@@ -44,16 +44,8 @@ static char *first_error(const ap_diags *d, size_t from, size_t *errors)
 		const ap_diag *g = ap_diags_at(d, i);
 		if (g->severity != AP_ERROR)
 			continue;
-		if (!text) {
-			size_t n = 0;
-			FILE *f = open_memstream(&text, &n);
-			if (!f)
-				ap_oom();
-			ap_diag_print(f, g);
-			fclose(f);
-			if (n && text[n - 1] == '\n')
-				text[n - 1] = '\0';
-		}
+		if (!text)
+			text = ap_diag_text(g);
 		(*errors)++;
 	}
 	return text ? text : strdup("not stored");

@@ -99,20 +99,35 @@ void ap_diags_move(ap_diags *dst, ap_diags *src, int strict)
 	src->errors = 0;
 }
 
-void ap_diag_print(FILE *out, const ap_diag *g)
+/* FILE:LINE: FIELD: message, inert, without its newline. */
+static void diag_line(ap_buf *b, const ap_diag *g)
 {
 	/* File names, fields and messages quote what files hold: inert. */
-	ap_buf b;
-	ap_buf_init(&b);
-	ap_buf_inert(&b, g->file, 0);
-	ap_buf_printf(&b, ":%ld: ", g->line);
+	ap_buf_inert(b, g->file, 0);
+	ap_buf_printf(b, ":%ld: ", g->line);
 	if (g->field[0]) {
-		ap_buf_inert(&b, g->field, 0);
-		ap_buf_puts(&b, ": ");
+		ap_buf_inert(b, g->field, 0);
+		ap_buf_puts(b, ": ");
 	}
 	if (g->severity == AP_WARNING)
-		ap_buf_puts(&b, "warning: ");
-	ap_buf_inert(&b, g->message, 0);
+		ap_buf_puts(b, "warning: ");
+	ap_buf_inert(b, g->message, 0);
+}
+
+char *ap_diag_text(const ap_diag *g)
+{
+	ap_buf b;
+	ap_buf_init(&b);
+	diag_line(&b, g);
+	ap_buf_putc(&b, '\0');
+	return b.data;
+}
+
+void ap_diag_print(FILE *out, const ap_diag *g)
+{
+	ap_buf b;
+	ap_buf_init(&b);
+	diag_line(&b, g);
 	ap_buf_putc(&b, '\n');
 	fwrite(b.data, 1, b.len, out);
 	ap_buf_free(&b);

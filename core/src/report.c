@@ -414,11 +414,8 @@ static double row_top_need(const ap_score_row *r)
 	return m;
 }
 
-/* Missions by decreasing priority, then sites without one by decreasing
- * need; the site and case ids settle ties. */
-static int by_priority(const void *a, const void *b)
+int ap_score_row_rank(const ap_score_row *x, const ap_score_row *y)
 {
-	const ap_score_row *x = a, *y = b;
 	if (x->has_mission != y->has_mission)
 		return x->has_mission ? -1 : 1;
 	double px = x->has_mission ? x->priority : row_top_need(x);
@@ -429,6 +426,11 @@ static int by_priority(const void *a, const void *b)
 	if (c)
 		return c;
 	return strcmp(x->case_id, y->case_id);
+}
+
+static int by_priority(const void *a, const void *b)
+{
+	return ap_score_row_rank(a, b);
 }
 
 static char *dup(const char *s)

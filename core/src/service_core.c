@@ -126,15 +126,7 @@ void *svc_problems_json(const ap_diags *d, size_t from, size_t max,
 			break;
 		}
 		const ap_diag *g = ap_diags_at(d, i);
-		char *text = NULL;
-		size_t n = 0;
-		FILE *f = open_memstream(&text, &n);
-		if (!f)
-			ap_oom();
-		ap_diag_print(f, g);
-		fclose(f);
-		if (n && text[n - 1] == '\n')
-			text[n - 1] = '\0';
+		char *text = ap_diag_text(g);
 		json_t *p = json_object();
 		json_object_set_new(
 		    p, "severity",

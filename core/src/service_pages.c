@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "appui/report.h"
 #include "service_impl.h"
 
 static const char *const band_fr[] = {"bon", "à surveiller", "dégradé",
@@ -280,29 +281,11 @@ typedef struct ranked {
 	const ap_score_row *row;
 } ranked;
 
-static double top_need(const ap_score_row *r)
-{
-	double m = -1;
-	for (size_t i = 0; i < r->n_themes; i++)
-		if (r->needs[i] > m)
-			m = r->needs[i];
-	return m;
-}
-
-/* As the command's table: missions by priority, then the others by need;
- * the site and case ids settle ties. */
+/* As the command's table ranks them. */
 static int by_priority(const void *a, const void *b)
 {
-	const ap_score_row *x = ((const ranked *)a)->row;
-	const ap_score_row *y = ((const ranked *)b)->row;
-	if (x->has_mission != y->has_mission)
-		return y->has_mission - x->has_mission;
-	double px = x->has_mission ? x->priority : top_need(x);
-	double py = y->has_mission ? y->priority : top_need(y);
-	if (px != py)
-		return px < py ? 1 : -1;
-	int c = strcmp(x->site_id, y->site_id);
-	return c ? c : strcmp(x->case_id, y->case_id);
+	return ap_score_row_rank(((const ranked *)a)->row,
+	                         ((const ranked *)b)->row);
 }
 
 static void need_cell(ap_buf *b, const ap_score_row *row, size_t t)

@@ -19,19 +19,7 @@ SVC_PID=
 trap '[ -n "$SVC_PID" ] && svc_stop; [ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
 
 # --- what the browser needs ----------------------------------------------------
-PY=
-for p in python3 /usr/bin/python3; do
-	if "$p" -c 'import selenium' 2>/dev/null; then
-		PY=$p
-		break
-	fi
-done
-missing=
-command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
-command -v chromedriver >/dev/null 2>&1 || missing="$missing chromedriver"
-[ -n "$PY" ] || missing="$missing python3-selenium"
-if [ -n "$missing" ]; then
-	fail "not installed:$missing (scripts/deps.sh installs them)"
+if ! browser_tools; then
 	summary
 	exit 1
 fi

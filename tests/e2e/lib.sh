@@ -47,6 +47,26 @@ expect_no_grep() {
 	fi
 }
 
+# browser_tools: sets PY to a python3 that imports selenium, and fails the
+# test (returning 1) when it, chromium or chromedriver is missing (CI
+# installs them: scripts/deps.sh).
+browser_tools() {
+	PY=
+	for p in python3 /usr/bin/python3; do
+		if "$p" -c 'import selenium' 2>/dev/null; then
+			PY=$p
+			break
+		fi
+	done
+	missing=
+	command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+	command -v chromedriver >/dev/null 2>&1 || missing="$missing chromedriver"
+	[ -n "$PY" ] || missing="$missing python3-selenium"
+	[ -z "$missing" ] && return 0
+	fail "not installed:$missing (scripts/deps.sh installs them)"
+	return 1
+}
+
 summary() {
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]

@@ -86,15 +86,7 @@ expect_status 2 "-o onto an input" -- "$APPUI" report -o in.xml in.xml
 cmp -s in.xml "$EX/cf-2016-004-gh-bois-fleuri.xml" && pass || fail "the input is untouched"
 
 # --- a real browser ---------------------------------------------------------------
-PY=
-for p in python3 /usr/bin/python3; do
-	if "$p" -c 'import selenium' 2>/dev/null; then
-		PY=$p
-		break
-	fi
-done
-if [ -z "$PY" ] || ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-	fail "chromium, chromedriver and python3-selenium are needed (scripts/deps.sh)"
+if ! browser_tools; then
 	summary
 	exit 1
 fi

@@ -49,6 +49,8 @@ AP_API void ap_diags_move(ap_diags *dst, ap_diags *src, int strict);
 
 /* Prints one problem as FILE:LINE: FIELD: [warning: ]message. */
 AP_API void ap_diag_print(FILE *out, const ap_diag *diag);
+/* The line ap_diag_print() prints, without its newline (to free). */
+AP_API char *ap_diag_text(const ap_diag *diag);
 
 /*
  * Writes `text` inert, as ap_diag_print() writes a problem's parts: control

@@ -76,6 +76,10 @@ AP_API void ap_score_row_fill(ap_score_row *row, const ap_case_result *r,
                               int explain);
 AP_API void ap_score_row_clear(ap_score_row *row);
 
+/* The table's order: missions by decreasing priority, then sites without
+ * one by decreasing need; the site and case ids settle ties. <0, 0, >0. */
+AP_API int ap_score_row_rank(const ap_score_row *a, const ap_score_row *b);
+
 /* The table from rows: as ap_report_table(); sorts `rows` in place. */
 AP_API void ap_report_rows(FILE *out, const char *const *themes,
                            size_t n_themes, ap_score_row *rows, size_t n,
