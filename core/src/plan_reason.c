@@ -76,17 +76,19 @@ typedef struct firm_room {
 	int working, free_in_span, capacity_left;
 } firm_room;
 
-static int booked(const ap_plan *plan, size_t f, ap_day day)
+/* Marks in `out` (one byte a day of [from, to]) the days the plan books
+ * firm f: each mission's dates once, not a scan of them per day. */
+static void mark_booked_days(const ap_plan *plan, size_t f, ap_day from,
+                             ap_day to, unsigned char *out)
 {
 	for (size_t m = 0; m < plan->n_missions; m++) {
 		const ap_planned *x = &plan->missions[m];
 		if (x->firm != f)
 			continue;
 		for (int k = 0; k < x->days; k++)
-			if (x->dates[k] == day)
-				return 1;
+			if (x->dates[k] >= from && x->dates[k] <= to)
+				out[x->dates[k] - from] = 1;
 	}
-	return 0;
 }
 
 static firm_room room_of(const planner *p, const ap_plan *plan, size_t f,
@@ -98,10 +100,14 @@ static firm_room room_of(const planner *p, const ap_plan *plan, size_t f,
 	const ap_day *a = p->avail[f];
 	ap_day *free_days =
 	    ap_xmalloc((hi - lo ? hi - lo : 1) * sizeof(ap_day));
+	unsigned char *booked =
+	    ap_xcalloc(to >= from ? (size_t)(to - from + 1) : 1, 1);
+	mark_booked_days(plan, f, from, to, booked);
 	size_t n = 0;
 	for (size_t k = lo; k < hi; k++)
-		if (!booked(plan, f, a[k]))
+		if (!booked[a[k] - from])
 			free_days[n++] = a[k];
+	free(booked);
 	long span = p->c->max_span_days;
 	for (size_t i = 0, j = 0; i < n; i++) {
 		while (j < n && free_days[j] - free_days[i] < span)
