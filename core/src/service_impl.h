@@ -6,7 +6,7 @@
  *
  * A request is answered at once (svc_handle), or it needs the worker pool
  * (an upload to validate and score, stored versions to score): it then
- * becomes a job, answered when its last task comes back (svc_on_result).
+ * becomes a job, answered when its last task comes back (svc_collect).
  */
 #ifndef APPUI_SERVICE_IMPL_H
 #define APPUI_SERVICE_IMPL_H
@@ -90,11 +90,12 @@ svc *svc_new(ap_store *store, ap_pool *pool, const ap_service_options *opt);
 void svc_free(svc *s);
 
 /* Before the body is read: a response when the request is refused on its
- * headers alone (401, 404, 405, 413, 415, 429), else NULL. */
+ * headers alone (a Content-Length that is not a number, or over the body
+ * limit: 400, 413), else NULL. */
 svc_response *svc_precheck(svc *s, const svc_request *q, size_t body_limit);
 
 /* The whole request: its response (to free), or NULL when it became a job
- * tied to `conn` (svc_on_result gives it back). */
+ * tied to `conn` (svc_collect gives it back). */
 svc_response *svc_handle(svc *s, const svc_request *q, void *conn);
 
 /* Takes every result the pool has ready; each job that finished is added
