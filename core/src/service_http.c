@@ -96,6 +96,9 @@ static void log_line(server *sv, const request *rq, const char *method,
 	ap_buf_free(&b);
 }
 
+/* libmicrohttpd's messages, given as a format and its arguments. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	server *sv = cls;
