@@ -1,5 +1,6 @@
 /* The report's data: the command's JSON outputs, parsed once. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "document_impl.h"
 #include "util.h"
@@ -54,4 +55,59 @@ int ap_document_set_plan(ap_document *doc, const char *json, size_t len)
 	json_decref(doc->plan);
 	doc->plan = v;
 	return AP_OK;
+}
+
+double doc_top_need(const json_t *c)
+{
+	double m = -1;
+	size_t i;
+	const json_t *t;
+	json_array_foreach(json_object_get(c, "themes"), i, t)
+	{
+		double n = json_number_value(json_object_get(t, "need"));
+		m = n > m ? n : m;
+	}
+	return m;
+}
+
+static int cmp_id(const json_t *x, const json_t *y, const char *key)
+{
+	const char *a = json_string_value(json_object_get(x, key));
+	const char *b = json_string_value(json_object_get(y, key));
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+static int by_rank(const void *a, const void *b)
+{
+	const doc_ranked *x = a, *y = b;
+	if (x->has_mission != y->has_mission)
+		return x->has_mission ? -1 : 1;
+	if (x->key != y->key)
+		return x->key > y->key ? -1 : 1;
+	int c = cmp_id(x->c, y->c, "site_id");
+	if (!c)
+		c = cmp_id(x->c, y->c, "case_id");
+	if (!c)
+		c = x->input < y->input ? -1 : x->input > y->input;
+	return c;
+}
+
+doc_ranked *doc_rank(const ap_document *doc, size_t *n)
+{
+	*n = json_array_size(doc->cases);
+	doc_ranked *r = ap_xcalloc(*n + 1, sizeof(*r));
+	for (size_t i = 0; i < *n; i++) {
+		const json_t *c = json_array_get(doc->cases, i);
+		const json_t *m = json_object_get(c, "mission");
+		r[i].c = c;
+		r[i].input = i;
+		r[i].has_mission = json_is_object(m);
+		r[i].key =
+		    r[i].has_mission
+		        ? json_number_value(json_object_get(m, "priority"))
+		        : doc_top_need(c);
+	}
+	if (*n)
+		qsort(r, *n, sizeof(*r), by_rank);
+	return r;
 }

@@ -286,36 +286,6 @@ static void glance(ap_buf *b, const ap_document *doc)
 
 /* ---- the ranked sites ---------------------------------------------------- */
 
-static double top_need(const json_t *c)
-{
-	double m = -1;
-	size_t k;
-	json_t *t;
-	json_array_foreach(json_object_get(c, "themes"), k,
-	                   t) if (doc_num(t, "need") > m) m =
-	    doc_num(t, "need");
-	return m;
-}
-
-/* As the command's table: missions by decreasing priority, then the
- * others by decreasing need; site and case ids settle ties. */
-static int by_priority(const void *a, const void *b)
-{
-	const json_t *x = *(const json_t *const *)a;
-	const json_t *y = *(const json_t *const *)b;
-	const json_t *mx = json_object_get(x, "mission");
-	const json_t *my = json_object_get(y, "mission");
-	int hx = json_is_object(mx), hy = json_is_object(my);
-	if (hx != hy)
-		return hy - hx;
-	double px = hx ? doc_num(mx, "priority") : top_need(x);
-	double py = hy ? doc_num(my, "priority") : top_need(y);
-	if (px != py)
-		return px < py ? 1 : -1;
-	int c = strcmp(doc_str(x, "site_id"), doc_str(y, "site_id"));
-	return c ? c : strcmp(doc_str(x, "case_id"), doc_str(y, "case_id"));
-}
-
 /* A need as a bar with its interval under missing data. */
 void doc_need_bar(ap_buf *b, const json_t *t)
 {
@@ -422,12 +392,12 @@ int ap_document_html(FILE *out, const ap_document *doc,
 	ap_buf_init(&b);
 	head(&b, opt);
 	glance(&b, doc);
-	size_t n = json_array_size(doc->cases);
+	size_t n;
+	doc_ranked *r = doc_rank(doc, &n);
 	const json_t **v = ap_xcalloc(n + 1, sizeof(*v));
 	for (size_t i = 0; i < n; i++)
-		v[i] = json_array_get(doc->cases, i);
-	if (n)
-		qsort(v, n, sizeof(*v), by_priority);
+		v[i] = r[i].c;
+	free(r);
 	const char *themes[16];
 	size_t nt = themes_of(doc->cases, themes, 16);
 	ranked(&b, v, n, themes, nt);

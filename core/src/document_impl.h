@@ -13,6 +13,20 @@ struct ap_document {
 	json_t *plan;  /* the object `plan --format json` gives, or NULL */
 };
 
+/* The cases as the score table ranks them (ap_score_row_rank): missions
+ * by decreasing priority, then the others by decreasing top need; site id,
+ * case id, then input order settle ties. Shared by both writers. */
+typedef struct doc_ranked {
+	const json_t *c;
+	int has_mission;
+	double key; /* the mission's priority, else the top need */
+	size_t input;
+} doc_ranked;
+/* The ranked cases (to free) and their number in `*n`. */
+doc_ranked *doc_rank(const ap_document *doc, size_t *n);
+/* A case's highest theme need (-1 when it has no theme). */
+double doc_top_need(const json_t *c);
+
 /* The HTML writer's parts (document_html.c, document_site.c,
  * document_plan.c). */
 #include "util.h"

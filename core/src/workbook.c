@@ -213,6 +213,11 @@ static const char *str_of(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
+static int cmp_str(const char *x, const char *y)
+{
+	return strcmp(x ? x : "", y ? y : "");
+}
+
 /* ---- sheets ----------------------------------------------------------- */
 
 static int sheet_begin(sheet *s, book *b, const char *name,
@@ -247,68 +252,6 @@ static void sheet_end(sheet *s)
 	failed(s, worksheet_autofilter(s->ws, 0, 0, last, s->ncols - 1));
 	for (lxw_col_t c = 0; c < s->ncols; c++)
 		failed(s, worksheet_set_column(s->ws, c, c, s->width[c], NULL));
-}
-
-/* ---- the ranking (as the score table ranks: report.c, by_priority) ---- */
-
-typedef struct ranked {
-	const json_t *c;
-	int has_mission;
-	double key; /* the mission's priority, else the top need */
-	size_t input;
-} ranked;
-
-static double top_need(const json_t *c)
-{
-	double m = -1;
-	size_t i;
-	const json_t *t;
-	json_array_foreach(json_object_get(c, "themes"), i, t)
-	{
-		double n = json_number_value(json_object_get(t, "need"));
-		m = n > m ? n : m;
-	}
-	return m;
-}
-
-static int cmp_str(const char *x, const char *y)
-{
-	return strcmp(x ? x : "", y ? y : "");
-}
-
-static int by_priority(const void *a, const void *b)
-{
-	const ranked *x = a, *y = b;
-	if (x->has_mission != y->has_mission)
-		return x->has_mission ? -1 : 1;
-	if (x->key != y->key)
-		return x->key > y->key ? -1 : 1;
-	int c = cmp_str(str_of(x->c, "site_id"), str_of(y->c, "site_id"));
-	if (!c)
-		c = cmp_str(str_of(x->c, "case_id"), str_of(y->c, "case_id"));
-	if (!c)
-		c = x->input < y->input ? -1 : x->input > y->input;
-	return c;
-}
-
-static ranked *rank_cases(const json_t *cases, size_t *n)
-{
-	*n = json_array_size(cases);
-	ranked *r = ap_xcalloc(*n + 1, sizeof(*r));
-	for (size_t i = 0; i < *n; i++) {
-		const json_t *c = json_array_get(cases, i);
-		const json_t *m = json_object_get(c, "mission");
-		r[i].c = c;
-		r[i].input = i;
-		r[i].has_mission = json_is_object(m);
-		r[i].key =
-		    r[i].has_mission
-		        ? json_number_value(json_object_get(m, "priority"))
-		        : top_need(c);
-	}
-	if (*n)
-		qsort(r, *n, sizeof(*r), by_priority);
-	return r;
 }
 
 /* The themes of all the cases, in the order they first appear. */
@@ -360,7 +303,7 @@ static const json_t *theme_of(const json_t *c, const char *name)
 	return NULL;
 }
 
-static void site_row(sheet *s, const ranked *r, size_t rank,
+static void site_row(sheet *s, const doc_ranked *r, size_t rank,
                      const json_t *themes)
 {
 	static const char *const keys[] = {
@@ -381,7 +324,7 @@ static void site_row(sheet *s, const ranked *r, size_t rank,
 		put_key(s, col++, t, "need");
 	}
 	if (json_array_size(json_object_get(c, "themes")))
-		put_num(s, col, top_need(c), NULL);
+		put_num(s, col, doc_top_need(c), NULL);
 	col++;
 	put_key(s, col++, m, "days");
 	put_key(s, col++, m, "priority");
@@ -391,7 +334,7 @@ static void site_row(sheet *s, const ranked *r, size_t rank,
 	put_key(s, col++, c, "file");
 }
 
-static void write_sites(book *b, const ranked *r, size_t n,
+static void write_sites(book *b, const doc_ranked *r, size_t n,
                         const json_t *themes)
 {
 	size_t nt = json_array_size(themes);
@@ -446,7 +389,7 @@ static void theme_row(sheet *s, const json_t *c, size_t rank, const json_t *t)
 	put_list(s, col++, json_object_get(t, "rules"), "; ");
 }
 
-static void write_themes(book *b, const ranked *r, size_t n)
+static void write_themes(book *b, const doc_ranked *r, size_t n)
 {
 	sheet s;
 	if (sheet_begin(&s, b, "Themes", theme_cols,
@@ -506,7 +449,7 @@ static void indicator_rows(sheet *s, const json_t *c, size_t rank,
 	}
 }
 
-static void write_indicators(book *b, const ranked *r, size_t n)
+static void write_indicators(book *b, const doc_ranked *r, size_t n)
 {
 	sheet s;
 	if (sheet_begin(&s, b, "Indicators", indicator_cols,
@@ -723,7 +666,7 @@ static int book_open(book *b, const char *file, const char *dir,
 static void write_all(book *b, const ap_document *doc)
 {
 	size_t n;
-	ranked *r = rank_cases(doc->cases, &n);
+	doc_ranked *r = doc_rank(doc, &n);
 	json_t *themes = theme_names(doc->cases);
 	write_sites(b, r, n, themes);
 	write_themes(b, r, n);
