@@ -35,7 +35,7 @@ extern "C" {
 #endif
 
 /* The schema version this appui writes and reads. */
-#define AP_STORE_SCHEMA 2
+#define AP_STORE_SCHEMA 3
 
 /* "YYYY-MM-DDTHH:MM:SSZ" (UTC) and its NUL: every time the store records. */
 #define AP_STORE_TIME_SIZE 21
@@ -360,6 +360,142 @@ AP_API int ap_store_token_revoke(ap_store *s, const char *actor,
  * time): AP_OK and `*out`, or AP_ENOTFOUND (unknown, or revoked). */
 AP_API int ap_store_token_account(ap_store_account *out, ap_store *s,
                                   const char *token, ap_diags *d);
+
+/* ---- saved plans and their missions (followup.md) ------------------------ */
+
+/* A mission's status only moves forward: planned -> confirmed -> held, or
+ * planned/confirmed -> cancelled. */
+typedef enum ap_mission_status {
+	AP_MISSION_PLANNED = 1,
+	AP_MISSION_CONFIRMED = 2,
+	AP_MISSION_HELD = 3, /* done, on the dates recorded as held */
+	AP_MISSION_CANCELLED = 4
+} ap_mission_status;
+
+/* "planned", "confirmed", "held", "cancelled"; and back (0 when unknown). */
+AP_API const char *ap_mission_status_name(ap_mission_status st);
+AP_API ap_mission_status ap_mission_status_of(const char *name);
+
+/* A mission id: "P<plan>-M-<nnn>", the plan that first planned it and its
+ * number there; it never changes, across re-plans too. */
+#define AP_MISSION_ID_SIZE 32
+
+/* A mission as the store keeps it; valid during the callback. */
+typedef struct ap_store_mission {
+	const char *mission_id;
+	long long plan; /* the latest saved plan that has it */
+	const char *case_id, *site_id, *firm;
+	int days;
+	const char *dates; /* its planned days, "YYYY-MM-DD,YYYY-MM-DD,..." */
+	const char *first_day, *last_day;
+	ap_mission_status status;
+	const char *held_first, *held_last; /* when held; else NULL */
+	int sequence;           /* of its calendar events: up at each change */
+	const char *updated_at; /* YYYY-MM-DDTHH:MM:SSZ */
+} ap_store_mission;
+
+/* A mission to write with a plan: new, or an existing one (by id) that
+ * the plan moves, keeps, or cancels. */
+typedef struct ap_store_mission_in {
+	const char *mission_id;
+	const char *case_id, *site_id, *firm;
+	int days;
+	const char *dates;        /* as ap_store_mission.dates */
+	ap_mission_status status; /* PLANNED for a new one; CANCELLED for one
+	                             the plan drops; else its status as it is */
+	int sequence;
+} ap_store_mission_in;
+
+#define AP_STORE_PLAN_VERSION 1
+typedef struct ap_store_plan_in {
+	int version;               /* AP_STORE_PLAN_VERSION */
+	const char *campaign_name; /* the campaign's file name as given */
+	const void *campaign;      /* its bytes */
+	size_t campaign_len;
+	const char *plan_json; /* as `appui plan --format json` writes it */
+	size_t plan_json_len;
+	long long replans; /* the plan it re-plans; 0: a first plan */
+	const char *actor;
+	const ap_store_mission_in *missions;
+	size_t n_missions;
+} ap_store_plan_in;
+#define AP_STORE_PLAN_INIT                                                    \
+	{                                                                     \
+		AP_STORE_PLAN_VERSION, NULL, NULL, 0, NULL, 0, 0, NULL, NULL, \
+		    0                                                         \
+	}
+
+/*
+ * Saves a plan and writes its missions, in one transaction with one audit
+ * row for the plan ("plan.save") and one per mission written
+ * ("mission.plan", "mission.move", "mission.cancel"). A mission id not yet
+ * in the store is a new mission (status planned); one in the store is
+ * updated to the new plan (a status may only move forward). Returns AP_OK
+ * and the plan's id in `*out_plan`, AP_EUSAGE for a malformed plan,
+ * AP_ENOTFOUND when `replans` is no saved plan, AP_EINVALID for a status
+ * that would move backward, or a status for a store that cannot be written.
+ */
+AP_API int ap_store_plan_save(long long *out_plan, ap_store *s,
+                              const ap_store_plan_in *in, ap_diags *d);
+
+/* A saved plan; valid during the call. */
+typedef struct ap_store_plan {
+	long long id;
+	long long replans; /* 0: a first plan */
+	const char *campaign_name;
+	const void *campaign;
+	size_t campaign_len;
+	const char *plan_json;
+	size_t plan_json_len;
+	const char *saved_at, *saved_by;
+} ap_store_plan;
+
+/* Calls `each` with plan `id` (0: the latest saved). Returns AP_OK, what
+ * `each` returned, AP_ENOTFOUND, or another status with the reason in
+ * `d`. */
+AP_API int ap_store_plan_get(ap_store *s, long long id,
+                             int (*each)(void *ctx, const ap_store_plan *p),
+                             void *ctx, ap_diags *d);
+
+/* Calls `each` for every saved plan, oldest first (plan_json and campaign
+ * are NULL here). */
+AP_API int ap_store_plans(ap_store *s,
+                          int (*each)(void *ctx, const ap_store_plan *p),
+                          void *ctx, ap_diags *d);
+
+#define AP_STORE_MISSION_QUERY_VERSION 1
+typedef struct ap_store_mission_query {
+	int version;            /* AP_STORE_MISSION_QUERY_VERSION */
+	long long plan;         /* the missions of this plan's campaign: of the
+	                           plans it re-plans, or that re-plan it; 0: all */
+	const char *site_id;    /* NULL: any */
+	const char *mission_id; /* NULL: any */
+} ap_store_mission_query;
+#define AP_STORE_MISSION_QUERY_INIT                           \
+	{                                                     \
+		AP_STORE_MISSION_QUERY_VERSION, 0, NULL, NULL \
+	}
+
+/* Calls `each` for the missions `q` selects, by first day then mission id;
+ * stops as ap_store_versions. */
+AP_API int ap_store_missions(ap_store *s, const ap_store_mission_query *q,
+                             int (*each)(void *ctx, const ap_store_mission *m),
+                             void *ctx, ap_diags *d);
+
+/*
+ * Moves mission `mission_id` to `status` (confirmed, held or cancelled),
+ * with its audit row ("mission.confirm", "mission.held", "mission.cancel")
+ * by `actor`. Held takes the dates it was held, `held_first` and
+ * `held_last` (YYYY-MM-DD; NULL: its planned first and last days). The
+ * sequence of its calendar events goes up by one. Returns AP_OK,
+ * AP_ENOTFOUND, AP_EINVALID when the status would move backward (the
+ * reason in `d`), AP_EUSAGE for malformed dates.
+ */
+AP_API int ap_store_mission_set(ap_store *s, const char *actor,
+                                const char *mission_id,
+                                ap_mission_status status,
+                                const char *held_first, const char *held_last,
+                                ap_diags *d);
 
 #ifdef __cplusplus
 }
