@@ -130,7 +130,12 @@ static const char migration_2[] =
     " BEGIN SELECT RAISE(ABORT, 'a mission''s status only moves forward:"
     " planned, confirmed, then held or cancelled'); END;";
 
-static const char *const migrations[] = {migration_1, migration_2};
+/* Schema 3: each mission's planned days, for the calendars that update
+ * (a mission's days need not be consecutive). */
+static const char migration_3[] =
+    "ALTER TABLE mission ADD COLUMN dates TEXT NOT NULL DEFAULT '';";
+
+static const char *const migrations[] = {migration_1, migration_2, migration_3};
 
 _Static_assert(AP_ARRAY_LEN(migrations) == AP_STORE_SCHEMA,
                "one migration per schema version");
