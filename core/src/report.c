@@ -320,6 +320,10 @@ static void put_case(ap_buf *b, const ap_case_result *r)
 	put_str(b, org->region);
 	put_key(b, "firm", 0);
 	put_str(b, ap_case_diagnostic(c)->firm);
+	put_key(b, "diagnosed", 0);
+	char date[11];
+	ap_date_format(ap_case_diagnostic(c)->date, date);
+	put_str(b, date);
 	put_key(b, "complexity", 0);
 	put_int(b, r->complexity);
 	put_key(b, "factors", 0);

@@ -31,7 +31,7 @@ expect_grep "no store yet" "$TMP/err" "s.db:0: no store here: create it with 'ap
 expect_status 2 "no store given" -- "$APPUI" store list
 expect_grep "no store given" "$TMP/err" "no store: give --store FILE, or set store.path in the configuration"
 expect_status 0 init -- "$APPUI" store init --store s.db
-expect_grep init "$TMP/out" "s.db: store ready (schema 2)"
+expect_grep init "$TMP/out" "s.db: store ready (schema 3)"
 [ "$(stat -c %a s.db)" = 600 ] && pass || fail "store mode $(stat -c %a s.db), expected 600"
 expect_status 0 "init again" -- "$APPUI" store init --store s.db
 expect_status 2 "unknown subcommand" -- "$APPUI" store frob --store s.db

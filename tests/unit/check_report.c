@@ -173,6 +173,9 @@ static char *reference(const ap_case_result *r)
 	set(o, "organisation_name", ref_str(org->name));
 	set(o, "region", ref_str(org->region));
 	set(o, "firm", ref_str(ap_case_diagnostic(c)->firm));
+	char date[11];
+	ap_date_format(ap_case_diagnostic(c)->date, date);
+	set(o, "diagnosed", json_string(date));
 	set(o, "complexity", json_integer(r->complexity));
 	set(o, "factors", ref_strings(r->factors, r->n_factors));
 	set(o, "unknown_factors",
