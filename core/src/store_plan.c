@@ -285,9 +285,13 @@ static int update_mission(ap_store *s, long long plan,
 		    (int64_t)plan, m->firm, (int64_t)m->days, first, last,
 		    m->dates, ap_mission_status_name(m->status),
 		    (int64_t)m->sequence, at, m->mission_id);
-	char *detail = ap_xasprintf(
-	    "%s -> %s, %s, %d days from %s (P%lld)", now.firm, m->firm,
-	    ap_mission_status_name(m->status), m->days, first, plan);
+	char *detail =
+	    action && strcmp(action, "mission.cancel") == 0
+	        ? ap_xasprintf("dropped by plan P%lld", plan)
+	        : ap_xasprintf("in plan P%lld: %s, %d days from %s (was %s, "
+	                       "from %.10s)",
+	                       plan, m->firm, m->days, first, now.firm,
+	                       now.dates ? now.dates : "");
 	if (status == AP_OK && action)
 		status =
 		    store_audit(s, at, actor, action, m->mission_id, detail, d);
