@@ -208,6 +208,7 @@ CLI_COMMAND(token);
 CLI_COMMAND(serve);
 CLI_COMMAND(report);
 CLI_COMMAND(mission);
+CLI_COMMAND(followup);
 
 /* The store a command uses (cli_store.c): --store FILE, then store.path of
  * `cfg` (NULL: the configuration in use is loaded for it). Opened (created

@@ -50,6 +50,8 @@ static const char usage_main[] =
     "                         read (docs/service.md)\n"
     "  mission SUBCOMMAND     saved plans' missions: plans, list, confirm,\n"
     "                         held, cancel (docs/followup.md)\n"
+    "  followup               a saved campaign's outcome: the sites whose\n"
+    "                         mission was held, before and after\n"
     "  version                print the version and the plugin ABI\n"
     "  help [COMMAND]         this help, or a command's\n"
     "\n"
@@ -89,6 +91,7 @@ static const command commands[] = {
     {"serve", usage_serve, cmd_serve},
     {"report", usage_report, cmd_report},
     {"mission", usage_mission, cmd_mission},
+    {"followup", usage_followup, cmd_followup},
 };
 
 static const command *find_command(const char *name)

@@ -371,7 +371,9 @@ void ap_saved_missions_json(FILE *out, const ap_saved_missions *m,
 			json_array_append_new(a, mission_json(&m->v[i]));
 	json_t *root = json_object();
 	json_object_set_new(root, "missions", a);
-	jsonout_dumpf(root, out, JSON_PRESERVE_ORDER | JSON_COMPACT);
+	jsonout_dumpf(root, out,
+	              JSON_PRESERVE_ORDER | JSON_COMPACT |
+	                  JSON_REAL_PRECISION(12));
 	fputc('\n', out);
 	json_decref(root);
 }
