@@ -29,7 +29,9 @@ const char usage_mission[] =
     "  list            the missions (of PLAN-ID's campaign: its plan and\n"
     "                  its re-plans), by first day\n"
     "  --plan PLAN-ID  a saved plan, as P1 (default: every mission)\n"
-    "  --site SITE     that site's missions only\n";
+    "  --site SITE     that site's missions only\n"
+    "  -f, --format FMT table (default) or json\n"
+    "  -o, --output FILE write to FILE atomically instead of stdout\n";
 
 static int mission_usage(void)
 {
@@ -75,10 +77,15 @@ static int mission_list(ap_store *s, const options *o, ap_diags *d)
 	}
 	ap_saved_missions *m = NULL;
 	int status = ap_saved_missions_load(&m, s, plan, d);
-	if (status == AP_OK && json)
-		ap_saved_missions_json(stdout, m, o->site);
-	else if (status == AP_OK)
-		ap_saved_missions_table(stdout, m, o->site);
+	outfile out;
+	if (status == AP_OK && out_open(&out, o->output) == 0) {
+		if (json)
+			ap_saved_missions_json(out.f, m, o->site);
+		else
+			ap_saved_missions_table(out.f, m, o->site);
+		if (out_close(&out, 1) != 0)
+			status = AP_EOUTPUT;
+	}
 	ap_saved_missions_free(m);
 	return status;
 }

@@ -152,15 +152,17 @@ static const fu_case *case_of(const ap_followup *f, const char *case_id)
 	return NULL;
 }
 
-/* The site's first diagnostic dated after `day` (then by case id). */
-static const fu_case *after_of(const ap_followup *f, const char *site_id,
+/* The site's first diagnostic dated after `day` and after `before`'s
+ * (then by case id). */
+static const fu_case *after_of(const ap_followup *f, const fu_case *before,
                                const char *day)
 {
 	const fu_case *best = NULL;
 	for (size_t i = 0; i < f->n_cases; i++) {
 		const fu_case *c = &f->cases[i];
-		if (strcmp(c->site_id, site_id) != 0 ||
-		    strcmp(c->diagnosed, day) <= 0)
+		if (strcmp(c->site_id, before->site_id) != 0 ||
+		    strcmp(c->diagnosed, day) <= 0 ||
+		    strcmp(c->diagnosed, before->diagnosed) <= 0)
 			continue;
 		int cmp = best ? strcmp(c->diagnosed, best->diagnosed) : -1;
 		if (cmp < 0 ||
@@ -182,7 +184,7 @@ static fu_site *sites_of(const ap_followup *f, size_t *n)
 		if (m->status != AP_MISSION_HELD || !before)
 			continue;
 		v[(*n)++] =
-		    (fu_site){m, before, after_of(f, m->site_id, m->held_last)};
+		    (fu_site){m, before, after_of(f, before, m->held_last)};
 	}
 	for (size_t i = 1; i < *n; i++) /* insertion sort: a campaign's few */
 		for (size_t j = i; j > 0; j--) {
