@@ -316,6 +316,7 @@ int cmd_plan(const options *o, int argc, char **argv)
 	if (sp.prev) { /* --replan: the saved plan, its pinned missions */
 		prev = sp.prev;
 		sp.prev = NULL;
+		input = saved_filter(&sp, input);
 	}
 	ap_plan_options popt = AP_PLAN_OPTIONS_INIT;
 	popt.time_limit = o->time_limit;

@@ -80,6 +80,25 @@ int saved_open(const options *o, const setup *s, saved_plan *sp, ap_diags *d)
 	return o->replan ? open_replan(o, sp, d) : 0;
 }
 
+ap_plan_input *saved_filter(const saved_plan *sp, ap_plan_input *in)
+{
+	if (!sp->saved)
+		return in;
+	ap_plan_input *kept = ap_plan_input_new();
+	for (size_t i = 0; i < ap_plan_input_count(in); i++) {
+		const ap_plan_site *site = ap_plan_input_at(in, i);
+		if (!ap_saved_site_withdrawn(sp->saved, site->site_id))
+			ap_plan_input_add_site(kept, site);
+		else
+			fprintf(stderr,
+			        "appui plan: %s left out: its mission was "
+			        "cancelled (appui mission list --site %s)\n",
+			        SHOWN(site->site_id), SHOWN(site->site_id));
+	}
+	ap_plan_input_free(in);
+	return kept;
+}
+
 void saved_name(saved_plan *sp, ap_plan *plan)
 {
 	if (!sp->store)

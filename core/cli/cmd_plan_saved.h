@@ -20,6 +20,9 @@ typedef struct saved_plan {
  * fork), before planning: opens the store and reads --replan. Returns 0 or
  * an exit status (after saying why). */
 int saved_open(const options *o, const setup *s, saved_plan *sp, ap_diags *d);
+/* With --replan: the input without the sites whose mission a coordinator
+ * cancelled (`in` is freed). */
+ap_plan_input *saved_filter(const saved_plan *sp, ap_plan_input *in);
 /* Names the plan's missions: the saved ones they continue, or new ids. */
 void saved_name(saved_plan *sp, ap_plan *plan);
 /* The calendars' identities and cancelled events. */

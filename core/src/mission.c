@@ -56,6 +56,7 @@ static int add_saved(void *ctx, const ap_store_mission *m)
 	    .sequence = m->sequence,
 	    .plan = m->plan,
 	    .updated_at = ap_xstrdup(m->updated_at),
+	    .dropped_by = m->dropped_by,
 	};
 	return 0;
 }
@@ -112,6 +113,20 @@ void ap_saved_fixed(ap_fixed_mission **out, size_t *n,
 			(*out)[(*n)++] =
 			    (ap_fixed_mission){m->v[i].site_id, m->v[i].firm,
 			                       m->v[i].dates, m->v[i].days};
+}
+
+int ap_saved_site_withdrawn(const ap_saved_missions *m, const char *site_id)
+{
+	int withdrawn = 0;
+	for (size_t i = 0; m && i < m->n; i++) {
+		const ap_saved_mission *v = &m->v[i];
+		if (strcmp(v->site_id, site_id) != 0)
+			continue;
+		if (v->status != AP_MISSION_CANCELLED)
+			return 0;
+		withdrawn |= !v->dropped_by;
+	}
+	return withdrawn;
 }
 
 int ap_plan_id_parse(const char *s, long long *out)

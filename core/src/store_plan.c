@@ -278,7 +278,9 @@ static int update_mission(ap_store *s, long long plan,
 		    s, d, doing,
 		    "UPDATE mission SET plan = ?, firm = ?, days = ?, "
 		    "first_day = ?, last_day = ?, dates = ?, status = ?, "
-		    "sequence = ?, updated_at = ? WHERE mission_id = ?",
+		    "sequence = ?, updated_at = ?, dropped_by = CASE WHEN "
+		    "status <> 'cancelled' AND ?7 = 'cancelled' THEN ?1 ELSE "
+		    "dropped_by END WHERE mission_id = ?",
 		    "itit"
 		    "tttit"
 		    "t",
@@ -452,6 +454,7 @@ static int mission_row(sqlite3_stmt *st, void *ctx)
 	    .held_last = text_or_null(st, 11),
 	    .sequence = sqlite3_column_int(st, 12),
 	    .updated_at = store_text(st, 13),
+	    .dropped_by = sqlite3_column_int64(st, 14),
 	};
 	return cb->each(cb->ctx, &m);
 }
@@ -468,7 +471,7 @@ static const char missions_sql[] =
     "  UNION SELECT p.id FROM plan p JOIN down ON p.replans = down.id)"
     " SELECT mission_id, plan, case_id, site_id, firm, days, dates, "
     "first_day, last_day, status, held_first, held_last, sequence, "
-    "updated_at FROM mission"
+    "updated_at, coalesce(dropped_by, 0) FROM mission"
     " WHERE (?1 = 0 OR plan IN (SELECT id FROM down))"
     " AND (?2 IS NULL OR site_id = ?2) AND (?3 IS NULL OR mission_id = ?3)"
     " ORDER BY first_day, mission_id";

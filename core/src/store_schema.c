@@ -131,9 +131,11 @@ static const char migration_2[] =
     " planned, confirmed, then held or cancelled'); END;";
 
 /* Schema 3: each mission's planned days, for the calendars that update
- * (a mission's days need not be consecutive). */
+ * (a mission's days need not be consecutive); and for a cancelled mission,
+ * the plan that dropped it (NULL: a coordinator cancelled it). */
 static const char migration_3[] =
-    "ALTER TABLE mission ADD COLUMN dates TEXT NOT NULL DEFAULT '';";
+    "ALTER TABLE mission ADD COLUMN dates TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE mission ADD COLUMN dropped_by INTEGER REFERENCES plan(id);";
 
 static const char *const migrations[] = {migration_1, migration_2, migration_3};
 

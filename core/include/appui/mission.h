@@ -28,8 +28,9 @@ typedef struct ap_saved_mission {
 	ap_mission_status status;
 	char *held_first, *held_last; /* NULL unless held */
 	int sequence;
-	long long plan;   /* the latest saved plan that has it */
-	char *updated_at; /* YYYY-MM-DDTHH:MM:SSZ */
+	long long plan;       /* the latest saved plan that has it */
+	char *updated_at;     /* YYYY-MM-DDTHH:MM:SSZ */
+	long long dropped_by; /* as ap_store_mission's */
 } ap_saved_mission;
 
 typedef struct ap_saved_missions {
@@ -48,6 +49,12 @@ AP_API void ap_saved_missions_free(ap_saved_missions *m);
  * strings and dates are `m`'s); free the array. `*n` may be 0. */
 AP_API void ap_saved_fixed(ap_fixed_mission **out, size_t *n,
                            const ap_saved_missions *m);
+
+/* 1 when the site `site_id` is left out of a re-plan: a coordinator
+ * cancelled its mission (a mission a re-plan dropped does not count), and
+ * it has no other mission that is not cancelled. */
+AP_API int ap_saved_site_withdrawn(const ap_saved_missions *m,
+                                   const char *site_id);
 
 /* What a new plan does to the saved missions: one row per mission to
  * write, the ids of the plan's missions, the calendar events to cancel. */

@@ -394,6 +394,8 @@ typedef struct ap_store_mission {
 	const char *held_first, *held_last; /* when held; else NULL */
 	int sequence;           /* of its calendar events: up at each change */
 	const char *updated_at; /* YYYY-MM-DDTHH:MM:SSZ */
+	long long dropped_by;   /* cancelled: the plan that dropped it; 0 when
+	                           a coordinator cancelled it */
 } ap_store_mission;
 
 /* A mission to write with a plan: new, or an existing one (by id) that
