@@ -213,6 +213,7 @@ static int write_plan(const options *o, enum plan_format format,
 	ap_plan_changes *changes = NULL;
 	if (prev)
 		ap_plan_diff(&changes, prev, plan);
+	saved_reasons(sp, changes);
 	ap_plan_report_options ropt = AP_PLAN_REPORT_OPTIONS_INIT;
 	ropt.changes = changes;
 	ap_diags *sd = ap_diags_new();

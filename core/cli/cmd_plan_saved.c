@@ -99,6 +99,17 @@ ap_plan_input *saved_filter(const saved_plan *sp, ap_plan_input *in)
 	return kept;
 }
 
+void saved_reasons(const saved_plan *sp, ap_plan_changes *changes)
+{
+	for (size_t i = 0; sp->saved && changes && i < changes->n_changes;
+	     i++) {
+		ap_plan_change *c = &changes->changes[i];
+		if (c->kind == AP_CHANGE_OUT &&
+		    ap_saved_site_withdrawn(sp->saved, c->site_id))
+			c->reason = "mission cancelled";
+	}
+}
+
 void saved_name(saved_plan *sp, ap_plan *plan)
 {
 	if (!sp->store)

@@ -23,6 +23,9 @@ int saved_open(const options *o, const setup *s, saved_plan *sp, ap_diags *d);
 /* With --replan: the input without the sites whose mission a coordinator
  * cancelled (`in` is freed). */
 ap_plan_input *saved_filter(const saved_plan *sp, ap_plan_input *in);
+/* A site left out because its mission was cancelled says so in the
+ * changes (not "not in the inputs"). */
+void saved_reasons(const saved_plan *sp, ap_plan_changes *changes);
 /* Names the plan's missions: the saved ones they continue, or new ids. */
 void saved_name(saved_plan *sp, ap_plan *plan);
 /* The calendars' identities and cancelled events. */

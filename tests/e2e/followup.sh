@@ -90,6 +90,8 @@ for id in P1-M-002 P1-M-003; do
 done
 expect_eq "the budget holds" "$(jqv p2.json '.result.days <= 110')" true
 expect_grep "what moved" p2.json '"changes":'
+expect_grep "why it moved" p2.json '"reason":"mission cancelled"'
+expect_grep "a cancelled site is left out" "$TMP/err" "left out: its mission was cancelled"
 "$APPUI" mission list --store s.db --format json -o m3.json
 expect_eq "the cancelled one stays" "$(jqv m3.json '.missions[] | select(.mission_id == "P1-M-004") | .status')" cancelled
 expect_eq "one id per mission" "$(jqv m3.json '[.missions[].mission_id] | unique | length')" \
