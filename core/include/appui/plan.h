@@ -173,7 +173,7 @@ AP_API int ap_plan_build(ap_plan **out, const ap_campaign *c,
                          ap_diags *d);
 AP_API void ap_plan_free(ap_plan *p);
 
-/* ---- outputs (plan_report.c) ------------------------------------------------
+/* ---- outputs (plan_report.c, plan_ics.c) -----------------------------------
  */
 
 /* The table: missions, the totals against the budget, the unplanned sites. */
