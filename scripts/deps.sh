@@ -8,6 +8,7 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # libmicrohttpd-dev, libgnutls28-dev: the service (HTTPS through GnuTLS).
 # libxlsxwriter-dev: the workbook; python3-openpyxl: its test reads it back.
+# libical-dev: the calendars' tests read them back (tests/calendar/ics_apply.c).
 # curl, jq, openssl, wrk, systemd (systemd-analyze), chromium,
 # chromium-driver, python3-selenium: the
 # service's tests (a client, a test certificate, a load, a real browser).

@@ -177,7 +177,7 @@ AP_API void ap_plan_free(ap_plan *p);
  * copied), shown by every output instead of M-001, M-002... */
 AP_API void ap_plan_set_mission_ids(ap_plan *p, const char *const *ids);
 
-/* ---- outputs (plan_report.c) ------------------------------------------------
+/* ---- outputs (plan_report.c, plan_ics.c) -----------------------------------
  */
 
 /* The table: missions, the totals against the budget, the unplanned sites. */
@@ -189,32 +189,36 @@ AP_API void ap_plan_csv(FILE *out, const ap_plan *p);
 /*
  * One RFC 5545 calendar per firm with at least one mission, DIR/<firm-id>.ics,
  * one all-day event per mission day; each written to a temporary file then
- * renamed. Returns 0, or -1 with the reason in `d`.
+ * renamed. Returns 0, or -1 with the reason in `d`. The same as
+ * ap_plan_ics_with(p, dir, NULL, d).
  */
 AP_API int ap_plan_ics(const ap_plan *p, const char *dir, ap_diags *d);
 
 /* A saved mission's identity, for mission i of the plan. */
 typedef struct ap_ics_mission {
-	const char *mission_id;
-	int sequence;
+	const char *mission_id; /* non-empty, unique in the plan: "P1-M-003" */
+	int sequence;           /* 0 or more; higher each time it changes */
 } ap_ics_mission;
+
 /* Events to send as cancelled: days first_index..days-1 of a saved mission
  * (0: the whole mission, cancelled or given up; k: a mission that now has
- * k days). */
+ * k days). `dates` are the `days` days it had, as they were sent. */
 typedef struct ap_ics_cancelled {
 	const char *mission_id;
-	const char *firm_id;
-	const char *site_id;
-	const char *case_id;
+	const char *firm_id; /* its calendar's: a firm of the campaign */
+	const char *site_id; /* for the summary; NULL: "-" */
+	const char *case_id; /* for the description; NULL: "-" */
 	const ap_day *dates;
 	int days;
-	int first_index;
-	int sequence;
+	int first_index; /* 0..days */
+	int sequence;    /* 0 or more: above the one its days were sent with */
 } ap_ics_cancelled;
+
 #define AP_PLAN_ICS_OPTIONS_VERSION 1
 typedef struct ap_plan_ics_options {
-	int version;
-	const ap_ics_mission *missions; /* NULL: an unsaved plan */
+	int version; /* AP_PLAN_ICS_OPTIONS_VERSION (0 reads as 1) */
+	/* p->n_missions entries; NULL: an unsaved plan, UIDs as today */
+	const ap_ics_mission *missions;
 	const ap_ics_cancelled *cancelled;
 	size_t n_cancelled;
 } ap_plan_ics_options;
@@ -222,6 +226,21 @@ typedef struct ap_plan_ics_options {
 	{                                                  \
 		AP_PLAN_ICS_OPTIONS_VERSION, NULL, NULL, 0 \
 	}
+
+/*
+ * ap_plan_ics() for a saved plan (docs/planning.md, "Importing a changed
+ * plan"). With `missions`, the events of mission i have the UID
+ * <mission_id>-<k>@appui (k = 1..days, the day's rank in the mission) and
+ * SEQUENCE:<sequence>, and the mission id in the DESCRIPTION. Each cancelled
+ * entry adds to its firm's calendar (written even when the firm has no
+ * mission left) one STATUS:CANCELLED event per cancelled day, with the same
+ * UID scheme, its SEQUENCE and its original day. Events come in plan order,
+ * then the cancelled ones by mission id, firm id and day. Returns 0, or -1
+ * with every problem in `d` (options of a later version, a mission without
+ * an id or with an id twice, a negative sequence, a cancelled entry of an
+ * unknown firm, out of range, given twice for one firm, or for a day the
+ * plan still has): then no file is written.
+ */
 AP_API int ap_plan_ics_with(const ap_plan *p, const char *dir,
                             const ap_plan_ics_options *opt, ap_diags *d);
 
