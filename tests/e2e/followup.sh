@@ -32,7 +32,7 @@ expect_status 2 "save without a store" -- env -u APPUI_CONFIG "$APPUI" plan \
 	--campaign "$CAMPAIGN" --save "$EX"
 expect_grep "save without a store" "$TMP/err" "no store: give --store FILE"
 expect_status 0 "plan --save" -- "$APPUI" plan --store s.db --campaign "$CAMPAIGN" \
-	--save --format json -o p1.json
+	--save --format json -o p1.json --ics cal1
 expect_grep "plan --save" "$TMP/err" "saved as P1: 0 missions kept, 0 moved, 27 new, 0 cancelled"
 expect_eq "plan ids" "$(jqv p1.json '.missions[0].mission')" "P1-M-001"
 "$APPUI" mission list --store s.db --format json -o m1.json
@@ -81,8 +81,9 @@ expect_grep "replan an unknown plan" "$TMP/err" "there is no saved plan P7"
 expect_status 2 "replan a bad id" -- "$APPUI" plan --store s.db --campaign "$CAMPAIGN" --replan 'P1;x'
 # Fewer budget days: the plan must change, its pinned missions must not.
 expect_status 0 "replan" -- "$APPUI" plan --store s.db --campaign "$CAMPAIGN" --replan P1 \
-	--save --budget-days 110 --format json -o p2.json
+	--save --budget-days 110 --format json -o p2.json --ics cal2
 expect_grep "replan" "$TMP/err" "saved as P2:"
+expect_grep "a cancelled site is left out" "$TMP/err" "left out: its mission was cancelled"
 for id in P1-M-002 P1-M-003; do
 	before=$(jqv p1.json ".missions[] | select(.mission == \"$id\") | \"\(.site_id) \(.firm) \(.dates)\"")
 	after=$(jqv p2.json ".missions[] | select(.mission == \"$id\") | \"\(.site_id) \(.firm) \(.dates) \(.fixed)\"")
@@ -90,8 +91,15 @@ for id in P1-M-002 P1-M-003; do
 done
 expect_eq "the budget holds" "$(jqv p2.json '.result.days <= 110')" true
 expect_grep "what moved" p2.json '"changes":'
+# A firm that imports P1's calendar, then P2's, has no duplicate: moved days
+# updated (same UID, higher SEQUENCE), dropped and cancelled ones removed.
+expect_status 0 "calendars update" -- "$(dirname "$APPUI")/ics_apply" cal1 cal2
+expect_grep "calendars update" "$TMP/out" " events before, "
+grep -q 'STATUS:CANCELLED' cal2/*.ics && pass || fail "cancelled events sent"
+grep -q 'UID:P1-M-004-1@appui' cal2/*.ics && pass || fail "the cancelled mission's first day"
+c=$(sed -n 's/.*after: [0-9]* updated, \([0-9]*\) cancelled.*/\1/p' "$TMP/out")
+[ "${c:-0}" -ge 5 ] && pass || fail "at least the 5 days of P1-M-004 cancelled: ${c:-none}"
 expect_grep "why it moved" p2.json '"reason":"mission cancelled"'
-expect_grep "a cancelled site is left out" "$TMP/err" "left out: its mission was cancelled"
 "$APPUI" mission list --store s.db --format json -o m3.json
 expect_eq "the cancelled one stays" "$(jqv m3.json '.missions[] | select(.mission_id == "P1-M-004") | .status')" cancelled
 expect_eq "one id per mission" "$(jqv m3.json '[.missions[].mission_id] | unique | length')" \
