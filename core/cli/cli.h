@@ -204,6 +204,7 @@ CLI_COMMAND(account);
 CLI_COMMAND(token);
 CLI_COMMAND(serve);
 CLI_COMMAND(report);
+CLI_COMMAND(history);
 
 /* The store a command uses (cli_store.c): --store FILE, then store.path of
  * `cfg` (NULL: the configuration in use is loaded for it). Opened (created
