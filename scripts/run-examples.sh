@@ -1,7 +1,8 @@
 #!/bin/sh
 # The main job, from a fresh clone: install the dependencies, build, and
 # validate then score the shipped example campaign (39 sites of 23
-# organisations), with the explanation of each site.
+# organisations), with the explanation of each site; plan it; then follow
+# it up (scripts/followup-examples.sh).
 set -eu
 cd "$(dirname "$0")/.."
 ./scripts/deps.sh
@@ -21,6 +22,11 @@ echo
 	casefiles/examples
 sed -n '1,/^Firms/p' build/plan.txt
 echo
+# The campaign's follow-up: the plan saved in a store, what became of each
+# mission, the later diagnostics of 2019-2021, and whether the sites improved.
+./scripts/followup-examples.sh ./build/bin/appui build/followup
+echo
 echo "Explanations: build/examples-explained.txt; scores: build/examples.json"
 echo "Plan: build/plan.txt, build/plan.csv, one calendar per firm in build/calendars/"
 echo "Report (open it in a browser, or print it): build/report.html"
+echo "Follow-up report (each site's need over time, the campaign's outcome): build/followup/report.html"

@@ -43,6 +43,9 @@ typedef struct options {
 	                        stays as it is; repeatable */
 	size_t n_keep;
 	int fewest_changes; /* --fewest-changes, with --against */
+	int save;           /* --save: the plan into the store */
+	const char *replan; /* --replan PLAN-ID: re-plan a saved plan */
+	const char *held_from, *held_to; /* mission held --from D --to D */
 	/* store, account, token */
 	const char *store;  /* --store FILE */
 	const char *site;   /* --site S: store list */
@@ -204,6 +207,8 @@ CLI_COMMAND(account);
 CLI_COMMAND(token);
 CLI_COMMAND(serve);
 CLI_COMMAND(report);
+CLI_COMMAND(mission);
+CLI_COMMAND(followup);
 CLI_COMMAND(history);
 
 /* The store a command uses (cli_store.c): --store FILE, then store.path of

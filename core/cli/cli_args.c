@@ -29,7 +29,11 @@ enum {
 	OPT_ALL,
 	OPT_COORDINATOR,
 	OPT_ADMINISTRATOR,
-	OPT_LISTEN
+	OPT_LISTEN,
+	OPT_SAVE,
+	OPT_REPLAN,
+	OPT_FROM,
+	OPT_TO
 };
 
 static const struct option long_opts[] = {
@@ -63,6 +67,10 @@ static const struct option long_opts[] = {
     {"coordinator", no_argument, NULL, OPT_COORDINATOR},
     {"administrator", no_argument, NULL, OPT_ADMINISTRATOR},
     {"listen", required_argument, NULL, OPT_LISTEN},
+    {"save", no_argument, NULL, OPT_SAVE},
+    {"replan", required_argument, NULL, OPT_REPLAN},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"to", required_argument, NULL, OPT_TO},
     {NULL, 0, NULL, 0},
 };
 
@@ -290,6 +298,18 @@ static int set_option(cli_args *a, options *o, int ch, const char *arg)
 		return push(o->keep, &o->n_keep, CLI_MAX_KEEP, arg, "keep");
 	case OPT_STORE:
 		o->store = arg;
+		return -1;
+	case OPT_SAVE:
+		o->save = 1;
+		return -1;
+	case OPT_REPLAN:
+		o->replan = arg;
+		return -1;
+	case OPT_FROM:
+		o->held_from = arg;
+		return -1;
+	case OPT_TO:
+		o->held_to = arg;
 		return -1;
 	case OPT_SITE:
 		o->site = arg;

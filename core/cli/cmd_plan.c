@@ -6,6 +6,7 @@
 #include "appui/appui.h"
 #include "batch.h"
 #include "cli.h"
+#include "cmd_plan_saved.h"
 
 const char usage_plan[] =
     "usage: appui plan [--campaign FILE] [--format table|json|csv] [--ics "
@@ -128,7 +129,7 @@ static int refuse_clobber(const options *o, const setup *s,
 {
 	input_ids ids = {0};
 	const char *files[] = {cpath, ap_config_path(s->cfg), o->against,
-	                       in->store_file};
+	                       in->store_file, o->store};
 	input_ids_add(&ids, (const char *const *)in->paths, in->n);
 	input_ids_add(&ids, files, sizeof files / sizeof files[0]);
 	int rc = refuse_output_onto_inputs("plan", &ids, o->output);
@@ -203,19 +204,24 @@ static int kept_missions(const options *o, const ap_prev_plan *prev,
 	return 0;
 }
 
-/* The plan in `format` to -o (with the changes from `prev`, if any), then
- * the calendars. Returns 0 or the exit status. */
+/* The plan in `format` to -o (with the changes from `prev`, if any), saved
+ * with --save, then the calendars. Returns 0 or the exit status. */
 static int write_plan(const options *o, enum plan_format format,
                       const ap_plan *plan, const ap_prev_plan *prev,
-                      ap_diags *d)
+                      saved_plan *sp, const char *cpath, ap_diags *d)
 {
 	ap_plan_changes *changes = NULL;
 	if (prev)
 		ap_plan_diff(&changes, prev, plan);
 	ap_plan_report_options ropt = AP_PLAN_REPORT_OPTIONS_INIT;
 	ropt.changes = changes;
+	ap_diags *sd = ap_diags_new();
+	int rc = saved_store(o, sp, plan, d, &ropt, cpath, sd);
+	print_diags(stderr, sd, 0);
+	ap_diags_free(sd);
 	outfile out;
-	int rc = out_open(&out, o->output);
+	if (!rc)
+		rc = out_open(&out, o->output);
 	if (!rc) {
 		if (format == JSON)
 			ap_plan_json_with(out.f, plan, d, &ropt);
@@ -226,7 +232,10 @@ static int write_plan(const options *o, enum plan_format format,
 		rc = out_close(&out, 1);
 	}
 	ap_plan_changes_free(changes);
-	if (!rc && o->ics_dir && ap_plan_ics(plan, o->ics_dir, d) != 0)
+	ap_plan_ics_options iopt;
+	saved_ics_options(sp, &iopt);
+	if (!rc && o->ics_dir &&
+	    ap_plan_ics_with(plan, o->ics_dir, &iopt, d) != 0)
 		rc = EXIT_SETUP;
 	return rc;
 }
@@ -252,6 +261,7 @@ int cmd_plan(const options *o, int argc, char **argv)
 	ap_plan *plan = NULL;
 	ap_prev_plan *prev = NULL;
 	ap_fixed_mission *kept = NULL;
+	saved_plan sp = {0};
 	inputs in = {0};
 	char *cpath = NULL;
 	int rc = setup_open(o, &s, 1, d, stderr);
@@ -300,11 +310,18 @@ int cmd_plan(const options *o, int argc, char **argv)
 		rc = brc > 0 ? brc : EXIT_SETUP;
 		goto out;
 	}
+	rc = saved_open(o, &s, &sp, d);
+	if (rc)
+		goto out;
+	if (sp.prev) { /* --replan: the saved plan, its pinned missions */
+		prev = sp.prev;
+		sp.prev = NULL;
+	}
 	ap_plan_options popt = AP_PLAN_OPTIONS_INIT;
 	popt.time_limit = o->time_limit;
-	popt.fixed = kept;
-	popt.n_fixed = o->n_keep;
-	popt.fewest_changes_from = o->fewest_changes ? prev : NULL;
+	popt.fixed = o->replan ? sp.fixed : kept;
+	popt.n_fixed = o->replan ? sp.n_fixed : o->n_keep;
+	popt.fewest_changes_from = o->fewest_changes || o->replan ? prev : NULL;
 	int prc = ap_plan_build(&plan, campaign, input, &popt, d);
 	if (prc != AP_OK) {
 		print_diags(stderr, d, 0);
@@ -312,13 +329,20 @@ int cmd_plan(const options *o, int argc, char **argv)
 		rc = prc == AP_EINVALID ? EXIT_INVALID : EXIT_SETUP;
 		goto out;
 	}
-	rc = write_plan(o, format, plan, prev, d);
+	saved_name(&sp, plan);
+	rc = write_plan(o, format, plan, prev, &sp, cpath, d);
+	if (!rc && o->replan && !o->save)
+		fprintf(stderr,
+		        "appui plan: a re-plan of %s, not saved: "
+		        "--save keeps it\n",
+		        SHOWN(o->replan));
 	print_diags(stderr, d, 0);
 	if (!rc && ap_diags_errors(d))
 		rc = EXIT_INVALID;
 out:
 	free(cpath);
 	free(kept);
+	saved_free(&sp);
 	ap_prev_plan_free(prev);
 	ap_plan_free(plan);
 	ap_plan_input_free(input);

@@ -11,11 +11,13 @@
 
 #include "appui/appui.h"
 #include "appui/document.h"
+#include "appui/followup.h"
 #include "batch.h"
 #include "cli.h"
 
 const char usage_report[] =
-    "usage: appui report [--format html|xlsx] [--campaign FILE]\n"
+    "usage: appui report [--format html|xlsx] [--campaign FILE | --plan "
+    "PLAN-ID]\n"
     "                    [--time-limit SECONDS] [-o FILE] FILE|DIR...\n"
     "\n"
     "The report of the case files: the campaign at a glance, the ranked\n"
@@ -25,6 +27,9 @@ const char usage_report[] =
     "  -f, --format FMT       html (default: one self-contained page) or\n"
     "                         xlsx (a workbook: needs -o FILE)\n"
     "  --campaign FILE        also plan this campaign and show the plan\n"
+    "  --plan PLAN-ID         show the store's saved plan PLAN-ID (as P1),\n"
+    "                         each site's missions on its chart over time,\n"
+    "                         and the campaign's outcome (appui followup)\n"
     "  --time-limit SECONDS   for the planner (default 10)\n"
     "  -o, --output FILE      write to FILE atomically instead of stdout\n"
     "  -s, --strict           treat every warning about a case file as an "
@@ -37,6 +42,7 @@ const char usage_report[] =
 typedef struct report_ctx {
 	ap_document *doc;
 	ap_plan_input *input;
+	ap_followup *followup; /* with --plan */
 } report_ctx;
 
 static void report_result(void *ctx, size_t index, const batch_result *res)
@@ -45,6 +51,9 @@ static void report_result(void *ctx, size_t index, const batch_result *res)
 	report_ctx *r = ctx;
 	if (res->case_text)
 		ap_document_add_case(r->doc, res->case_text, res->case_len);
+	if (res->case_text && r->followup)
+		ap_followup_add_case(r->followup, res->case_text,
+		                     res->case_len);
 	if (res->site && r->input)
 		ap_plan_input_add_site(r->input, res->site);
 }
@@ -73,6 +82,64 @@ static int add_plan(const options *o, ap_document *doc,
 	free(text);
 	ap_plan_free(plan);
 	return rc;
+}
+
+typedef struct memtext {
+	char *text;
+	size_t len;
+	FILE *f;
+} memtext;
+
+static FILE *mem_open(memtext *m)
+{
+	m->text = NULL;
+	m->f = open_memstream(&m->text, &m->len);
+	if (!m->f)
+		ap_oom();
+	return m->f;
+}
+
+static int saved_json(void *ctx, const ap_store_plan *p)
+{
+	ap_document_set_plan(ctx, p->plan_json, p->plan_json_len);
+	return 0;
+}
+
+/* --plan PLAN-ID: the saved plan, its missions and the campaign's outcome
+ * into the document. Returns 0 or an exit status. */
+static int add_saved(const options *o, report_ctx *r, ap_diags *d)
+{
+	long long id;
+	if (ap_plan_id_parse(o->plan_file, &id) != 0) {
+		fprintf(stderr,
+		        "appui report: --plan wants a saved plan's id, as P1, "
+		        "not '%s'\n",
+		        SHOWN(o->plan_file));
+		return EXIT_USAGE;
+	}
+	ap_store *s;
+	int rc = open_store(o, NULL, 0, &s);
+	if (rc)
+		return rc;
+	ap_saved_missions *m = NULL;
+	int status = ap_store_plan_get(s, id, saved_json, r->doc, d);
+	if (status == AP_OK)
+		status = ap_saved_missions_load(&m, s, id, d);
+	ap_store_close(s);
+	if (status != AP_OK)
+		return store_exit(status, d);
+	memtext t;
+	ap_saved_missions_json(mem_open(&t), m, NULL);
+	fclose(t.f);
+	ap_document_set_missions(r->doc, t.text, t.len);
+	free(t.text);
+	ap_followup_set_missions(r->followup, m);
+	ap_followup_json(mem_open(&t), r->followup);
+	fclose(t.f);
+	ap_document_set_followup(r->doc, t.text, t.len);
+	free(t.text);
+	ap_saved_missions_free(m);
+	return 0;
 }
 
 /* A workbook is a zip file libxlsxwriter writes by name: to a regular
@@ -145,7 +212,7 @@ int cmd_report(const options *o, int argc, char **argv)
 	setup s;
 	ap_campaign *campaign = NULL;
 	inputs in = {0};
-	report_ctx r = {ap_document_new(), NULL};
+	report_ctx r = {ap_document_new(), NULL, NULL};
 	rc = setup_open(o, &s, 1, d, stderr);
 	if (rc)
 		goto out;
@@ -157,6 +224,16 @@ int cmd_report(const options *o, int argc, char **argv)
 		goto out;
 	}
 	ap_diags_clear(d);
+	if (o->campaign && o->plan_file) {
+		fputs(
+		    "appui report: --campaign plans anew, --plan shows a saved "
+		    "plan: give one of them\n",
+		    stderr);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (o->plan_file)
+		r.followup = ap_followup_new();
 	rc = gather_inputs(o, &s, &in, argv, argc, usage_report, d);
 	if (!rc)
 		rc = refuse_clobber(o, &s, o->campaign, &in);
@@ -174,12 +251,15 @@ int cmd_report(const options *o, int argc, char **argv)
 	}
 	if (campaign)
 		rc = add_plan(o, r.doc, campaign, r.input, d);
+	if (!rc && o->plan_file)
+		rc = add_saved(o, &r, d);
 	if (!rc)
 		rc = write_report(o, xlsx, r.doc, d);
 	if (!rc && ap_diags_errors(d))
 		rc = EXIT_INVALID;
 out:
 	ap_plan_input_free(r.input);
+	ap_followup_free(r.followup);
 	ap_document_free(r.doc);
 	ap_campaign_free(campaign);
 	inputs_free(&in);

@@ -51,6 +51,10 @@ static const char usage_main[] =
     "  token new ACCOUNT      a new token for an account, shown once\n"
     "  serve                  the intake service: firms upload, coordinators\n"
     "                         read (docs/service.md)\n"
+    "  mission SUBCOMMAND     saved plans' missions: plans, list, confirm,\n"
+    "                         held, cancel (docs/followup.md)\n"
+    "  followup               a saved campaign's outcome: the sites whose\n"
+    "                         mission was held, before and after\n"
     "  version                print the version and the plugin ABI\n"
     "  help [COMMAND]         this help, or a command's\n"
     "\n"
@@ -89,6 +93,8 @@ static const command commands[] = {
     {"token", usage_token, cmd_token},
     {"serve", usage_serve, cmd_serve},
     {"report", usage_report, cmd_report},
+    {"mission", usage_mission, cmd_mission},
+    {"followup", usage_followup, cmd_followup},
     {"history", usage_history, cmd_history},
 };
 

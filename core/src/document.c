@@ -18,6 +18,8 @@ void ap_document_free(ap_document *doc)
 		return;
 	json_decref(doc->cases);
 	json_decref(doc->plan);
+	json_decref(doc->missions);
+	json_decref(doc->followup);
 	free(doc);
 }
 
@@ -54,6 +56,30 @@ int ap_document_set_plan(ap_document *doc, const char *json, size_t len)
 	}
 	json_decref(doc->plan);
 	doc->plan = v;
+	return AP_OK;
+}
+
+int ap_document_set_missions(ap_document *doc, const char *json, size_t len)
+{
+	json_t *v = parse(json, len);
+	if (!v || !json_is_array(json_object_get(v, "missions"))) {
+		json_decref(v);
+		return AP_EINVALID;
+	}
+	json_decref(doc->missions);
+	doc->missions = v;
+	return AP_OK;
+}
+
+int ap_document_set_followup(ap_document *doc, const char *json, size_t len)
+{
+	json_t *v = parse(json, len);
+	if (!v || !json_is_array(json_object_get(v, "themes"))) {
+		json_decref(v);
+		return AP_EINVALID;
+	}
+	json_decref(doc->followup);
+	doc->followup = v;
 	return AP_OK;
 }
 

@@ -37,6 +37,11 @@ static const char css[] =
     ".grid{stroke:#c4cad3;stroke-width:1}.axis{font-size:10px;fill:#5b6575}"
     ".holiday{fill:#e6e9ee}.off{fill:#f6d9c6}.bar{fill:#1f5fa8}"
     ".fixedbar{fill:#6a3d9a}.label{font-size:10px;fill:#1d2430}"
+    ".line{fill:none;stroke-width:2}.tq{stroke:#1f5fa8;fill:#1f5fa8;"
+    "color:#1f5fa8}.tu{stroke:#2e7d32;fill:#2e7d32;color:#2e7d32}"
+    ".ts{stroke:#6a3d9a;fill:#6a3d9a;color:#6a3d9a}"
+    ".heldm{fill:#f6d9c6}.plannedm{fill:none;stroke:#d35400;"
+    "stroke-dasharray:3 2}"
     ".kpis{display:flex;flex-wrap:wrap;gap:.5rem 2rem;margin:.5rem 0}"
     ".kpis div{min-width:9rem}.kpis b{display:block;font-size:1.4rem}"
     ".site{border-top:1px solid var(--line);margin-top:1.5rem}"
@@ -403,9 +408,11 @@ int ap_document_html(FILE *out, const ap_document *doc,
 	ranked(&b, v, n, themes, nt);
 	if (doc->plan)
 		doc_plan(&b, doc->plan);
+	if (doc->followup)
+		doc_outcome(&b, doc->followup);
 	ap_buf_puts(&b, "<section id=\"pages\"><h2>Les sites, un par un</h2>");
 	for (size_t i = 0; i < n; i++)
-		doc_site(&b, v[i]);
+		doc_site(&b, doc, v[i]);
 	ap_buf_printf(&b, "</section><script>%s</script></body></html>\n",
 	              script);
 	free(v);

@@ -8,9 +8,11 @@
 #include "appui/document.h"
 
 struct ap_document {
-	json_t *cases; /* array: each case as `score --format json` gives it,
-	                  in input order */
-	json_t *plan;  /* the object `plan --format json` gives, or NULL */
+	json_t *cases;    /* array: each case as `score --format json` gives it,
+	                     in input order */
+	json_t *plan;     /* the object `plan --format json` gives, or NULL */
+	json_t *missions; /* `mission list --format json`'s, or NULL */
+	json_t *followup; /* `followup --format json`'s, or NULL */
 };
 
 /* The cases as the score table ranks them (ap_score_row_rank): missions
@@ -47,7 +49,12 @@ doc_number doc_fr(double x, int places);
 /* "2016-05-02" as 02/05/2016 (other text as it is). */
 doc_number doc_date_fr(const char *iso);
 /* A site's page: context, each theme's indicators, rules and levers. */
-void doc_site(ap_buf *b, const json_t *c);
+void doc_site(ap_buf *b, const ap_document *doc, const json_t *c);
+/* A site's need per theme over its diagnostics, its missions marked
+ * (document_follow.c); nothing for a site seen once and never planned. */
+void doc_history(ap_buf *b, const ap_document *doc, const json_t *c);
+/* The campaign's outcome: per theme, then per site. */
+void doc_outcome(ap_buf *b, const json_t *followup);
 /* The plan: totals, a Gantt chart per firm, the sites not planned. */
 void doc_plan(ap_buf *b, const json_t *plan);
 /* Days and euros against the budget, as gauges. */

@@ -222,7 +222,7 @@ static void theme(ap_buf *b, const json_t *t)
 	observations(b, t);
 }
 
-void doc_site(ap_buf *b, const json_t *c)
+void doc_site(ap_buf *b, const ap_document *doc, const json_t *c)
 {
 	ap_buf_puts(b, "<article class=\"site\" id=\"site-");
 	ap_buf_html(b, doc_str(c, "case_id"));
@@ -232,6 +232,7 @@ void doc_site(ap_buf *b, const json_t *c)
 	ap_buf_html(b, doc_str(c, "site_id"));
 	ap_buf_puts(b, "</span></h3>");
 	context(b, c);
+	doc_history(b, doc, c);
 	size_t i;
 	json_t *t;
 	json_array_foreach(json_object_get(c, "themes"), i, t) theme(b, t);

@@ -359,5 +359,19 @@ void ap_plan_free(ap_plan *p)
 	free(p->firm_days);
 	free(p->firm_euros);
 	ap_plan_input_free(p->own_input);
+	ap_plan_set_mission_ids(p, NULL);
 	free(p);
+}
+
+void ap_plan_set_mission_ids(ap_plan *p, const char *const *ids)
+{
+	for (size_t i = 0; p->mission_ids && i < p->n_missions; i++)
+		free(p->mission_ids[i]);
+	free(p->mission_ids);
+	p->mission_ids = NULL;
+	if (!ids)
+		return;
+	p->mission_ids = ap_xcalloc(p->n_missions + 1, sizeof(char *));
+	for (size_t i = 0; i < p->n_missions; i++)
+		p->mission_ids[i] = ap_xstrdup(ids[i]);
 }

@@ -127,10 +127,14 @@ static void day_str(ap_day day, char out[11])
 	ap_date_format(ap_date_from_day(day), out);
 }
 
-/* "M-001": missions are numbered in plan order, from 1. */
-static void mission_id(size_t i, char out[24])
+/* "M-001": missions are numbered in plan order, from 1; a saved plan's
+ * missions have the ids the store gave them (ap_plan_set_mission_ids()). */
+static void mission_id(const ap_plan *p, size_t i, char out[32])
 {
-	snprintf(out, 24, "M-%03zu", i + 1);
+	if (p->mission_ids)
+		snprintf(out, 32, "%s", p->mission_ids[i]);
+	else
+		snprintf(out, 32, "M-%03zu", i + 1);
 }
 
 static int firm_days(const ap_plan *p, size_t f)
@@ -273,8 +277,8 @@ static void table_missions(FILE *out, const ap_plan *p)
 	for (size_t i = 0; i < p->n_missions; i++) {
 		const ap_planned *m = &p->missions[i];
 		const ap_plan_site *s = site_of(p, m->site);
-		char id[24];
-		mission_id(i, id);
+		char id[32];
+		mission_id(p, i, id);
 		tbl_add(&t, id);
 		tbl_add(&t, s->site_id);
 		tbl_add(&t, s->organisation_id);
@@ -443,8 +447,8 @@ static void table_why(FILE *out, const ap_plan *p)
 	fputs("\nWhy these firms\n", out);
 	for (size_t i = 0; i < p->n_missions; i++) {
 		const ap_planned *m = &p->missions[i];
-		char id[24];
-		mission_id(i, id);
+		char id[32];
+		mission_id(p, i, id);
 		char *site = cell_text(site_of(p, m->site)->site_id);
 		char *firm = cell_text(firm_of(p, m->firm)->id);
 		char *why = cell_text(m->why && *m->why ? m->why : "-");
@@ -691,8 +695,8 @@ static json_t *mission_json(const ap_plan *p, size_t i)
 	const ap_planned *m = &p->missions[i];
 	const ap_plan_site *s = site_of(p, m->site);
 	const ap_firm *f = firm_of(p, m->firm);
-	char id[24];
-	mission_id(i, id);
+	char id[32];
+	mission_id(p, i, id);
 	json_t *o = json_object();
 	json_object_set_new(o, "mission", json_string(id));
 	json_object_set_new(o, "case_id", jsonout_str(s->case_id));
@@ -942,8 +946,8 @@ void ap_plan_csv(FILE *out, const ap_plan *p)
 		const ap_planned *m = &p->missions[i];
 		const ap_plan_site *s = site_of(p, m->site);
 		const ap_firm *f = firm_of(p, m->firm);
-		char id[24], first[11] = "", last[11] = "";
-		mission_id(i, id);
+		char id[32], first[11] = "", last[11] = "";
+		mission_id(p, i, id);
 		csv_field(out, id, 1);
 		csv_text(out, s->case_id, 0);
 		csv_text(out, s->site_id, 0);
@@ -1101,8 +1105,8 @@ static void ics_event(ap_buf *out, const ap_plan *p, size_t i, int k,
 	const ap_planned *m = &p->missions[i];
 	const ap_plan_site *s = site_of(p, m->site);
 	const ap_firm *f = firm_of(p, m->firm);
-	char id[24], day[24], next[24];
-	mission_id(i, id);
+	char id[32], day[24], next[24];
+	mission_id(p, i, id);
 	ics_day(m->dates[k], day);
 	ics_day(m->dates[k] + 1, next);
 	char *themes = mission_themes(p, m, ", ");

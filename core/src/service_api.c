@@ -371,6 +371,8 @@ svc_response *svc_api_get(svc *s, const svc_request *q, const svc_caller *c,
 		return scores(s, c, conn, SVC_JOB_SCORES);
 	if (n == 1 && strcmp(seg[0], "report") == 0)
 		return scores(s, c, conn, SVC_JOB_REPORT);
+	if (n >= 1 && strcmp(seg[0], "plans") == 0)
+		return svc_follow_get(s, c, seg, n, conn);
 	if (n < 2 || strcmp(seg[0], "casefiles") != 0 ||
 	    !ap_store_name_ok(seg[1]))
 		return not_found();

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "appui/mission.h"
 #include "jsonout.h"
 #include "service_impl.h"
 
@@ -195,6 +196,7 @@ void svc_job_free(svc_job *j)
 	if (j->result)
 		ap_pool_result_free(j->result);
 	svc_listed_free(j->listed, j->n_listed);
+	ap_saved_missions_free(j->missions);
 	free(j);
 }
 
@@ -230,6 +232,8 @@ static svc_response *job_finish(svc *s, svc_job *j)
 		return svc_upload_finish(s, j);
 	case SVC_JOB_PAGE:
 		return svc_page_finish(s, j);
+	case SVC_JOB_FOLLOWUP:
+		return svc_follow_finish(s, j);
 	default:
 		return svc_api_finish(s, j);
 	}
@@ -417,6 +421,10 @@ static svc_response *route_api(svc *s, const svc_request *q,
 {
 	if (strcmp(q->path, "/v1/casefiles") == 0 && method_is(q, "POST"))
 		return svc_upload_begin(s, q, c, conn);
+	const char *mission = "/v1/missions/";
+	if (strncmp(q->path, mission, strlen(mission)) == 0 &&
+	    method_is(q, "POST"))
+		return svc_follow_post(s, q, c, q->path + strlen(mission));
 	if (!method_is(q, "GET") && !method_is(q, "HEAD")) {
 		svc_response *r =
 		    problem(405, "Method Not Allowed",

@@ -161,10 +161,11 @@ typedef struct svc_task {
 
 typedef enum svc_job_kind {
 	SVC_JOB_UPLOAD = 1,
-	SVC_JOB_SCORES, /* GET /v1/scores */
-	SVC_JOB_CASE,   /* GET /v1/casefiles/{id} */
-	SVC_JOB_REPORT, /* GET /v1/report */
-	SVC_JOB_PAGE    /* a page that shows scores */
+	SVC_JOB_SCORES,  /* GET /v1/scores */
+	SVC_JOB_CASE,    /* GET /v1/casefiles/{id} */
+	SVC_JOB_REPORT,  /* GET /v1/report */
+	SVC_JOB_PAGE,    /* a page that shows scores */
+	SVC_JOB_FOLLOWUP /* GET /v1/plans/{id}/followup */
 } svc_job_kind;
 
 struct svc_job {
@@ -183,7 +184,8 @@ struct svc_job {
 	/* the others: the versions to show, as listed */
 	struct svc_listed *listed;
 	size_t n_listed;
-	char *page; /* SVC_JOB_PAGE: which page */
+	char *page;                         /* SVC_JOB_PAGE: which page */
+	struct ap_saved_missions *missions; /* SVC_JOB_FOLLOWUP's */
 	int tls;
 };
 
@@ -219,6 +221,14 @@ svc_response *svc_api_finish(svc *s, svc_job *j);
 int svc_list_latest(svc *s, const svc_caller *c, const char *site,
                     svc_listed **out, size_t *n, ap_diags *d);
 
+/* service_follow.c: saved plans, missions, a campaign's outcome (for
+ * coordinators): GET /v1/plans[/{id}[/missions|/followup]], and POST
+ * /v1/missions/{id}?status=... */
+svc_response *svc_follow_get(svc *s, const svc_caller *c, char seg[4][80],
+                             size_t n, void *conn);
+svc_response *svc_follow_post(svc *s, const svc_request *q, const svc_caller *c,
+                              const char *id);
+svc_response *svc_follow_finish(svc *s, svc_job *j);
 /* service_pages.c: the web pages. */
 svc_response *svc_page_get(svc *s, const svc_request *q, const svc_caller *c,
                            void *conn);

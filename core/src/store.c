@@ -276,6 +276,38 @@ int store_run(ap_store *s, ap_diags *d, const char *doing, const char *sql,
 	return rc == SQLITE_DONE ? AP_OK : store_fail(s, d, rc, doing);
 }
 
+int store_refuse(ap_store *s, ap_diags *d, int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = ap_xvasprintf(fmt, ap);
+	va_end(ap);
+	ap_diags_add(d, AP_ERROR, s->path, 0, "", "%s", msg);
+	free(msg);
+	return status;
+}
+
+/* Steps `st` to its end, calling `row` for each row; stops when it returns
+ * nonzero (that value returned). */
+int store_each_row(ap_store *s, sqlite3_stmt *st,
+                   int (*row)(sqlite3_stmt *st, void *ctx), void *ctx,
+                   ap_diags *d, const char *doing)
+{
+	int rc;
+	for (;;) {
+		rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW)
+			break;
+		int r = row(st, ctx);
+		if (r != 0) {
+			sqlite3_finalize(st);
+			return r;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? AP_OK : store_fail(s, d, rc, doing);
+}
+
 int store_audit(ap_store *s, const char *at, const char *actor,
                 const char *action, const char *object, const char *detail,
                 ap_diags *d)

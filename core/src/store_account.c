@@ -33,40 +33,29 @@ ap_store_role ap_store_role_of(const char *name)
 	return (ap_store_role)0;
 }
 
-static int refuse(ap_store *s, ap_diags *d, int status, const char *fmt, ...)
-    AP_PRINTF(4, 5);
-static int refuse(ap_store *s, ap_diags *d, int status, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *msg = ap_xvasprintf(fmt, ap);
-	va_end(ap);
-	ap_diags_add(d, AP_ERROR, s->path, 0, "", "%s", msg);
-	free(msg);
-	return status;
-}
-
 int ap_store_account_add(ap_store *s, const char *actor, const char *name,
                          ap_store_role role, const char *firm_id, ap_diags *d)
 {
 	if (!ap_store_name_ok(name))
-		return refuse(s, d, AP_EUSAGE,
-		              "the account name '%s' is not 1 to 64 of "
-		              "[A-Za-z0-9._-]",
-		              name ? name : "");
+		return store_refuse(s, d, AP_EUSAGE,
+		                    "the account name '%s' is not 1 to 64 of "
+		                    "[A-Za-z0-9._-]",
+		                    name ? name : "");
 	if (role < AP_ROLE_FIRM || role > AP_ROLE_ADMINISTRATOR || !actor ||
 	    !*actor)
-		return refuse(s, d, AP_EUSAGE, "malformed account");
+		return store_refuse(s, d, AP_EUSAGE, "malformed account");
 	if (role == AP_ROLE_FIRM && !ap_store_name_ok(firm_id))
-		return refuse(s, d, AP_EUSAGE,
-		              "a firm's account '%s' needs a firm id (1 to 64 "
-		              "of [A-Za-z0-9._-]), not '%s'",
-		              name, firm_id ? firm_id : "");
+		return store_refuse(
+		    s, d, AP_EUSAGE,
+		    "a firm's account '%s' needs a firm id (1 to 64 "
+		    "of [A-Za-z0-9._-]), not '%s'",
+		    name, firm_id ? firm_id : "");
 	if (role != AP_ROLE_FIRM && firm_id)
-		return refuse(s, d, AP_EUSAGE,
-		              "only a firm's account is bound to a firm: '%s' "
-		              "is a %s",
-		              name, ap_store_role_name(role));
+		return store_refuse(
+		    s, d, AP_EUSAGE,
+		    "only a firm's account is bound to a firm: '%s' "
+		    "is a %s",
+		    name, ap_store_role_name(role));
 	char *doing = ap_xasprintf("cannot add the account %s", name);
 	int status = store_begin(s, d, doing);
 	if (status != AP_OK)
@@ -81,8 +70,8 @@ int ap_store_account_add(ap_store *s, const char *actor, const char *name,
 		int rc = sqlite3_step(st);
 		sqlite3_finalize(st);
 		if (rc == SQLITE_ROW)
-			status = refuse(s, d, AP_EINVALID,
-			                "%s: the name is taken", doing);
+			status = store_refuse(s, d, AP_EINVALID,
+			                      "%s: the name is taken", doing);
 		else if (rc != SQLITE_DONE)
 			status = store_fail(s, d, rc, doing);
 	}
@@ -127,8 +116,9 @@ static int find_account(ap_store *s, const char *name, int64_t *id,
 		snprintf(revoked, AP_STORE_TIME_SIZE, "%s", store_text(st, 1));
 		status = AP_OK;
 	} else if (rc == SQLITE_DONE) {
-		status = refuse(s, d, AP_ENOTFOUND,
-		                "%s: there is no account '%s'", doing, name);
+		status =
+		    store_refuse(s, d, AP_ENOTFOUND,
+		                 "%s: there is no account '%s'", doing, name);
 	} else {
 		status = store_fail(s, d, rc, doing);
 	}
@@ -140,7 +130,7 @@ int ap_store_account_revoke(ap_store *s, const char *actor, const char *name,
                             ap_diags *d)
 {
 	if (!actor || !*actor || !name)
-		return refuse(s, d, AP_EUSAGE, "malformed revocation");
+		return store_refuse(s, d, AP_EUSAGE, "malformed revocation");
 	char *doing = ap_xasprintf("cannot revoke the account %s", name);
 	int status = store_begin(s, d, doing);
 	if (status != AP_OK)
@@ -150,8 +140,9 @@ int ap_store_account_revoke(ap_store *s, const char *actor, const char *name,
 	int64_t id = 0;
 	status = find_account(s, name, &id, revoked, d, doing);
 	if (status == AP_OK && revoked[0])
-		status = refuse(s, d, AP_EINVALID, "%s: it was revoked at %s",
-		                doing, revoked);
+		status =
+		    store_refuse(s, d, AP_EINVALID, "%s: it was revoked at %s",
+		                 doing, revoked);
 	if (status == AP_OK)
 		status =
 		    store_run(s, d, doing,
@@ -230,13 +221,14 @@ int ap_store_token_new(char out[AP_STORE_TOKEN_SIZE], ap_store *s,
 {
 	out[0] = '\0';
 	if (!actor || !*actor || !account)
-		return refuse(s, d, AP_EUSAGE, "malformed token request");
+		return store_refuse(s, d, AP_EUSAGE, "malformed token request");
 	char token[AP_STORE_TOKEN_SIZE], hash[AP_SHA256_HEX];
 	if (ap_random_secret(token) != 0)
-		return refuse(s, d, AP_ESETUP,
-		              "cannot make a token: no random bytes from the "
-		              "kernel (%s)",
-		              strerror(errno));
+		return store_refuse(
+		    s, d, AP_ESETUP,
+		    "cannot make a token: no random bytes from the "
+		    "kernel (%s)",
+		    strerror(errno));
 	ap_sha256_of(token, strlen(token), hash);
 	char *doing = ap_xasprintf("cannot make a token for %s", account);
 	int status = store_begin(s, d, doing);
@@ -247,9 +239,9 @@ int ap_store_token_new(char out[AP_STORE_TOKEN_SIZE], ap_store *s,
 	int64_t id = 0;
 	status = find_account(s, account, &id, revoked, d, doing);
 	if (status == AP_OK && revoked[0])
-		status =
-		    refuse(s, d, AP_EINVALID,
-		           "%s: the account was revoked at %s", doing, revoked);
+		status = store_refuse(s, d, AP_EINVALID,
+		                      "%s: the account was revoked at %s",
+		                      doing, revoked);
 	if (status == AP_OK)
 		status = store_run(s, d, doing,
 		                   "INSERT INTO token (account, sha256, "
@@ -278,7 +270,8 @@ int ap_store_token_revoke(ap_store *s, const char *actor, const char *token,
                           ap_diags *d)
 {
 	if (!actor || !*actor || !token)
-		return refuse(s, d, AP_EUSAGE, "malformed token revocation");
+		return store_refuse(s, d, AP_EUSAGE,
+		                    "malformed token revocation");
 	char hash[AP_SHA256_HEX];
 	ap_sha256_of(token, strlen(token), hash);
 	const char *doing = "cannot revoke a token";
@@ -302,9 +295,9 @@ int ap_store_token_revoke(ap_store *s, const char *actor, const char *token,
 			id = sqlite3_column_int64(st, 0);
 			name = ap_xstrdup(store_text(st, 1));
 		} else if (rc == SQLITE_DONE) {
-			status =
-			    refuse(s, d, AP_ENOTFOUND,
-			           "%s: no active token is that one", doing);
+			status = store_refuse(s, d, AP_ENOTFOUND,
+			                      "%s: no active token is that one",
+			                      doing);
 		} else {
 			status = store_fail(s, d, rc, doing);
 		}

@@ -88,6 +88,16 @@ int store_time_ok(const char *s);
 int store_run(ap_store *s, ap_diags *d, const char *doing, const char *sql,
               const char *types, ...);
 
+/* A problem "PATH:0: message" in `d`; returns `status`. */
+int store_refuse(ap_store *s, ap_diags *d, int status, const char *fmt, ...)
+    AP_PRINTF(4, 5);
+
+/* Steps `st` to its end (and finalizes it), calling `row` for each row;
+ * stops when it returns nonzero (that value returned). */
+int store_each_row(ap_store *s, sqlite3_stmt *st,
+                   int (*row)(sqlite3_stmt *st, void *ctx), void *ctx,
+                   ap_diags *d, const char *doing);
+
 /* Text column `i` of `st`, "" for NULL. */
 const char *store_text(sqlite3_stmt *st, int i);
 

@@ -17,27 +17,6 @@ static int since_ok(ap_store *s, const char *since, ap_diags *d)
 	return AP_EUSAGE;
 }
 
-/* Steps `st` to its end, calling `row` for each row; stops when it returns
- * nonzero (that value returned). */
-static int each_row(ap_store *s, sqlite3_stmt *st,
-                    int (*row)(sqlite3_stmt *st, void *ctx), void *ctx,
-                    ap_diags *d, const char *doing)
-{
-	int rc;
-	for (;;) {
-		rc = sqlite3_step(st);
-		if (rc != SQLITE_ROW)
-			break;
-		int r = row(st, ctx);
-		if (r != 0) {
-			sqlite3_finalize(st);
-			return r;
-		}
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? AP_OK : store_fail(s, d, rc, doing);
-}
-
 typedef struct rejection_cb {
 	int (*each)(void *ctx, const ap_store_rejection *r);
 	void *ctx;
@@ -78,7 +57,7 @@ int ap_store_rejections(ap_store *s, const char *since,
 		return status;
 	store_bind_text(st, 1, since);
 	rejection_cb cb = {each, ctx};
-	return each_row(s, st, rejection_row, &cb, d, doing);
+	return store_each_row(s, st, rejection_row, &cb, d, doing);
 }
 
 typedef struct audit_cb {
@@ -118,5 +97,5 @@ int ap_store_audit(ap_store *s, const char *since,
 		return status;
 	store_bind_text(st, 1, since);
 	audit_cb cb = {each, ctx};
-	return each_row(s, st, audit_row, &cb, d, doing);
+	return store_each_row(s, st, audit_row, &cb, d, doing);
 }

@@ -33,6 +33,17 @@ AP_API int ap_document_add_case(ap_document *doc, const char *json, size_t len);
 /* The plan, as ap_plan_json() writes it. Returns AP_OK or AP_EINVALID. */
 AP_API int ap_document_set_plan(ap_document *doc, const char *json, size_t len);
 
+/* A saved plan's missions, as `appui mission list --format json` writes
+ * them: each site's page marks its missions on its chart over time.
+ * Returns AP_OK or AP_EINVALID. */
+AP_API int ap_document_set_missions(ap_document *doc, const char *json,
+                                    size_t len);
+
+/* The campaign's outcome, as `appui followup --format json` writes it.
+ * Returns AP_OK or AP_EINVALID. */
+AP_API int ap_document_set_followup(ap_document *doc, const char *json,
+                                    size_t len);
+
 #define AP_DOCUMENT_OPTIONS_VERSION 1
 typedef struct ap_document_options {
 	int version;       /* AP_DOCUMENT_OPTIONS_VERSION */

@@ -157,6 +157,7 @@ typedef struct ap_plan {
 	                       plans, this one is fully fixed by the inputs */
 	ap_plan_input *own_input; /* `input`: the sites given, one case per
 	                             site (its strings are the given input's) */
+	char **mission_ids; /* a saved plan's mission ids; NULL: M-001... */
 } ap_plan;
 
 /*
@@ -172,6 +173,9 @@ AP_API int ap_plan_build(ap_plan **out, const ap_campaign *c,
                          const ap_plan_input *in, const ap_plan_options *opt,
                          ap_diags *d);
 AP_API void ap_plan_free(ap_plan *p);
+/* Names the plan's missions with a saved plan's ids (one per mission,
+ * copied), shown by every output instead of M-001, M-002... */
+AP_API void ap_plan_set_mission_ids(ap_plan *p, const char *const *ids);
 
 /* ---- outputs (plan_report.c) ------------------------------------------------
  */
@@ -188,6 +192,38 @@ AP_API void ap_plan_csv(FILE *out, const ap_plan *p);
  * renamed. Returns 0, or -1 with the reason in `d`.
  */
 AP_API int ap_plan_ics(const ap_plan *p, const char *dir, ap_diags *d);
+
+/* A saved mission's identity, for mission i of the plan. */
+typedef struct ap_ics_mission {
+	const char *mission_id;
+	int sequence;
+} ap_ics_mission;
+/* Events to send as cancelled: days first_index..days-1 of a saved mission
+ * (0: the whole mission, cancelled or given up; k: a mission that now has
+ * k days). */
+typedef struct ap_ics_cancelled {
+	const char *mission_id;
+	const char *firm_id;
+	const char *site_id;
+	const char *case_id;
+	const ap_day *dates;
+	int days;
+	int first_index;
+	int sequence;
+} ap_ics_cancelled;
+#define AP_PLAN_ICS_OPTIONS_VERSION 1
+typedef struct ap_plan_ics_options {
+	int version;
+	const ap_ics_mission *missions; /* NULL: an unsaved plan */
+	const ap_ics_cancelled *cancelled;
+	size_t n_cancelled;
+} ap_plan_ics_options;
+#define AP_PLAN_ICS_OPTIONS_INIT                           \
+	{                                                  \
+		AP_PLAN_ICS_OPTIONS_VERSION, NULL, NULL, 0 \
+	}
+AP_API int ap_plan_ics_with(const ap_plan *p, const char *dir,
+                            const ap_plan_ics_options *opt, ap_diags *d);
 
 /* ---- comparing with a previous plan (plan_diff.c) --------------------------
  */

@@ -379,6 +379,8 @@ AP_API ap_mission_status ap_mission_status_of(const char *name);
 /* A mission id: "P<plan>-M-<nnn>", the plan that first planned it and its
  * number there; it never changes, across re-plans too. */
 #define AP_MISSION_ID_SIZE 32
+AP_API void ap_mission_id(char out[AP_MISSION_ID_SIZE], long long plan,
+                          int number);
 
 /* A mission as the store keeps it; valid during the callback. */
 typedef struct ap_store_mission {
@@ -397,7 +399,9 @@ typedef struct ap_store_mission {
 /* A mission to write with a plan: new, or an existing one (by id) that
  * the plan moves, keeps, or cancels. */
 typedef struct ap_store_mission_in {
-	const char *mission_id;
+	const char *mission_id; /* NULL: a new mission, given the id
+	                           ap_mission_id() of the plan and `number` */
+	int number;             /* a new mission's number in the plan, from 1 */
 	const char *case_id, *site_id, *firm;
 	int days;
 	const char *dates;        /* as ap_store_mission.dates */
@@ -418,12 +422,19 @@ typedef struct ap_store_plan_in {
 	const char *actor;
 	const ap_store_mission_in *missions;
 	size_t n_missions;
+	/* The id the plan takes, that its new missions' ids name: the one
+	 * ap_store_plan_next() gave; AP_EBUSY when another plan took it
+	 * meanwhile (nothing saved). */
+	long long id;
 } ap_store_plan_in;
 #define AP_STORE_PLAN_INIT                                                    \
 	{                                                                     \
 		AP_STORE_PLAN_VERSION, NULL, NULL, 0, NULL, 0, 0, NULL, NULL, \
-		    0                                                         \
+		    0, 0                                                      \
 	}
+
+/* The id the next saved plan will take (1 in a store with none). */
+AP_API int ap_store_plan_next(long long *out, ap_store *s, ap_diags *d);
 
 /*
  * Saves a plan and writes its missions, in one transaction with one audit
