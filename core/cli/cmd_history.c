@@ -111,6 +111,39 @@ static int read_cases(const options *o, setup *s, inputs *in, history_ctx *x,
 	return 0;
 }
 
+static int add_stored_mission(void *ctx, const ap_store_mission *m)
+{
+	int held = m->status == AP_MISSION_HELD && m->held_first;
+	ap_history_mission hm = {m->mission_id, m->firm,
+	                         ap_mission_status_name(m->status),
+	                         held ? m->held_first : m->first_day,
+	                         held ? m->held_last : m->last_day};
+	if (ap_history_add_mission(ctx, &hm) != AP_OK)
+		fprintf(stderr,
+		        "appui history: mission %s has no dates it can be "
+		        "placed by; left out\n",
+		        SHOWN(m->mission_id));
+	return 0;
+}
+
+/* The store's missions of the site into `h`. Returns 0 or an exit
+ * status. */
+static int read_missions(const options *o, const setup *s, ap_history *h)
+{
+	ap_store *st = NULL;
+	int rc = open_store(o, s->cfg, 0, &st);
+	if (rc)
+		return rc;
+	ap_store_mission_query q = AP_STORE_MISSION_QUERY_INIT;
+	q.site_id = ap_history_site_id(h);
+	ap_diags *d = ap_diags_new();
+	int status = ap_store_missions(st, &q, add_stored_mission, h, d);
+	rc = status == AP_OK ? 0 : store_exit(status, d);
+	ap_diags_free(d);
+	ap_store_close(st);
+	return rc;
+}
+
 static int site_arg(int argc, char **argv, const char **site)
 {
 	if (argc < 1 || !argv[0][0]) {
@@ -146,6 +179,8 @@ int cmd_history(const options *o, int argc, char **argv)
 		rc = refuse_clobber(&s, &in, o->output);
 	if (!rc)
 		rc = read_cases(&so, &s, &in, &x, d);
+	if (!rc && in.store_file)
+		rc = read_missions(&so, &s, x.h);
 	if (!rc)
 		rc = write_history(o, json, x.h);
 	if (!rc && (ap_diags_errors(d) || x.twice))
