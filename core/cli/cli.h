@@ -209,6 +209,7 @@ CLI_COMMAND(serve);
 CLI_COMMAND(report);
 CLI_COMMAND(mission);
 CLI_COMMAND(followup);
+CLI_COMMAND(history);
 
 /* The store a command uses (cli_store.c): --store FILE, then store.path of
  * `cfg` (NULL: the configuration in use is loaded for it). Opened (created

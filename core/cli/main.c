@@ -34,6 +34,9 @@ static const char usage_main[] =
     "  plan FILE|DIR...       score and plan the missions of a campaign\n"
     "  report FILE|DIR...     the report: ranked sites, a page per site, the\n"
     "                         plan (--campaign); HTML or xlsx\n"
+    "  history SITE-ID [FILE|DIR...]\n"
+    "                         a site over time: its diagnostics by date and\n"
+    "                         the change of each theme from one to the next\n"
     "  bundle -o OUT FILE...  archive a site's case bundle (BagIt bag)\n"
     "  verify BUNDLE...       check a bundle's manifests and re-score its "
     "case\n"
@@ -92,6 +95,7 @@ static const command commands[] = {
     {"report", usage_report, cmd_report},
     {"mission", usage_mission, cmd_mission},
     {"followup", usage_followup, cmd_followup},
+    {"history", usage_history, cmd_history},
 };
 
 static const command *find_command(const char *name)

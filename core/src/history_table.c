@@ -1,0 +1,277 @@
+/*
+ * A site's history for a terminal: the diagnostics (a row per theme), then
+ * each change with the missions held between and the indicators that
+ * moved, then every mission given. Text from the case files is shown inert
+ * (ap_buf_inert): a site name cannot move the cursor or forge a line.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "appui/status.h"
+#include "history_impl.h"
+
+/* Columns sized from their cells, measured in code points. */
+typedef struct htable {
+	size_t ncols;
+	const char *const *head;
+	const char *align; /* 'l' or 'r' per column */
+	ap_ptrs cells;
+} htable;
+
+static size_t width(const char *s)
+{
+	size_t w = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			w++;
+	return w;
+}
+
+static void cell(htable *t, const char *s)
+{
+	ap_buf b;
+	ap_buf_init(&b);
+	ap_buf_puts(&b, "");
+	ap_buf_inert(&b, s ? s : "-", 0);
+	ap_ptrs_push(&t->cells, b.data);
+}
+
+static void cellf(htable *t, const char *fmt, ...) AP_PRINTF(2, 3);
+static void cellf(htable *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = ap_xvasprintf(fmt, ap);
+	va_end(ap);
+	cell(t, s);
+	free(s);
+}
+
+static void line(FILE *out, const htable *t, const char *const *row,
+                 const size_t *w)
+{
+	ap_buf b;
+	ap_buf_init(&b);
+	ap_buf_puts(&b, "  ");
+	for (size_t c = 0; c < t->ncols; c++) {
+		size_t pad = w[c] - width(row[c]);
+		if (c)
+			ap_buf_puts(&b, "  ");
+		for (size_t k = 0; t->align[c] == 'r' && k < pad; k++)
+			ap_buf_putc(&b, ' ');
+		ap_buf_puts(&b, row[c]);
+		for (size_t k = 0; t->align[c] != 'r' && k < pad; k++)
+			ap_buf_putc(&b, ' ');
+	}
+	while (b.len && b.data[b.len - 1] == ' ')
+		b.len--;
+	fwrite(b.data, 1, b.len, out);
+	fputc('\n', out);
+	ap_buf_free(&b);
+}
+
+static void print_table(FILE *out, htable *t)
+{
+	size_t *w = ap_xcalloc(t->ncols, sizeof(*w));
+	for (size_t c = 0; c < t->ncols; c++)
+		w[c] = width(t->head[c]);
+	for (size_t i = 0; i < t->cells.len; i++) {
+		size_t cw = width(t->cells.items[i]);
+		if (cw > w[i % t->ncols])
+			w[i % t->ncols] = cw;
+	}
+	line(out, t, t->head, w);
+	for (size_t i = 0; i + t->ncols <= t->cells.len; i += t->ncols)
+		line(out, t, (const char *const *)&t->cells.items[i], w);
+	for (size_t i = 0; i < t->cells.len; i++)
+		free(t->cells.items[i]);
+	ap_ptrs_free(&t->cells);
+	free(w);
+}
+
+/* Inert text for a line of its own. */
+static void put_inert(FILE *out, const char *s)
+{
+	ap_buf b;
+	ap_buf_init(&b);
+	ap_buf_puts(&b, "");
+	ap_buf_inert(&b, s ? s : "-", 0);
+	fputs(b.data, out);
+	ap_buf_free(&b);
+}
+
+static void table_diagnostics(FILE *out, const ap_history *h)
+{
+	static const char *const head[] = {"DATE", "CASE",     "FIRM", "THEME",
+	                                   "NEED", "INTERVAL", "BAND"};
+	htable t = {AP_ARRAY_LEN(head), head, "llllrrl", {0}};
+	for (size_t i = 0; i < h->n_diags; i++) {
+		const ap_history_diagnostic *d = &h->diags[i].pub;
+		for (size_t k = 0; k < d->n_themes || k == 0; k++) {
+			cell(&t, k ? "" : d->diagnosed);
+			cell(&t, k ? "" : d->case_id);
+			cell(&t, k ? "" : d->firm);
+			if (!d->n_themes) {
+				for (int c = 0; c < 4; c++)
+					cell(&t, "-");
+				break;
+			}
+			const ap_history_theme *th = &d->themes[k];
+			cell(&t, th->theme);
+			cellf(&t, "%.2f", th->need);
+			cellf(&t, "%.2f..%.2f", th->need_low, th->need_high);
+			cellf(&t, "%s (%s)", ap_band_name(th->band),
+			      hist_band_fr(th->band));
+		}
+	}
+	fputs("Diagnostics (diagnostics du site), by date:\n", out);
+	print_table(out, &t);
+}
+
+static const ap_history_theme *theme_of(const hist_diag *d, const char *id)
+{
+	for (size_t i = 0; i < d->pub.n_themes; i++)
+		if (strcmp(d->themes[i].theme, id) == 0)
+			return &d->themes[i];
+	return NULL;
+}
+
+static void band_cell(htable *t, const hist_diag *x, const hist_diag *y,
+                      const ap_history_change *c)
+{
+	const ap_history_theme *a = theme_of(x, c->theme);
+	const ap_history_theme *b = theme_of(y, c->theme);
+	if (c->band_change == AP_HISTORY_BAND_NONE || !a || !b)
+		cell(t, "-");
+	else if (c->band_change == AP_HISTORY_BAND_SAME)
+		cellf(t, "same band (%s)", ap_band_name(a->band));
+	else
+		cellf(t, "%s (%s -> %s)",
+		      ap_history_band_change_name(c->band_change),
+		      ap_band_name(a->band), ap_band_name(b->band));
+}
+
+static void table_themes(FILE *out, const ap_history *h, size_t i)
+{
+	static const char *const head[] = {"THEME", "DELTA", "VERDICT", "BAND"};
+	htable t = {AP_ARRAY_LEN(head), head, "lrll", {0}};
+	const hist_pair *p = &h->pairs[i];
+	for (size_t c = 0; c < p->n; c++) {
+		const ap_history_change *ch = &p->changes[c];
+		cell(&t, ch->theme);
+		if (ch->verdict == AP_HISTORY_NOT_COMPARABLE)
+			cell(&t, "-");
+		else
+			cellf(&t, "%+.2f", ch->delta);
+		cellf(&t, "%s (%s)", ap_history_verdict_name(ch->verdict),
+		      hist_verdict_fr(ch->verdict));
+		band_cell(&t, &h->diags[i], &h->diags[i + 1], ch);
+	}
+	print_table(out, &t);
+}
+
+static void side_cells(htable *t, const hist_move *m)
+{
+	char from[32] = "-", to[32] = "-";
+	if (m->has_from)
+		snprintf(from, sizeof from, "%d", m->from_level);
+	if (m->has_to)
+		snprintf(to, sizeof to, "%d", m->to_level);
+	cellf(t, "%s -> %s", from, to);
+	snprintf(from, sizeof from, m->has_from ? "%.15g" : "-", m->from_value);
+	snprintf(to, sizeof to, m->has_to ? "%.15g" : "-", m->to_value);
+	cellf(t, "%s -> %s", from, to);
+}
+
+static void table_moves(FILE *out, const ap_history *h, size_t i)
+{
+	static const char *const head[] = {"THEME", "INDICATOR", "LEVEL",
+	                                   "VALUE", "CONTRIBUTION"};
+	htable t = {AP_ARRAY_LEN(head), head, "llllr", {0}};
+	const hist_pair *p = &h->pairs[i];
+	for (size_t c = 0; c < p->n; c++)
+		for (size_t k = 0; k < p->changes[c].n_moved; k++) {
+			const hist_move *m = &p->moves[c][k];
+			cell(&t, p->changes[c].theme);
+			cell(&t, m->ref);
+			side_cells(&t, m);
+			cellf(&t, "%+.2f", m->contribution_delta);
+		}
+	if (!t.cells.len) {
+		fputs("  No indicator moved.\n", out);
+		return;
+	}
+	fputs("  Indicators that moved (leviers qui ont bougé):\n", out);
+	print_table(out, &t);
+}
+
+static void between(FILE *out, const ap_history *h, size_t i)
+{
+	size_t n = 0;
+	for (size_t k = 0; k < h->n_missions; k++) {
+		const hist_mission *m = &h->missions[k];
+		if (!hist_between(h, i, m))
+			continue;
+		fputs(n++ ? ", " : "  Missions held between: ", out);
+		put_inert(out, m->m.mission_id);
+		fputs(" (", out);
+		put_inert(out, m->m.firm);
+		fprintf(out, ", %s..%s)", m->m.first, m->m.last);
+	}
+	fputs(n ? "\n" : "  No mission held between.\n", out);
+}
+
+static void table_changes(FILE *out, const ap_history *h)
+{
+	if (h->n_diags < 2)
+		return;
+	fprintf(out,
+	        "\nChanges (évolution): a clear change is a need moved by "
+	        "more than %g points, its intervals apart\n",
+	        h->opt.margin);
+	for (size_t i = 0; i + 1 < h->n_diags; i++) {
+		const hist_diag *x = &h->diags[i], *y = &h->diags[i + 1];
+		fprintf(out, "\n%s ", x->pub.diagnosed);
+		put_inert(out, x->pub.case_id);
+		fprintf(out, " -> %s ", y->pub.diagnosed);
+		put_inert(out, y->pub.case_id);
+		fputs(":\n", out);
+		between(out, h, i);
+		table_themes(out, h, i);
+		table_moves(out, h, i);
+	}
+}
+
+static void table_missions(FILE *out, const ap_history *h)
+{
+	static const char *const head[] = {"MISSION", "FIRM", "STATUS", "DAYS"};
+	htable t = {AP_ARRAY_LEN(head), head, "llll", {0}};
+	if (!h->n_missions)
+		return;
+	for (size_t k = 0; k < h->n_missions; k++) {
+		const hist_mission *m = &h->missions[k];
+		cell(&t, m->m.mission_id);
+		cell(&t, m->m.firm);
+		cell(&t, m->m.status);
+		cellf(&t, "%s..%s", m->m.first, m->m.last);
+	}
+	fputs("\nMissions of the site (missions d'appui):\n", out);
+	print_table(out, &t);
+}
+
+int ap_history_table(FILE *out, const ap_history *h)
+{
+	fputs("Site ", out);
+	put_inert(out, h->site_id);
+	if (ap_history_site_name(h)) {
+		fputs(", ", out);
+		put_inert(out, ap_history_site_name(h));
+	}
+	fprintf(out, ": %zu diagnostic%s (historique du site)\n\n", h->n_diags,
+	        h->n_diags == 1 ? "" : "s");
+	if (h->n_diags)
+		table_diagnostics(out, h);
+	table_changes(out, h);
+	table_missions(out, h);
+	return ferror(out) ? AP_EOUTPUT : AP_OK;
+}
