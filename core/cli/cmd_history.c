@@ -113,12 +113,7 @@ static int read_cases(const options *o, setup *s, inputs *in, history_ctx *x,
 
 static int add_stored_mission(void *ctx, const ap_store_mission *m)
 {
-	int held = m->status == AP_MISSION_HELD && m->held_first;
-	ap_history_mission hm = {m->mission_id, m->firm,
-	                         ap_mission_status_name(m->status),
-	                         held ? m->held_first : m->first_day,
-	                         held ? m->held_last : m->last_day};
-	if (ap_history_add_mission(ctx, &hm) != AP_OK)
+	if (ap_history_add_stored(ctx, m) != AP_OK)
 		fprintf(stderr,
 		        "appui history: mission %s has no dates it can be "
 		        "placed by; left out\n",

@@ -33,23 +33,6 @@ struct ap_followup {
 	const ap_saved_missions *missions;
 };
 
-const char *ap_change_verdict_name(ap_change_verdict v)
-{
-	return v == AP_VERDICT_IMPROVED   ? "improved"
-	       : v == AP_VERDICT_WORSENED ? "worsened"
-	                                  : "no clear change";
-}
-
-ap_change_verdict ap_change_verdict_of(double a, double a_low, double a_high,
-                                       double b, double b_low, double b_high)
-{
-	if (b < a - AP_FOLLOWUP_MARGIN && b_high < a_low)
-		return AP_VERDICT_IMPROVED;
-	if (b > a + AP_FOLLOWUP_MARGIN && b_low > a_high)
-		return AP_VERDICT_WORSENED;
-	return AP_VERDICT_UNCLEAR;
-}
-
 ap_followup *ap_followup_new(void)
 {
 	return ap_xcalloc(1, sizeof(ap_followup));
@@ -223,10 +206,10 @@ static const char *band_change_name(int c)
 	                : "unknown";
 }
 
-static ap_change_verdict verdict(const fu_theme *a, const fu_theme *b)
+static ap_history_verdict verdict(const fu_theme *a, const fu_theme *b)
 {
-	return ap_change_verdict_of(a->need, a->low, a->high, b->need, b->low,
-	                            b->high);
+	return ap_history_rule(a->need, a->low, a->high, b->need, b->low,
+	                       b->high, AP_HISTORY_MARGIN);
 }
 
 /* The themes of every compared pair, sorted by name, each once. */
@@ -260,7 +243,7 @@ static int cmp_double(const void *a, const void *b)
 
 /* One theme across the sites. */
 typedef struct fu_sum {
-	size_t sites, band[3], verdicts[3];
+	size_t sites, band[3], verdicts[4]; /* by ap_history_verdict */
 	double median;
 } fu_sum;
 
@@ -314,7 +297,7 @@ static void table_site(FILE *out, const fu_site *s)
 		        ap_shown_text(&sh, a->theme), need,
 		        a->band >= 0 ? bands[a->band] : "?",
 		        b->band >= 0 ? bands[b->band] : "?",
-		        ap_change_verdict_name(verdict(a, b)));
+		        ap_history_verdict_name(verdict(a, b)));
 	}
 	ap_shown_free(&sh);
 }
@@ -352,7 +335,9 @@ static void table_themes(FILE *out, const fu_site *v, size_t n)
 		        "  %-10s  %5zu  %11zu  %9zu  %10zu  %8zu  %15zu  %8zu  "
 		        "%+6.2f\n",
 		        themes[t], s.sites, s.band[0], s.band[1], s.band[2],
-		        s.verdicts[0], s.verdicts[1], s.verdicts[2], s.median);
+		        s.verdicts[AP_HISTORY_IMPROVED],
+		        s.verdicts[AP_HISTORY_NO_CLEAR_CHANGE],
+		        s.verdicts[AP_HISTORY_WORSENED], s.median);
 		table_names(out, v, n, themes[t], -1, "    better band: ");
 		table_names(out, v, n, themes[t], 0, "    same band:   ");
 		table_names(out, v, n, themes[t], 1, "    worse band:  ");
@@ -417,8 +402,8 @@ static json_t *theme_change_json(const fu_theme *a, const fu_theme *b)
 	                                 : json_null());
 	json_object_set_new(o, "band_change",
 	                    json_string(band_change_name(band_change(a, b))));
-	json_object_set_new(o, "verdict",
-	                    json_string(ap_change_verdict_name(verdict(a, b))));
+	json_object_set_new(
+	    o, "verdict", json_string(ap_history_verdict_name(verdict(a, b))));
 	return o;
 }
 
@@ -472,12 +457,15 @@ static json_t *sum_json(const fu_site *v, size_t n, const char *theme)
 	                    json_integer((json_int_t)s.band[1]));
 	json_object_set_new(o, "worse_band",
 	                    json_integer((json_int_t)s.band[2]));
-	json_object_set_new(o, "improved",
-	                    json_integer((json_int_t)s.verdicts[0]));
-	json_object_set_new(o, "no_clear_change",
-	                    json_integer((json_int_t)s.verdicts[1]));
-	json_object_set_new(o, "worsened",
-	                    json_integer((json_int_t)s.verdicts[2]));
+	json_object_set_new(
+	    o, "improved",
+	    json_integer((json_int_t)s.verdicts[AP_HISTORY_IMPROVED]));
+	json_object_set_new(
+	    o, "no_clear_change",
+	    json_integer((json_int_t)s.verdicts[AP_HISTORY_NO_CLEAR_CHANGE]));
+	json_object_set_new(
+	    o, "worsened",
+	    json_integer((json_int_t)s.verdicts[AP_HISTORY_WORSENED]));
 	json_object_set_new(o, "median_change", jnum(s.median));
 	json_object_set_new(o, "better_band_sites",
 	                    names_json(v, n, theme, -1));
@@ -496,7 +484,7 @@ void ap_followup_json(FILE *out, ap_followup *f)
 	snprintf(plan, sizeof plan, "P%lld",
 	         f->missions ? f->missions->plan : 0);
 	json_object_set_new(root, "plan", json_string(plan));
-	json_object_set_new(root, "margin", jnum(AP_FOLLOWUP_MARGIN));
+	json_object_set_new(root, "margin", jnum(AP_HISTORY_MARGIN));
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(v[i].after ? sites : awaiting,
 		                      site_json(&v[i]));

@@ -12,6 +12,7 @@
 
 #include "appui/calendar.h"
 #include "appui/status.h"
+#include "appui/store.h"
 #include "jsonout.h"
 
 const char *ap_history_verdict_name(ap_history_verdict v)
@@ -505,4 +506,14 @@ size_t ap_history_missions_between(const ap_history *h, size_t i)
 	for (size_t k = 0; i + 1 < h->n_diags && k < h->n_missions; k++)
 		n += (size_t)hist_between(h, i, &h->missions[k]);
 	return n;
+}
+
+int ap_history_add_stored(ap_history *h, const ap_store_mission *m)
+{
+	int held = m->status == AP_MISSION_HELD && m->held_first;
+	ap_history_mission hm = {m->mission_id, m->firm,
+	                         ap_mission_status_name(m->status),
+	                         held ? m->held_first : m->first_day,
+	                         held ? m->held_last : m->last_day};
+	return ap_history_add_mission(h, &hm);
 }

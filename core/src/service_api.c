@@ -373,6 +373,9 @@ svc_response *svc_api_get(svc *s, const svc_request *q, const svc_caller *c,
 		return scores(s, c, conn, SVC_JOB_REPORT);
 	if (n >= 1 && strcmp(seg[0], "plans") == 0)
 		return svc_follow_get(s, c, seg, n, conn);
+	if (n == 3 && strcmp(seg[0], "sites") == 0 &&
+	    strcmp(seg[2], "history") == 0)
+		return svc_follow_history(s, c, seg[1], conn);
 	if (n < 2 || strcmp(seg[0], "casefiles") != 0 ||
 	    !ap_store_name_ok(seg[1]))
 		return not_found();

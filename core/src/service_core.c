@@ -233,6 +233,7 @@ static svc_response *job_finish(svc *s, svc_job *j)
 	case SVC_JOB_PAGE:
 		return svc_page_finish(s, j);
 	case SVC_JOB_FOLLOWUP:
+	case SVC_JOB_HISTORY:
 		return svc_follow_finish(s, j);
 	default:
 		return svc_api_finish(s, j);

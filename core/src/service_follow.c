@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "appui/followup.h"
+#include "appui/history.h"
 #include "appui/mission.h"
 #include "jsonout.h"
 #include "service_impl.h"
@@ -180,8 +181,12 @@ static svc_response *plan_followup(svc *s, const svc_caller *c, long long id,
 	return NULL;
 }
 
+static svc_response *history_answer(svc *s, svc_job *j);
+
 svc_response *svc_follow_finish(svc *s, svc_job *j)
 {
+	if (j->kind == SVC_JOB_HISTORY)
+		return history_answer(s, j);
 	ap_followup *f = ap_followup_new();
 	for (size_t i = 0; i < j->n_listed; i++) {
 		const svc_scored *sc =
@@ -275,5 +280,87 @@ svc_response *svc_follow_post(svc *s, const svc_request *q, const svc_caller *c,
 	                              svc_arg(q, "from"), svc_arg(q, "to"), d);
 	svc_response *r = set_answer(rc, d, id, st);
 	ap_diags_free(d);
+	return r;
+}
+
+/* ---- a site's history -----------------------------------------------------
+ */
+
+/* GET /v1/sites/{site}/history: the latest version of each of the site's
+ * cases the caller may see (a firm: its own), scored. */
+svc_response *svc_follow_history(svc *s, const svc_caller *c, const char *site,
+                                 void *conn)
+{
+	if (!ap_store_name_ok(site))
+		return problem_of(404, "Not Found", "no such site");
+	svc_job *j = svc_job_new(SVC_JOB_HISTORY, c, conn);
+	j->name = ap_xstrdup(site);
+	ap_diags *d = ap_diags_new();
+	int rc = svc_list_latest(s, c, site, &j->listed, &j->n_listed, d);
+	svc_response *r = NULL;
+	if (rc != AP_OK)
+		r = store_answer(rc, d);
+	else if (!j->n_listed)
+		r = problem_of(404, "Not Found", "no such site");
+	ap_diags_free(d);
+	if (r) {
+		svc_job_free(j);
+		return r;
+	}
+	for (size_t i = 0; i < j->n_listed; i++)
+		svc_job_score(s, j, j->listed[i].name, j->listed[i].body,
+		              j->listed[i].body_len, j->listed[i].sha256);
+	if (!j->n_tasks)
+		return svc_follow_finish(s, j);
+	svc_job_wait(s, j);
+	return NULL;
+}
+
+typedef struct history_ctx {
+	ap_history *h;
+	const svc_caller *c;
+} history_ctx;
+
+/* A firm sees its own missions only. */
+static int history_mission(void *ctx, const ap_store_mission *m)
+{
+	history_ctx *x = ctx;
+	if (x->c->account.role != AP_ROLE_FIRM ||
+	    strcmp(m->firm, x->c->account.firm_id) == 0)
+		ap_history_add_stored(x->h, m);
+	return 0;
+}
+
+static svc_response *history_answer(svc *s, svc_job *j)
+{
+	ap_history *h = NULL;
+	ap_history_options opt = AP_HISTORY_OPTIONS_INIT;
+	ap_history_new(&h, j->name, &opt);
+	for (size_t i = 0; i < j->n_listed; i++) {
+		const svc_scored *sc =
+		    svc_cache_get(s->cache, j->listed[i].sha256);
+		if (sc && sc->json)
+			ap_history_add_case(h, sc->json, strlen(sc->json));
+	}
+	ap_store_mission_query q = AP_STORE_MISSION_QUERY_INIT;
+	q.site_id = j->name;
+	history_ctx x = {h, &j->caller};
+	ap_diags *d = ap_diags_new();
+	int rc = ap_store_missions(s->store, &q, history_mission, &x, d);
+	svc_response *r = rc == AP_OK ? NULL : store_answer(rc, d);
+	ap_diags_free(d);
+	if (!r) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *out = open_memstream(&text, &len);
+		if (!out)
+			ap_oom();
+		ap_history_json(out, h);
+		fclose(out);
+		r = json_text(text, len);
+	}
+	ap_history_free(h);
+	if (j->n_tasks == 0)
+		svc_job_free(j);
 	return r;
 }

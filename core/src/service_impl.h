@@ -161,11 +161,12 @@ typedef struct svc_task {
 
 typedef enum svc_job_kind {
 	SVC_JOB_UPLOAD = 1,
-	SVC_JOB_SCORES,  /* GET /v1/scores */
-	SVC_JOB_CASE,    /* GET /v1/casefiles/{id} */
-	SVC_JOB_REPORT,  /* GET /v1/report */
-	SVC_JOB_PAGE,    /* a page that shows scores */
-	SVC_JOB_FOLLOWUP /* GET /v1/plans/{id}/followup */
+	SVC_JOB_SCORES,   /* GET /v1/scores */
+	SVC_JOB_CASE,     /* GET /v1/casefiles/{id} */
+	SVC_JOB_REPORT,   /* GET /v1/report */
+	SVC_JOB_PAGE,     /* a page that shows scores */
+	SVC_JOB_FOLLOWUP, /* GET /v1/plans/{id}/followup */
+	SVC_JOB_HISTORY   /* GET /v1/sites/{id}/history */
 } svc_job_kind;
 
 struct svc_job {
@@ -228,6 +229,8 @@ svc_response *svc_follow_get(svc *s, const svc_caller *c, char seg[4][80],
                              size_t n, void *conn);
 svc_response *svc_follow_post(svc *s, const svc_request *q, const svc_caller *c,
                               const char *id);
+svc_response *svc_follow_history(svc *s, const svc_caller *c, const char *site,
+                                 void *conn);
 svc_response *svc_follow_finish(svc *s, svc_job *j);
 /* service_pages.c: the web pages. */
 svc_response *svc_page_get(svc *s, const svc_request *q, const svc_caller *c,

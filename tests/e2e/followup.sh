@@ -161,6 +161,18 @@ expect_http "followup" 200
 jq -S . "$TMP/body" >http.json
 jq -S . "$F" >cli.json
 cmp -s http.json cli.json && pass || fail "the service's followup is the command's"
+http coord GET /v1/sites/LMH-ALOUETTES/history
+expect_http "a site's history" 200
+jq -S . "$TMP/body" >http-h.json
+"$APPUI" history LMH-ALOUETTES --store "$S" --format json | jq -S . >cli-h.json
+cmp -s http-h.json cli-h.json && pass || fail "the service's history is the command's"
+expect_eq "two diagnostics, a mission" "$(jq '"\(.diagnostics | length) \(.missions | length)"' -r "$TMP/body")" "2 1"
+http argos GET /v1/sites/LMH-ALOUETTES/history
+expect_http "another firm's site" 404
+http coord GET /v1/sites/NO-SUCH-SITE/history
+expect_http "no such site" 404
+http coord GET "/v1/sites/..%2F..%2Fetc/history"
+expect_http "a path-like site" 404
 http argos POST "/v1/missions/P1-M-020?status=cancelled"
 expect_http "a firm changes no mission" 403
 http coord POST "/v1/missions/P1-M-999?status=confirmed"

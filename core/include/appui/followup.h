@@ -8,7 +8,8 @@
  * each case, and the saved missions: the diagnostic before a mission is
  * the case it was planned on; the one after, the site's first diagnostic
  * dated after the mission's last held day. Deterministic: the same inputs
- * give the same bytes.
+ * give the same bytes. A change is judged by ap_history_rule() with
+ * AP_HISTORY_MARGIN, as a site's history judges it.
  */
 #ifndef APPUI_FOLLOWUP_H
 #define APPUI_FOLLOWUP_H
@@ -17,29 +18,12 @@
 #include <stdio.h>
 
 #include "appui/common.h"
+#include "appui/history.h"
 #include "appui/mission.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* A change of need is clear when it is larger than this many points and
- * the two intervals under missing data do not overlap. */
-#define AP_FOLLOWUP_MARGIN 5.0
-
-typedef enum ap_change_verdict {
-	AP_VERDICT_IMPROVED = 0,
-	AP_VERDICT_UNCLEAR = 1, /* "no clear change" */
-	AP_VERDICT_WORSENED = 2
-} ap_change_verdict;
-
-/* "improved", "no clear change", "worsened". */
-AP_API const char *ap_change_verdict_name(ap_change_verdict v);
-
-/* The rule: from need `a` in [a_low, a_high] to `b` in [b_low, b_high]. */
-AP_API ap_change_verdict ap_change_verdict_of(double a, double a_low,
-                                              double a_high, double b,
-                                              double b_low, double b_high);
 
 typedef struct ap_followup ap_followup;
 

@@ -98,6 +98,12 @@ AP_API int ap_history_add_case(ap_history *h, const char *json, size_t len);
  * status or a date that is not YYYY-MM-DD (first after last too). */
 AP_API int ap_history_add_mission(ap_history *h, const ap_history_mission *m);
 
+struct ap_store_mission;
+/* A mission as the store keeps it: a held one placed by its held days, the
+ * others by their planned days. As ap_history_add_mission(). */
+AP_API int ap_history_add_stored(ap_history *h,
+                                 const struct ap_store_mission *m);
+
 /* ---- reading it (for a chart, a campaign summary) ---------------------- */
 
 typedef struct ap_history_theme {
