@@ -35,7 +35,7 @@ run() { # name allowed-exit-status cmd...
 	fi
 }
 
-for t in util config reader host scoring report calendar campaign plan plan_report bundle pool store service; do
+for t in util config reader host scoring report calendar campaign plan plan_report plan_ics bundle pool store service mission history; do
 	CK_FORK=no run "check_$t" 0 "$BUILD/bin/check_$t"
 done
 EX=$SRC/casefiles/examples
@@ -73,6 +73,21 @@ run "account revoke" 0 "$APPUI" account revoke argos --store "$tmp/s.db"
 # a sign-in, then SIGTERM; valgrind follows it and its workers.
 run "account add again" 0 "$APPUI" account add --firm FIRM-ARGOS argos2 --store "$tmp/s.db"
 token=$("$APPUI" token new argos2 --store "$tmp/s.db" 2>/dev/null)
+# The follow-up: a saved plan, a mission's life, a re-plan, the outcome.
+C=$SRC/configs/campaign.cfg
+run "plan --save" 0 "$APPUI" plan --campaign "$C" --save --ics "$tmp/ics1" --store "$tmp/s.db"
+run "mission confirm" 0 "$APPUI" mission confirm P1-M-001 --store "$tmp/s.db"
+run "mission held" 0 "$APPUI" mission held P1-M-001 --from 2016-06-20 --to 2016-06-23 --store "$tmp/s.db"
+run "mission cancel" 0 "$APPUI" mission cancel P1-M-002 --store "$tmp/s.db"
+run "mission refused" 1 "$APPUI" mission held P1-M-003 --store "$tmp/s.db"
+run "plan --replan" 0 "$APPUI" plan --campaign "$C" --replan P1 --save --ics "$tmp/ics2" --store "$tmp/s.db"
+run "mission list" 0 "$APPUI" mission list --format json --store "$tmp/s.db"
+run "store add later" 0 "$APPUI" store add --store "$tmp/s.db" "$SRC/casefiles/followup"
+run "followup" 0 "$APPUI" followup --format json --plan P1 --store "$tmp/s.db"
+run "history" 0 "$APPUI" history VLH-MAIL --store "$tmp/s.db"
+run "report --plan" 0 "$APPUI" report --plan P2 -o "$tmp/f.html" --store "$tmp/s.db"
+"$APPUI" account add --coordinator coord --store "$tmp/s.db" >/dev/null
+ctoken=$("$APPUI" token new coord --store "$tmp/s.db" 2>/dev/null)
 $VG "$APPUI" serve --store "$tmp/s.db" --listen 127.0.0.1:0 >/dev/null 2>"$tmp/serve.err" &
 vpid=$!
 url=
@@ -89,6 +104,10 @@ done
 for p in /v1/casefiles /v1/casefiles/CF-2016-004 /v1/casefiles/CF-2016-004/versions/1 / /casefiles/CF-2016-004; do
 	curl -s -o /dev/null -H "Authorization: Bearer $token" "$url$p"
 done
+for p in /v1/plans /v1/plans/P2 /v1/plans/P2/missions /v1/plans/P2/followup /v1/sites/VLH-MAIL/history; do
+	curl -s -o /dev/null -H "Authorization: Bearer $ctoken" "$url$p"
+done
+curl -s -o /dev/null -X POST -H "Authorization: Bearer $ctoken" "$url/v1/missions/P1-M-004?status=confirmed"
 curl -s -o /dev/null --data-urlencode "token=$token" "$url/signin"
 kill -TERM $vpid
 wait $vpid

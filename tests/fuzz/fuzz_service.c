@@ -38,6 +38,33 @@ static void die(const char *what)
 	abort();
 }
 
+/* A saved plan P1 with one mission, P1-M-001, for the follow-up's
+ * requests to find. */
+static int save_plan(ap_store *st, ap_diags *d)
+{
+	ap_store_mission_in m = {NULL,
+	                         1,
+	                         "CF-2016-004",
+	                         "GH-BOIS-FLEURI",
+	                         "FIRM-ARGOS",
+	                         3,
+	                         "2019-09-02,2019-09-03,2019-09-04",
+	                         AP_MISSION_PLANNED,
+	                         0};
+	ap_store_plan_in in = AP_STORE_PLAN_INIT;
+	in.id = 1;
+	in.campaign_name = "campaign.cfg";
+	in.campaign = "id = \"C\";";
+	in.campaign_len = 9;
+	in.plan_json = "{\"missions\":[]}";
+	in.plan_json_len = 15;
+	in.actor = "fuzz";
+	in.missions = &m;
+	in.n_missions = 1;
+	long long id;
+	return ap_store_plan_save(&id, st, &in, d);
+}
+
 static void setup(void)
 {
 	ap_diags *d = ap_diags_new();
@@ -59,7 +86,8 @@ static void setup(void)
 	    ap_store_account_add(st, "fuzz", "coord", AP_ROLE_COORDINATOR, NULL,
 	                         d) != AP_OK ||
 	    ap_store_token_new(firm_token, st, "fuzz", "firm", d) != AP_OK ||
-	    ap_store_token_new(coord_token, st, "fuzz", "coord", d) != AP_OK)
+	    ap_store_token_new(coord_token, st, "fuzz", "coord", d) != AP_OK ||
+	    save_plan(st, d) != AP_OK)
 		die("no store");
 	ap_service_options opt = AP_SERVICE_OPTIONS_INIT;
 	opt.max_body_bytes = 100000;
