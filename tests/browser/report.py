@@ -4,13 +4,19 @@
 usage: report.py --chromium BIN --chromedriver BIN --report FILE.html
                  --scores SCORES.json --plan PLAN.json --artifacts DIR
                  --work DIR [--tampered FILE.html]
+       report.py --chromium BIN --chromedriver BIN --report FILE.html
+                 --followup FOLLOWUP.json --artifacts DIR --work DIR
 
 Checks that the page makes no network request (every resource it loads is
 the file itself or data:), breaks no Content-Security-Policy, shows one row
 per site, one Gantt bar per mission and one page per site, that sorting
 works, and keeps screenshots of each part and a PDF print (A4) in DIR. With
 --tampered, a copy of the report with a remote image in it must be caught
-by the same check (so that the check is shown able to fail).
+by the same check (so that the check is shown able to fail). With
+--followup (a report made with --plan, and `appui followup --format json`
+of the same store), the follow-up instead: no network request or CSP
+violation, one outcome row per theme, a chart over time for every site
+followed with its held mission marked, a screenshot of each.
 Prints "N passed, N failed"; exit 1 on any failure.
 """
 import argparse
@@ -85,13 +91,47 @@ def open_page(d, path):
     return url
 
 
+def followup_checks(d, a):
+    fu = json.load(open(a.followup))
+    url = open_page(d, a.report)
+    check(not requests_off_file(d, url), "follow-up: no network request",
+          requests_off_file(d, url))
+    check(not console_problems(d), "follow-up: no CSP violation",
+          console_problems(d))
+    rows = d.find_elements(By.CSS_SELECTOR, "#outcome tr.outcome")
+    check(len(rows) == len(fu["themes"]), "one outcome row per theme",
+          "%d rows, %d themes" % (len(rows), len(fu["themes"])))
+    for s in fu["sites"]:
+        page = d.find_element(By.ID, "site-" + s["after"]["case_id"])
+        charts = page.find_elements(By.CSS_SELECTOR, "svg.history")
+        check(len(charts) == 1, "a chart over time for " + s["site_id"])
+        held = page.find_elements(By.CSS_SELECTOR, "svg.history rect.heldm")
+        check(len(held) >= 1 and charts[0].is_displayed(),
+              "its held mission marked, " + s["site_id"])
+    os.makedirs(a.artifacts, exist_ok=True)
+    for css, name in (("#followup", "report-followup"),
+                      ("svg.history", "report-history")):
+        el = d.find_element(By.CSS_SELECTOR, css)
+        d.execute_script("arguments[0].scrollIntoView();", el)
+        check(el.screenshot(os.path.join(a.artifacts, name + ".png")),
+              "a screenshot of " + css)
+
+
 def main():
     p = argparse.ArgumentParser()
-    for o in ("chromium", "chromedriver", "report", "scores", "plan",
-              "artifacts", "work"):
+    for o in ("chromium", "chromedriver", "report", "artifacts", "work"):
         p.add_argument("--" + o, required=True)
-    p.add_argument("--tampered")
+    for o in ("scores", "plan", "tampered", "followup"):
+        p.add_argument("--" + o)
     a = p.parse_args()
+    if a.followup:
+        d = browser(a)
+        try:
+            followup_checks(d, a)
+        finally:
+            d.quit()
+        print("%d passed, %d failed" % (passed, failed))
+        sys.exit(1 if failed else 0)
     scores = json.load(open(a.scores))
     plan = json.load(open(a.plan))
     d = browser(a)

@@ -101,4 +101,15 @@ else
 	fail "the report in a browser"
 	cat browser.out
 fi
+# The follow-up report of the example campaign (report --plan).
+sh "$SRC/scripts/followup-examples.sh" "$APPUI" "$TMP/fx" >/dev/null 2>&1 || fail "followup-examples.sh"
+if "$PY" "$SRC/tests/browser/report.py" --chromium "$(command -v chromium)" \
+	--chromedriver "$(command -v chromedriver)" --report "$TMP/fx/report.html" \
+	--followup "$TMP/fx/followup.json" --artifacts "$BUILD/browser-artifacts" \
+	--work "$TMP" >browser-fu.out 2>&1; then
+	pass
+else
+	fail "the follow-up report in a browser"
+	cat browser-fu.out
+fi
 summary
