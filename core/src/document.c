@@ -47,40 +47,33 @@ int ap_document_add_case(ap_document *doc, const char *json, size_t len)
 	return AP_OK;
 }
 
-int ap_document_set_plan(ap_document *doc, const char *json, size_t len)
+/* `*slot` replaced by the object `json`, which must have an array `key`. */
+static int set_object(json_t **slot, const char *json, size_t len,
+                      const char *key)
 {
 	json_t *v = parse(json, len);
-	if (!v || !json_is_array(json_object_get(v, "missions"))) {
+	if (!v || !json_is_array(json_object_get(v, key))) {
 		json_decref(v);
 		return AP_EINVALID;
 	}
-	json_decref(doc->plan);
-	doc->plan = v;
+	json_decref(*slot);
+	*slot = v;
 	return AP_OK;
+}
+
+int ap_document_set_plan(ap_document *doc, const char *json, size_t len)
+{
+	return set_object(&doc->plan, json, len, "missions");
 }
 
 int ap_document_set_missions(ap_document *doc, const char *json, size_t len)
 {
-	json_t *v = parse(json, len);
-	if (!v || !json_is_array(json_object_get(v, "missions"))) {
-		json_decref(v);
-		return AP_EINVALID;
-	}
-	json_decref(doc->missions);
-	doc->missions = v;
-	return AP_OK;
+	return set_object(&doc->missions, json, len, "missions");
 }
 
 int ap_document_set_followup(ap_document *doc, const char *json, size_t len)
 {
-	json_t *v = parse(json, len);
-	if (!v || !json_is_array(json_object_get(v, "themes"))) {
-		json_decref(v);
-		return AP_EINVALID;
-	}
-	json_decref(doc->followup);
-	doc->followup = v;
-	return AP_OK;
+	return set_object(&doc->followup, json, len, "themes");
 }
 
 double doc_top_need(const json_t *c)

@@ -332,10 +332,7 @@ static svc_response *scores(svc *s, const svc_caller *c, void *conn,
 		return r;
 	}
 	ap_diags_free(d);
-	for (size_t i = 0; i < j->n_listed; i++) {
-		svc_listed *v = &j->listed[i];
-		svc_job_score(s, j, v->name, v->body, v->body_len, v->sha256);
-	}
+	svc_job_score_listed(s, j);
 	if (!j->n_tasks)
 		return svc_api_finish(s, j);
 	svc_job_wait(s, j);

@@ -200,6 +200,13 @@ void svc_job_free(svc_job *j)
 	free(j);
 }
 
+void svc_job_score_listed(svc *s, svc_job *j)
+{
+	for (size_t i = 0; i < j->n_listed; i++)
+		svc_job_score(s, j, j->listed[i].name, j->listed[i].body,
+		              j->listed[i].body_len, j->listed[i].sha256);
+}
+
 void svc_job_score(svc *s, svc_job *j, const char *name, const void *body,
                    size_t len, const char *sha256)
 {

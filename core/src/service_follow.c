@@ -172,9 +172,7 @@ static svc_response *plan_followup(svc *s, const svc_caller *c, long long id,
 		return r;
 	}
 	ap_diags_free(d);
-	for (size_t i = 0; i < j->n_listed; i++)
-		svc_job_score(s, j, j->listed[i].name, j->listed[i].body,
-		              j->listed[i].body_len, j->listed[i].sha256);
+	svc_job_score_listed(s, j);
 	if (!j->n_tasks)
 		return svc_follow_finish(s, j);
 	svc_job_wait(s, j);
@@ -307,9 +305,7 @@ svc_response *svc_follow_history(svc *s, const svc_caller *c, const char *site,
 		svc_job_free(j);
 		return r;
 	}
-	for (size_t i = 0; i < j->n_listed; i++)
-		svc_job_score(s, j, j->listed[i].name, j->listed[i].body,
-		              j->listed[i].body_len, j->listed[i].sha256);
+	svc_job_score_listed(s, j);
 	if (!j->n_tasks)
 		return svc_follow_finish(s, j);
 	svc_job_wait(s, j);

@@ -194,6 +194,8 @@ struct svc_job {
 void svc_job_wait(svc *s, svc_job *job);
 svc_job *svc_job_new(svc_job_kind kind, const svc_caller *c, void *conn);
 void svc_job_free(svc_job *j);
+/* Adds a task for each of j->listed's versions not in the cache. */
+void svc_job_score_listed(svc *s, svc_job *j);
 /* Adds a task for stored bytes (or answers it from the cache). */
 void svc_job_score(svc *s, svc_job *j, const char *name, const void *body,
                    size_t len, const char *sha256);
