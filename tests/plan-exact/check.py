@@ -26,12 +26,18 @@ usage:
   check.py --appui APPUI --seeds 1-500 [--work DIR]   random instances (gen.py)
   check.py --appui APPUI --seed 42 --keep DIR -v      replay one seed
   check.py --appui APPUI --dir FOLDER [...]           fixed instances
+  check.py --appui APPUI --replan --seeds 1-160       re-plans of saved plans:
+      P1 saved in a store, its missions confirmed, held and cancelled, then
+      `plan --replan P1`, checked against the optimum around the confirmed
+      and held missions (README.md, "Re-plans")
 Each instance prints one line, `ok NAME` or `FAIL NAME: CLASS: detail`.
 """
 import argparse
+import copy
 import datetime
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -229,10 +235,47 @@ class Optimum:
         self.plan = plan  # [(site, firm, [dates])]
 
 
-def optimum(campaign, sites, ties=False):
+def residual(campaign, sites, fixed):
+    """The instance left when the fixed missions, [(site, firm, [dates])],
+    are taken out of it: their sites are not planned again, their days and
+    euros leave the budget, their days each firm's capacity, and their
+    dates the firm's working days. Copies; `campaign` and `sites` are left
+    as they are."""
+    c = copy.copy(campaign)
+    c.firms = []
+    for f in campaign.firms:
+        mine = [ds for _, g, ds in fixed if g.id == f.id]
+        used = {d.toordinal() for ds in mine for d in ds}
+        g = copy.copy(f)
+        g.capacity = f.capacity - sum(len(ds) for ds in mine)
+        g.days = [x for x in f.days if x not in used]
+        c.firms.append(g)
+    c.firm = {g.id: g for g in c.firms}
+    if c.budget_days is not None:
+        c.budget_days -= sum(len(ds) for _, _, ds in fixed)
+    if c.budget_euros is not None:
+        c.budget_euros -= sum(len(ds) * f.rate for _, f, ds in fixed)
+    gone = {s.site_id for s, _, _ in fixed}
+    rest = []
+    for s in sites:
+        if s.site_id not in gone:
+            t = copy.copy(s)
+            t.eligible = [c.firm[f.id] for f in s.eligible]
+            rest.append(t)
+    return c, rest
+
+
+def optimum(campaign, sites, ties=False, fixed=()):
     """The best plan by exhaustive search: the largest sum of cents (with
     `ties`, then the fewest days shortened, the fewest days, the smallest
-    sum of site positions)."""
+    sum of site positions). With `fixed` missions, [(site, firm, [dates])],
+    the best plan that keeps them: the optimum of what is left once they
+    are taken out (residual()), plus them; its key counts them in the sum
+    of cents only."""
+    if fixed:
+        rest = optimum(*residual(campaign, sites, fixed), ties=ties)
+        cents = rest.cents + sum(s.cents for s, _, _ in fixed)
+        return Optimum(cents, (cents,) + rest.key[1:], list(fixed) + rest.plan)
     c = campaign
     span = c.span
     options = {}
@@ -514,6 +557,221 @@ def judge(args, name, campaign, sites, best, doc):
     return "ok %s%s" % (name, detail), best
 
 
+# ---------------------------------------------------------------- re-plan
+
+PINNED = ("confirmed", "held")
+
+
+def run_ok(cmd):
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError("%s: exit %d: %s" % (" ".join(cmd[1:3]), p.returncode,
+                                                 p.stderr.strip()[:300]))
+
+
+def missions_of(args, store):
+    """`appui mission list` as {mission_id: mission}."""
+    doc = run_json([args.appui, "mission", "list", "--store", store,
+                    "--format", "json"])
+    return {m["mission_id"]: m for m in doc["missions"]}
+
+
+def follow_up(args, rng, store, missions):
+    """What a campaign's follow-up does to the first plan's missions, drawn
+    from `rng`: about half confirmed, some of those held (some on other
+    days than planned), one of the others cancelled. Returns the commands'
+    descriptions, for -v."""
+    done = []
+    planned = []
+
+    def mission(*words):
+        run_ok([args.appui, "mission"] + list(words) + ["--store", store])
+        done.append(" ".join(words))
+
+    for mid in sorted(missions):
+        m = missions[mid]
+        if rng.random() >= 0.5:
+            planned.append(mid)
+            continue
+        mission("confirm", mid)
+        if rng.random() < 0.4:
+            shift = [] if rng.random() < 0.5 else _held_days(rng, m)
+            mission("held", mid, *shift)
+    if planned:
+        mission("cancel", rng.choice(planned))
+    return done
+
+
+def _held_days(rng, m):
+    """--from and --to a few days off the planned first and last days."""
+    first = parse_day(m["dates"][0]) + datetime.timedelta(days=rng.randint(-3, 3))
+    last = parse_day(m["dates"][-1]) + datetime.timedelta(days=rng.randint(-3, 3))
+    first, last = min(first, last), max(first, last)
+    return ["--from", first.isoformat(), "--to", last.isoformat()]
+
+
+def replan_run(args, rng, seed, folder):
+    """The store's story: its cases added, a first plan saved (P1), the
+    follow-up, maybe one more case file, then the re-plan of P1, saved.
+    Returns (missions before the re-plan, the re-plan's JSON, missions
+    after it, what was done)."""
+    store = os.path.join(folder, "store.db")
+    cfg = os.path.join(folder, "campaign.cfg")
+    plan = [args.appui, "plan", "--campaign", cfg, "--store", store, "--save",
+            "--format", "json", "--time-limit", str(args.time_limit)]
+    run_ok([args.appui, "store", "init", "--store", store])
+    run_ok([args.appui, "store", "add", "--store", store, folder])
+    run_json(plan)
+    done = follow_up(args, rng, store, missions_of(args, store))
+    if seed is not None and rng.random() < 0.5:
+        path = gen.extra_case(seed, folder, rng)
+        run_ok([args.appui, "store", "add", "--store", store, path])
+        done.append("store add %s" % os.path.basename(path))
+    before = missions_of(args, store)
+    doc = run_json(plan + ["--replan", "P1"])
+    return before, doc, missions_of(args, store), done
+
+
+def replan_instance(args, name, folder, seed):
+    """Checks a re-plan; one line: ok or FAIL with a class and a detail."""
+    rng = random.Random("replan-%s" % (seed if seed is not None else name))
+    try:
+        before, doc, after, done = replan_run(args, rng, seed, folder)
+    except (RuntimeError, ValueError) as e:
+        return "FAIL %s: exit: %s" % (name, e)
+    try:
+        campaign = Campaign(os.path.join(folder, "campaign.cfg"))
+        score = run_json([args.appui, "score", "--format", "json", folder])
+        if score["errors"]:
+            raise CheckerError("invalid case files: %s" % score["errors"][:2])
+        sites = load_sites(campaign, score)
+        by_id = {s.site_id: s for s in sites}
+        fixed = [(by_id[m["site_id"]], campaign.firm[m["firm"]],
+                  [parse_day(d) for d in m["dates"]])
+                 for _, m in sorted(before.items()) if m["status"] in PINNED]
+        best = optimum(campaign, sites, fixed=fixed)
+        wrong = rule_errors(campaign, sites, best.plan)
+        if wrong or sum(s.cents for s, _, _ in best.plan) != best.cents:
+            raise CheckerError("the optimum found breaks a rule: %s" % wrong[:3])
+    except (CheckerError, RuntimeError, libconfig_lite.ConfigError, KeyError) as e:
+        return "FAIL %s: checker-error: %s" % (name, e)
+    try:
+        return judge_replan(args, name, campaign, sites, best,
+                            (before, doc, after, done))
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:
+        return "FAIL %s: json: the plan or mission list lacks or mistypes %r" % (name, e)
+
+
+def pinned_errors(before, doc, after):
+    """(a): each confirmed or held mission in the re-plan as it was, fixed,
+    and in the mission list with its status; no other mission fixed."""
+    errs = []
+    plan = {m["mission"]: m for m in doc["missions"]}
+    for mid, b in sorted(before.items()):
+        if b["status"] not in PINNED:
+            if mid in plan and plan[mid]["fixed"]:
+                errs.append("%s (%s) is fixed" % (mid, b["status"]))
+            continue
+        m, a = plan.get(mid), after.get(mid)
+        if m is None:
+            errs.append("%s (%s) is not in the re-plan" % (mid, b["status"]))
+        elif not m["fixed"] or [m[k] for k in ("site_id", "firm", "days", "dates")] \
+                != [b[k] for k in ("site_id", "firm", "days", "dates")]:
+            errs.append("%s (%s) %s %s %s became %s %s %s%s" % (
+                mid, b["status"], b["site_id"], b["firm"], ",".join(b["dates"]),
+                m["site_id"], m["firm"], ",".join(m["dates"]),
+                "" if m["fixed"] else ", not fixed"))
+        keys = ("status", "site_id", "firm", "dates", "held_first", "held_last")
+        if a is None or [a[k] for k in keys] != [b[k] for k in keys]:
+            errs.append("mission list: %s was %s, is now %s" % (
+                mid, [b[k] for k in keys], a and [a[k] for k in keys]))
+    for m in doc["missions"]:
+        if m["fixed"] and m["mission"] not in before:
+            errs.append("%s is fixed but was no mission" % m["mission"])
+    return errs
+
+
+def id_errors(before, doc, after):
+    """(d): a planned mission whose site and firm are in the re-plan keeps
+    its id; one that is not is cancelled; the re-plan's ids are those of
+    the mission list, of plan P2; a cancelled mission stays cancelled."""
+    errs = []
+    plan = {(m["site_id"], m["firm"]): m for m in doc["missions"]}
+    for mid, b in sorted(before.items()):
+        a = after.get(mid, {})
+        if b["status"] == "planned":
+            m = plan.get((b["site_id"], b["firm"]))
+            if m is not None and m["mission"] != mid:
+                errs.append("%s %s with %s is now %s" % (
+                    mid, b["site_id"], b["firm"], m["mission"]))
+            if m is None and a.get("status") != "cancelled":
+                errs.append("%s %s with %s is gone from the re-plan but %s" % (
+                    mid, b["site_id"], b["firm"], a.get("status", "not listed")))
+        if b["status"] == "cancelled" and a.get("status") != "cancelled":
+            errs.append("cancelled %s is now %s" % (mid, a.get("status")))
+    for m in doc["missions"]:
+        a = after.get(m["mission"])
+        want = ("P2", "planned" if not m["fixed"] else None, m["site_id"],
+                m["firm"], m["dates"])
+        got = a and (a["plan"], a["status"] if not m["fixed"] else None,
+                     a["site_id"], a["firm"], a["dates"])
+        if got != want:
+            errs.append("re-plan's %s %s, mission list %s" % (m["mission"], want, got))
+    return errs
+
+
+def judge_replan(args, name, campaign, sites, best, story):
+    """Compares the re-plan with the missions before it, the rules and the
+    optimum that keeps the confirmed and held missions."""
+    before, doc, after, done = story
+    by_id = {s.site_id: s for s in sites}
+    plan, errs = [], []
+    for m in doc["missions"]:
+        s, f = by_id.get(m["site_id"]), campaign.firm.get(m["firm"])
+        if s is None or f is None:
+            errs.append("mission of unknown site or firm: %s %s" % (m["site_id"], m["firm"]))
+            continue
+        plan.append((s, f, [parse_day(d) for d in m["dates"]]))
+    errs += rule_errors(campaign, sites, plan)
+    errs += document_errors(campaign, sites, doc, plan)
+    got = sum(s.cents for s, _, _ in plan)
+    optimal = doc["result"]["optimal"]
+    detail = ""
+    if args.verbose:
+        detail = "\n  before the re-plan (%s):\n%s\n  re-plan (%s, sum %.2f):\n%s" \
+            "\n  optimum keeping the fixed (sum %.2f):\n%s" % (
+                "; ".join(done) or "nothing done", show_missions(before),
+                "optimal" if optimal else "not optimal", got / 100,
+                show_plan(plan), best.cents / 100, show_plan(best.plan))
+    pinned = pinned_errors(before, doc, after)
+    if pinned:
+        return "FAIL %s: pinned-moved: %s%s" % (name, "; ".join(pinned[:4]), detail)
+    if errs:
+        return "FAIL %s: invalid: %s%s" % (name, "; ".join(errs[:4]), detail)
+    if got > best.cents:
+        return "FAIL %s: above-optimum: %.2f > %.2f (checker?)%s" % (
+            name, got / 100, best.cents / 100, detail)
+    if got < best.cents:
+        cls = "below-optimum" if optimal else "below-optimum-not-proven"
+        return "FAIL %s: %s: %.2f, optimum %.2f%s" % (
+            name, cls, got / 100, best.cents / 100, detail)
+    ids = id_errors(before, doc, after)
+    if ids:
+        return "FAIL %s: mission-ids: %s%s" % (name, "; ".join(ids[:4]), detail)
+    return "ok %s%s" % (name, detail)
+
+
+def show_missions(missions):
+    lines = []
+    for mid, m in sorted(missions.items()):
+        held = " held %s..%s" % (m["held_first"], m["held_last"]) \
+            if m["status"] == "held" else ""
+        lines.append("    %s %s %s %s %d d: %s%s" % (
+            mid, m["status"], m["site_id"], m["firm"], m["days"],
+            " ".join(m["dates"]), held))
+    return "\n".join(lines) or "    (no mission)"
+
+
 def seed_range(text):
     a, _, b = text.partition("-")
     return range(int(a), int(b or a) + 1)
@@ -530,6 +788,9 @@ def main():
     ap.add_argument("--time-limit", type=float, default=5.0)
     ap.add_argument("--ties", action="store_true",
                     help="also check the tie-breaks (days shortened, days, site order)")
+    ap.add_argument("--replan", action="store_true",
+                    help="check re-plans: a saved plan, its missions confirmed, "
+                    "held and cancelled, then re-planned")
     ap.add_argument("-v", "--verbose", action="store_true", help="print both plans")
     args = ap.parse_args()
     seeds = list(args.seeds or []) + ([args.seed] if args.seed is not None else [])
@@ -543,12 +804,20 @@ def main():
                 folder = args.keep if args.keep else os.path.join(work, "seed-%d" % what)
                 shutil.rmtree(folder, ignore_errors=True)
                 gen.generate(what, folder)
+            elif args.replan:  # the store goes in the folder: a copy
+                folder = os.path.join(work, "dir-%s" % name)
+                shutil.rmtree(folder, ignore_errors=True)
+                shutil.copytree(what, folder)
             else:
                 folder = what
-            line, _ = check_instance(args, name, folder)
+            if args.replan:
+                seed = what if isinstance(what, int) else None
+                line = replan_instance(args, name, folder, seed)
+            else:
+                line, _ = check_instance(args, name, folder)
             print(line, flush=True)
             failed += not line.startswith("ok")
-            if isinstance(what, int) and not args.keep:
+            if folder != what and not args.keep:
                 shutil.rmtree(folder, ignore_errors=True)
     finally:
         if not args.work:

@@ -275,6 +275,19 @@ def generate(seed, folder):
             f.write(case_xml(rng, c, k, window))
 
 
+def extra_case(seed, folder, rng):
+    """One more case file for instance `seed` in `folder`, made as the
+    others are (its campaign, a request window, the next site number),
+    its randomness drawn from `rng`. Returns its path."""
+    c = campaign(random.Random(seed), seed)
+    k = 1 + sum(1 for n in os.listdir(folder)
+                if n.startswith("case-") and n.endswith(".xml"))
+    path = os.path.join(folder, "case-%02d.xml" % k)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(case_xml(rng, c, k, request_window(rng, c)))
+    return path
+
+
 def main():
     if len(sys.argv) != 3:
         sys.stderr.write("usage: gen.py SEED DIR\n")

@@ -25,7 +25,7 @@ tally() {
 	done
 }
 
-python3 "$HERE/selftest.py" >"$TMP/self" 2>&1
+python3 "$HERE/selftest.py" placement optimum rules >"$TMP/self" 2>&1
 tally <"$TMP/self"
 grep -q '^ok selftest rules' "$TMP/self" || fail "selftest.py did not finish"
 

@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Checks the checker, without appui: its exact placement against a brute
 force that tries every set of days, its optimum against a brute force over
-every plan of every placement, and its rule checker against plans broken
-on purpose. Prints `ok NAME` or `FAIL NAME: ...` lines, as check.py."""
+every plan of every placement (also keeping fixed missions), and its rule
+checker and re-plan checks against plans broken on purpose. Prints `ok
+NAME` or `FAIL NAME: ...` lines, as check.py.
+
+usage: selftest.py [TEST...]   (default: every test)"""
 import datetime
 import itertools
 import os
@@ -98,20 +101,29 @@ def small_instance(rng, folder):
     return campaign, check.load_sites(campaign, {"cases": cases})
 
 
-def brute_optimum(campaign, sites, limit=20000):
+def site_options(s):
+    """Every (site, firm, dates) of site `s`, rules of the site and firm
+    aside from the span (rule_errors() decides)."""
+    opts = []
+    for f in s.eligible:
+        for d in s.day_range:
+            inside = [x for x in f.days
+                      if s.first.toordinal() <= x <= s.last.toordinal()]
+            for c in itertools.combinations(inside, d):
+                opts.append((s, f, [D.fromordinal(x) for x in c]))
+    return opts
+
+
+def brute_optimum(campaign, sites, limit=20000, fixed=()):
     """The best sum over every plan of every (firm, days, day set) choice,
     each checked by rule_errors(); None when there are more than `limit`
-    plans to try."""
+    plans to try. With `fixed` missions, every plan holds them."""
     per_site = []
+    gone = {s.site_id for s, _, _ in fixed}
     for s in sites:
-        opts = [None]
-        for f in s.eligible:
-            for d in s.day_range:
-                inside = [x for x in f.days
-                          if s.first.toordinal() <= x <= s.last.toordinal()]
-                for c in itertools.combinations(inside, d):
-                    opts.append((s, f, [D.fromordinal(x) for x in c]))
-        per_site.append(opts)
+        if s.site_id in gone:
+            continue
+        per_site.append([None] + site_options(s))
     count = 1
     for opts in per_site:
         count *= len(opts)
@@ -119,7 +131,7 @@ def brute_optimum(campaign, sites, limit=20000):
         return None
     best = 0
     for pick in itertools.product(*per_site):
-        plan = [p for p in pick if p]
+        plan = list(fixed) + [p for p in pick if p]
         value = sum(s.cents for s, _, _ in plan)
         if value > best and not check.rule_errors(campaign, sites, plan):
             best = value
@@ -143,6 +155,95 @@ def optimum_against_brute_force(rng, rounds):
             several += len(got.plan) >= 2
     if several < rounds // 5:
         return "only %d of %d instances plan two missions" % (several, rounds)
+    return None
+
+
+def fixed_optimum_against_brute_force(rng, rounds):
+    """optimum() keeping fixed missions (some sites' missions drawn at
+    random, together valid) against the brute force over every plan that
+    holds them."""
+    tried = with_rest = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        while tried < rounds:
+            campaign, sites = small_instance(rng, tmp)
+            fixed = []
+            for s in sites:
+                opts = site_options(s) if rng.random() < 0.35 else []
+                if opts:
+                    fixed.append(rng.choice(opts))
+            if not fixed or check.rule_errors(campaign, sites, fixed):
+                continue
+            want = brute_optimum(campaign, sites, fixed=fixed)
+            if want is None:
+                continue
+            tried += 1
+            got = check.optimum(campaign, sites, fixed=fixed)
+            if got.cents != want:
+                return "round %d: optimum %d, brute force %d, fixed %s" % (
+                    tried, got.cents, want, [(s.site_id, f.id, ds) for s, f, ds in fixed])
+            if check.rule_errors(campaign, sites, got.plan):
+                return "round %d: the optimum breaks a rule" % tried
+            with_rest += len(got.plan) > len(fixed)
+    if with_rest < rounds // 5:
+        return "only %d of %d instances plan around the fixed" % (with_rest, rounds)
+    return None
+
+
+def _mission(mid, status, site, firm, dates, plan="P1", held=(None, None)):
+    return {"mission_id": mid, "plan": plan, "status": status, "site_id": site,
+            "firm": firm, "days": len(dates), "dates": list(dates),
+            "held_first": held[0], "held_last": held[1]}
+
+
+def replan_breaks_are_caught():
+    """The re-plan checks (pinned_errors, id_errors) on a good story,
+    then on one break at a time: each must be reported."""
+    d1, d2 = ["2019-05-06", "2019-05-07"], ["2019-05-09", "2019-05-10"]
+    before = {"P1-M-001": _mission("P1-M-001", "confirmed", "S1", "FIRM-A", d1),
+              "P1-M-002": _mission("P1-M-002", "held", "S2", "FIRM-A", d2,
+                                   held=("2019-05-10", "2019-05-13")),
+              "P1-M-003": _mission("P1-M-003", "planned", "S3", "FIRM-B", d1),
+              "P1-M-004": _mission("P1-M-004", "planned", "S4", "FIRM-B", d2),
+              "P1-M-005": _mission("P1-M-005", "cancelled", "S5", "FIRM-B", d2)}
+
+    def good():
+        doc = {"missions": []}
+        after = {}
+        for mid in ("P1-M-001", "P1-M-002", "P1-M-003"):
+            m = dict(before[mid], plan="P2")
+            after[mid] = m
+            doc["missions"].append({"mission": mid, "site_id": m["site_id"],
+                                    "firm": m["firm"], "days": m["days"],
+                                    "dates": list(m["dates"]),
+                                    "fixed": m["status"] != "planned"})
+        after["P1-M-004"] = dict(before["P1-M-004"], plan="P2", status="cancelled")
+        after["P1-M-005"] = dict(before["P1-M-005"])
+        return doc, after
+
+    doc, after = good()
+    if check.pinned_errors(before, doc, after) or check.id_errors(before, doc, after):
+        return "a good re-plan is refused: %s" % (
+            check.pinned_errors(before, doc, after) + check.id_errors(before, doc, after))
+    breaks = {
+        "fixed moved": lambda doc, after: doc["missions"][0].update(dates=d2),
+        "fixed firm": lambda doc, after: doc["missions"][1].update(firm="FIRM-B"),
+        "not fixed": lambda doc, after: doc["missions"][0].update(fixed=False),
+        "pinned dropped": lambda doc, after: doc["missions"].pop(1),
+        "held undone": lambda doc, after: after["P1-M-002"].update(status="confirmed"),
+        "held days": lambda doc, after: after["P1-M-002"].update(held_last="2019-05-14"),
+        "planned fixed": lambda doc, after: doc["missions"][2].update(fixed=True),
+        "id changed": lambda doc, after: doc["missions"][2].update(mission="P2-M-003"),
+        "dropped kept": lambda doc, after: after["P1-M-004"].update(status="planned"),
+        "cancel undone": lambda doc, after: after["P1-M-005"].update(status="planned"),
+        "list differs": lambda doc, after: after["P1-M-003"].update(dates=d2),
+        "other plan": lambda doc, after: after["P1-M-003"].update(plan="P1"),
+    }
+    for name, brk in breaks.items():
+        doc, after = good()
+        brk(doc, after)
+        if not (check.pinned_errors(before, doc, after) or
+                check.id_errors(before, doc, after)):
+            return "a re-plan broken by %s passes" % name
     return None
 
 
@@ -207,9 +308,20 @@ def main():
     rng = random.Random(12)
     tests = [("placement", lambda: placement_against_brute_force(rng, 20000)),
              ("optimum", lambda: optimum_against_brute_force(rng, 300)),
-             ("rules", broken_plans_are_caught)]
+             ("rules", broken_plans_are_caught),
+             ("optimum-fixed",
+              lambda: fixed_optimum_against_brute_force(random.Random(16), 200)),
+             ("replan", replan_breaks_are_caught)]
+    wanted = sys.argv[1:] or [name for name, _ in tests]
+    unknown = set(wanted) - {name for name, _ in tests}
+    if unknown:
+        sys.stderr.write("usage: selftest.py [%s]...\n"
+                         % "|".join(name for name, _ in tests))
+        return 2
     failed = 0
     for name, test in tests:
+        if name not in wanted:
+            continue
         err = test()
         print("ok selftest %s" % name if err is None
               else "FAIL selftest %s: %s" % (name, err))
