@@ -644,7 +644,14 @@ def replan_instance(args, name, folder, seed):
         score = run_json([args.appui, "score", "--format", "json", folder])
         if score["errors"]:
             raise CheckerError("invalid case files: %s" % score["errors"][:2])
-        sites = load_sites(campaign, score)
+        # A site whose mission a coordinator cancelled is left out of the
+        # re-plan (docs/followup.md), unless it has another mission.
+        withdrawn = ({m["site_id"] for m in before.values()
+                      if m["status"] == "cancelled"} -
+                     {m["site_id"] for m in before.values()
+                      if m["status"] != "cancelled"})
+        sites = [s for s in load_sites(campaign, score)
+                 if s.site_id not in withdrawn]
         by_id = {s.site_id: s for s in sites}
         fixed = [(by_id[m["site_id"]], campaign.firm[m["firm"]],
                   [parse_day(d) for d in m["dates"]])
