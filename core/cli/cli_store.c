@@ -164,7 +164,8 @@ int gather_inputs(const options *o, const setup *s, inputs *in, char **args,
 	ap_store_close(st);
 	rc = status == AP_OK ? 0 : store_exit(status, sd);
 	ap_diags_free(sd);
-	qsort(l.v, l.n, sizeof(*l.v), by_name);
+	if (l.n)
+		qsort(l.v, l.n, sizeof(*l.v), by_name);
 	in->paths = calloc(l.n + 1, sizeof(*in->paths));
 	in->case_ids = calloc(l.n + 1, sizeof(*in->case_ids));
 	in->versions = calloc(l.n + 1, sizeof(*in->versions));

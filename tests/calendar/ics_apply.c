@@ -193,8 +193,9 @@ static int read_folder(const char *dir, folder *out, tally *t)
 		}
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_name);
-	out->cals = xrealloc(NULL, n * sizeof(*out->cals));
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_name);
+	out->cals = xrealloc(NULL, (n ? n : 1) * sizeof(*out->cals));
 	for (size_t i = 0; i < n; i++) {
 		read_cal(dir, names[i], &out->cals[i], t);
 		free(names[i]);
@@ -373,7 +374,8 @@ int main(int argc, char **argv)
 		       "cancelled, %zu added, %zu unchanged\n",
 		       t.before, t.after, t.updated, t.cancelled, t.added,
 		       t.unchanged);
-		qsort(all.ev, all.n, sizeof(*all.ev), cmp_event);
+		if (all.n)
+			qsort(all.ev, all.n, sizeof(*all.ev), cmp_event);
 		for (size_t i = 0; list && i < all.n; i++)
 			printf("%s %s %d\n", all.ev[i].uid, all.ev[i].start,
 			       all.ev[i].seq);
