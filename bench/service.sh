@@ -1,8 +1,9 @@
 #!/bin/sh
 # Service benchmark: `appui validate` of a generated corpus (the baseline:
 # the same reading and checking, nothing stored, nothing sent), then the
-# same files uploaded to `appui serve` by tests/service/load.py with 1, 4
-# and 16 concurrent clients, into a new store each time: uploads per
+# same files uploaded to `appui serve` by bench/upload_client (a C client,
+# built here in BUILD_DIR) with 1, 4 and 16 concurrent clients, into a new
+# store each time: uploads per
 # second, the 50th and 99th percentile latency, the ratio of uploads per
 # second to the files per second of validate, and the service's peak
 # memory.
@@ -15,8 +16,9 @@ files=${2:-10000}
 appui=$build/bin/appui
 data=$build/bench-data
 cases=$data/cases-$files
-load=$here/../tests/service/load.py
+load=$build/bin/upload_client
 mkdir -p "$data"
+cmake --build "$build" --target upload_client >/dev/null
 if [ ! -d "$cases" ]; then
 	echo "generating $files case files in $cases"
 	python3 "$here/gencases.py" "$cases" "$files" --seed 2019
@@ -78,9 +80,10 @@ awk -v t="$vt" -v m="$vm" -v n="$files" 'BEGIN {
 for clients in 1 4 16; do
 	fresh_store
 	serve
-	python3 "$load" --url "$url" --clients "$clients" \
-		--tokens "@$data/service.tokens" --out "$data/service-$clients.jsonl" \
-		"$cases" >"$data/service-$clients.out"
+	"$load" --url "$url" --clients "$clients" \
+		--tokens "@$data/service.tokens" --out "$data/service-$clients.txt" \
+		"$cases" >"$data/service-$clients.out" ||
+		{ cat "$data/service-$clients.out" >&2; exit 1; }
 	own=$(vmhwm "$serve_pid")
 	workers=0
 	for w in $(pgrep -P "$serve_pid"); do

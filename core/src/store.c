@@ -148,6 +148,43 @@ int store_prepare(ap_store *s, sqlite3_stmt **out, const char *sql, ap_diags *d,
 	return store_fail(s, d, rc, doing);
 }
 
+int store_keep(ap_store *s, sqlite3_stmt **out, const char *sql, ap_diags *d,
+               const char *doing)
+{
+	for (size_t i = 0; i < s->n_kept; i++) {
+		store_kept *k = &s->kept[i];
+		if (strcmp(sqlite3_sql(k->st), sql) != 0)
+			continue;
+		if (k->in_use)
+			break;
+		k->in_use = 1;
+		*out = k->st;
+		return AP_OK;
+	}
+	if (s->n_kept == STORE_KEPT)
+		return store_prepare(s, out, sql, d, doing);
+	int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	                            out, NULL);
+	if (rc != SQLITE_OK) {
+		*out = NULL;
+		return store_fail(s, d, rc, doing);
+	}
+	s->kept[s->n_kept++] = (store_kept){.st = *out, .in_use = 1};
+	return AP_OK;
+}
+
+void store_done(ap_store *s, sqlite3_stmt *st)
+{
+	for (size_t i = 0; i < s->n_kept; i++)
+		if (s->kept[i].st == st && s->kept[i].in_use) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			s->kept[i].in_use = 0;
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
 int store_exec(ap_store *s, const char *sql, ap_diags *d, const char *doing)
 {
 	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
@@ -264,7 +301,7 @@ int store_run(ap_store *s, ap_diags *d, const char *doing, const char *sql,
               const char *types, ...)
 {
 	sqlite3_stmt *st;
-	int status = store_prepare(s, &st, sql, d, doing);
+	int status = store_keep(s, &st, sql, d, doing);
 	if (status != AP_OK)
 		return status;
 	va_list ap;
@@ -272,7 +309,7 @@ int store_run(ap_store *s, ap_diags *d, const char *doing, const char *sql,
 	bind_args(st, types, ap);
 	va_end(ap);
 	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	store_done(s, st);
 	return rc == SQLITE_DONE ? AP_OK : store_fail(s, d, rc, doing);
 }
 
@@ -494,6 +531,8 @@ void ap_store_close(ap_store *s)
 {
 	if (!s)
 		return;
+	for (size_t i = 0; i < s->n_kept; i++)
+		sqlite3_finalize(s->kept[i].st);
 	sqlite3_close(s->db);
 	free(s->path);
 	free(s);

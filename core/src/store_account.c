@@ -338,7 +338,7 @@ int ap_store_token_account(ap_store_account *out, ap_store *s,
 	char hash[AP_SHA256_HEX];
 	ap_sha256_of(token, strlen(token), hash);
 	sqlite3_stmt *st;
-	int status = store_prepare(
+	int status = store_keep(
 	    s, &st,
 	    "SELECT " ACCOUNT_COLUMNS ", t.sha256 FROM token t JOIN account a"
 	    " ON a.id = t.account WHERE t.sha256 = ? AND t.revoked_at IS NULL"
@@ -358,6 +358,6 @@ int ap_store_token_account(ap_store_account *out, ap_store *s,
 	} else {
 		status = store_fail(s, d, rc, doing);
 	}
-	sqlite3_finalize(st);
+	store_done(s, st);
 	return status;
 }

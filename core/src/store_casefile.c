@@ -49,7 +49,7 @@ static int find_case(ap_store *s, const char *case_id, int64_t *id,
                      const char *doing)
 {
 	sqlite3_stmt *st;
-	int status = store_prepare(
+	int status = store_keep(
 	    s, &st,
 	    "SELECT id, firm_id, latest FROM casefile WHERE case_id = ?", d,
 	    doing);
@@ -64,7 +64,7 @@ static int find_case(ap_store *s, const char *case_id, int64_t *id,
 		*latest = sqlite3_column_int(st, 2);
 		rc = SQLITE_DONE;
 	}
-	sqlite3_finalize(st);
+	store_done(s, st);
 	return rc == SQLITE_DONE ? AP_OK : store_fail(s, d, rc, doing);
 }
 
@@ -74,10 +74,10 @@ static int find_duplicate(ap_store *s, int64_t id, const char *sha256,
                           ap_store_added *out, ap_diags *d, const char *doing)
 {
 	sqlite3_stmt *st;
-	int status = store_prepare(s, &st,
-	                           "SELECT n, received_at FROM version"
-	                           " WHERE casefile = ? AND sha256 = ?",
-	                           d, doing);
+	int status = store_keep(s, &st,
+	                        "SELECT n, received_at FROM version"
+	                        " WHERE casefile = ? AND sha256 = ?",
+	                        d, doing);
 	if (status != AP_OK)
 		return status;
 	sqlite3_bind_int64(st, 1, id);
@@ -92,7 +92,7 @@ static int find_duplicate(ap_store *s, int64_t id, const char *sha256,
 		found = 1;
 		rc = SQLITE_DONE;
 	}
-	sqlite3_finalize(st);
+	store_done(s, st);
 	return rc == SQLITE_DONE ? found : store_fail(s, d, rc, doing);
 }
 

@@ -16,6 +16,13 @@
  * SQLite file is never taken for a store. */
 #define STORE_APPLICATION_ID 0x41505549
 
+/* Statements kept prepared between uses (store_keep). */
+#define STORE_KEPT 32
+typedef struct store_kept {
+	sqlite3_stmt *st;
+	int in_use;
+} store_kept;
+
 struct ap_store {
 	sqlite3 *db;
 	char *path;
@@ -26,6 +33,8 @@ struct ap_store {
 	int batch;
 	int batch_lost;   /* SQLite ended that transaction (a full disk) */
 	int batch_status; /* then the status of that failure */
+	store_kept kept[STORE_KEPT];
+	size_t n_kept;
 };
 
 /* Opens as ap_store_open() does, migrating to schema `target` only (the
@@ -55,6 +64,16 @@ int store_fail(ap_store *s, ap_diags *d, int rc, const char *doing);
  * its status. */
 int store_prepare(ap_store *s, sqlite3_stmt **out, const char *sql, ap_diags *d,
                   const char *doing);
+/* As store_prepare(), for a statement run again and again (a lookup or a
+ * write of every upload): it is compiled once and kept (the same text is
+ * the same statement); give it back with store_done() instead of
+ * sqlite3_finalize(). A statement in use, or one more than the store
+ * keeps, is compiled as store_prepare() does. */
+int store_keep(ap_store *s, sqlite3_stmt **out, const char *sql, ap_diags *d,
+               const char *doing);
+/* Ends a use of a statement of store_keep(): reset and its bindings
+ * cleared when kept, else finalized. */
+void store_done(ap_store *s, sqlite3_stmt *st);
 /* Runs statements without results. */
 int store_exec(ap_store *s, const char *sql, ap_diags *d, const char *doing);
 
