@@ -419,6 +419,15 @@ svc_response *svc_precheck(svc *s, const svc_request *q, size_t body_limit)
 	return NULL;
 }
 
+svc_response *svc_stopping(void)
+{
+	svc_response *r = problem(503, "Service Unavailable",
+	                          "the service is stopping; send it again "
+	                          "in a moment");
+	svc_response_header(r, "Retry-After", "5");
+	return r;
+}
+
 static svc_response *not_found(void)
 {
 	return problem(404, "Not Found", "no such resource");

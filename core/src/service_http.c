@@ -61,6 +61,8 @@ typedef struct server {
 	conn_link *links;
 	size_t active; /* requests between their first header and their end */
 	int tls;
+	int stopping; /* SIGTERM: the requests in flight are answered, each
+	                 connection closed after its answer, no new request */
 } server;
 
 static double mono(void)
@@ -154,6 +156,8 @@ static enum MHD_Result send_response(server *sv, request *rq, svc_response *r)
 	security_headers(m, sv, r->type, r->own_csp);
 	for (size_t i = 0; i < r->n_extra; i++)
 		MHD_add_response_header(m, r->extra[i].name, r->extra[i].value);
+	if (sv->stopping) /* a kept-alive client sends no more here */
+		MHD_add_response_header(m, "Connection", "close");
 	rq->status = r->status;
 	rq->sent = r->body.len;
 	rq->answered = 1;
@@ -261,7 +265,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc,
 		rq = *ctx = request_new(sv, mc, method, url);
 		svc_request q = view_of(rq, method, url, sv->tls);
 		svc_response *r =
-		    svc_precheck(sv->s, &q, sv->opt->max_body_bytes);
+		    sv->stopping
+		        ? svc_stopping()
+		        : svc_precheck(sv->s, &q, sv->opt->max_body_bytes);
 		return r ? send_response(sv, rq, r) : MHD_YES;
 	}
 	if (rq->answered) { /* answered on its headers: the rest is dropped */
@@ -550,7 +556,9 @@ static int serve(server *sv, ap_diags *d)
 	int rc = AP_OK;
 	while (rc == AP_OK && !*sv->opt->stop)
 		rc = turn(sv, epfd, d);
-	/* Stop: no new connection; the requests in flight are answered. */
+	/* Stop: no new connection, no new request on a kept-alive one (503);
+	 * the requests in flight are answered. */
+	sv->stopping = 1;
 	int lfd = MHD_quiesce_daemon(sv->d);
 	if (lfd >= 0)
 		close(lfd);

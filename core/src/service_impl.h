@@ -93,6 +93,9 @@ void svc_free(svc *s);
  * headers alone (a Content-Length that is not a number, or over the body
  * limit: 400, 413), else NULL. */
 svc_response *svc_precheck(svc *s, const svc_request *q, size_t body_limit);
+/* The answer to a request that arrives while the service stops: 503, to
+ * send again (Retry-After). */
+svc_response *svc_stopping(void);
 
 /* The whole request: its response (to free), or NULL when it became a job
  * tied to `conn` (svc_collect gives it back). */
