@@ -323,20 +323,8 @@ static svc_response *scores(svc *s, const svc_caller *c, void *conn,
 		return answer(403, "Forbidden",
 		              "the scores of every site are for coordinators");
 	svc_job *j = svc_job_new(kind, c, conn);
-	ap_diags *d = ap_diags_new();
-	int rc = svc_list_latest(s, c, NULL, &j->listed, &j->n_listed, d);
-	if (rc != AP_OK) {
-		svc_job_free(j);
-		svc_response *r = store_error(rc, d);
-		ap_diags_free(d);
-		return r;
-	}
-	ap_diags_free(d);
-	svc_job_score_listed(s, j);
-	if (!j->n_tasks)
-		return svc_api_finish(s, j);
-	svc_job_wait(s, j);
-	return NULL;
+	svc_response *r = svc_job_list(s, j, NULL);
+	return r ? r : svc_job_go(s, j, svc_api_finish);
 }
 
 /* A path's segments after "/v1/": at most 4, each an id or a word. */

@@ -207,6 +207,32 @@ void svc_job_score_listed(svc *s, svc_job *j)
 		              j->listed[i].body_len, j->listed[i].sha256);
 }
 
+svc_response *svc_job_list(svc *s, svc_job *j, const char *site)
+{
+	ap_diags *d = ap_diags_new();
+	int rc =
+	    svc_list_latest(s, &j->caller, site, &j->listed, &j->n_listed, d);
+	svc_response *r = NULL;
+	if (rc != AP_OK) {
+		r = ap_xmalloc(sizeof(*r));
+		svc_response_init(r);
+		svc_store_problem(r, rc, d);
+		svc_job_free(j);
+	}
+	ap_diags_free(d);
+	return r;
+}
+
+svc_response *svc_job_go(svc *s, svc_job *j,
+                         svc_response *(*finish)(svc *s, svc_job *j))
+{
+	svc_job_score_listed(s, j);
+	if (!j->n_tasks)
+		return finish(s, j);
+	svc_job_wait(s, j);
+	return NULL;
+}
+
 void svc_job_score(svc *s, svc_job *j, const char *name, const void *body,
                    size_t len, const char *sha256)
 {

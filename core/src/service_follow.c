@@ -163,20 +163,8 @@ static svc_response *plan_followup(svc *s, const svc_caller *c, long long id,
 		return err;
 	svc_job *j = svc_job_new(SVC_JOB_FOLLOWUP, c, conn);
 	j->missions = m;
-	ap_diags *d = ap_diags_new();
-	int rc = svc_list_latest(s, c, NULL, &j->listed, &j->n_listed, d);
-	if (rc != AP_OK) {
-		svc_job_free(j);
-		svc_response *r = store_answer(rc, d);
-		ap_diags_free(d);
-		return r;
-	}
-	ap_diags_free(d);
-	svc_job_score_listed(s, j);
-	if (!j->n_tasks)
-		return svc_follow_finish(s, j);
-	svc_job_wait(s, j);
-	return NULL;
+	svc_response *r = svc_job_list(s, j, NULL);
+	return r ? r : svc_job_go(s, j, svc_follow_finish);
 }
 
 static svc_response *history_answer(svc *s, svc_job *j);
@@ -293,23 +281,14 @@ svc_response *svc_follow_history(svc *s, const svc_caller *c, const char *site,
 		return problem_of(404, "Not Found", "no such site");
 	svc_job *j = svc_job_new(SVC_JOB_HISTORY, c, conn);
 	j->name = ap_xstrdup(site);
-	ap_diags *d = ap_diags_new();
-	int rc = svc_list_latest(s, c, site, &j->listed, &j->n_listed, d);
-	svc_response *r = NULL;
-	if (rc != AP_OK)
-		r = store_answer(rc, d);
-	else if (!j->n_listed)
-		r = problem_of(404, "Not Found", "no such site");
-	ap_diags_free(d);
-	if (r) {
-		svc_job_free(j);
+	svc_response *r = svc_job_list(s, j, site);
+	if (r)
 		return r;
+	if (!j->n_listed) {
+		svc_job_free(j);
+		return problem_of(404, "Not Found", "no such site");
 	}
-	svc_job_score_listed(s, j);
-	if (!j->n_tasks)
-		return svc_follow_finish(s, j);
-	svc_job_wait(s, j);
-	return NULL;
+	return svc_job_go(s, j, svc_follow_finish);
 }
 
 typedef struct history_ctx {

@@ -199,6 +199,14 @@ svc_job *svc_job_new(svc_job_kind kind, const svc_caller *c, void *conn);
 void svc_job_free(svc_job *j);
 /* Adds a task for each of j->listed's versions not in the cache. */
 void svc_job_score_listed(svc *s, svc_job *j);
+/* Lists into j->listed the latest version of each case its caller may see
+ * (of `site`; NULL: all). NULL, or the store's problem as an answer (the
+ * job then freed). */
+svc_response *svc_job_list(svc *s, svc_job *j, const char *site);
+/* Scores j->listed: the answer of `finish` at once when every score was
+ * in the cache, else NULL and the job waits for the pool. */
+svc_response *svc_job_go(svc *s, svc_job *j,
+                         svc_response *(*finish)(svc *s, svc_job *j));
 /* Adds a task for stored bytes (or answers it from the cache). */
 void svc_job_score(svc *s, svc_job *j, const char *name, const void *body,
                    size_t len, const char *sha256);
