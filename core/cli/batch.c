@@ -82,6 +82,11 @@ static int submit(const batch_spec *b, ap_pool *p, ap_store *store, size_t i)
 {
 	const inputs *in = b->in;
 	uint64_t id;
+	if (input_is_stdin(in, i))
+		return ap_pool_submit_bytes(&id, p, "-", in->stdin_body,
+		                            in->stdin_size) == AP_OK
+		           ? 0
+		           : -1;
 	if (!in->case_ids)
 		return ap_pool_submit_path(&id, p, in->paths[i]) == AP_OK ? 0
 		                                                          : -1;

@@ -78,6 +78,10 @@ typedef struct inputs {
 	char **case_ids;
 	int *versions;
 	char *store_file;
+	/* "-" among the arguments: standard input, read whole once (at most
+	 * AP_MAX_FILE_BYTES + 1 bytes); its path is "-". */
+	char *stdin_body;
+	size_t stdin_size;
 } inputs;
 
 typedef struct outfile {
@@ -106,10 +110,13 @@ void setup_free(setup *s);
  * or NULL for the built-in defaults. */
 const char *config_path(const options *o, setup *s);
 
-/* Files and folders (searched for *.xml, in name order) into `in`. A folder
- * that cannot be read is an error in `d`, counted in in->unreadable. */
+/* Files and folders (searched for *.xml, in name order) into `in`, "-" for
+ * standard input (once). A folder that cannot be read is an error in `d`,
+ * counted in in->unreadable. */
 void expand(inputs *in, char **args, int n, ap_diags *d);
 void inputs_free(inputs *in);
+/* Whether input `i` is standard input. */
+int input_is_stdin(const inputs *in, size_t i);
 
 /* "verb 120/10000" on a terminal, nothing in a pipe. */
 void progress(const char *verb, size_t done, size_t total);
@@ -155,6 +162,7 @@ int load_campaign(const char *path, const setup *s, ap_campaign **out,
 #define CLI_MAX_ATTACH      256
 #define CLI_MAX_CAPACITIES  256
 #define CLI_MAX_KEEP        4096
+#define CLI_MAX_GIVEN       64
 
 /* Splits "FIRM=N" (--firm-capacity) at its last '=': the firm's id (to
  * free) and N, a whole decimal number. Returns 0, or -1 when the text is
@@ -183,11 +191,26 @@ typedef struct cli_args {
 	char **args;         /* room for argc; the command's arguments */
 	int n_args;
 	int help; /* --help */
+	/* The options given, by long name (--help and appui's --version
+	 * aside), each once. */
+	const char *given[CLI_MAX_GIVEN];
+	size_t n_given;
 } cli_args;
 
 /* Parses argv into `a` and `o`. Returns -1 to go on, or an exit status
  * (after printing why). */
 int cli_parse(cli_args *a, options *o, int argc, char **argv);
+
+/* Whether `command` (with its subcommand `sub`, or NULL) takes the long
+ * option `name`; an unknown command takes everything (cli_accepts.c). */
+int cli_takes(const char *command, const char *sub, const char *name);
+/* 0, or EXIT_USAGE after saying which option given `a->command` ignores. */
+int cli_refuse_ignored(const cli_args *a);
+/* Whether `command` or any of its subcommands takes `name`. */
+int cli_takes_any(const char *command, const char *name);
+/* appui options [COMMAND [SUB]]: the commands, or the long options that
+ * COMMAND takes, one per line (for shell completion and the tests). */
+int cli_print_options(FILE *out, int argc, char **argv);
 
 /* The commands, one file each (cmd_NAME.c): usage text and entry point. */
 #define CLI_COMMAND(name)                 \

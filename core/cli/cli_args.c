@@ -360,10 +360,38 @@ static int store_version(options *o, int argc, char **argv)
 	return -1;
 }
 
+/* The long options that `word` ("--NAME" or "--NAME=VALUE") abbreviates:
+ * their number, the names in `out` ("'--store' '--strict'"). */
+static int abbreviates(const char *word, char *out, size_t size)
+{
+	if (strncmp(word, "--", 2) != 0)
+		return 0;
+	const char *name = word + 2;
+	size_t n = strcspn(name, "=");
+	int found = 0;
+	size_t used = 0;
+	out[0] = '\0';
+	for (const struct option *p = long_opts; p->name; p++) {
+		if (strncmp(p->name, name, n) != 0)
+			continue;
+		found++;
+		int w = snprintf(out + used, size - used, "%s'--%s'",
+		                 used ? " " : "", p->name);
+		if (w > 0 && (size_t)w < size - used)
+			used += (size_t)w;
+	}
+	return found;
+}
+
 static int unknown_option(int opt, const char *word)
 {
+	char names[1024];
 	/* A long option without a short form, given without its value. */
-	if (opt >= OPT_BUDGET_DAYS)
+	if (!opt && abbreviates(word, names, sizeof names) > 1)
+		fprintf(stderr,
+		        "appui: option '%s' is ambiguous; possibilities: %s\n",
+		        SHOWN(word), names);
+	else if (opt >= OPT_BUDGET_DAYS)
 		fprintf(stderr, "appui: option %s: missing its value\n",
 		        SHOWN(word));
 	else if (opt)
@@ -374,6 +402,19 @@ static int unknown_option(int opt, const char *word)
 		fprintf(stderr, "appui: unknown option '%s'\n", word);
 	fputs("try 'appui --help'\n", stderr);
 	return EXIT_USAGE;
+}
+
+/* Notes that the option of `ch` was given, for cli_refuse_ignored(). */
+static void given(cli_args *a, int ch)
+{
+	const struct option *p = long_opts;
+	while (p->name && p->val != ch)
+		p++;
+	for (size_t i = 0; i < a->n_given; i++)
+		if (a->given[i] == p->name)
+			return;
+	if (p->name && a->n_given < CLI_MAX_GIVEN)
+		a->given[a->n_given++] = p->name;
 }
 
 int cli_parse(cli_args *a, options *o, int argc, char **argv)
@@ -399,10 +440,15 @@ int cli_parse(cli_args *a, options *o, int argc, char **argv)
 		}
 		if (ch == '?' || ch == ':')
 			return unknown_option(optopt, argv[optind - 1]);
-		int rc =
-		    ch == 'V' && a->command && strcmp(a->command, "store") == 0
-		        ? store_version(o, argc, argv)
-		        : set_option(a, o, ch, optarg);
+		int store_v =
+		    ch == 'V' && a->command && strcmp(a->command, "store") == 0;
+		int extract_c = ch == 'C' && a->command &&
+		                strcmp(a->command, "extract") == 0;
+		if (store_v || (ch != 'V' && ch != 'h'))
+			given(a,
+			      extract_c ? 'D' : ch); /* -C DIR: --directory */
+		int rc = store_v ? store_version(o, argc, argv)
+		                 : set_option(a, o, ch, optarg);
 		if (rc >= 0)
 			return rc;
 	}

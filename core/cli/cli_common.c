@@ -253,11 +253,52 @@ static void expand_dir(inputs *in, const char *dir, ap_diags *d, int depth)
 	free(names);
 }
 
+/* Standard input, whole, as the file "-". A second "-" is an error (there
+ * is nothing left to read). Larger than the reader takes is read only that
+ * far: the reader refuses it by its size. */
+static void expand_stdin(inputs *in, ap_diags *d)
+{
+	if (in->stdin_body) {
+		ap_diags_add(d, AP_ERROR, "-", 0, "",
+		             "standard input is given more than once");
+		in->unreadable++;
+		return;
+	}
+	size_t cap = AP_MAX_FILE_BYTES + 1, len = 0;
+	char *body = malloc(cap);
+	if (!body)
+		ap_oom();
+	while (len < cap) {
+		size_t got = fread(body + len, 1, cap - len, stdin);
+		if (got == 0)
+			break;
+		len += got;
+	}
+	if (ferror(stdin)) {
+		ap_diags_add(d, AP_ERROR, "-", 0, "",
+		             "cannot read standard input: %s", strerror(errno));
+		in->unreadable++;
+		free(body);
+		return;
+	}
+	in->stdin_body = body;
+	in->stdin_size = len;
+	inputs_add(in, strdup("-"));
+}
+
+int input_is_stdin(const inputs *in, size_t i)
+{
+	return in->stdin_body && !in->case_ids &&
+	       strcmp(in->paths[i], "-") == 0;
+}
+
 void expand(inputs *in, char **args, int n, ap_diags *d)
 {
 	for (int i = 0; i < n; i++) {
 		struct stat st;
-		if (stat(args[i], &st) == 0 && S_ISDIR(st.st_mode))
+		if (strcmp(args[i], "-") == 0)
+			expand_stdin(in, d);
+		else if (stat(args[i], &st) == 0 && S_ISDIR(st.st_mode))
 			expand_dir(in, args[i], d, 0);
 		else
 			inputs_add(
@@ -277,6 +318,7 @@ void inputs_free(inputs *in)
 	free(in->case_ids);
 	free(in->versions);
 	free(in->store_file);
+	free(in->stdin_body);
 	memset(in, 0, sizeof(*in));
 }
 

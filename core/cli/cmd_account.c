@@ -17,7 +17,9 @@ const char usage_account[] =
     "firm id (diagnostic/@firm); a coordinator reads and plans everything;\n"
     "an administrator manages the store. NAME and FIRM-ID: 1 to 64 of\n"
     "A-Z a-z 0-9 . _ -. Revoking an account revokes its tokens; nothing is\n"
-    "deleted. Each change is in the audit log.\n";
+    "deleted. Each change is in the audit log.\n"
+    "\n"
+    "  -q, --quiet   list: no header line\n";
 
 const char usage_token[] =
     "usage: appui token new ACCOUNT [--store FILE]\n"

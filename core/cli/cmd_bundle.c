@@ -93,6 +93,13 @@ int cmd_bundle(const options *o, int argc, char **argv)
 		      stderr);
 		return EXIT_USAGE;
 	}
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], "-") == 0) {
+			fputs("appui bundle: a bag keeps each case file under "
+			      "its name: give files, not standard input (-)\n",
+			      stderr);
+			return EXIT_USAGE;
+		}
 	ap_bundle_format format;
 	int rc = bundle_format(o, &format);
 	if (rc)

@@ -21,7 +21,8 @@ const char usage_extract[] =
     "so a refused archive leaves nothing behind; DIR/NAME is never\n"
     "overwritten.\n"
     "\n"
-    "  -C, --directory DIR  where to extract (required)\n";
+    "  -C, --directory DIR  where to extract (required)\n"
+    "  -q, --quiet          print nothing but the problems\n";
 
 int cmd_extract(const options *o, int argc, char **argv)
 {

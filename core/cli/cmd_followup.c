@@ -33,7 +33,8 @@ const char usage_followup[] =
     "  --plan PLAN-ID   the saved plan, as P1 (default: the latest saved);\n"
     "                   its re-plans' missions count with it\n"
     "  -f, --format FMT table (default) or json\n"
-    "  -o, --output FILE write to FILE atomically instead of stdout\n";
+    "  -o, --output FILE write to FILE atomically instead of stdout\n"
+    "  -s, --strict     warnings about a case file are errors\n";
 
 static void followup_result(void *ctx, size_t index, const batch_result *res)
 {

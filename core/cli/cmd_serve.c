@@ -25,7 +25,6 @@ const char usage_serve[] =
     "                         the configuration, else 127.0.0.1:8080);\n"
     "                         port 0 takes any free port\n"
     "  --store FILE           the store (default: store.path)\n"
-    "  -j, --jobs N           worker processes (default: one per core)\n"
     "  -s, --strict           warnings are errors\n"
     "\n"
     "Its first line on stderr is 'appui serve: listening on URL'; then one\n"

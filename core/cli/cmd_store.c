@@ -37,6 +37,8 @@ const char usage_store[] =
     "                     first\n"
     "  audit [--since DATE]\n"
     "                     the audit log: every change, oldest first\n"
+    "  -q, --quiet        add: no summary line; list, rejected, audit: no\n"
+    "                     header line\n"
     "\n"
     "The time recorded for a change is the clock's (UTC), or $APPUI_NOW\n"
     "(YYYY-MM-DDTHH:MM:SSZ) when it is set.\n";

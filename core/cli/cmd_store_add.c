@@ -83,7 +83,15 @@ static int store_valid(add_ctx *a, const char *path, const ap_pool_meta *m,
 	u.diagnosed = date;
 	u.sender = local_actor();
 	ap_store_added r;
-	int rc = ap_store_add_file(&r, a->store, path, m->sha256, &u, t);
+	int rc;
+	if (strcmp(path, "-") == 0 && a->in->stdin_body) {
+		/* Standard input: the bytes checked are the bytes kept. */
+		u.data = a->in->stdin_body;
+		u.len = a->in->stdin_size;
+		rc = ap_store_add(&r, a->store, &u, t);
+	} else {
+		rc = ap_store_add_file(&r, a->store, path, m->sha256, &u, t);
+	}
 	if (rc != AP_OK)
 		return rc;
 	if (r.outcome == AP_STORE_DUPLICATE) {

@@ -110,7 +110,34 @@ static int print_version(void)
 {
 	printf("appui %s (plugin ABI %d.%d)\n", AP_VERSION, AP_PLUGIN_ABI_MAJOR,
 	       AP_PLUGIN_ABI_MINOR);
+	fputs("Copyright (c) 2026 the appui authors.\n"
+	      "License MIT: <https://opensource.org/licenses/MIT>.\n"
+	      "This is free software: you are free to change and redistribute "
+	      "it.\n"
+	      "There is NO WARRANTY, to the extent permitted by law.\n",
+	      stdout);
 	return 0;
+}
+
+/* After a command's --help: the common options it takes. */
+static void print_common(const char *name)
+{
+	static const struct {
+		const char *option, *line;
+	} common[] = {
+	    {"config", "  -c, --config FILE      configuration (default: "
+	               "$APPUI_CONFIG, then the\n"
+	               "                         installed appui.cfg)\n"},
+	    {"plugin-dir", "  -P, --plugin-dir DIR   search DIR for plugins "
+	                   "first (repeatable)\n"},
+	    {"jobs", "  -j, --jobs N           worker processes, 1 to 64 "
+	             "(default: one per core)\n"},
+	};
+	fputs("\ncommon options:\n", stdout);
+	for (size_t i = 0; i < sizeof common / sizeof common[0]; i++)
+		if (cli_takes_any(name, common[i].option))
+			fputs(common[i].line, stdout);
+	fputs("  -h, --help             this help\n", stdout);
 }
 
 int main(int argc, char **argv)
@@ -149,11 +176,16 @@ int main(int argc, char **argv)
 		a.help = 1;
 	}
 	const command *cmd = find_command(name);
-	if (cmd && a.help) {
+	if (strcmp(name, "options") == 0) {
+		rc = cli_print_options(stdout, a.n_args, a.args);
+	} else if (cmd && a.help) {
 		fputs(cmd->usage, stdout);
+		print_common(name);
 		rc = 0;
 	} else if (cmd) {
-		rc = cmd->run(&o, a.n_args, a.args);
+		rc = cli_refuse_ignored(&a);
+		if (!rc)
+			rc = cmd->run(&o, a.n_args, a.args);
 	} else if (strcmp(name, "help") == 0 || strcmp(name, "version") == 0) {
 		fputs(usage_main, stdout);
 		rc = 0;

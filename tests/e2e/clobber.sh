@@ -78,10 +78,12 @@ if [ -e plan.txt ]; then fail "plan --ics refused: plan.txt written"; else pass;
 refused "plan --ics onto the campaign" cal2/FIRM-TRAJECTOIRES.ics campaign.cfg \
 	"$APPUI" plan --campaign campaign.cfg --ics cal2/ in
 
-# validate has no output: -o is ignored and the input stays as it was.
+# validate has no output: -o is refused (an option a command would ignore
+# is a usage error) and the input stays as it was.
 fresh
-expect_status 0 "validate -o ignored" -- "$APPUI" validate -o in/site.xml in
-unchanged "validate -o ignored" in/site.xml in/other.xml
+expect_status 2 "validate -o refused" -- "$APPUI" validate -o in/site.xml in
+expect_grep "validate -o refused" "$TMP/err" "validate: --output is not an option of this command"
+unchanged "validate -o refused" in/site.xml in/other.xml
 
 # ---- bundle -o -------------------------------------------------------------------
 refused "bundle -o case file" in/site.xml in/site.xml \
