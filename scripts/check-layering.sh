@@ -19,7 +19,8 @@ unistr\.h|^core/src/bundle_common\.c$
 sqlite3\.h|^core/src/store[a-z_]*\.[ch]$
 microhttpd\.h|^core/src/service_http\.c$
 xlsxwriter\.h|^core/src/workbook[a-z_]*\.[ch]$
-dlfcn\.h|^core/src/host\.c$'
+dlfcn\.h|^core/src/host\.c$
+libintl\.h|^core/src/i18n\.c$'
 
 sources=$(git ls-files 'core/*.c' 'core/*.h' 'plugins/*.c' 'plugins/*.h' 2>/dev/null ||
 	find core plugins -name '*.[ch]')

@@ -21,3 +21,11 @@ $SUDO apt-get install -y -qq --no-install-recommends \
 	libxml2-utils python3 strace valgrind make time \
 	zstd libarchive-tools unzip hyperfine \
 	curl jq openssl wrk systemd chromium chromium-driver python3-selenium python3-openpyxl >/dev/null
+# gettext: the message catalogues (po/: msgfmt, xgettext, msgmerge); locales:
+# the French locale the tests of the translation run in.
+$SUDO apt-get install -y -qq --no-install-recommends gettext locales >/dev/null
+if ! locale -a 2>/dev/null | grep -qi '^fr_FR\.utf-\?8$'; then
+	$SUDO sed -i 's/^# *\(fr_FR.UTF-8 UTF-8\)/\1/' /etc/locale.gen
+	grep -q '^fr_FR.UTF-8 UTF-8' /etc/locale.gen || echo 'fr_FR.UTF-8 UTF-8' | $SUDO tee -a /etc/locale.gen >/dev/null
+	$SUDO locale-gen >/dev/null
+fi

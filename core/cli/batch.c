@@ -98,7 +98,7 @@ static int submit(const batch_spec *b, ap_pool *p, ap_store *store, size_t i)
 	ap_diags *d = ap_diags_new();
 	int rc = ap_store_versions(store, &q, submit_body, &t, d);
 	if (rc == AP_OK && !t.submitted)
-		fprintf(stderr, "appui: %s version %d is no longer in %s\n",
+		fprintf(stderr, _("appui: %s version %d is no longer in %s\n"),
 		        SHOWN(q.case_id), q.n, SHOWN(in->store_file));
 	print_diags(stderr, d, 0);
 	ap_diags_free(d);
@@ -170,8 +170,8 @@ int batch_run(const batch_spec *b, ap_diags *all)
 	ap_pool_free(p);
 	if (rc == 0 && interrupted) {
 		fprintf(stderr,
-		        "\nappui: interrupted: %zu of %zu files done; %s\n",
-		        done, n, b->kept ? b->kept : "nothing written");
+		        _("\nappui: interrupted: %zu of %zu files done; %s\n"),
+		        done, n, b->kept ? _(b->kept) : _("nothing written"));
 		rc = 130;
 	}
 	sigaction(SIGINT, &old_int, NULL);

@@ -10,6 +10,11 @@
 
 #include "appui/appui.h"
 
+/* What people read, in their language (appui/i18n.h); N_() marks a string
+ * translated where it is shown. Never for what programs read. */
+#define _(text)  ap_tr(text)
+#define N_(text) AP_N_(text)
+
 /* The exit statuses, as ap_status_exit_code() gives them for AP_EINVALID,
  * AP_EUSAGE and AP_ESETUP (the values docs/cli.md documents, tested in
  * check_util). */

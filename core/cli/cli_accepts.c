@@ -95,8 +95,8 @@ int cli_refuse_ignored(const cli_args *a)
 			continue;
 		int has_sub = options_of(a->command, NULL) == NULL;
 		fprintf(stderr,
-		        "appui %s%s%s: --%s is not an option of this command "
-		        "(appui %s --help lists them)\n",
+		        _("appui %s%s%s: --%s is not an option of this command "
+		          "(appui %s --help lists them)\n"),
 		        a->command, has_sub ? " " : "",
 		        has_sub ? SHOWN(sub) : "", name, a->command);
 		return EXIT_USAGE;
@@ -135,7 +135,7 @@ int cli_print_options(FILE *out, int argc, char **argv)
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		known |= key_of(&table[i], argv[0]);
 	if (!set || !known) {
-		fprintf(stderr, "appui options: no command '%s%s%s'\n",
+		fprintf(stderr, _("appui options: no command '%s%s%s'\n"),
 		        SHOWN(argv[0]), argc > 1 ? " " : "",
 		        argc > 1 ? SHOWN(argv[1]) : "");
 		return EXIT_USAGE;

@@ -125,7 +125,7 @@ static int decimal_number(const char *s, double max, double *out)
 /* "appui: --OPTION wants WHAT, not 'ARG'", the argument shown inert. */
 static int bad_number(const char *option, const char *what, const char *arg)
 {
-	fprintf(stderr, "appui: --%s wants %s, not '", option, what);
+	fprintf(stderr, _("appui: --%s wants %s, not '"), option, what);
 	ap_print_inert(stderr, arg);
 	fputs("'\n", stderr);
 	return EXIT_USAGE;
@@ -137,8 +137,8 @@ static int parse_jobs(options *o, const char *arg)
 	if (decimal_whole(arg, 64, &v) != 0 || v < 1)
 		return bad_number(
 		    "jobs",
-		    "a number of workers from 1 to 64, in decimal "
-		    "digits",
+		    _("a number of workers from 1 to 64, in decimal "
+		      "digits"),
 		    arg);
 	o->jobs = (int)v;
 	return -1;
@@ -148,10 +148,11 @@ static int parse_time_limit(options *o, const char *arg)
 {
 	if (decimal_number(arg, 86400, &o->time_limit) != 0 ||
 	    !(o->time_limit > 0))
-		return bad_number("time-limit",
-		                  "seconds, more than 0 and at most 86400, in "
-		                  "decimal digits (as 10 or 2.5)",
-		                  arg);
+		return bad_number(
+		    "time-limit",
+		    _("seconds, more than 0 and at most 86400, in "
+		      "decimal digits (as 10 or 2.5)"),
+		    arg);
 	return -1;
 }
 
@@ -160,7 +161,7 @@ static int push(const char **list, size_t *n, size_t max, const char *v,
                 const char *option)
 {
 	if (*n == max) {
-		fprintf(stderr, "appui: too many --%s options\n", option);
+		fprintf(stderr, _("appui: too many --%s options\n"), option);
 		return EXIT_USAGE;
 	}
 	list[(*n)++] = v;
@@ -201,8 +202,8 @@ static int parse_what_if(options *o, int ch, const char *arg)
 		if (o->set_budget_days)
 			return -1;
 		fprintf(stderr,
-		        "appui: --budget-days wants a whole number of days, "
-		        "not '%s'\n",
+		        _("appui: --budget-days wants a whole number of days, "
+		          "not '%s'\n"),
 		        SHOWN(arg));
 	} else if (ch == OPT_BUDGET_EUROS) {
 		o->set_budget_euros =
@@ -210,8 +211,8 @@ static int parse_what_if(options *o, int ch, const char *arg)
 		if (o->set_budget_euros)
 			return -1;
 		fprintf(stderr,
-		        "appui: --budget-euros wants euros, a number more "
-		        "than 0 with a dot for decimals, not '%s'\n",
+		        _("appui: --budget-euros wants euros, a number more "
+		          "than 0 with a dot for decimals, not '%s'\n"),
 		        SHOWN(arg));
 	} else {
 		char *firm = NULL;
@@ -222,8 +223,8 @@ static int parse_what_if(options *o, int ch, const char *arg)
 			            CLI_MAX_CAPACITIES, arg, "firm-capacity");
 		}
 		fprintf(stderr,
-		        "appui: --firm-capacity wants FIRM=DAYS, a firm's id "
-		        "and a whole number of days, not '%s'\n",
+		        _("appui: --firm-capacity wants FIRM=DAYS, a firm's id "
+		          "and a whole number of days, not '%s'\n"),
 		        SHOWN(arg));
 	}
 	return EXIT_USAGE;
@@ -341,18 +342,19 @@ static int set_option(cli_args *a, options *o, int ch, const char *arg)
 static int store_version(options *o, int argc, char **argv)
 {
 	if (optind >= argc) {
-		fputs("appui: --version after 'store' wants a version "
-		      "number\n",
+		fputs(_("appui: --version after 'store' wants a version "
+		        "number\n"),
 		      stderr);
 		return EXIT_USAGE;
 	}
 	char *end;
 	long v = strtol(argv[optind], &end, 10);
 	if (*end || v < 1 || v > 1000000) {
-		fprintf(stderr,
-		        "appui: --version wants a version number (1, 2, ...), "
-		        "not '%s'\n",
-		        argv[optind]);
+		fprintf(
+		    stderr,
+		    _("appui: --version wants a version number (1, 2, ...), "
+		      "not '%s'\n"),
+		    argv[optind]);
 		return EXIT_USAGE;
 	}
 	optind++;
@@ -388,19 +390,20 @@ static int unknown_option(int opt, const char *word)
 	char names[1024];
 	/* A long option without a short form, given without its value. */
 	if (!opt && abbreviates(word, names, sizeof names) > 1)
-		fprintf(stderr,
-		        "appui: option '%s' is ambiguous; possibilities: %s\n",
-		        SHOWN(word), names);
+		fprintf(
+		    stderr,
+		    _("appui: option '%s' is ambiguous; possibilities: %s\n"),
+		    SHOWN(word), names);
 	else if (opt >= OPT_BUDGET_DAYS)
-		fprintf(stderr, "appui: option %s: missing its value\n",
+		fprintf(stderr, _("appui: option %s: missing its value\n"),
 		        SHOWN(word));
 	else if (opt)
 		fprintf(stderr,
-		        "appui: option -%c: unknown or missing its value\n",
+		        _("appui: option -%c: unknown or missing its value\n"),
 		        opt);
 	else
-		fprintf(stderr, "appui: unknown option '%s'\n", word);
-	fputs("try 'appui --help'\n", stderr);
+		fprintf(stderr, _("appui: unknown option '%s'\n"), word);
+	fputs(_("try 'appui --help'\n"), stderr);
 	return EXIT_USAGE;
 }
 

@@ -82,7 +82,7 @@ int setup_open(const options *o, setup *s, int want_reader, ap_diags *d,
 		if (ap_config_load(&s->cfg, path, d) != 0) {
 			print_diags(report, d, 0);
 			fprintf(report,
-			        "appui: the configuration %s has errors\n",
+			        _("appui: the configuration %s has errors\n"),
 			        SHOWN(path));
 			return EXIT_SETUP;
 		}
@@ -111,7 +111,7 @@ int setup_open(const options *o, setup *s, int want_reader, ap_diags *d,
 	int host_rc = ap_host_open(&s->host, cfg, s->dirs, s->n_dirs, d);
 	print_diags(report, d, before);
 	if (host_rc != 0) {
-		fprintf(report, "appui: the configuration %s has errors\n",
+		fprintf(report, _("appui: the configuration %s has errors\n"),
 		        ap_config_path(cfg) ? SHOWN(ap_config_path(cfg))
 		                            : "(defaults)");
 		return EXIT_SETUP;
@@ -120,17 +120,17 @@ int setup_open(const options *o, setup *s, int want_reader, ap_diags *d,
 	if (!want_reader)
 		return 0;
 	if (ap_host_loaded_count(s->host) == 0) {
-		fputs("appui: no theme plugin could be loaded; see 'appui "
-		      "plugins'\n",
+		fputs(_("appui: no theme plugin could be loaded; see 'appui "
+		        "plugins'\n"),
 		      stderr);
 		return EXIT_SETUP;
 	}
 	char *schema = ap_config_schema(cfg) ? strdup(ap_config_schema(cfg))
 	                                     : paths_schema();
 	if (!schema) {
-		fputs("appui: cannot locate the case file schema "
-		      "(casefile.xsd); set "
-		      "'schema' in the configuration\n",
+		fputs(_("appui: cannot locate the case file schema "
+		        "(casefile.xsd); set "
+		        "'schema' in the configuration\n"),
 		      stderr);
 		return EXIT_SETUP;
 	}
@@ -345,7 +345,7 @@ static int out_problem(ap_diags *d)
 {
 	for (size_t i = 0; i < ap_diags_count(d); i++) {
 		const ap_diag *g = ap_diags_at(d, i);
-		fprintf(stderr, "appui: %s: %s\n", SHOWN(g->file),
+		fprintf(stderr, _("appui: %s: %s\n"), SHOWN(g->file),
 		        SHOWN(g->message));
 	}
 	ap_diags_free(d);
@@ -369,15 +369,16 @@ int out_open(outfile *o, const char *path)
 	struct stat st;
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		if (S_ISDIR(st.st_mode)) {
-			fprintf(stderr,
-			        "appui: %s: is a folder, not an output file\n",
-			        SHOWN(path));
+			fprintf(
+			    stderr,
+			    _("appui: %s: is a folder, not an output file\n"),
+			    SHOWN(path));
 			return EXIT_SETUP;
 		}
 		o->f = fopen(path, "w");
 		if (!o->f) {
 			fprintf(stderr,
-			        "appui: %s: cannot open for writing: %s\n",
+			        _("appui: %s: cannot open for writing: %s\n"),
 			        SHOWN(path), strerror(errno));
 			return EXIT_SETUP;
 		}
@@ -415,12 +416,12 @@ int out_close(outfile *o, int ok)
 		return fflush(stdout) != 0 || ferror(stdout) ? EXIT_SETUP : 0;
 	/* A device written in place. */
 	if (fflush(o->f) != 0 || ferror(o->f)) {
-		fprintf(stderr, "appui: cannot write the output: %s\n",
+		fprintf(stderr, _("appui: cannot write the output: %s\n"),
 		        strerror(errno));
 		rc = EXIT_SETUP;
 	}
 	if (fclose(o->f) != 0 && !rc) {
-		fprintf(stderr, "appui: cannot write the output: %s\n",
+		fprintf(stderr, _("appui: cannot write the output: %s\n"),
 		        strerror(errno));
 		rc = EXIT_SETUP;
 	}
@@ -459,8 +460,8 @@ int refuse_output_onto_inputs(const char *cmd, const input_ids *ids,
 		if (ids->v[i].dev != st.st_dev || ids->v[i].ino != st.st_ino)
 			continue;
 		fprintf(stderr,
-		        "appui %s: the output %s is the input %s: refused, "
-		        "nothing written\n",
+		        _("appui %s: the output %s is the input %s: refused, "
+		          "nothing written\n"),
 		        cmd, SHOWN(output), SHOWN(ids->v[i].path));
 		return EXIT_USAGE;
 	}

@@ -67,7 +67,7 @@ int cli_stdout_done(int rc)
 	bad |= fclose(stdout) != 0;
 	if (!bad)
 		return rc;
-	fprintf(stderr, "appui: cannot write to standard output: %s\n",
+	fprintf(stderr, _("appui: cannot write to standard output: %s\n"),
 	        strerror(stdout_errno ? stdout_errno : EIO));
 	return rc > EXIT_SETUP ? rc : EXIT_SETUP;
 }

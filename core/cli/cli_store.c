@@ -47,7 +47,7 @@ static char *configured_path(const options *o, const ap_config *cfg, int *rc)
 		if (path && ap_config_load(&loaded, path, d) != 0) {
 			print_diags(stderr, d, 0);
 			fprintf(stderr,
-			        "appui: the configuration %s has errors\n",
+			        _("appui: the configuration %s has errors\n"),
 			        SHOWN(path));
 			*rc = EXIT_SETUP;
 		}
@@ -58,8 +58,8 @@ static char *configured_path(const options *o, const ap_config *cfg, int *rc)
 	                  ? strdup(ap_config_store_path(cfg))
 	                  : NULL;
 	if (!*rc && !store) {
-		fputs("appui: no store: give --store FILE, or set store.path "
-		      "in the configuration\n",
+		fputs(_("appui: no store: give --store FILE, or set store.path "
+		        "in the configuration\n"),
 		      stderr);
 		*rc = EXIT_USAGE;
 	}
@@ -136,7 +136,8 @@ int gather_inputs(const options *o, const setup *s, inputs *in, char **args,
                   int n, const char *usage, ap_diags *d)
 {
 	if (n > 0 && o->store) {
-		fputs("appui: give case files or --store, not both\n", stderr);
+		fputs(_("appui: give case files or --store, not both\n"),
+		      stderr);
 		return EXIT_USAGE;
 	}
 	if (n > 0) {
@@ -144,7 +145,7 @@ int gather_inputs(const options *o, const setup *s, inputs *in, char **args,
 		return 0;
 	}
 	if (!o->store && !ap_config_store_path(s->cfg)) {
-		fputs(usage, stderr);
+		fputs(_(usage), stderr);
 		return EXIT_USAGE;
 	}
 	ap_store *st;
@@ -236,9 +237,9 @@ static int materialise(ap_store *st, inputs *in, size_t i, const char *dir)
 		if (strcmp(base_of(in->paths[k]), base) == 0) {
 			fprintf(
 			    stderr,
-			    "appui: two cases of the store were sent as "
-			    "%s: a bag names its files by their names; give "
-			    "the files, or --site to keep one\n",
+			    _("appui: two cases of the store were sent as "
+			      "%s: a bag names its files by their names; give "
+			      "the files, or --site to keep one\n"),
 			    SHOWN(base));
 			return EXIT_INVALID;
 		}
@@ -257,7 +258,7 @@ static int materialise(ap_store *st, inputs *in, size_t i, const char *dir)
 	ap_diags_free(d);
 	if (rc != AP_OK || !b.written) {
 		fprintf(stderr,
-		        "appui: %s version %d: cannot be read into %s\n",
+		        _("appui: %s version %d: cannot be read into %s\n"),
 		        SHOWN(q.case_id), q.n, SHOWN(dir));
 		unlink(path);
 		free(path);
@@ -279,7 +280,8 @@ int store_to_folder(const options *o, const setup *s, inputs *in, char **dir)
 		ap_oom();
 	snprintf(d, len, "%s/appui-store-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(d)) {
-		fprintf(stderr, "appui: cannot make a private folder in %s\n",
+		fprintf(stderr,
+		        _("appui: cannot make a private folder in %s\n"),
 		        SHOWN(tmp && *tmp ? tmp : "/tmp"));
 		free(d);
 		return EXIT_SETUP;

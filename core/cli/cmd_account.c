@@ -7,7 +7,7 @@
 #include "appui/appui.h"
 #include "cli.h"
 
-const char usage_account[] =
+const char usage_account[] = N_(
     "usage: appui account add (--firm FIRM-ID | --coordinator |\n"
     "                          --administrator) NAME [--store FILE]\n"
     "       appui account list [--store FILE]\n"
@@ -19,18 +19,18 @@ const char usage_account[] =
     "A-Z a-z 0-9 . _ -. Revoking an account revokes its tokens; nothing is\n"
     "deleted. Each change is in the audit log.\n"
     "\n"
-    "  -q, --quiet   list: no header line\n";
+    "  -q, --quiet   list: no header line\n");
 
-const char usage_token[] =
+const char usage_token[] = N_(
     "usage: appui token new ACCOUNT [--store FILE]\n"
     "\n"
     "Makes a token for ACCOUNT: 32 random bytes, printed once, alone on its\n"
     "line of standard output, and kept only as its SHA-256: it cannot be\n"
-    "shown again (make a new one; revoking the account revokes them all).\n";
+    "shown again (make a new one; revoking the account revokes them all).\n");
 
 static int account_usage(void)
 {
-	fputs(usage_account, stderr);
+	fputs(_(usage_account), stderr);
 	return EXIT_USAGE;
 }
 
@@ -39,9 +39,10 @@ static int account_add(const options *o, int argc, char **argv)
 	int roles = (o->firm != NULL) + o->coordinator + o->administrator;
 	if (argc != 1 || roles != 1) {
 		if (argc == 1)
-			fputs("appui account add: give one of --firm FIRM-ID, "
-			      "--coordinator, --administrator\n",
-			      stderr);
+			fputs(
+			    _("appui account add: give one of --firm FIRM-ID, "
+			      "--coordinator, --administrator\n"),
+			    stderr);
 		return account_usage();
 	}
 	ap_store_role role = o->firm          ? AP_ROLE_FIRM
@@ -55,10 +56,10 @@ static int account_add(const options *o, int argc, char **argv)
 	int status =
 	    ap_store_account_add(s, local_actor(), argv[0], role, o->firm, d);
 	if (status == AP_OK && o->firm)
-		printf("account %s added: firm %s\n", SHOWN(argv[0]),
+		printf(_("account %s added: firm %s\n"), SHOWN(argv[0]),
 		       SHOWN(o->firm));
 	else if (status == AP_OK)
-		printf("account %s added: %s\n", SHOWN(argv[0]),
+		printf(_("account %s added: %s\n"), SHOWN(argv[0]),
 		       ap_store_role_name(role));
 	rc = status == AP_OK ? 0 : store_exit(status, d);
 	ap_diags_free(d);
@@ -109,7 +110,8 @@ static int account_revoke(const options *o, int argc, char **argv)
 	ap_diags *d = ap_diags_new();
 	int status = ap_store_account_revoke(s, local_actor(), argv[0], d);
 	if (status == AP_OK)
-		printf("account %s revoked, with its tokens\n", SHOWN(argv[0]));
+		printf(_("account %s revoked, with its tokens\n"),
+		       SHOWN(argv[0]));
 	rc = status == AP_OK ? 0 : store_exit(status, d);
 	ap_diags_free(d);
 	ap_store_close(s);
@@ -126,7 +128,7 @@ int cmd_account(const options *o, int argc, char **argv)
 		return account_list(o, argc - 1);
 	if (strcmp(argv[0], "revoke") == 0)
 		return account_revoke(o, argc - 1, argv + 1);
-	fprintf(stderr, "appui account: unknown subcommand '%s'\n",
+	fprintf(stderr, _("appui account: unknown subcommand '%s'\n"),
 	        SHOWN(argv[0]));
 	return account_usage();
 }
@@ -134,7 +136,7 @@ int cmd_account(const options *o, int argc, char **argv)
 int cmd_token(const options *o, int argc, char **argv)
 {
 	if (argc != 2 || strcmp(argv[0], "new") != 0) {
-		fputs(usage_token, stderr);
+		fputs(_(usage_token), stderr);
 		return EXIT_USAGE;
 	}
 	ap_store *s;
@@ -152,17 +154,17 @@ int cmd_token(const options *o, int argc, char **argv)
 			    ap_store_token_revoke(s, local_actor(), token, d);
 			fprintf(
 			    stderr,
-			    "appui token new: the token could not be written "
-			    "to standard output: %s\n",
-			    r == AP_OK ? "it was revoked"
-			               : "revoke the account's tokens");
+			    _("appui token new: the token could not be written "
+			      "to standard output: %s\n"),
+			    r == AP_OK ? _("it was revoked")
+			               : _("revoke the account's tokens"));
 			status = r == AP_OK ? AP_EOUTPUT : r;
 		} else {
-			fprintf(
-			    stderr,
-			    "appui token new: a token for %s; it is shown this "
-			    "once and kept only as its SHA-256\n",
-			    SHOWN(argv[1]));
+			fprintf(stderr,
+			        _("appui token new: a token for %s; it is "
+			          "shown this "
+			          "once and kept only as its SHA-256\n"),
+			        SHOWN(argv[1]));
 		}
 	}
 	memset(token, 0, sizeof token);

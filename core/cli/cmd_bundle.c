@@ -13,7 +13,7 @@
 
 #include "cli.h"
 
-const char usage_bundle[] =
+const char usage_bundle[] = N_(
     "usage: appui bundle -o OUT [--format tar.gz|tar.zst|zip] [--plan "
     "PLAN.json]\n"
     "                    [--attach FILE]... [--strict] CASEFILE|DIR...\n"
@@ -34,7 +34,7 @@ const char usage_bundle[] =
     "                     OUT's extension (.tar.gz, .tgz, .tar.zst, .zip)\n"
     "  --plan PLAN.json   the output of 'appui plan --format json'\n"
     "  --attach FILE      add FILE under data/attachments/ (repeatable)\n"
-    "  -s, --strict       refuse case files with warnings\n";
+    "  -s, --strict       refuse case files with warnings\n");
 
 static int bundle_format(const options *o, ap_bundle_format *f)
 {
@@ -43,17 +43,18 @@ static int bundle_format(const options *o, ap_bundle_format *f)
 	if (o->format) {
 		if (ap_bundle_format_from_name(o->format, f) != 0) {
 			fprintf(stderr,
-			        "appui bundle: unknown format '%s' (tar.gz, "
-			        "tar.zst or zip)\n",
+			        _("appui bundle: unknown format '%s' (tar.gz, "
+			          "tar.zst or zip)\n"),
 			        SHOWN(o->format));
 			return EXIT_USAGE;
 		}
 		if (has_ext && by_ext != *f) {
-			fprintf(stderr,
-			        "appui bundle: --format %s, but %s names a %s "
-			        "file\n",
-			        SHOWN(o->format), SHOWN(o->output),
-			        ap_bundle_format_name(by_ext));
+			fprintf(
+			    stderr,
+			    _("appui bundle: --format %s, but %s names a %s "
+			      "file\n"),
+			    SHOWN(o->format), SHOWN(o->output),
+			    ap_bundle_format_name(by_ext));
 			return EXIT_USAGE;
 		}
 		return 0;
@@ -81,23 +82,24 @@ int cmd_bundle(const options *o, int argc, char **argv)
 {
 	if ((argc < 1 && !o->store) || !o->output) {
 		if (argc >= 1 || o->store)
-			fputs(
-			    "appui bundle: give the bundle to write: -o OUT\n",
-			    stderr);
-		fputs(usage_bundle, stderr);
+			fputs(_("appui bundle: give the bundle to write: -o "
+			        "OUT\n"),
+			      stderr);
+		fputs(_(usage_bundle), stderr);
 		return EXIT_USAGE;
 	}
 	if (strcmp(o->output, "-") == 0) {
-		fputs("appui bundle: a bundle is written to a file (it is "
-		      "renamed into place), not to standard output\n",
+		fputs(_("appui bundle: a bundle is written to a file (it is "
+		        "renamed into place), not to standard output\n"),
 		      stderr);
 		return EXIT_USAGE;
 	}
 	for (int i = 0; i < argc; i++)
 		if (strcmp(argv[i], "-") == 0) {
-			fputs("appui bundle: a bag keeps each case file under "
-			      "its name: give files, not standard input (-)\n",
-			      stderr);
+			fputs(
+			    _("appui bundle: a bag keeps each case file under "
+			      "its name: give files, not standard input (-)\n"),
+			    stderr);
 			return EXIT_USAGE;
 		}
 	ap_bundle_format format;
@@ -144,14 +146,14 @@ int cmd_bundle(const options *o, int argc, char **argv)
 	cancel_off();
 	print_diags(stderr, d, 0);
 	if (r == 0) {
-		printf("%s: bag %s/ (%s), %zu payload files, %" PRIu64
-		       " bytes; %" PRIu64 " bytes written\n",
+		printf(_("%s: bag %s/ (%s), %zu payload files, %" PRIu64
+		         " bytes; %" PRIu64 " bytes written\n"),
 		       SHOWN(o->output), SHOWN(sum.name),
 		       ap_bundle_format_name(format), sum.payload_files,
 		       sum.payload_bytes, sum.archive_bytes);
 		rc = 0;
 	} else {
-		fprintf(stderr, "appui bundle: %s not written\n",
+		fprintf(stderr, _("appui bundle: %s not written\n"),
 		        SHOWN(o->output));
 		rc = ap_status_exit_code((ap_status)r);
 	}

@@ -7,20 +7,20 @@
 #include "batch.h"
 #include "cli.h"
 
-const char usage_config[] =
+const char usage_config[] = N_(
     "usage: appui config check [FILE]\n"
     "\n"
     "Checks FILE (default: the configuration in use), including each theme's\n"
     "section against its plugin's catalogue and parameters. A campaign file\n"
     "(one with 'firms' or 'budget') is checked as a campaign, its themes\n"
     "against the plugins of the configuration in use (--config). Problems\n"
-    "are printed as FILE:LINE: message; exit 1 when there is any.\n";
+    "are printed as FILE:LINE: message; exit 1 when there is any.\n");
 
 int cmd_config(const options *given, int argc, char **argv)
 {
 	options own = *given, *o = &own;
 	if (argc < 1 || strcmp(argv[0], "check") != 0 || argc > 2) {
-		fputs(usage_config, stderr);
+		fputs(_(usage_config), stderr);
 		return EXIT_USAGE;
 	}
 	/* For a campaign, the host configuration named by --config (or the
@@ -32,8 +32,8 @@ int cmd_config(const options *given, int argc, char **argv)
 	memset(&s, 0, sizeof(s));
 	const char *path = config_path(o, &s);
 	if (!path) {
-		printf("no configuration file in use: the built-in defaults "
-		       "apply\n");
+		printf(_("no configuration file in use: the built-in defaults "
+		         "apply\n"));
 		setup_free(&s);
 		return 0;
 	}
@@ -49,7 +49,7 @@ int cmd_config(const options *given, int argc, char **argv)
 		ap_campaign *campaign = NULL;
 		if (rc == 0 &&
 		    load_campaign(shown, &s, &campaign, d, stdout) == 0)
-			printf("%s: valid campaign (%zu firm%s)\n",
+			printf(_("%s: valid campaign (%zu firm%s)\n"),
 			       SHOWN(shown), campaign->n_firms,
 			       campaign->n_firms == 1 ? "" : "s");
 		else if (rc == 0)
@@ -64,7 +64,7 @@ int cmd_config(const options *given, int argc, char **argv)
 	 * problems are this command's output, so they go to stdout. */
 	int rc = setup_open(o, &s, 0, d, stdout);
 	if (rc == 0)
-		printf("%s: valid (%zu plugin%s loaded)\n", SHOWN(shown),
+		printf(_("%s: valid (%zu plugin%s loaded)\n"), SHOWN(shown),
 		       ap_host_loaded_count(s.host),
 		       ap_host_loaded_count(s.host) == 1 ? "" : "s");
 	free(shown);

@@ -8,7 +8,7 @@
 
 #include "cli.h"
 
-const char usage_extract[] =
+const char usage_extract[] = N_(
     "usage: appui extract BUNDLE -C DIR\n"
     "\n"
     "Extracts a bundle into DIR (created if missing): the bag's folder "
@@ -22,16 +22,16 @@ const char usage_extract[] =
     "overwritten.\n"
     "\n"
     "  -C, --directory DIR  where to extract (required)\n"
-    "  -q, --quiet          print nothing but the problems\n";
+    "  -q, --quiet          print nothing but the problems\n");
 
 int cmd_extract(const options *o, int argc, char **argv)
 {
 	if (argc != 1 || !o->target_dir) {
 		if (argc == 1)
-			fputs("appui extract: give the folder to extract "
-			      "into: -C DIR\n",
+			fputs(_("appui extract: give the folder to extract "
+			        "into: -C DIR\n"),
 			      stderr);
-		fputs(usage_extract, stderr);
+		fputs(_(usage_extract), stderr);
 		return EXIT_USAGE;
 	}
 	/* -C onto the bundle itself. The bag goes to a new DIR/NAME, never
@@ -50,13 +50,14 @@ int cmd_extract(const options *o, int argc, char **argv)
 	print_diags(stderr, d, 0);
 	int rc = 0;
 	if (r == 0) {
-		printf("%s: extracted to %s\n", SHOWN(argv[0]), SHOWN(where));
+		printf(_("%s: extracted to %s\n"), SHOWN(argv[0]),
+		       SHOWN(where));
 		if (!o->quiet)
-			printf("check it with: (cd '%s' && sha256sum -c "
-			       "--quiet manifest-sha256.txt)\n",
+			printf(_("check it with: (cd '%s' && sha256sum -c "
+			         "--quiet manifest-sha256.txt)\n"),
 			       SHOWN(where));
 	} else {
-		fprintf(stderr, "appui extract: %s: nothing was extracted\n",
+		fprintf(stderr, _("appui extract: %s: nothing was extracted\n"),
 		        SHOWN(argv[0]));
 		rc = ap_status_exit_code((ap_status)r);
 	}

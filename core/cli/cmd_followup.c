@@ -13,7 +13,7 @@
 #include "batch.h"
 #include "cli.h"
 
-const char usage_followup[] =
+const char usage_followup[] = N_(
     "usage: appui followup [--plan PLAN-ID] [FILE|DIR]... [--format "
     "table|json]\n"
     "                      [-o FILE] [--store FILE]\n"
@@ -34,7 +34,7 @@ const char usage_followup[] =
     "                   its re-plans' missions count with it\n"
     "  -f, --format FMT table (default) or json\n"
     "  -o, --output FILE write to FILE atomically instead of stdout\n"
-    "  -s, --strict     warnings about a case file are errors\n";
+    "  -s, --strict     warnings about a case file are errors\n");
 
 static void followup_result(void *ctx, size_t index, const batch_result *res)
 {
@@ -60,8 +60,8 @@ static int load_missions(const options *o, ap_saved_missions **out, ap_diags *d)
 	latest_plan lp = {0};
 	if (o->plan_file && ap_plan_id_parse(o->plan_file, &lp.id) != 0) {
 		fprintf(stderr,
-		        "appui followup: --plan wants a saved plan's id, as "
-		        "P1, not '%s'\n",
+		        _("appui followup: --plan wants a saved plan's id, as "
+		          "P1, not '%s'\n"),
 		        SHOWN(o->plan_file));
 		return EXIT_USAGE;
 	}
@@ -93,9 +93,10 @@ static int format_of(const options *o, int *json)
 {
 	*json = o->format && strcmp(o->format, "json") == 0;
 	if (o->format && !*json && strcmp(o->format, "table") != 0) {
-		fprintf(stderr,
-		        "appui followup: unknown format '%s' (table or json)\n",
-		        SHOWN(o->format));
+		fprintf(
+		    stderr,
+		    _("appui followup: unknown format '%s' (table or json)\n"),
+		    SHOWN(o->format));
 		return EXIT_USAGE;
 	}
 	return 0;

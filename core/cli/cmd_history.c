@@ -13,7 +13,7 @@
 #include "batch.h"
 #include "cli.h"
 
-const char usage_history[] =
+const char usage_history[] = N_(
     "usage: appui history SITE-ID [--format table|json] [--strict]\n"
     "                     [-o FILE] [FILE|DIR...]\n"
     "\n"
@@ -31,7 +31,7 @@ const char usage_history[] =
     "\n"
     "With no FILE|DIR and a store in use (--store FILE, or store.path in\n"
     "the configuration), the latest version of each case of the site in\n"
-    "the store is read, and the store's missions of the site.\n";
+    "the store is read, and the store's missions of the site.\n");
 
 typedef struct history_ctx {
 	ap_history *h;
@@ -51,8 +51,8 @@ static void history_result(void *ctx, size_t index, const batch_result *res)
 		return;
 	}
 	fprintf(stderr,
-	        "appui history: %s: case %s is given twice; the first one "
-	        "is read\n",
+	        _("appui history: %s: case %s is given twice; the first one "
+	          "is read\n"),
 	        SHOWN(x->in->paths[index]), SHOWN(res->site->case_id));
 	x->twice = 1;
 }
@@ -61,9 +61,10 @@ static int format_of(const options *o, int *json)
 {
 	*json = o->format && strcmp(o->format, "json") == 0;
 	if (o->format && !*json && strcmp(o->format, "table") != 0) {
-		fprintf(stderr,
-		        "appui history: unknown format '%s' (table or json)\n",
-		        SHOWN(o->format));
+		fprintf(
+		    stderr,
+		    _("appui history: unknown format '%s' (table or json)\n"),
+		    SHOWN(o->format));
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -103,9 +104,10 @@ static int read_cases(const options *o, setup *s, inputs *in, history_ctx *x,
 	if (brc)
 		return brc > 0 ? brc : EXIT_SETUP;
 	if (!x->of_site) {
-		fprintf(stderr, "appui history: no case of site %s %s\n",
+		fprintf(stderr, _("appui history: no case of site %s %s\n"),
 		        SHOWN(ap_history_site_id(x->h)),
-		        in->store_file ? "in the store" : "among the inputs");
+		        in->store_file ? _("in the store")
+		                       : _("among the inputs"));
 		return ap_status_exit_code(AP_ENOTFOUND);
 	}
 	return 0;
@@ -115,8 +117,8 @@ static int add_stored_mission(void *ctx, const ap_store_mission *m)
 {
 	if (ap_history_add_stored(ctx, m) != AP_OK)
 		fprintf(stderr,
-		        "appui history: mission %s has no dates it can be "
-		        "placed by; left out\n",
+		        _("appui history: mission %s has no dates it can be "
+		          "placed by; left out\n"),
 		        SHOWN(m->mission_id));
 	return 0;
 }
@@ -142,7 +144,7 @@ static int read_missions(const options *o, const setup *s, ap_history *h)
 static int site_arg(int argc, char **argv, const char **site)
 {
 	if (argc < 1 || !argv[0][0]) {
-		fputs(usage_history, stderr);
+		fputs(_(usage_history), stderr);
 		return EXIT_USAGE;
 	}
 	*site = argv[0];

@@ -8,35 +8,35 @@
 #include "cli.h"
 
 const char usage_mission[] =
-    "usage: appui mission plans [--store FILE]\n"
-    "       appui mission list [--plan PLAN-ID] [--site SITE] "
-    "[--format table|json]\n"
-    "                          [--store FILE]\n"
-    "       appui mission confirm M-ID [--store FILE]\n"
-    "       appui mission held M-ID [--from DATE --to DATE] [--store "
-    "FILE]\n"
-    "       appui mission cancel M-ID [--store FILE]\n"
-    "\n"
-    "The missions of the plans saved with `appui plan --save`\n"
-    "(docs/followup.md). A mission goes from planned to confirmed, then to\n"
-    "held (done: --from and --to give the days it was held, by default its\n"
-    "planned first and last days) or cancelled; never back. Each change is\n"
-    "in the store's audit log, and moves up the SEQUENCE of the mission's\n"
-    "calendar events. `plan --replan PLAN-ID` keeps confirmed and held\n"
-    "missions as they are.\n"
-    "\n"
-    "  plans           the saved plans, oldest first (-q, --quiet: no\n"
-    "                  header line)\n"
-    "  list            the missions (of PLAN-ID's campaign: its plan and\n"
-    "                  its re-plans), by first day\n"
-    "  --plan PLAN-ID  a saved plan, as P1 (default: every mission)\n"
-    "  --site SITE     that site's missions only\n"
-    "  -f, --format FMT table (default) or json\n"
-    "  -o, --output FILE write to FILE atomically instead of stdout\n";
+    N_("usage: appui mission plans [--store FILE]\n"
+       "       appui mission list [--plan PLAN-ID] [--site SITE] "
+       "[--format table|json]\n"
+       "                          [--store FILE]\n"
+       "       appui mission confirm M-ID [--store FILE]\n"
+       "       appui mission held M-ID [--from DATE --to DATE] [--store "
+       "FILE]\n"
+       "       appui mission cancel M-ID [--store FILE]\n"
+       "\n"
+       "The missions of the plans saved with `appui plan --save`\n"
+       "(docs/followup.md). A mission goes from planned to confirmed, then to\n"
+       "held (done: --from and --to give the days it was held, by default its\n"
+       "planned first and last days) or cancelled; never back. Each change is\n"
+       "in the store's audit log, and moves up the SEQUENCE of the mission's\n"
+       "calendar events. `plan --replan PLAN-ID` keeps confirmed and held\n"
+       "missions as they are.\n"
+       "\n"
+       "  plans           the saved plans, oldest first (-q, --quiet: no\n"
+       "                  header line)\n"
+       "  list            the missions (of PLAN-ID's campaign: its plan and\n"
+       "                  its re-plans), by first day\n"
+       "  --plan PLAN-ID  a saved plan, as P1 (default: every mission)\n"
+       "  --site SITE     that site's missions only\n"
+       "  -f, --format FMT table (default) or json\n"
+       "  -o, --output FILE write to FILE atomically instead of stdout\n");
 
 static int mission_usage(void)
 {
-	fputs(usage_mission, stderr);
+	fputs(_(usage_mission), stderr);
 	return EXIT_USAGE;
 }
 
@@ -63,17 +63,19 @@ static int mission_list(ap_store *s, const options *o, ap_diags *d)
 {
 	long long plan = 0;
 	if (o->plan_file && ap_plan_id_parse(o->plan_file, &plan) != 0) {
-		fprintf(stderr,
-		        "appui mission: --plan wants a saved plan's id, as P1, "
-		        "not '%s'\n",
-		        SHOWN(o->plan_file));
+		fprintf(
+		    stderr,
+		    _("appui mission: --plan wants a saved plan's id, as P1, "
+		      "not '%s'\n"),
+		    SHOWN(o->plan_file));
 		return AP_EUSAGE;
 	}
 	int json = o->format && strcmp(o->format, "json") == 0;
 	if (o->format && !json && strcmp(o->format, "table") != 0) {
-		fprintf(stderr,
-		        "appui mission: unknown format '%s' (table or json)\n",
-		        SHOWN(o->format));
+		fprintf(
+		    stderr,
+		    _("appui mission: unknown format '%s' (table or json)\n"),
+		    SHOWN(o->format));
 		return AP_EUSAGE;
 	}
 	ap_saved_missions *m = NULL;
@@ -99,15 +101,16 @@ static int mission_set(ap_store *s, const options *o, const char *verb,
 	    : strcmp(verb, "held") == 0  ? AP_MISSION_HELD
 	                                 : AP_MISSION_CANCELLED;
 	if ((o->held_from || o->held_to) && st != AP_MISSION_HELD) {
-		fputs("appui mission: --from and --to give the days a mission "
-		      "was held: only with `held`\n",
-		      stderr);
+		fputs(
+		    _("appui mission: --from and --to give the days a mission "
+		      "was held: only with `held`\n"),
+		    stderr);
 		return AP_EUSAGE;
 	}
 	int status = ap_store_mission_set(s, local_actor(), id, st,
 	                                  o->held_from, o->held_to, d);
 	if (status == AP_OK)
-		printf("mission %s: %s\n", SHOWN(id),
+		printf(_("mission %s: %s\n"), SHOWN(id),
 		       ap_mission_status_name(st));
 	return status;
 }
@@ -131,7 +134,7 @@ int cmd_mission(const options *o, int argc, char **argv)
 		if (!change && strcmp(verb, "plans") != 0 &&
 		    strcmp(verb, "list") != 0)
 			fprintf(stderr,
-			        "appui mission: unknown subcommand '%s'\n",
+			        _("appui mission: unknown subcommand '%s'\n"),
 			        SHOWN(verb));
 		return mission_usage();
 	}

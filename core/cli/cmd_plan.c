@@ -8,7 +8,7 @@
 #include "cli.h"
 #include "cmd_plan_saved.h"
 
-const char usage_plan[] =
+const char usage_plan[] = N_(
     "usage: appui plan [--campaign FILE] [--format table|json|csv] [--ics "
     "DIR]\n"
     "                  [--time-limit SECONDS] [--budget-days N] "
@@ -56,7 +56,7 @@ const char usage_plan[] =
     "With no FILE|DIR and a store in use (--store FILE, or store.path in\n"
     "the configuration), the latest version of each case in the store is\n"
     "read, in order of the names it was sent under (--site S, --firm F,\n"
-    "--since DATE keep some of them); see docs/store.md.\n";
+    "--since DATE keep some of them); see docs/store.md.\n");
 
 /* The option a problem of ap_campaign_override() is about. */
 static const char *what_if_option(const char *field)
@@ -96,7 +96,7 @@ static int apply_what_if(const options *o, ap_campaign *c)
 	int rc = ap_campaign_override(c, &ov, d);
 	for (size_t i = 0; i < ap_diags_count(d); i++) {
 		const ap_diag *g = ap_diags_at(d, i);
-		fprintf(stderr, "appui plan: %s: %s\n",
+		fprintf(stderr, _("appui plan: %s: %s\n"),
 		        what_if_option(g->field), SHOWN(g->message));
 	}
 	ap_diags_free(d);
@@ -160,8 +160,8 @@ static int read_against(const options *o, ap_prev_plan **prev, ap_diags *d)
 		return 0;
 	print_diags(stderr, d, 0);
 	fprintf(stderr,
-	        "appui plan: %s is not a plan to compare with; nothing "
-	        "planned\n",
+	        _("appui plan: %s is not a plan to compare with; nothing "
+	          "planned\n"),
 	        SHOWN(o->against));
 	return EXIT_INVALID;
 }
@@ -174,17 +174,19 @@ static int kept_missions(const options *o, const ap_prev_plan *prev,
 {
 	*out = NULL;
 	if (o->fewest_changes && !prev) {
-		fputs("appui plan: --fewest-changes needs --against PLAN.json, "
-		      "the plan to change least\n",
-		      stderr);
+		fputs(
+		    _("appui plan: --fewest-changes needs --against PLAN.json, "
+		      "the plan to change least\n"),
+		    stderr);
 		return EXIT_USAGE;
 	}
 	if (!o->n_keep)
 		return 0;
 	if (!prev) {
-		fputs("appui plan: --keep needs --against PLAN.json, the plan "
-		      "whose missions it keeps\n",
-		      stderr);
+		fputs(
+		    _("appui plan: --keep needs --against PLAN.json, the plan "
+		      "whose missions it keeps\n"),
+		    stderr);
 		return EXIT_USAGE;
 	}
 	ap_fixed_mission *v = calloc(o->n_keep, sizeof(*v));
@@ -197,8 +199,8 @@ static int kept_missions(const options *o, const ap_prev_plan *prev,
 				m = &prev->missions[i];
 		if (!m) {
 			fprintf(stderr,
-			        "appui plan: --keep %s: %s has no mission of "
-			        "that site\n",
+			        _("appui plan: --keep %s: %s has no mission of "
+			          "that site\n"),
 			        SHOWN(o->keep[k]), SHOWN(prev->name));
 			free(v);
 			return EXIT_USAGE;
@@ -257,7 +259,7 @@ int cmd_plan(const options *o, int argc, char **argv)
 	else if (o->format && strcmp(o->format, "table") != 0) {
 		fprintf(
 		    stderr,
-		    "appui plan: unknown format '%s' (table, json or csv)\n",
+		    _("appui plan: unknown format '%s' (table, json or csv)\n"),
 		    SHOWN(o->format));
 		return EXIT_USAGE;
 	}
@@ -276,7 +278,7 @@ int cmd_plan(const options *o, int argc, char **argv)
 		goto out;
 	cpath = campaign_path(o);
 	if (!cpath) {
-		fputs("appui plan: no campaign: give --campaign FILE\n",
+		fputs(_("appui plan: no campaign: give --campaign FILE\n"),
 		      stderr);
 		rc = EXIT_USAGE;
 		goto out;
@@ -284,10 +286,10 @@ int cmd_plan(const options *o, int argc, char **argv)
 	/* The campaign is checked whole before any case file is read. */
 	int crc = load_campaign(cpath, &s, &campaign, d, stderr);
 	if (crc != 0) {
-		fprintf(
-		    stderr,
-		    "appui plan: the campaign %s has errors; nothing planned\n",
-		    SHOWN(cpath));
+		fprintf(stderr,
+		        _("appui plan: the campaign %s has errors; nothing "
+		          "planned\n"),
+		        SHOWN(cpath));
 		rc = EXIT_SETUP;
 		goto out;
 	}
@@ -341,8 +343,8 @@ int cmd_plan(const options *o, int argc, char **argv)
 	rc = write_plan(o, format, plan, prev, &sp, cpath, d);
 	if (!rc && o->replan && !o->save)
 		fprintf(stderr,
-		        "appui plan: a re-plan of %s, not saved: "
-		        "--save keeps it\n",
+		        _("appui plan: a re-plan of %s, not saved: "
+		          "--save keeps it\n"),
 		        SHOWN(o->replan));
 	print_diags(stderr, d, 0);
 	if (!rc && ap_diags_errors(d))

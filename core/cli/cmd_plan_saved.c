@@ -38,8 +38,8 @@ static int open_replan(const options *o, saved_plan *sp, ap_diags *d)
 {
 	if (ap_plan_id_parse(o->replan, &sp->replans) != 0) {
 		fprintf(stderr,
-		        "appui plan: --replan wants a saved plan's id, as P1 "
-		        "(appui mission plans lists them), not '%s'\n",
+		        _("appui plan: --replan wants a saved plan's id, as P1 "
+		          "(appui mission plans lists them), not '%s'\n"),
 		        SHOWN(o->replan));
 		return EXIT_USAGE;
 	}
@@ -64,11 +64,11 @@ int saved_open(const options *o, const setup *s, saved_plan *sp, ap_diags *d)
 	if (!o->save && !o->replan)
 		return 0;
 	if (o->replan && (o->against || o->n_keep || o->fewest_changes)) {
-		fputs(
-		    "appui plan: --replan compares with the saved plan and "
-		    "keeps its confirmed and held missions: --against, --keep "
-		    "and --fewest-changes do not go with it\n",
-		    stderr);
+		fputs(_("appui plan: --replan compares with the saved plan and "
+		        "keeps its confirmed and held missions: --against, "
+		        "--keep "
+		        "and --fewest-changes do not go with it\n"),
+		      stderr);
 		return EXIT_USAGE;
 	}
 	int rc = open_store(o, s->cfg, 0, &sp->store);
@@ -91,8 +91,8 @@ ap_plan_input *saved_filter(const saved_plan *sp, ap_plan_input *in)
 			ap_plan_input_add_site(kept, site);
 		else
 			fprintf(stderr,
-			        "appui plan: %s left out: its mission was "
-			        "cancelled (appui mission list --site %s)\n",
+			        _("appui plan: %s left out: its mission was "
+			          "cancelled (appui mission list --site %s)\n"),
 			        SHOWN(site->site_id), SHOWN(site->site_id));
 	}
 	ap_plan_input_free(in);
@@ -177,8 +177,8 @@ int saved_store(const options *o, saved_plan *sp, const ap_plan *plan,
 	char *campaign = read_campaign(cpath, &clen);
 	if (!campaign) {
 		fprintf(stderr,
-		        "appui plan: cannot read the campaign %s again "
-		        "to keep it with the plan; nothing saved\n",
+		        _("appui plan: cannot read the campaign %s again "
+		          "to keep it with the plan; nothing saved\n"),
 		        SHOWN(cpath));
 		return EXIT_SETUP;
 	}
@@ -199,8 +199,8 @@ int saved_store(const options *o, saved_plan *sp, const ap_plan *plan,
 		return store_exit(status, d);
 	const ap_mission_update *u = sp->update;
 	fprintf(stderr,
-	        "appui plan: saved as P%lld: %zu missions kept, %zu moved, "
-	        "%zu new, %zu cancelled\n",
+	        _("appui plan: saved as P%lld: %zu missions kept, %zu moved, "
+	          "%zu new, %zu cancelled\n"),
 	        id, u->kept, u->moved, u->added, u->dropped);
 	return 0;
 }

@@ -7,12 +7,12 @@
 #include "batch.h"
 #include "cli.h"
 
-const char usage_plugins[] =
+const char usage_plugins[] = N_(
     "usage: appui plugins\n"
     "\n"
     "Lists the plugin search path, then every entry of its folders: loaded,\n"
     "disabled, shadowed, refused (a broken plugin, or a file or folder every\n"
-    "user may write to) or skipped (not a *.so file), each with the reason.\n";
+    "user may write to) or skipped (not a *.so file), each with the reason.\n");
 
 static const char *status_name(ap_plugin_status st)
 {
@@ -48,9 +48,9 @@ static void print_plugin(const ap_plugin_info *p)
 	putchar(' ');
 	column(p->version, 8);
 	if (p->abi_major >= 0)
-		printf(" ABI %d.%d", p->abi_major, p->abi_minor);
+		printf(_(" ABI %d.%d"), p->abi_major, p->abi_minor);
 	else
-		printf(" ABI ?  ");
+		printf(_(" ABI ?  "));
 	fputs("  ", stdout);
 	ap_print_inert(stdout, p->path);
 	putchar('\n');
@@ -70,7 +70,7 @@ int cmd_plugins(const options *o, int argc, char **argv)
 {
 	(void)argv;
 	if (argc > 0) {
-		fputs(usage_plugins, stderr);
+		fputs(_(usage_plugins), stderr);
 		return EXIT_USAGE;
 	}
 	ap_diags *d = ap_diags_new();
@@ -81,20 +81,20 @@ int cmd_plugins(const options *o, int argc, char **argv)
 		setup_free(&s);
 		return rc ? rc : EXIT_SETUP;
 	}
-	fputs("configuration: ", stdout);
+	fputs(_("configuration: "), stdout);
 	ap_print_inert(stdout, ap_config_path(s.cfg) ? ap_config_path(s.cfg)
 	                                             : "(built-in defaults)");
-	printf("\nplugin ABI: %d.%d\nsearch path:\n", AP_PLUGIN_ABI_MAJOR,
+	printf(_("\nplugin ABI: %d.%d\nsearch path:\n"), AP_PLUGIN_ABI_MAJOR,
 	       AP_PLUGIN_ABI_MINOR);
 	for (size_t i = 0; i < s.n_dirs; i++) {
 		fputs("  ", stdout);
 		ap_print_inert(stdout, s.dirs[i].dir);
 		printf("  (%s)\n", s.dirs[i].origin);
 	}
-	printf("plugins:\n");
+	printf(_("plugins:\n"));
 	size_t n = ap_host_plugin_count(s.host);
 	if (!n)
-		printf("  none found\n");
+		printf(_("  none found\n"));
 	for (size_t i = 0; i < n; i++)
 		print_plugin(ap_host_plugin_at(s.host, i));
 	ap_diags_free(d);

@@ -16,28 +16,28 @@
 #include "cli.h"
 
 const char usage_report[] =
-    "usage: appui report [--format html|xlsx] [--campaign FILE | --plan "
-    "PLAN-ID]\n"
-    "                    [--time-limit SECONDS] [-o FILE] FILE|DIR...\n"
-    "\n"
-    "The report of the case files: the campaign at a glance, the ranked\n"
-    "sites, a page per site and, with --campaign, the plan (a Gantt chart\n"
-    "per firm, the sites not planned and why). See docs/reports.md.\n"
-    "\n"
-    "  -f, --format FMT       html (default: one self-contained page) or\n"
-    "                         xlsx (a workbook: needs -o FILE)\n"
-    "  --campaign FILE        also plan this campaign and show the plan\n"
-    "  --plan PLAN-ID         show the store's saved plan PLAN-ID (as P1),\n"
-    "                         each site's missions on its chart over time,\n"
-    "                         and the campaign's outcome (appui followup)\n"
-    "  --time-limit SECONDS   for the planner (default 10)\n"
-    "  -o, --output FILE      write to FILE atomically instead of stdout\n"
-    "  -s, --strict           treat every warning about a case file as an "
-    "error\n"
-    "\n"
-    "With no FILE|DIR and a store in use (--store FILE, or store.path in\n"
-    "the configuration), the latest version of each case in the store is\n"
-    "read (--site S, --firm F, --since DATE keep some of them).\n";
+    N_("usage: appui report [--format html|xlsx] [--campaign FILE | --plan "
+       "PLAN-ID]\n"
+       "                    [--time-limit SECONDS] [-o FILE] FILE|DIR...\n"
+       "\n"
+       "The report of the case files: the campaign at a glance, the ranked\n"
+       "sites, a page per site and, with --campaign, the plan (a Gantt chart\n"
+       "per firm, the sites not planned and why). See docs/reports.md.\n"
+       "\n"
+       "  -f, --format FMT       html (default: one self-contained page) or\n"
+       "                         xlsx (a workbook: needs -o FILE)\n"
+       "  --campaign FILE        also plan this campaign and show the plan\n"
+       "  --plan PLAN-ID         show the store's saved plan PLAN-ID (as P1),\n"
+       "                         each site's missions on its chart over time,\n"
+       "                         and the campaign's outcome (appui followup)\n"
+       "  --time-limit SECONDS   for the planner (default 10)\n"
+       "  -o, --output FILE      write to FILE atomically instead of stdout\n"
+       "  -s, --strict           treat every warning about a case file as an "
+       "error\n"
+       "\n"
+       "With no FILE|DIR and a store in use (--store FILE, or store.path in\n"
+       "the configuration), the latest version of each case in the store is\n"
+       "read (--site S, --firm F, --since DATE keep some of them).\n");
 
 typedef struct report_ctx {
 	ap_document *doc;
@@ -111,10 +111,11 @@ static int add_saved(const options *o, report_ctx *r, ap_diags *d)
 {
 	long long id;
 	if (ap_plan_id_parse(o->plan_file, &id) != 0) {
-		fprintf(stderr,
-		        "appui report: --plan wants a saved plan's id, as P1, "
-		        "not '%s'\n",
-		        SHOWN(o->plan_file));
+		fprintf(
+		    stderr,
+		    _("appui report: --plan wants a saved plan's id, as P1, "
+		      "not '%s'\n"),
+		    SHOWN(o->plan_file));
 		return EXIT_USAGE;
 	}
 	ap_store *s;
@@ -150,9 +151,10 @@ static int write_xlsx(const options *o, const ap_document *doc,
 	struct stat st;
 	if (!o->output || strcmp(o->output, "-") == 0 ||
 	    (stat(o->output, &st) == 0 && !S_ISREG(st.st_mode))) {
-		fputs("appui report: a workbook is written to a file: give -o "
-		      "FILE.xlsx (a regular file)\n",
-		      stderr);
+		fputs(
+		    _("appui report: a workbook is written to a file: give -o "
+		      "FILE.xlsx (a regular file)\n"),
+		    stderr);
 		return EXIT_USAGE;
 	}
 	if (ap_document_xlsx(o->output, doc, dopt, d) != AP_OK) {
@@ -195,7 +197,7 @@ static int format_of(const options *o, int *xlsx)
 	*xlsx = o->format && strcmp(o->format, "xlsx") == 0;
 	if (o->format && !*xlsx && strcmp(o->format, "html") != 0) {
 		fprintf(stderr,
-		        "appui report: unknown format '%s' (html or xlsx)\n",
+		        _("appui report: unknown format '%s' (html or xlsx)\n"),
 		        SHOWN(o->format));
 		return EXIT_USAGE;
 	}
@@ -218,17 +220,17 @@ int cmd_report(const options *o, int argc, char **argv)
 		goto out;
 	if (o->campaign &&
 	    load_campaign(o->campaign, &s, &campaign, d, stderr) != 0) {
-		fprintf(stderr, "appui report: the campaign %s has errors\n",
+		fprintf(stderr, _("appui report: the campaign %s has errors\n"),
 		        SHOWN(o->campaign));
 		rc = EXIT_SETUP;
 		goto out;
 	}
 	ap_diags_clear(d);
 	if (o->campaign && o->plan_file) {
-		fputs(
-		    "appui report: --campaign plans anew, --plan shows a saved "
-		    "plan: give one of them\n",
-		    stderr);
+		fputs(_("appui report: --campaign plans anew, --plan shows a "
+		        "saved "
+		        "plan: give one of them\n"),
+		      stderr);
 		rc = EXIT_USAGE;
 		goto out;
 	}

@@ -7,7 +7,7 @@
 #include "batch.h"
 #include "cli.h"
 
-const char usage_score[] =
+const char usage_score[] = N_(
     "usage: appui score [--format table|json|csv] [--explain] [--strict]\n"
     "                   [-o FILE] FILE|DIR...\n"
     "\n"
@@ -27,7 +27,7 @@ const char usage_score[] =
     "With no FILE|DIR and a store in use (--store FILE, or store.path in\n"
     "the configuration), the latest version of each case in the store is\n"
     "read, in order of the names it was sent under (--site S, --firm F,\n"
-    "--since DATE keep some of them); see docs/store.md.\n";
+    "--since DATE keep some of them); see docs/store.md.\n");
 
 typedef struct score_ctx {
 	FILE *out;
@@ -78,8 +78,8 @@ int cmd_score(const options *o, int argc, char **argv)
 		csv = 1;
 	else if (o->format && strcmp(o->format, "table") != 0) {
 		fprintf(stderr,
-		        "appui score: unknown format '%s' (table, json or "
-		        "csv)\n",
+		        _("appui score: unknown format '%s' (table, json or "
+		          "csv)\n"),
 		        SHOWN(o->format));
 		return EXIT_USAGE;
 	}

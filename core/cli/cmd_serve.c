@@ -14,23 +14,23 @@
 #include "cli.h"
 
 const char usage_serve[] =
-    "usage: appui serve [--listen ADDRESS:PORT] [--store FILE] [--jobs N]\n"
-    "                   [--strict]\n"
-    "\n"
-    "Serves the store over HTTP (HTTPS with service.tls in the\n"
-    "configuration): firms upload case files and see their problems or\n"
-    "their scores; coordinators read what arrived. See docs/service.md.\n"
-    "\n"
-    "  --listen ADDRESS:PORT  where to listen (default: service.listen of\n"
-    "                         the configuration, else 127.0.0.1:8080);\n"
-    "                         port 0 takes any free port\n"
-    "  --store FILE           the store (default: store.path)\n"
-    "  -s, --strict           warnings are errors\n"
-    "\n"
-    "Its first line on stderr is 'appui serve: listening on URL'; then one\n"
-    "line per request. SIGTERM or SIGINT stops it once the requests in\n"
-    "flight are answered. Exit status: 0 stopped, 2 usage, 3 set-up (the\n"
-    "store, the address, the certificate).\n";
+    N_("usage: appui serve [--listen ADDRESS:PORT] [--store FILE] [--jobs N]\n"
+       "                   [--strict]\n"
+       "\n"
+       "Serves the store over HTTP (HTTPS with service.tls in the\n"
+       "configuration): firms upload case files and see their problems or\n"
+       "their scores; coordinators read what arrived. See docs/service.md.\n"
+       "\n"
+       "  --listen ADDRESS:PORT  where to listen (default: service.listen of\n"
+       "                         the configuration, else 127.0.0.1:8080);\n"
+       "                         port 0 takes any free port\n"
+       "  --store FILE           the store (default: store.path)\n"
+       "  -s, --strict           warnings are errors\n"
+       "\n"
+       "Its first line on stderr is 'appui serve: listening on URL'; then one\n"
+       "line per request. SIGTERM or SIGINT stops it once the requests in\n"
+       "flight are answered. Exit status: 0 stopped, 2 usage, 3 set-up (the\n"
+       "store, the address, the certificate).\n");
 
 static volatile sig_atomic_t stopping;
 
@@ -55,7 +55,7 @@ static void catch_stop(void)
 static void listening(void *ctx, const char *url)
 {
 	(void)ctx;
-	fprintf(stderr, "appui serve: listening on %s\n", url);
+	fprintf(stderr, _("appui serve: listening on %s\n"), url);
 	fflush(stderr);
 }
 
@@ -95,8 +95,11 @@ static int start_pool(ap_pool **pool, const options *o, const setup *s,
 int cmd_serve(const options *o, int argc, char **argv)
 {
 	(void)argv;
+	/* The service answers programs, and its log is read by them: English
+	 * in every locale (docs/service.md). */
+	ap_i18n_off();
 	if (argc > 0) {
-		fputs(usage_serve, stderr);
+		fputs(_(usage_serve), stderr);
 		return EXIT_USAGE;
 	}
 	ap_diags *d = ap_diags_new();
@@ -123,7 +126,7 @@ int cmd_serve(const options *o, int argc, char **argv)
 	print_diags(stderr, d, 0);
 	rc = status == AP_OK ? 0 : ap_status_exit_code((ap_status)status);
 	if (status == AP_OK)
-		fputs("appui serve: stopped\n", stderr);
+		fputs(_("appui serve: stopped\n"), stderr);
 out:
 	ap_store_close(store);
 	ap_pool_free(pool);

@@ -9,11 +9,11 @@
 #include "cli.h"
 
 const char usage_show[] =
-    "usage: appui show BUNDLE...\n"
-    "\n"
-    "Describes a bundle for a person: site, diagnostics, mission, score,\n"
-    "plugin versions, then every member with its size and SHA-256. It does\n"
-    "not judge the bag: 'appui verify' does.\n";
+    N_("usage: appui show BUNDLE...\n"
+       "\n"
+       "Describes a bundle for a person: site, diagnostics, mission, score,\n"
+       "plugin versions, then every member with its size and SHA-256. It does\n"
+       "not judge the bag: 'appui verify' does.\n");
 
 /* The archive format: --format, else OUT's extension, else tar.gz. */
 
@@ -21,7 +21,7 @@ int cmd_show(const options *o, int argc, char **argv)
 {
 	(void)o;
 	if (argc < 1) {
-		fputs(usage_show, stderr);
+		fputs(_(usage_show), stderr);
 		return EXIT_USAGE;
 	}
 	ap_diags *d = ap_diags_new();

@@ -8,7 +8,7 @@
 #include "appui/appui.h"
 #include "cli.h"
 
-const char usage_store[] =
+const char usage_store[] = N_(
     "usage: appui store SUBCOMMAND [ARGS] [--store FILE]\n"
     "\n"
     "The store: one database file that keeps every version of every case\n"
@@ -41,13 +41,13 @@ const char usage_store[] =
     "                     header line\n"
     "\n"
     "The time recorded for a change is the clock's (UTC), or $APPUI_NOW\n"
-    "(YYYY-MM-DDTHH:MM:SSZ) when it is set.\n";
+    "(YYYY-MM-DDTHH:MM:SSZ) when it is set.\n");
 
 int store_add(const options *o, int argc, char **argv);
 
 static int usage(void)
 {
-	fputs(usage_store, stderr);
+	fputs(_(usage_store), stderr);
 	return EXIT_USAGE;
 }
 
@@ -59,7 +59,7 @@ static int store_init(const options *o, int argc)
 	int rc = open_store(o, NULL, 1, &s);
 	if (rc)
 		return rc;
-	printf("%s: store ready (schema %d)\n", SHOWN(ap_store_path(s)),
+	printf(_("%s: store ready (schema %d)\n"), SHOWN(ap_store_path(s)),
 	       AP_STORE_SCHEMA);
 	ap_store_close(s);
 	return 0;
@@ -196,12 +196,13 @@ static int store_show(const options *o, int argc, char **argv)
 		ap_store_versions(s, &q, count_one, &w, d);
 		if (w.latest)
 			fprintf(stderr,
-			        "appui store show: case %s has %d version%s; "
-			        "there is no version %d\n",
+			        _("appui store show: case %s has %d version%s; "
+			          "there is no version %d\n"),
 			        SHOWN(argv[0]), w.latest,
 			        w.latest == 1 ? "" : "s", o->version_n);
 		else
-			fprintf(stderr, "appui store show: no case %s in %s\n",
+			fprintf(stderr,
+			        _("appui store show: no case %s in %s\n"),
 			        SHOWN(argv[0]), SHOWN(ap_store_path(s)));
 		rc = EXIT_INVALID;
 	} else if (status == AP_EOUTPUT) {
@@ -231,7 +232,7 @@ static int store_export(const options *o, int argc, char **argv)
 	cancel_off();
 	print_diags(stderr, d, 0);
 	if (status == AP_OK || status == AP_EINVALID)
-		printf("%zu file%s written to %s\n", files,
+		printf(_("%zu file%s written to %s\n"), files,
 		       files == 1 ? "" : "s", SHOWN(argv[0]));
 	rc = ap_status_exit_code((ap_status)status);
 	ap_diags_free(d);
@@ -250,7 +251,7 @@ static int store_backup(const options *o, int argc, char **argv)
 	ap_diags *d = ap_diags_new();
 	int status = ap_store_backup(s, argv[0], d);
 	if (status == AP_OK)
-		printf("%s: backed up to %s (integrity checked)\n",
+		printf(_("%s: backed up to %s (integrity checked)\n"),
 		       SHOWN(ap_store_path(s)), SHOWN(argv[0]));
 	rc = status == AP_OK ? 0 : store_exit(status, d);
 	ap_diags_free(d);
@@ -276,16 +277,16 @@ static int store_check(const options *o, int argc)
 	print_diags(stdout, d, 0);
 	if (status == AP_OK)
 		printf(
-		    "%s: ok: %zu case%s, %zu version%s, %zu refused "
-		    "attempt%s, %zu account%s, %zu token%s, %zu audit "
-		    "row%s\n",
+		    _("%s: ok: %zu case%s, %zu version%s, %zu refused "
+		      "attempt%s, %zu account%s, %zu token%s, %zu audit "
+		      "row%s\n"),
 		    SHOWN(ap_store_path(s)), c.cases, c.cases == 1 ? "" : "s",
 		    c.versions, c.versions == 1 ? "" : "s", c.rejected,
 		    c.rejected == 1 ? "" : "s", c.accounts,
 		    c.accounts == 1 ? "" : "s", c.tokens,
 		    c.tokens == 1 ? "" : "s", c.audit, c.audit == 1 ? "" : "s");
 	else if (status == AP_EINVALID)
-		printf("%s: %zu problem%s\n", SHOWN(ap_store_path(s)),
+		printf(_("%s: %zu problem%s\n"), SHOWN(ap_store_path(s)),
 		       ap_diags_errors(d), ap_diags_errors(d) == 1 ? "" : "s");
 	rc = ap_status_exit_code((ap_status)status);
 out:
@@ -368,6 +369,7 @@ int cmd_store(const options *o, int argc, char **argv)
 		return store_log(o, argc, 0);
 	if (strcmp(sub, "audit") == 0)
 		return store_log(o, argc, 1);
-	fprintf(stderr, "appui store: unknown subcommand '%s'\n", SHOWN(sub));
+	fprintf(stderr, _("appui store: unknown subcommand '%s'\n"),
+	        SHOWN(sub));
 	return usage();
 }

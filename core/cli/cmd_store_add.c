@@ -96,15 +96,15 @@ static int store_valid(add_ctx *a, const char *path, const ap_pool_meta *m,
 		return rc;
 	if (r.outcome == AP_STORE_DUPLICATE) {
 		a->duplicates++;
-		printf("%s: duplicate of %s version %d, not stored again\n",
+		printf(_("%s: duplicate of %s version %d, not stored again\n"),
 		       SHOWN(path), SHOWN(m->case_id), r.n);
 	} else {
 		int is_new = r.outcome == AP_STORE_NEW_CASE;
 		a->new_cases += is_new;
 		a->corrections += !is_new;
-		printf("%s: stored as %s version %d (%s)\n", SHOWN(path),
+		printf(_("%s: stored as %s version %d (%s)\n"), SHOWN(path),
 		       SHOWN(m->case_id), r.n,
-		       is_new ? "new case" : "correction");
+		       is_new ? _("new case") : _("correction"));
 	}
 	return AP_OK;
 }
@@ -151,8 +151,8 @@ static void add_result(void *ctx, size_t index, const batch_result *res)
 int store_add(const options *o, int argc, char **argv)
 {
 	if (argc < 1) {
-		fputs("usage: appui store add [--strict] [-q] [--jobs N] "
-		      "FILE|DIR...\n",
+		fputs(_("usage: appui store add [--strict] [-q] [--jobs N] "
+		        "FILE|DIR...\n"),
 		      stderr);
 		return EXIT_USAGE;
 	}
@@ -172,7 +172,7 @@ int store_add(const options *o, int argc, char **argv)
 	b.on_ready = add_ready;
 	b.ctx = &a;
 	b.stop = &a.stop;
-	b.kept = "the files said to be stored are kept";
+	b.kept = N_("the files said to be stored are kept");
 	int brc = batch_run(&b, d);
 	fflush(stdout);
 	if (brc) {
@@ -182,15 +182,15 @@ int store_add(const options *o, int argc, char **argv)
 	if (a.stop) {
 		fprintf(
 		    stderr,
-		    "appui store add: stopped: the store cannot be written; "
-		    "the files said to be stored are kept\n");
+		    _("appui store add: stopped: the store cannot be written; "
+		      "the files said to be stored are kept\n"));
 		rc = a.stop_rc;
 		goto out;
 	}
 	if (!o->quiet)
-		printf("%zu file%s: %zu stored (%zu new case%s, %zu "
-		       "correction%s), %zu duplicate%s, %zu invalid, %zu "
-		       "warning%s\n",
+		printf(_("%zu file%s: %zu stored (%zu new case%s, %zu "
+		         "correction%s), %zu duplicate%s, %zu invalid, %zu "
+		         "warning%s\n"),
 		       in.n, in.n == 1 ? "" : "s", a.new_cases + a.corrections,
 		       a.new_cases, a.new_cases == 1 ? "" : "s", a.corrections,
 		       a.corrections == 1 ? "" : "s", a.duplicates,

@@ -7,7 +7,7 @@
 #include "batch.h"
 #include "cli.h"
 
-const char usage_validate[] =
+const char usage_validate[] = N_(
     "usage: appui validate [--strict] [-q] FILE|DIR...\n"
     "\n"
     "Checks each case file: safe parsing, the schema, then the semantics\n"
@@ -26,7 +26,7 @@ const char usage_validate[] =
     "With no FILE|DIR and a store in use (--store FILE, or store.path in\n"
     "the configuration), the latest version of each case in the store is\n"
     "read, in order of the names it was sent under (--site S, --firm F,\n"
-    "--since DATE keep some of them); see docs/store.md.\n";
+    "--since DATE keep some of them); see docs/store.md.\n");
 
 typedef struct validate_ctx {
 	ap_diags *all;
@@ -57,11 +57,11 @@ static void validate_result(void *ctx, size_t index, const batch_result *res)
 static void print_summary(const inputs *in, const validate_ctx *v)
 {
 	size_t n = v->valid + v->invalid + in->unreadable;
-	printf("%zu file%s: %zu valid, %zu invalid, ", n, n == 1 ? "" : "s",
+	printf(_("%zu file%s: %zu valid, %zu invalid, "), n, n == 1 ? "" : "s",
 	       v->valid, v->invalid);
 	if (in->unreadable)
-		printf("%zu unreadable, ", in->unreadable);
-	printf("%zu warning%s\n", v->warnings, v->warnings == 1 ? "" : "s");
+		printf(_("%zu unreadable, "), in->unreadable);
+	printf(_("%zu warning%s\n"), v->warnings, v->warnings == 1 ? "" : "s");
 }
 
 int cmd_validate(const options *o, int argc, char **argv)

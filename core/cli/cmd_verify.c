@@ -8,7 +8,7 @@
 
 #include "cli.h"
 
-const char usage_verify[] =
+const char usage_verify[] = N_(
     "usage: appui verify BUNDLE...\n"
     "\n"
     "Checks each bundle as a BagIt bag: bagit.txt, every payload file "
@@ -18,7 +18,7 @@ const char usage_verify[] =
     "scores\n"
     "them with the plugins loaded now and compares with the stored score,\n"
     "naming each theme whose result changed and each plugin whose version\n"
-    "differs. Exit status 1 when a check fails.\n";
+    "differs. Exit status 1 when a check fails.\n");
 
 /* "quality 1.0.0, security 1.0.0": the plugins that scored just now. */
 static void print_plugins(FILE *out, const ap_host *h)
@@ -37,7 +37,7 @@ static void print_plugins(FILE *out, const ap_host *h)
 int cmd_verify(const options *o, int argc, char **argv)
 {
 	if (argc < 1) {
-		fputs(usage_verify, stderr);
+		fputs(_(usage_verify), stderr);
 		return EXIT_USAGE;
 	}
 	ap_diags *d = ap_diags_new();
@@ -46,8 +46,8 @@ int cmd_verify(const options *o, int argc, char **argv)
 	 * re-scoring needs them. */
 	int setup_rc = setup_open(o, &s, 1, d, stderr);
 	if (setup_rc)
-		fputs("appui verify: the bags are checked, their score is "
-		      "not\n",
+		fputs(_("appui verify: the bags are checked, their score is "
+		        "not\n"),
 		      stderr);
 	size_t failed = 0;
 	for (int i = 0; i < argc; i++) {
@@ -55,7 +55,7 @@ int cmd_verify(const options *o, int argc, char **argv)
 		ap_bundle *b = NULL;
 		if (ap_bundle_open(&b, argv[i], NULL, d) != 0) {
 			print_diags(stdout, d, 0);
-			printf("%s: FAILED: cannot be read as a bundle\n",
+			printf(_("%s: FAILED: cannot be read as a bundle\n"),
 			       SHOWN(argv[i]));
 			failed++;
 			continue;
@@ -76,22 +76,23 @@ int cmd_verify(const options *o, int argc, char **argv)
 				files++;
 			}
 		}
-		printf("%s: %s: bag %s/ ", SHOWN(argv[i]),
+		printf(_("%s: %s: bag %s/ "), SHOWN(argv[i]),
 		       problems || changed ? "FAILED" : "OK",
 		       SHOWN(ap_bundle_name(b)));
 		if (problems)
-			printf("has %zu problem%s", problems,
+			printf(_("has %zu problem%s"), problems,
 			       problems == 1 ? "" : "s");
 		else
-			printf("intact (%zu payload files, %" PRIu64 " bytes)",
-			       files, bytes);
+			printf(
+			    _("intact (%zu payload files, %" PRIu64 " bytes)"),
+			    files, bytes);
 		if (setup_rc)
-			printf("; score not checked\n");
+			printf(_("; score not checked\n"));
 		else if (changed)
-			printf("; score NOT reproduced (%zu difference%s)\n",
+			printf(_("; score NOT reproduced (%zu difference%s)\n"),
 			       changed, changed == 1 ? "" : "s");
 		else {
-			printf("; score reproduced with ");
+			printf(_("; score reproduced with "));
 			print_plugins(stdout, s.host);
 			putchar('\n');
 		}

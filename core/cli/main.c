@@ -19,8 +19,9 @@
 
 #include "appui/appui.h"
 #include "cli.h"
+#include "paths.h"
 
-static const char usage_main[] =
+static const char usage_main[] = N_(
     "usage: appui [--config FILE] [--plugin-dir DIR]... COMMAND [ARGS]\n"
     "\n"
     "Scores site diagnostics of the USH solidarity-support scheme (dispositif\n"
@@ -69,7 +70,7 @@ static const char usage_main[] =
     "\n"
     "exit status: 0 all valid, 1 some input invalid, 2 usage error,\n"
     "3 set-up error (configuration, schema, plugins, output). See "
-    "docs/cli.md.\n";
+    "docs/cli.md.\n");
 
 /* Every command: its name, its --help text and what runs it. */
 typedef struct command {
@@ -108,14 +109,15 @@ static const command *find_command(const char *name)
 
 static int print_version(void)
 {
-	printf("appui %s (plugin ABI %d.%d)\n", AP_VERSION, AP_PLUGIN_ABI_MAJOR,
-	       AP_PLUGIN_ABI_MINOR);
-	fputs("Copyright (c) 2026 the appui authors.\n"
+	printf(_("appui %s (plugin ABI %d.%d)\n"), AP_VERSION,
+	       AP_PLUGIN_ABI_MAJOR, AP_PLUGIN_ABI_MINOR);
+	fputs(
+	    _("Copyright (c) 2026 the appui authors.\n"
 	      "License MIT: <https://opensource.org/licenses/MIT>.\n"
 	      "This is free software: you are free to change and redistribute "
 	      "it.\n"
-	      "There is NO WARRANTY, to the extent permitted by law.\n",
-	      stdout);
+	      "There is NO WARRANTY, to the extent permitted by law.\n"),
+	    stdout);
 	return 0;
 }
 
@@ -125,25 +127,28 @@ static void print_common(const char *name)
 	static const struct {
 		const char *option, *line;
 	} common[] = {
-	    {"config", "  -c, --config FILE      configuration (default: "
-	               "$APPUI_CONFIG, then the\n"
-	               "                         installed appui.cfg)\n"},
-	    {"plugin-dir", "  -P, --plugin-dir DIR   search DIR for plugins "
-	                   "first (repeatable)\n"},
-	    {"jobs", "  -j, --jobs N           worker processes, 1 to 64 "
-	             "(default: one per core)\n"},
+	    {"config", N_("  -c, --config FILE      configuration (default: "
+	                  "$APPUI_CONFIG, then the\n"
+	                  "                         installed appui.cfg)\n")},
+	    {"plugin-dir", N_("  -P, --plugin-dir DIR   search DIR for plugins "
+	                      "first (repeatable)\n")},
+	    {"jobs", N_("  -j, --jobs N           worker processes, 1 to 64 "
+	                "(default: one per core)\n")},
 	};
-	fputs("\ncommon options:\n", stdout);
+	fputs(_("\ncommon options:\n"), stdout);
 	for (size_t i = 0; i < sizeof common / sizeof common[0]; i++)
 		if (cli_takes_any(name, common[i].option))
-			fputs(common[i].line, stdout);
-	fputs("  -h, --help             this help\n", stdout);
+			fputs(_(common[i].line), stdout);
+	fputs(_("  -h, --help             this help\n"), stdout);
 }
 
 int main(int argc, char **argv)
 {
 	cli_stdout_open();
 	leave_clean_on_signals();
+	char *localedir = paths_locale();
+	ap_i18n_init(localedir);
+	free(localedir);
 	options o = {0};
 	const char *dirs[CLI_MAX_PLUGIN_DIRS];
 	const char *attach[CLI_MAX_ATTACH];
@@ -162,7 +167,7 @@ int main(int argc, char **argv)
 		goto out;
 	const char *name = a.command;
 	if (!name) {
-		fputs(usage_main, a.help ? stdout : stderr);
+		fputs(_(usage_main), a.help ? stdout : stderr);
 		rc = a.help ? 0 : EXIT_USAGE;
 		goto out;
 	}
@@ -179,7 +184,7 @@ int main(int argc, char **argv)
 	if (strcmp(name, "options") == 0) {
 		rc = cli_print_options(stdout, a.n_args, a.args);
 	} else if (cmd && a.help) {
-		fputs(cmd->usage, stdout);
+		fputs(_(cmd->usage), stdout);
 		print_common(name);
 		rc = 0;
 	} else if (cmd) {
@@ -187,11 +192,11 @@ int main(int argc, char **argv)
 		if (!rc)
 			rc = cmd->run(&o, a.n_args, a.args);
 	} else if (strcmp(name, "help") == 0 || strcmp(name, "version") == 0) {
-		fputs(usage_main, stdout);
+		fputs(_(usage_main), stdout);
 		rc = 0;
 	} else {
-		fprintf(stderr, "appui: unknown command '%s'\n%s", SHOWN(name),
-		        usage_main);
+		fprintf(stderr, _("appui: unknown command '%s'\n%s"),
+		        SHOWN(name), _(usage_main));
 		rc = EXIT_USAGE;
 	}
 out:

@@ -57,3 +57,8 @@ char *paths_schema(void)
 	}
 	return p;
 }
+
+char *paths_locale(void)
+{
+	return prefix_join(AP_REL_LOCALEDIR);
+}

@@ -12,5 +12,6 @@ char *paths_config(void);   /* <prefix>/etc/appui/appui.cfg */
 char *paths_campaign(void); /* <prefix>/etc/appui/campaign.cfg */
 char *paths_plugins(void);  /* <prefix>/lib/appui/plugins */
 char *paths_schema(void);   /* <prefix>/share/appui/casefile.xsd */
+char *paths_locale(void);   /* <prefix>/share/locale: the catalogues */
 
 #endif

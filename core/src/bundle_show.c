@@ -26,12 +26,12 @@ static void show_score(FILE *out, const ap_bundle *b)
 	json_t *doc = s ? json_loadb(s, len, 0, &err) : NULL;
 	ap_shown sh = {0};
 	if (!doc) {
-		fprintf(out, "score:        %s\n",
+		fprintf(out, _("score:        %s\n"),
 		        s ? "data/score/score.json is not valid JSON"
 		          : "none (no data/score/score.json)");
 		return;
 	}
-	fprintf(out, "score:        %-12s %-10s %7s  %-9s %4s  %s\n", "case",
+	fprintf(out, _("score:        %-12s %-10s %7s  %-9s %4s  %s\n"), "case",
 	        "theme", "need", "band", "days", "plugin");
 	size_t i, k;
 	json_t *c, *t;
@@ -54,12 +54,14 @@ static void show_score(FILE *out, const ap_bundle *b)
 		if (json_is_object(m))
 			fprintf(
 			    out,
-			    "              %-12s mission of "
-			    "%" JSON_INTEGER_FORMAT " days, priority %.2f\n",
-			    "", json_integer_value(json_object_get(m, "days")),
+			    _("              %-12s mission of %lld days, "
+			      "priority %.2f\n"),
+			    "",
+			    (long long)json_integer_value(
+			        json_object_get(m, "days")),
 			    json_number_value(json_object_get(m, "priority")));
 		else
-			fprintf(out, "              %-12s no mission\n", "");
+			fprintf(out, _("              %-12s no mission\n"), "");
 	}
 	json_decref(doc);
 	ap_shown_free(&sh);
@@ -88,7 +90,7 @@ void ap_bundle_show(FILE *out, const ap_bundle *b)
 	char size[32];
 	ap_shown sh = {0};
 	bundle_human_size(size, sizeof size, b->archive_bytes);
-	fprintf(out, "bundle:       %s (%s, %s, %" PRIu64 " bytes)\n",
+	fprintf(out, _("bundle:       %s (%s, %s, %" PRIu64 " bytes)\n"),
 	        SHOWN(b->file), b->kind ? b->kind : "?", size,
 	        b->archive_bytes);
 	size_t vlen;
@@ -96,24 +98,24 @@ void ap_bundle_show(FILE *out, const ap_bundle *b)
 	char version[16] = "?";
 	if (bagit)
 		sscanf(bagit, "BagIt-Version: %15[0-9.]", version);
-	fprintf(out, "bag:          %s/ (BagIt %s", SHOWN(b->name), version);
+	fprintf(out, _("bag:          %s/ (BagIt %s"), SHOWN(b->name), version);
 	const char *date = ap_bundle_info(b, "Bagging-Date");
 	const char *agent = ap_bundle_info(b, "Bag-Software-Agent");
 	if (date)
-		fprintf(out, ", bagged %s", SHOWN(date));
+		fprintf(out, _(", bagged %s"), SHOWN(date));
 	if (agent)
-		fprintf(out, " by %s", SHOWN(agent));
+		fprintf(out, _(" by %s"), SHOWN(agent));
 	fputs(")\n", out);
 	const char *org = ap_bundle_info(b, "Source-Organization");
 	const char *org_id = ap_bundle_info(b, "Appui-Organisation-Id");
 	if (org)
-		fprintf(out, "organisation: %s%s%s%s\n", SHOWN(org),
+		fprintf(out, _("organisation: %s%s%s%s\n"), SHOWN(org),
 		        org_id ? " (" : "", org_id ? SHOWN(org_id) : "",
 		        org_id ? ")" : "");
 	const char *site = ap_bundle_info(b, "Appui-Site-Id");
 	const char *site_name = ap_bundle_info(b, "Appui-Site-Name");
 	if (site)
-		fprintf(out, "site:         %s%s%s\n", SHOWN(site),
+		fprintf(out, _("site:         %s%s%s\n"), SHOWN(site),
 		        site_name ? ": " : "",
 		        site_name ? SHOWN(site_name) : "");
 	show_info(out, b, "diagnostics:", "Appui-Diagnostic",
@@ -122,7 +124,7 @@ void ap_bundle_show(FILE *out, const ap_bundle *b)
 	show_info(out, b, "campaign:", "Appui-Campaign", "");
 	const char *status = ap_bundle_info(b, "Appui-Mission-Status");
 	if (status) {
-		fprintf(out, "mission:      %s", SHOWN(status));
+		fprintf(out, _("mission:      %s"), SHOWN(status));
 		const char *id = ap_bundle_info(b, "Appui-Mission-Id");
 		const char *days = ap_bundle_info(b, "Appui-Mission-Days");
 		const char *firm = ap_bundle_info(b, "Appui-Mission-Firm");
@@ -130,11 +132,11 @@ void ap_bundle_show(FILE *out, const ap_bundle *b)
 		if (id)
 			fprintf(out, " %s", SHOWN(id));
 		if (days)
-			fprintf(out, ", %s days", SHOWN(days));
+			fprintf(out, _(", %s days"), SHOWN(days));
 		if (firm)
-			fprintf(out, " with %s", SHOWN(firm));
+			fprintf(out, _(" with %s"), SHOWN(firm));
 		if (dates)
-			fprintf(out, "\n              on %s", SHOWN(dates));
+			fprintf(out, _("\n              on %s"), SHOWN(dates));
 		fputc('\n', out);
 	}
 	show_score(out, b);
@@ -149,10 +151,10 @@ void ap_bundle_show(FILE *out, const ap_bundle *b)
 			files++;
 		}
 	}
-	fprintf(out, "payload:      %zu files, %" PRIu64 " bytes%s%s%s\n",
+	fprintf(out, _("payload:      %zu files, %" PRIu64 " bytes%s%s%s\n"),
 	        files, bytes, oxum ? " (Payload-Oxum " : "",
 	        oxum ? SHOWN(oxum) : "", oxum ? ")" : "");
-	fprintf(out, "\nmembers:\n%12s  %-64s  %s\n", "bytes", "sha256",
+	fprintf(out, _("\nmembers:\n%12s  %-64s  %s\n"), "bytes", "sha256",
 	        "path");
 	for (size_t i = 0; i < b->n; i++) {
 		const ap_bundle_member *m = &b->mem[i].m;
@@ -164,7 +166,7 @@ void ap_bundle_show(FILE *out, const ap_bundle *b)
 			else if (strcmp(want, m->sha256) != 0)
 				note = "  (differs from the manifest)";
 		}
-		fprintf(out, "%12" PRIu64 "  %s  %s%s\n", m->size,
+		fprintf(out, _("%12" PRIu64 "  %s  %s%s\n"), m->size,
 		        SHOWN(m->sha256), SHOWN(m->path), note);
 	}
 	ap_shown_free(&sh);

@@ -578,11 +578,9 @@ static void override_error(ap_diags *d, const ap_campaign *c, const char *field,
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = ap_xvasprintf(fmt, ap);
+	ap_diags_addv(d, AP_ERROR, c->path ? c->path : "campaign", 0, field, fmt,
+	              ap);
 	va_end(ap);
-	ap_diags_add(d, AP_ERROR, c->path ? c->path : "campaign", 0, field,
-	             "%s", msg);
-	free(msg);
 }
 
 /* The index of the firm `id`, or c->n_firms when there is none. */

@@ -50,10 +50,8 @@ static void report(cfg_reader *r, ap_severity sev, const config_setting_t *s,
 static void report(cfg_reader *r, ap_severity sev, const config_setting_t *s,
                    const char *fmt, va_list ap)
 {
-	char *msg = ap_xvasprintf(fmt, ap);
-	ap_diags_add(r->d, sev, src_file(r, s), cfgread_line(r, s), "", "%s",
-	             msg);
-	free(msg);
+	ap_diags_addv(r->d, sev, src_file(r, s), cfgread_line(r, s), "", fmt,
+	              ap);
 	if (sev == AP_ERROR)
 		r->errors++;
 }
@@ -131,10 +129,8 @@ static void fail_at(cfg_reader *r, const char *file, long line, const char *fmt,
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = ap_xvasprintf(fmt, ap);
+	ap_diags_addv(r->d, AP_ERROR, file, line, "", fmt, ap);
 	va_end(ap);
-	ap_diags_add(r->d, AP_ERROR, file, line, "", "%s", msg);
-	free(msg);
 	r->errors++;
 }
 

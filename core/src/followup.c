@@ -325,7 +325,7 @@ static void table_themes(FILE *out, const fu_site *v, size_t n)
 {
 	size_t nt;
 	char **themes = themes_of(v, n, &nt);
-	fprintf(out, "\nPer theme (need 0-100: lower is better)\n");
+	fprintf(out, _("\nPer theme (need 0-100: lower is better)\n"));
 	fprintf(out, "  %-10s  %5s  %11s  %9s  %10s  %8s  %15s  %8s  %6s\n",
 	        "THEME", "SITES", "BETTER BAND", "SAME BAND", "WORSE BAND",
 	        "IMPROVED", "NO CLEAR CHANGE", "WORSENED", "MEDIAN");
@@ -352,8 +352,8 @@ void ap_followup_table(FILE *out, ap_followup *f)
 	for (size_t i = 0; i < n; i++)
 		later += v[i].after != NULL;
 	fprintf(out,
-	        "Campaign follow-up: %zu held missions, %zu with a later "
-	        "diagnostic\n\n",
+	        _("Campaign follow-up: %zu held missions, %zu with a later "
+	          "diagnostic\n\n"),
 	        n, later);
 	fprintf(out, "%-18s  %-10s  %-10s  %-10s  %-9s  %-26s  %-22s  %s\n",
 	        "SITE", "MISSION", "HELD TO", "LATER", "THEME", "NEED", "BAND",
@@ -364,7 +364,7 @@ void ap_followup_table(FILE *out, ap_followup *f)
 	table_themes(out, v, n);
 	ap_shown sh = {0};
 	if (later < n)
-		fputs("\nHeld, no later diagnostic yet:", out);
+		fputs(_("\nHeld, no later diagnostic yet:"), out);
 	for (size_t i = 0, k = 0; i < n; i++)
 		if (!v[i].after)
 			fprintf(out, "%s%s", k++ ? ", " : " ",

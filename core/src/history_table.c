@@ -73,19 +73,24 @@ static void line(FILE *out, const htable *t, const char *const *row,
 static void print_table(FILE *out, htable *t)
 {
 	size_t *w = ap_xcalloc(t->ncols, sizeof(*w));
-	for (size_t c = 0; c < t->ncols; c++)
-		w[c] = width(t->head[c]);
+	const char **head = ap_xcalloc(t->ncols, sizeof(*head));
+	for (size_t c = 0; c < t->ncols; c++) {
+		head[c] =
+		    _(t->head[c]); /* the headings, in the user's language */
+		w[c] = width(head[c]);
+	}
 	for (size_t i = 0; i < t->cells.len; i++) {
 		size_t cw = width(t->cells.items[i]);
 		if (cw > w[i % t->ncols])
 			w[i % t->ncols] = cw;
 	}
-	line(out, t, t->head, w);
+	line(out, t, head, w);
 	for (size_t i = 0; i + t->ncols <= t->cells.len; i += t->ncols)
 		line(out, t, (const char *const *)&t->cells.items[i], w);
 	for (size_t i = 0; i < t->cells.len; i++)
 		free(t->cells.items[i]);
 	ap_ptrs_free(&t->cells);
+	free(head);
 	free(w);
 }
 
@@ -102,8 +107,9 @@ static void put_inert(FILE *out, const char *s)
 
 static void table_diagnostics(FILE *out, const ap_history *h)
 {
-	static const char *const head[] = {"DATE", "CASE",     "FIRM", "THEME",
-	                                   "NEED", "INTERVAL", "BAND"};
+	static const char *const head[] = {
+	    N_("DATE"), N_("CASE"),     N_("FIRM"), N_("THEME"),
+	    N_("NEED"), N_("INTERVAL"), N_("BAND")};
 	htable t = {AP_ARRAY_LEN(head), head, "llllrrl", {0}};
 	for (size_t i = 0; i < h->n_diags; i++) {
 		const ap_history_diagnostic *d = &h->diags[i].pub;
@@ -124,7 +130,7 @@ static void table_diagnostics(FILE *out, const ap_history *h)
 			      hist_band_fr(th->band));
 		}
 	}
-	fputs("Diagnostics (diagnostics du site), by date:\n", out);
+	fputs(_("Diagnostics (diagnostics du site), by date:\n"), out);
 	print_table(out, &t);
 }
 
@@ -153,7 +159,8 @@ static void band_cell(htable *t, const hist_diag *x, const hist_diag *y,
 
 static void table_themes(FILE *out, const ap_history *h, size_t i)
 {
-	static const char *const head[] = {"THEME", "DELTA", "VERDICT", "BAND"};
+	static const char *const head[] = {N_("THEME"), N_("DELTA"),
+	                                   N_("VERDICT"), N_("BAND")};
 	htable t = {AP_ARRAY_LEN(head), head, "lrll", {0}};
 	const hist_pair *p = &h->pairs[i];
 	for (size_t c = 0; c < p->n; c++) {
@@ -185,8 +192,9 @@ static void side_cells(htable *t, const hist_move *m)
 
 static void table_moves(FILE *out, const ap_history *h, size_t i)
 {
-	static const char *const head[] = {"THEME", "INDICATOR", "LEVEL",
-	                                   "VALUE", "CONTRIBUTION"};
+	static const char *const head[] = {N_("THEME"), N_("INDICATOR"),
+	                                   N_("LEVEL"), N_("VALUE"),
+	                                   N_("CONTRIBUTION")};
 	htable t = {AP_ARRAY_LEN(head), head, "llllr", {0}};
 	const hist_pair *p = &h->pairs[i];
 	for (size_t c = 0; c < p->n; c++)
@@ -198,10 +206,10 @@ static void table_moves(FILE *out, const ap_history *h, size_t i)
 			cellf(&t, "%+.2f", m->contribution_delta);
 		}
 	if (!t.cells.len) {
-		fputs("  No indicator moved.\n", out);
+		fputs(_("  No indicator moved.\n"), out);
 		return;
 	}
-	fputs("  Indicators that moved (leviers qui ont bougé):\n", out);
+	fputs(_("  Indicators that moved (leviers qui ont bougé):\n"), out);
 	print_table(out, &t);
 }
 
@@ -226,8 +234,8 @@ static void table_changes(FILE *out, const ap_history *h)
 	if (h->n_diags < 2)
 		return;
 	fprintf(out,
-	        "\nChanges (évolution): a clear change is a need moved by "
-	        "more than %g points, its intervals apart\n",
+	        _("\nChanges (évolution): a clear change is a need moved by "
+	          "more than %g points, its intervals apart\n"),
 	        h->opt.margin);
 	for (size_t i = 0; i + 1 < h->n_diags; i++) {
 		const hist_diag *x = &h->diags[i], *y = &h->diags[i + 1];
@@ -244,7 +252,8 @@ static void table_changes(FILE *out, const ap_history *h)
 
 static void table_missions(FILE *out, const ap_history *h)
 {
-	static const char *const head[] = {"MISSION", "FIRM", "STATUS", "DAYS"};
+	static const char *const head[] = {N_("MISSION"), N_("FIRM"),
+	                                   N_("STATUS"), N_("DAYS")};
 	htable t = {AP_ARRAY_LEN(head), head, "llll", {0}};
 	if (!h->n_missions)
 		return;
@@ -255,20 +264,20 @@ static void table_missions(FILE *out, const ap_history *h)
 		cell(&t, m->m.status);
 		cellf(&t, "%s..%s", m->m.first, m->m.last);
 	}
-	fputs("\nMissions of the site (missions d'appui):\n", out);
+	fputs(_("\nMissions of the site (missions d'appui):\n"), out);
 	print_table(out, &t);
 }
 
 int ap_history_table(FILE *out, const ap_history *h)
 {
-	fputs("Site ", out);
+	fputs(_("Site "), out);
 	put_inert(out, h->site_id);
 	if (ap_history_site_name(h)) {
 		fputs(", ", out);
 		put_inert(out, ap_history_site_name(h));
 	}
-	fprintf(out, ": %zu diagnostic%s (historique du site)\n\n", h->n_diags,
-	        h->n_diags == 1 ? "" : "s");
+	fprintf(out, _(": %zu diagnostic%s (historique du site)\n\n"),
+	        h->n_diags, h->n_diags == 1 ? "" : "s");
 	if (h->n_diags)
 		table_diagnostics(out, h);
 	table_changes(out, h);

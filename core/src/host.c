@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "appui/i18n.h"
 #include "host_impl.h"
 #include "util.h"
 
@@ -93,14 +94,22 @@ static void refuse(ap_plugin_info *info, ap_diags *d, const char *fmt, ...)
 
 static void refuse(ap_plugin_info *info, ap_diags *d, const char *fmt, ...)
 {
-	va_list ap;
+	va_list ap, again;
 	va_start(ap, fmt);
+	va_copy(again, ap);
 	char *why = ap_xvasprintf(fmt, ap);
+	char *shown = ap_xvasprintf(ap_tr(fmt), again);
+	va_end(again);
 	va_end(ap);
 	info->status = AP_PLUGIN_REFUSED;
 	info->reason = why;
-	ap_diags_add(d, AP_WARNING, info->path, 0, "plugin", "refused: %s",
-	             why);
+	char *message = ap_xasprintf("refused: %s", why);
+	char *local = ap_xasprintf(ap_tr("refused: %s"), shown);
+	ap_diags_add_shown(d, AP_WARNING, info->path, 0, "plugin", message,
+	                   local);
+	free(message);
+	free(local);
+	free(shown);
 }
 
 /* An entry of a plugin folder that is no candidate: listed, not loaded,

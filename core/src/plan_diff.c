@@ -46,10 +46,8 @@ static void prev_error(prev_reader *r, long line, const char *field,
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = ap_xvasprintf(fmt, ap);
+	ap_diags_addv(r->d, AP_ERROR, r->name, line, field, fmt, ap);
 	va_end(ap);
-	ap_diags_add(r->d, AP_ERROR, r->name, line, field, "%s", msg);
-	free(msg);
 }
 
 /* "missions[I]" or "missions[I].KEY" into `out`. */

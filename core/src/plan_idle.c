@@ -23,21 +23,21 @@ const char *ap_idle_reason_name(ap_idle_reason r)
 {
 	switch (r) {
 	case AP_IDLE_THEME:
-		return "theme not covered";
+		return N_("theme not covered");
 	case AP_IDLE_REGION:
-		return "region not served";
+		return N_("region not served");
 	case AP_IDLE_WINDOW:
-		return "no room in the window";
+		return N_("no room in the window");
 	case AP_IDLE_DAYS_LEFT:
-		return "too few days left";
+		return N_("too few days left");
 	case AP_IDLE_BUDGET:
-		return "over budget";
+		return N_("over budget");
 	case AP_IDLE_PREFERRED:
-		return "another firm preferred";
+		return N_("another firm preferred");
 	case AP_IDLE_OTHER:
-		return "not chosen";
+		return N_("not chosen");
 	}
-	return "unknown";
+	return N_("unknown");
 }
 
 /* One firm's calendar as the plan leaves it. */

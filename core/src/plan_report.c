@@ -32,19 +32,19 @@ const char *ap_unplanned_reason_name(ap_unplanned_reason r)
 {
 	switch (r) {
 	case AP_UNPLANNED_BELOW_THRESHOLD:
-		return "below threshold";
+		return N_("below threshold");
 	case AP_UNPLANNED_NO_FIRM:
-		return "no firm";
+		return N_("no firm");
 	case AP_UNPLANNED_WINDOW:
-		return "window too short";
+		return N_("window too short");
 	case AP_UNPLANNED_BUDGET:
-		return "budget exhausted";
+		return N_("budget exhausted");
 	case AP_UNPLANNED_CAPACITY:
-		return "firms fully booked";
+		return N_("firms fully booked");
 	case AP_UNPLANNED_FAIRNESS:
-		return "organisation cap";
+		return N_("organisation cap");
 	}
-	return "unknown";
+	return N_("unknown");
 }
 
 /* ---- shared helpers ------------------------------------------------------ */
@@ -223,20 +223,25 @@ static void tbl_line(FILE *out, const table *t, const char *const *row,
 static void tbl_print(FILE *out, table *t, const char *indent)
 {
 	size_t *w = ap_xcalloc(t->ncols, sizeof(*w));
-	for (size_t c = 0; c < t->ncols; c++)
-		w[c] = width(t->head[c]);
+	const char **head = ap_xcalloc(t->ncols, sizeof(*head));
+	for (size_t c = 0; c < t->ncols; c++) {
+		head[c] =
+		    _(t->head[c]); /* the headings, in the user's language */
+		w[c] = width(head[c]);
+	}
 	for (size_t i = 0; i < t->cells.len; i++) {
 		size_t cw = width(t->cells.items[i]);
 		if (cw > w[i % t->ncols])
 			w[i % t->ncols] = cw;
 	}
-	tbl_line(out, t, t->head, w, indent);
+	tbl_line(out, t, head, w, indent);
 	for (size_t i = 0; i + t->ncols <= t->cells.len; i += t->ncols)
 		tbl_line(out, t, (const char *const *)&t->cells.items[i], w,
 		         indent);
 	for (size_t i = 0; i < t->cells.len; i++)
 		free(t->cells.items[i]);
 	ap_ptrs_free(&t->cells);
+	free(head);
 	free(w);
 }
 
@@ -261,12 +266,12 @@ static char *compact_dates(const ap_planned *m)
 
 static void table_missions(FILE *out, const ap_plan *p)
 {
-	static const char *const head[] = {"MISSION", "SITE", "ORGANISATION",
-	                                   "THEMES",  "DAYS", "FIRM",
-	                                   "DATES",   "COST"};
+	static const char *const head[] = {
+	    N_("MISSION"), N_("SITE"), N_("ORGANISATION"), N_("THEMES"),
+	    N_("DAYS"),    N_("FIRM"), N_("DATES"),        N_("COST")};
 	table t = {AP_ARRAY_LEN(head), head, "llllrllr", {0}};
 	if (!p->n_missions) {
-		fputs("No mission planned.\n", out);
+		fputs(_("No mission planned.\n"), out);
 		return;
 	}
 	for (size_t i = 0; i < p->n_missions; i++) {
@@ -293,47 +298,47 @@ static void table_missions(FILE *out, const ap_plan *p)
 static void table_totals(FILE *out, const ap_plan *p)
 {
 	const ap_campaign *c = p->campaign;
-	fprintf(out, "\n%zu mission%s, %zu site%s not planned.\n",
+	fprintf(out, _("\n%zu mission%s, %zu site%s not planned.\n"),
 	        p->n_missions, p->n_missions == 1 ? "" : "s", p->n_unplanned,
 	        p->n_unplanned == 1 ? "" : "s");
 	if (c->has_budget_days)
-		fprintf(out, "Days:          %d / %d budgeted\n", p->total_days,
-		        c->budget_days);
+		fprintf(out, _("Days:          %d / %d budgeted\n"),
+		        p->total_days, c->budget_days);
 	else
-		fprintf(out, "Days:          %d (no budget in days)\n",
+		fprintf(out, _("Days:          %d (no budget in days)\n"),
 		        p->total_days);
 	if (c->has_budget_euros)
-		fprintf(out, "Euros:         %.2f / %.2f budgeted\n",
+		fprintf(out, _("Euros:         %.2f / %.2f budgeted\n"),
 		        r2(p->total_euros), r2(c->budget_euros));
 	else
-		fprintf(out, "Euros:         %.2f (no budget in euros)\n",
+		fprintf(out, _("Euros:         %.2f (no budget in euros)\n"),
 		        r2(p->total_euros));
-	fprintf(out, "Priority sum:  %.2f\n", r2(p->priority_sum));
+	fprintf(out, _("Priority sum:  %.2f\n"), r2(p->priority_sum));
 	if (p->optimal)
-		fputs("Solution:      optimal\n", out);
+		fputs(_("Solution:      optimal\n"), out);
 	else
 		fprintf(
 		    out,
-		    "Solution:      best found in the time limit, gap %.2f%% "
-		    "(bound %.2f)\n",
+		    _("Solution:      best found in the time limit, gap %.2f%% "
+		      "(bound %.2f)\n"),
 		    r2(p->gap * 100.0), r2(p->bound));
 	if (!p->ties_settled)
-		fputs(
-		    "Ties:          not settled in the time limit (another run "
-		    "may break ties between equal plans differently)\n",
-		    out);
-	fprintf(out, "Solver rounds: %d\n", p->solver_rounds);
+		fputs(_("Ties:          not settled in the time limit (another "
+		        "run "
+		        "may break ties between equal plans differently)\n"),
+		      out);
+	fprintf(out, _("Solver rounds: %d\n"), p->solver_rounds);
 }
 
 static void table_firms(FILE *out, const ap_plan *p)
 {
-	static const char *const head[] = {"FIRM", "NAME", "DAYS", "CAPACITY",
-	                                   "EUROS"};
+	static const char *const head[] = {N_("FIRM"), N_("NAME"), N_("DAYS"),
+	                                   N_("CAPACITY"), N_("EUROS")};
 	const ap_campaign *c = p->campaign;
 	table t = {AP_ARRAY_LEN(head), head, "llrrr", {0}};
 	if (!c->n_firms)
 		return;
-	fputs("\nFirms (days booked / capacity)\n", out);
+	fputs(_("\nFirms (days booked / capacity)\n"), out);
 	for (size_t f = 0; f < c->n_firms; f++) {
 		tbl_add(&t, c->firms[f].id);
 		tbl_add(&t, c->firms[f].name);
@@ -350,13 +355,13 @@ static void idle_line(FILE *out, size_t n, const char *what,
 {
 	if (!n)
 		return;
-	fprintf(out, "    %zu site%s %s:", n, n == 1 ? "" : "s", what);
+	fprintf(out, _("    %zu site%s %s:"), n, n == 1 ? "" : "s", what);
 	const char *sep = " ";
 	for (int r = 0; r < AP_IDLE_REASONS; r++) {
 		if (!count[r])
 			continue;
 		fprintf(out, "%s%zu %s", sep, count[r],
-		        ap_idle_reason_name((ap_idle_reason)r));
+		        _(ap_idle_reason_name((ap_idle_reason)r)));
 		sep = ", ";
 	}
 	fputc('\n', out);
@@ -370,37 +375,38 @@ static void table_idle(FILE *out, const ap_plan *p)
 		ap_plan_idle_free(idle);
 		return;
 	}
-	fputs("\nIdle capacity (days left, and why no more site went to the "
-	      "firm)\n",
+	fputs(_("\nIdle capacity (days left, and why no more site went to the "
+	        "firm)\n"),
 	      out);
 	for (size_t i = 0; i < idle->n_firms; i++) {
 		const ap_idle_firm *e = &idle->firms[i];
 		const ap_firm *f = firm_of(p, e->firm);
 		char *id = cell_text(f->id);
-		fprintf(out, "  %s: %d of %d days left\n", id, e->days_left,
+		fprintf(out, _("  %s: %d of %d days left\n"), id, e->days_left,
 		        f->capacity);
 		free(id);
 		idle_line(out, e->n_unplanned,
 		          e->n_unplanned == 1
-		              ? "not planned that needs a mission"
-		              : "not planned that need a mission",
+		              ? _("not planned that needs a mission")
+		              : _("not planned that need a mission"),
 		          e->unplanned);
-		idle_line(out, e->n_elsewhere, "planned with another firm",
+		idle_line(out, e->n_elsewhere, _("planned with another firm"),
 		          e->elsewhere);
 		if (!e->n_unplanned && !e->n_elsewhere)
-			fputs("    no other site needs a mission\n", out);
+			fputs(_("    no other site needs a mission\n"), out);
 	}
 	ap_plan_idle_free(idle);
 }
 
 static void table_unplanned(FILE *out, const ap_plan *p)
 {
-	static const char *const head[] = {
-	    "SITE", "ORGANISATION", "DAYS", "PRIORITY", "REASON", "DETAIL"};
+	static const char *const head[] = {N_("SITE"),   N_("ORGANISATION"),
+	                                   N_("DAYS"),   N_("PRIORITY"),
+	                                   N_("REASON"), N_("DETAIL")};
 	table t = {AP_ARRAY_LEN(head), head, "llrrll", {0}};
 	if (!p->n_unplanned)
 		return;
-	fprintf(out, "\nNot planned (%zu)\n", p->n_unplanned);
+	fprintf(out, _("\nNot planned (%zu)\n"), p->n_unplanned);
 	for (size_t i = 0; i < p->n_unplanned; i++) {
 		const ap_unplanned *u = &p->unplanned[i];
 		const ap_plan_site *s = site_of(p, u->site);
@@ -408,7 +414,7 @@ static void table_unplanned(FILE *out, const ap_plan *p)
 		tbl_add(&t, s->organisation_id);
 		tbl_addf(&t, "%d", s->days);
 		tbl_addf(&t, "%.2f", r2(s->priority));
-		tbl_add(&t, ap_unplanned_reason_name(u->reason));
+		tbl_add(&t, _(ap_unplanned_reason_name(u->reason)));
 		tbl_add(&t, u->detail);
 	}
 	tbl_print(out, &t, "  ");
@@ -423,10 +429,10 @@ static void table_would_take(FILE *out, const ap_plan *p)
 		if (!u->would_take)
 			continue;
 		if (!any++)
-			fputs(
-			    "\nWhat it would take (the plan as it is, plus the "
-			    "site)\n",
-			    out);
+			fputs(_("\nWhat it would take (the plan as it is, plus "
+			        "the "
+			        "site)\n"),
+			      out);
 		char *site = cell_text(site_of(p, u->site)->site_id);
 		char *what = cell_text(u->would_take);
 		fprintf(out, "  %s: %s\n", site, what);
@@ -439,7 +445,7 @@ static void table_why(FILE *out, const ap_plan *p)
 {
 	if (!p->n_missions)
 		return;
-	fputs("\nWhy these firms\n", out);
+	fputs(_("\nWhy these firms\n"), out);
 	for (size_t i = 0; i < p->n_missions; i++) {
 		const ap_planned *m = &p->missions[i];
 		char id[32];
@@ -537,20 +543,21 @@ static void change_row(table *t, const ap_plan_change *c)
 /* What changed from the previous plan: sites in, out, firm and days. */
 static void table_changes(FILE *out, const ap_plan_changes *ch)
 {
-	static const char *const head[] = {"CHANGE", "SITE", "ORGANISATION",
-	                                   "BEFORE", "NOW"};
+	static const char *const head[] = {N_("CHANGE"), N_("SITE"),
+	                                   N_("ORGANISATION"), N_("BEFORE"),
+	                                   N_("NOW")};
 	table t = {AP_ARRAY_LEN(head), head, "lllll", {0}};
 	char *name = cell_text(ch->against ? ch->against : "-");
 	if (!ch->n_changes) {
 		fprintf(out,
-		        "\nNo change from %s: the same sites, firms and "
-		        "days.\n",
+		        _("\nNo change from %s: the same sites, firms and "
+		          "days.\n"),
 		        name);
 		free(name);
 		return;
 	}
 	fprintf(out,
-	        "\nChanges from %s (%zu in, %zu out, %zu firm, %zu dates)\n",
+	        _("\nChanges from %s (%zu in, %zu out, %zu firm, %zu dates)\n"),
 	        name, ch->count[AP_CHANGE_IN], ch->count[AP_CHANGE_OUT],
 	        ch->count[AP_CHANGE_FIRM], ch->count[AP_CHANGE_DATES]);
 	free(name);
@@ -581,7 +588,7 @@ void ap_plan_table_with(FILE *out, const ap_plan *p,
 	day_str(c->window_first, a);
 	day_str(c->window_last, b);
 	char *name = cell_text(c->name ? c->name : c->id);
-	fprintf(out, "Campaign %s, %s to %s\n", name, a, b);
+	fprintf(out, _("Campaign %s, %s to %s\n"), name, a, b);
 	free(name);
 	table_overrides(out, c);
 	fputc('\n', out);

@@ -172,7 +172,8 @@ static int get_dup(const char **p, const char *end, char **out)
 
 /* ---- problems ----------------------------------------------------------- */
 
-/* A u32 count, then for each its severity, line, file, field and message. */
+/* A u32 count, then for each its severity, line, file, field, message and
+ * the message in the user's language (empty: the same). */
 void pool_put_diags(pool_bytes *m, const ap_diags *d)
 {
 	uint32_t n = (uint32_t)ap_diags_count(d);
@@ -186,6 +187,8 @@ void pool_put_diags(pool_bytes *m, const ap_diags *d)
 		pool_bytes_cstr(m, g->file ? g->file : "");
 		pool_bytes_cstr(m, g->field ? g->field : "");
 		pool_bytes_cstr(m, g->message ? g->message : "");
+		pool_bytes_cstr(m, g->shown && g->shown != g->message ? g->shown
+		                                                      : "");
 	}
 }
 
@@ -198,16 +201,16 @@ int pool_get_diags(const char *p, const char *end, ap_diags *d)
 	for (uint32_t i = 0; i < n; i++) {
 		int32_t sev;
 		int64_t line;
-		const char *file, *field, *msg;
+		const char *file, *field, *msg, *shown;
 		if (get_fixed(&p, end, &sev, 4) ||
 		    get_fixed(&p, end, &line, 8) || get_cstr(&p, end, &file) ||
 		    get_cstr(&p, end, &field) || get_cstr(&p, end, &msg) ||
-		    !file || !field || !msg)
+		    get_cstr(&p, end, &shown) || !file || !field || !msg)
 			return -1;
 		if (sev != AP_ERROR && sev != AP_WARNING)
 			return -1;
-		ap_diags_add(d, (ap_severity)sev, file, (long)line, field, "%s",
-		             msg);
+		ap_diags_add_shown(d, (ap_severity)sev, file, (long)line, field,
+		                   msg, shown);
 	}
 	return 0;
 }

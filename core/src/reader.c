@@ -664,11 +664,9 @@ static void check_err(struct parse *ps, const char *attr_name, long line,
 		ap_buf_printf(&ps->field, "/@%s", attr_name);
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = ap_xvasprintf(fmt, ap);
+	ap_diags_addv(ps->checks, AP_ERROR, ps->r->name, line, ps->field.data,
+	              fmt, ap);
 	va_end(ap);
-	ap_diags_add(ps->checks, AP_ERROR, ps->r->name, line, ps->field.data,
-	             "%s", msg);
-	free(msg);
 	ps->check_errors++;
 }
 

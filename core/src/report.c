@@ -529,10 +529,11 @@ void ap_report_rows(FILE *out, const char *const *themes, size_t nt,
 			fprintf(out, "  %4s  %8s\n", "-", "-");
 		}
 	}
-	fprintf(out,
-	        "\n%zu site%s scored, %zu with a mission, %ld mission days in "
-	        "all.\n",
-	        n, n == 1 ? "" : "s", missions, days);
+	fprintf(
+	    out,
+	    _("\n%zu site%s scored, %zu with a mission, %ld mission days in "
+	      "all.\n"),
+	    n, n == 1 ? "" : "s", missions, days);
 	if (explain)
 		for (size_t i = 0; i < n; i++)
 			if (rows[i].explain)
@@ -588,15 +589,15 @@ void ap_report_explain(FILE *out, const ap_case_result *r)
 	put_inert(out, site->commune);
 	fputs(" (", out);
 	put_inert(out, org->name);
-	fprintf(out, ", %s)\n   case %s, file ", org->id, ap_case_id(c));
+	fprintf(out, _(", %s)\n   case %s, file "), org->id, ap_case_id(c));
 	put_inert(out, ap_case_file(c));
-	fputs(", diagnostic by ", out);
+	fputs(_(", diagnostic by "), out);
 	put_inert(out, ap_case_diagnostic(c)->firm);
 	fputc('\n', out);
-	fprintf(out, "   complexity %d: ", r->complexity);
+	fprintf(out, _("   complexity %d: "), r->complexity);
 	list(out, r->factors, r->n_factors, "no factor");
 	if (r->n_unknown_factors) {
-		fputs(" (no data for: ", out);
+		fputs(_(" (no data for: "), out);
 		list(out, r->unknown_factors, r->n_unknown_factors, "");
 		fputc(')', out);
 	}
@@ -604,9 +605,9 @@ void ap_report_explain(FILE *out, const ap_case_result *r)
 	for (size_t i = 0; i < r->n_themes; i++) {
 		const ap_theme_result *t = &r->themes[i];
 		fprintf(out,
-		        "\n   %s: need %.2f, interval %.2f..%.2f, confidence "
-		        "%.0f%%, "
-		        "band %s, %d day%s (plugin %s %s)\n",
+		        _("\n   %s: need %.2f, interval %.2f..%.2f, confidence "
+		          "%.0f%%, "
+		          "band %s, %d day%s (plugin %s %s)\n"),
 		        t->theme, r2(t->need), r2(t->need_low),
 		        r2(t->need_high), round(t->confidence * 100),
 		        ap_band_name(t->band), t->days, t->days == 1 ? "" : "s",
@@ -621,39 +622,40 @@ void ap_report_explain(FILE *out, const ap_case_result *r)
 			        row->derived ? "  (derived)" : "");
 		}
 		if (t->n_missing) {
-			fputs("     missing: ", out);
+			fputs(_("     missing: "), out);
 			list(out, t->missing, t->n_missing, "");
 			fputc('\n', out);
 		}
 		for (size_t k = 0; k < t->n_rules; k++) {
-			fputs("     rule: ", out);
+			fputs(_("     rule: "), out);
 			put_inert(out, t->rules[k]);
 			fputc('\n', out);
 		}
 		if (t->n_levers) {
-			fputs("     levers:", out);
+			fputs(_("     levers:"), out);
 			for (size_t k = 0; k < t->n_levers; k++) {
 				const ap_lever *lv = &t->levers[k];
-				fprintf(out,
-				        "%s %s level %d->%d lowers the need to "
-				        "%.2f (-%.2f)",
-				        k ? ";" : "", lv->ref, lv->level,
-				        lv->new_level, r2(lv->need_after),
-				        r2(lv->gain));
+				fprintf(
+				    out,
+				    _("%s %s level %d->%d lowers the need to "
+				      "%.2f (-%.2f)"),
+				    k ? ";" : "", lv->ref, lv->level,
+				    lv->new_level, r2(lv->need_after),
+				    r2(lv->gain));
 			}
 			fputc('\n', out);
 		}
 	}
 	if (r->has_mission) {
-		fprintf(out, "\n   mission: %d days on ", r->mission.days);
+		fprintf(out, _("\n   mission: %d days on "), r->mission.days);
 		list(out, r->mission.themes, r->mission.n_themes, "");
-		fprintf(out, ", priority %.2f", r2(r->mission.priority));
+		fprintf(out, _(", priority %.2f"), r2(r->mission.priority));
 	} else if (r->n_themes == 0) {
-		fputs("\n   no mission: no theme could be scored", out);
+		fputs(_("\n   no mission: no theme could be scored"), out);
 	} else {
-		fputs("\n   no mission: every theme is good", out);
+		fputs(_("\n   no mission: every theme is good"), out);
 	}
-	fputs("; requested: ", out);
+	fputs(_("; requested: "), out);
 	list(out, rq->themes, rq->n_themes, "no theme named");
 	fputc('\n', out);
 }

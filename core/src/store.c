@@ -317,10 +317,8 @@ int store_refuse(ap_store *s, ap_diags *d, int status, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = ap_xvasprintf(fmt, ap);
+	ap_diags_addv(d, AP_ERROR, s->path, 0, "", fmt, ap);
 	va_end(ap);
-	ap_diags_add(d, AP_ERROR, s->path, 0, "", "%s", msg);
-	free(msg);
 	return status;
 }
 

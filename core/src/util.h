@@ -8,7 +8,14 @@
 #include <sys/types.h>
 
 #include "appui/common.h"
+#include "appui/i18n.h"
 #include "appui/status.h"
+
+/* What people read, in their language (appui/i18n.h); N_() marks a string
+ * translated where it is shown. Never for what programs read (JSON, CSV,
+ * the store, the service's answers). */
+#define _(text)  ap_tr(text)
+#define N_(text) AP_N_(text)
 
 #define AP_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -11,6 +11,7 @@
 #include "appui/config.h"
 #include "appui/diag.h"
 #include "appui/host.h"
+#include "appui/i18n.h"
 #include "appui/mission.h"
 #include "appui/plan.h"
 #include "appui/plugin.h"

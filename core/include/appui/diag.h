@@ -9,6 +9,7 @@
 #ifndef APPUI_DIAG_H
 #define APPUI_DIAG_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -25,7 +26,10 @@ typedef struct ap_diag {
 	const char *file;  /* never NULL */
 	long line;         /* 0 when not tied to a line */
 	const char *field; /* may be "" */
-	const char *message;
+	const char *message; /* in English: what programs read (JSON, the
+	                        store, the service) */
+	const char *shown;   /* in the user's language (appui/i18n.h): what
+	                        ap_diag_print() prints; may be `message` */
 } ap_diag;
 
 typedef struct ap_diags ap_diags;
@@ -34,10 +38,22 @@ AP_API ap_diags *ap_diags_new(void);
 AP_API void ap_diags_free(ap_diags *d);
 AP_API void ap_diags_clear(ap_diags *d);
 
-/* Appends a problem; all strings are copied. */
+/* Appends a problem; all strings are copied. `fmt` is translated for
+ * ap_diag.shown (appui/i18n.h). */
 AP_API void ap_diags_add(ap_diags *d, ap_severity sev, const char *file,
                          long line, const char *field, const char *fmt, ...)
     AP_PRINTF(6, 7);
+
+/* ap_diags_add() with a va_list. */
+AP_API void ap_diags_addv(ap_diags *d, ap_severity sev, const char *file,
+                          long line, const char *field, const char *fmt,
+                          va_list ap) AP_PRINTF(6, 0);
+
+/* Appends a problem whose message is already written, in English and in
+ * the user's language (`shown`, NULL: the same); strings are copied. */
+AP_API void ap_diags_add_shown(ap_diags *d, ap_severity sev, const char *file,
+                               long line, const char *field,
+                               const char *message, const char *shown);
 
 AP_API size_t ap_diags_count(const ap_diags *d);
 AP_API const ap_diag *ap_diags_at(const ap_diags *d, size_t i);
@@ -47,9 +63,11 @@ AP_API size_t ap_diags_errors(const ap_diags *d);
  * `strict` is set. */
 AP_API void ap_diags_move(ap_diags *dst, ap_diags *src, int strict);
 
-/* Prints one problem as FILE:LINE: FIELD: [warning: ]message. */
+/* Prints one problem as FILE:LINE: FIELD: [warning: ]message, in the
+ * user's language. */
 AP_API void ap_diag_print(FILE *out, const ap_diag *diag);
-/* The line ap_diag_print() prints, without its newline (to free). */
+/* The same line in English, without its newline (to free): for programs
+ * (the store's record of a refusal, the service's answers). */
 AP_API char *ap_diag_text(const ap_diag *diag);
 
 /*
