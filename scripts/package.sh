@@ -16,9 +16,6 @@ if [ -z "$OUT" ]; then
 fi
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
-case $OUT/ in
-"$SRC"/*) echo "package.sh: $OUT is inside the source tree; give a folder outside it" >&2; exit 2 ;;
-esac
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/appui-pkg.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
