@@ -21,3 +21,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
 	libxml2-utils python3 strace valgrind make time \
 	zstd libarchive-tools unzip hyperfine \
 	curl jq openssl wrk systemd chromium chromium-driver python3-selenium python3-openpyxl >/dev/null
+# debhelper, fakeroot, lintian: the Debian package (scripts/package.sh);
+# debootstrap: its test in a fresh Debian 12 (tests/package/check.sh).
+$SUDO apt-get install -y -qq --no-install-recommends \
+	debhelper fakeroot lintian debootstrap >/dev/null
