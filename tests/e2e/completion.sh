@@ -90,6 +90,16 @@ expect_completion "-o: any file" "notes.txt" "$APPUI" score -o n
 expect_completion "--ics: any file" "a.xml appui.cfg" "$APPUI" plan --ics a
 expect_completion "extract -C: folders" "cases out" "$APPUI" extract site.zip -C ""
 
+# Words that are no option's name are harmless: nothing offered, nothing
+# printed.
+bash -c '
+	. "$1"; shift
+	COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _appui
+	printf "%s\n" "${COMPREPLY[@]}"' sh "$SRC/configs/appui.bash-completion" \
+	"$APPUI" score '-[(' "--a/b" '--x$(touch pwned)' "" >"$TMP/out" 2>"$TMP/err"
+[ -s "$TMP/err" ] && fail "odd words: $(head -3 "$TMP/err")" || pass
+[ ! -e pwned ] && pass || fail "a word was run"
+
 # No drift: the options are those of the appui being completed. A command
 # whose help gains an option completes it at once.
 cat >"$TMP/w/newer" <<EOS
