@@ -29,3 +29,7 @@ if ! locale -a 2>/dev/null | grep -qi '^fr_FR\.utf-\?8$'; then
 	grep -q '^fr_FR.UTF-8 UTF-8' /etc/locale.gen || echo 'fr_FR.UTF-8 UTF-8' | $SUDO tee -a /etc/locale.gen >/dev/null
 	$SUDO locale-gen >/dev/null
 fi
+# debhelper, fakeroot, lintian: the Debian package (scripts/package.sh);
+# debootstrap: its test in a fresh Debian 12 (tests/package/check.sh).
+$SUDO apt-get install -y -qq --no-install-recommends \
+	debhelper fakeroot lintian debootstrap >/dev/null
