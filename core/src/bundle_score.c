@@ -67,7 +67,11 @@ int bundle_score_blobs(ap_reader *r, const ap_host *h, const blob *cs, size_t n,
                        ap_diags *d)
 {
 	memset(out, 0, sizeof(*out));
+	/* The score text of a bag is English in every locale: the workers
+	 * forked here write it. */
+	void *english = i18n_english_begin();
 	ap_pool_result **res = score_in_pool(r, h, cs, n, strict, d);
+	i18n_english_end(english);
 	if (!res)
 		return -1;
 	int rc = -1;

@@ -17,6 +17,13 @@
 #define _(text)  ap_tr(text)
 #define N_(text) AP_N_(text)
 
+/* What is kept, not shown (a bag's score text), is written in English in
+ * every locale, so that the same inputs give the same bytes: messages of the
+ * calling thread (and of the processes it forks) are English between these
+ * two (i18n.c). */
+void *i18n_english_begin(void);
+void i18n_english_end(void *token);
+
 #define AP_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Out of memory is not recoverable for a command-line batch: say so, exit 70.
