@@ -538,8 +538,11 @@ static void info_line(void *ctx, char *line, long no)
 		free(v);
 		return;
 	}
+	/* RFC 8493 section 2.2.2: a label, a colon, one linear whitespace
+	 * character, a value. */
 	char *colon = strchr(line, ':');
-	if (!colon || colon == line) {
+	if (!colon || colon == line || (colon[1] != ' ' && colon[1] != '\t') ||
+	    colon[-1] == ' ' || colon[-1] == '\t') {
 		ap_diags_add(b->parse, AP_ERROR, b->file, 0, "bag-info.txt",
 		             "line %ld: not 'Label: value'", no);
 		return;
