@@ -324,6 +324,15 @@ expect_grep "fifo" "$TMP/out" "data/fifo: is a FIFO"
 expect_grep "one algorithm" "$TMP/out" "intact (6 payload files, "
 expect_grep "one algorithm" "$TMP/out" "; manifests sha256)"
 expect_no_grep "one algorithm" "$TMP/out" "warning"
+# A bundle an earlier appui made (SHA-256 manifests alone, kept in the fuzz
+# corpus): still an intact bag, with no word about SHA-512, for verify and
+# for the validator once unpacked.
+OLD=$SRC/tests/fuzz/corpus/bundle/small.tar.gz
+"$APPUI" verify "$OLD" >"$TMP/out"
+expect_grep "old bundle" "$TMP/out" "intact (3 payload files, 5554 bytes; manifests sha256)"
+expect_no_grep "old bundle" "$TMP/out" "manifest-sha"
+mkdir old && tar -xzf "$OLD" -C old
+expect_status 0 "validate old bundle" -- python3 "$SRC/tests/bagit/validate.py" old/*
 # A huge file in a folder is refused before it is read.
 mkdir huge && cp -r "ext/$BAG" huge/
 truncate -s 257M "huge/$BAG/data/attachments/huge.bin"
