@@ -53,9 +53,10 @@ int cmd_extract(const options *o, int argc, char **argv)
 		printf(_("%s: extracted to %s\n"), SHOWN(argv[0]),
 		       SHOWN(where));
 		if (!o->quiet)
-			printf(_("check it with: (cd '%s' && sha256sum -c "
-			         "--quiet manifest-sha256.txt)\n"),
-			       SHOWN(where));
+			printf(_("check it with: appui verify '%s'\n"
+			         "or without appui: (cd '%s' && sha512sum -c "
+			         "--quiet manifest-sha512.txt)\n"),
+			       SHOWN(where), SHOWN(where));
 	} else {
 		fprintf(stderr, _("appui extract: %s: nothing was extracted\n"),
 		        SHOWN(argv[0]));

@@ -1,4 +1,5 @@
-/* appui verify: a bundle's manifests checked, then its case re-scored. */
+/* appui verify: a bundle's (or an extracted bag folder's) manifests checked,
+ * then its case re-scored. */
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -9,16 +10,15 @@
 #include "cli.h"
 
 const char usage_verify[] = N_(
-    "usage: appui verify BUNDLE...\n"
+    "usage: appui verify BUNDLE|FOLDER...\n"
     "\n"
-    "Checks each bundle as a BagIt bag: bagit.txt, every payload file "
-    "against\n"
-    "manifest-sha256.txt (missing, extra, modified), every tag file against\n"
-    "tagmanifest-sha256.txt, Payload-Oxum. Then re-reads its case files, "
-    "scores\n"
-    "them with the plugins loaded now and compares with the stored score,\n"
-    "naming each theme whose result changed and each plugin whose version\n"
-    "differs. Exit status 1 when a check fails.\n");
+    "Checks each bundle, or each extracted bag folder, as a BagIt bag:\n"
+    "bagit.txt, every payload file against every payload manifest present\n"
+    "(manifest-sha256.txt, manifest-sha512.txt: missing, extra, modified),\n"
+    "every tag file against every tag manifest, Payload-Oxum. Then re-reads\n"
+    "its case files, scores them with the plugins loaded now and compares\n"
+    "with the stored score, naming each theme whose result changed and each\n"
+    "plugin whose version differs. Exit status 1 when a check fails.\n");
 
 /* "quality 1.0.0, security 1.0.0": the plugins that scored just now. */
 static void print_plugins(FILE *out, const ap_host *h)
@@ -83,9 +83,9 @@ int cmd_verify(const options *o, int argc, char **argv)
 			printf(_("has %zu problem%s"), problems,
 			       problems == 1 ? "" : "s");
 		else
-			printf(
-			    _("intact (%zu payload files, %" PRIu64 " bytes)"),
-			    files, bytes);
+			printf(_("intact (%zu payload files, %" PRIu64
+			         " bytes; manifests %s)"),
+			       files, bytes, ap_bundle_manifest_algorithms(b));
 		if (setup_rc)
 			printf(_("; score not checked\n"));
 		else if (changed)

@@ -39,7 +39,7 @@ static const char usage_main[] = N_(
     "                         a site over time: its diagnostics by date and\n"
     "                         the change of each theme from one to the next\n"
     "  bundle -o OUT FILE...  archive a site's case bundle (BagIt bag)\n"
-    "  verify BUNDLE...       check a bundle's manifests and re-score its "
+    "  verify BUNDLE|FOLDER... check a bundle's manifests and re-score its "
     "case\n"
     "  extract BUNDLE -C DIR  extract a bundle safely\n"
     "  show BUNDLE            describe a bundle\n"

@@ -17,6 +17,12 @@
 #include "bundle_impl.h"
 #include "digest.h"
 
+/* The manifests' names, by algorithm: see bundle_impl.h. */
+const char *const bundle_manifest[AP_DIGEST_ALGS] = {"manifest-sha256.txt",
+                                                     "manifest-sha512.txt"};
+const char *const bundle_tagmanifest[AP_DIGEST_ALGS] = {
+    "tagmanifest-sha256.txt", "tagmanifest-sha512.txt"};
+
 /* A C0 control character or DEL. */
 int bundle_has_control(const char *s)
 {

@@ -249,9 +249,10 @@ static void return_to(int cwd)
 {
 	if (fchdir(cwd) != 0) {
 		/* Nothing sensible can follow with a lost working directory. */
-		fprintf(stderr,
-		        "appui: cannot return to the working directory: %s\n",
-		        strerror(errno));
+		fprintf(
+		    stderr,
+		    _("appui: cannot return to the working directory: %s\n"),
+		    strerror(errno));
 		ap_oom();
 	}
 }

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "appui/bundle.h"
+#include "digest.h"
 #include "util.h"
 
 struct archive;
@@ -31,6 +32,13 @@ struct archive_entry;
 #define ATTACH_DIR  "data/attachments/"
 #define MANIFEST    "manifest-sha256.txt"
 #define TAGMANIFEST "tagmanifest-sha256.txt"
+
+/* The manifests of each algorithm (ap_digest_alg): "manifest-sha512.txt",
+ * "tagmanifest-sha512.txt". RFC 8493 section 2.4 says new bags SHOULD use
+ * SHA-512; bags appui wrote before it did have SHA-256 alone, and stay
+ * valid. */
+extern const char *const bundle_manifest[AP_DIGEST_ALGS];
+extern const char *const bundle_tagmanifest[AP_DIGEST_ALGS];
 
 /* ---- shared helpers (bundle_common.c) -------------------------------------
  */
@@ -120,8 +128,9 @@ typedef struct wmember {
 	char *src;  /* that file's path, for messages */
 	uint64_t size;
 	int kind;
+	ap_digest_alg alg; /* of a manifest or tag manifest */
 	int hashed;
-	char sha256[65];
+	char hash[AP_DIGEST_ALGS][AP_SHA512_HEX];
 } wmember;
 
 typedef struct writer {
@@ -164,7 +173,7 @@ typedef struct rmember {
 
 typedef struct mline {
 	char *path;
-	char hash[65];
+	char hash[AP_SHA512_HEX];
 	long line;
 } mline;
 
@@ -183,8 +192,9 @@ struct ap_bundle {
 	size_t n, cap;
 	char **labels, **values;
 	size_t n_info;
-	mlist manifest, tagmanifest;
-	ap_diags *parse; /* problems of the tag files, reported by check */
+	mlist manifest[AP_DIGEST_ALGS], tagmanifest[AP_DIGEST_ALGS];
+	char algorithms[32]; /* of the payload manifests: "sha256, sha512" */
+	ap_diags *parse;     /* problems of the tag files, reported by check */
 };
 
 void bundle_resolve_limits(const ap_bundle_limits *in, uint64_t archive,
@@ -227,5 +237,31 @@ void bundle_names_free(bundle_names *s);
 
 /* A path of the payload (data/...). */
 int bundle_is_payload(const char *rel);
+
+/* A member being hashed in every algorithm as its bytes come. */
+typedef struct bundle_hashing {
+	ap_digest s[AP_DIGEST_ALGS];
+} bundle_hashing;
+
+void bundle_hash_begin(bundle_hashing *h);
+/* Writes the digests into rm->m and frees the contexts. */
+void bundle_hash_end(bundle_hashing *h, rmember *rm);
+/* `k` more bytes of `rm`: counted against the limits (one member, the
+ * total), hashed, kept when the member is. Returns 0, or -1 (reported, `name`
+ * the field) when a limit is passed. */
+int bundle_member_bytes(bundle_hashing *h, rmember *rm, const char *buf,
+                        size_t k, const limits *lm, uint64_t *total,
+                        const char *file, const char *name, ap_diags *d);
+/* A new member of `b` at `rel` (inside the bag), kept if appui reads it. */
+rmember *bundle_add_member(ap_bundle *b, const char *rel);
+/* Once every member is in: sorted, bag-info.txt and the manifests parsed. */
+void bundle_finish_open(ap_bundle *b);
+
+/* ---- reading a folder (bundle_dir.c) ---------------------------------------
+ */
+
+/* ap_bundle_open() of the folder `path`, open as `dfd` (closed here). */
+int bundle_open_dir(ap_bundle **out, const char *path, int dfd,
+                    const ap_bundle_limits *lim, ap_diags *d);
 
 #endif

@@ -7,6 +7,7 @@
 #include <archive_entry.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -335,11 +336,13 @@ void ap_bundle_free(ap_bundle *b)
 	}
 	free(b->labels);
 	free(b->values);
-	mlist *lists[2] = {&b->manifest, &b->tagmanifest};
-	for (int l = 0; l < 2; l++) {
-		for (size_t i = 0; i < lists[l]->n; i++)
-			free(lists[l]->v[i].path);
-		free(lists[l]->v);
+	for (int a = 0; a < AP_DIGEST_ALGS; a++) {
+		mlist *lists[2] = {&b->manifest[a], &b->tagmanifest[a]};
+		for (int l = 0; l < 2; l++) {
+			for (size_t i = 0; i < lists[l]->n; i++)
+				free(lists[l]->v[i].path);
+			free(lists[l]->v);
+		}
 	}
 	ap_diags_free(b->parse);
 	free(b->file);
@@ -409,6 +412,7 @@ typedef struct mctx {
 	ap_bundle *b;
 	mlist *list;
 	const char *name;
+	size_t hex; /* the digest's hex digits: 64 or 128 */
 	size_t cap;
 } mctx;
 
@@ -429,6 +433,36 @@ static void pct_decode(char *s)
 	*o = '\0';
 }
 
+/*
+ * Why a path a manifest lists cannot name a file of the bag, or NULL: RFC
+ * 8493 section 2.1.3 says paths are relative to the bag, with '/' between
+ * components, and its section 7 warns of the ones that climb out of it. The
+ * path is only ever compared with the members' names (never opened), but a
+ * manifest that names such a path is broken, and says so.
+ */
+static const char *listed_path_problem(const char *path)
+{
+	if (path[0] == '/')
+		return "is an absolute path";
+	if (strchr(path, '\\'))
+		return "has a backslash in it";
+	for (const char *c = path; *c;) {
+		size_t len = strcspn(c, "/");
+		if (len == 0)
+			return "has an empty component ('//' or a '/' at an "
+			       "end)";
+		if (len == 2 && c[0] == '.' && c[1] == '.')
+			return "contains '..'";
+		if (len == 1 && c[0] == '.')
+			return "contains a '.' component";
+		c += len;
+		if (*c == '/' && !*++c)
+			return "has an empty component ('//' or a '/' at an "
+			       "end)";
+	}
+	return NULL;
+}
+
 static void manifest_line(void *ctx, char *line, long no)
 {
 	mctx *m = ctx;
@@ -438,9 +472,10 @@ static void manifest_line(void *ctx, char *line, long no)
 	char *path = line + hl;
 	size_t ws = strspn(path, " \t");
 	path += ws;
-	if (hl != 64 || ws == 0 || !*path) {
+	if (hl != m->hex || ws == 0 || !*path) {
 		ap_diags_add(m->b->parse, AP_ERROR, m->b->file, 0, m->name,
-		             "line %ld: not 'SHA256  PATH'", no);
+		             "line %ld: not '%s  PATH'", no,
+		             m->hex == 128 ? "SHA512" : "SHA256");
 		return;
 	}
 	if (m->list->n == m->cap) {
@@ -449,15 +484,25 @@ static void manifest_line(void *ctx, char *line, long no)
 		    ap_xrealloc(m->list->v, m->cap * sizeof(*m->list->v));
 	}
 	mline *l = &m->list->v[m->list->n++];
-	for (size_t i = 0; i < 64; i++)
+	for (size_t i = 0; i < m->hex; i++)
 		l->hash[i] = (char)tolower((unsigned char)line[i]);
-	l->hash[64] = '\0';
+	l->hash[m->hex] = '\0';
 	l->path = ap_xstrdup(path);
 	pct_decode(l->path);
 	l->line = no;
+	const char *why = listed_path_problem(l->path);
+	if (why) {
+		/* Reported, and not listed: no member can have that name. */
+		ap_diags_add(m->b->parse, AP_ERROR, m->b->file, 0, m->name,
+		             "line %ld: %s %s: a path outside the bag", no,
+		             l->path, why);
+		free(l->path);
+		m->list->n--;
+	}
 }
 
-static void parse_manifest(ap_bundle *b, const char *name, mlist *list)
+static void parse_manifest(ap_bundle *b, const char *name, ap_digest_alg alg,
+                           mlist *list)
 {
 	const rmember *rm = find_member(b, name);
 	if (!rm)
@@ -468,7 +513,7 @@ static void parse_manifest(ap_bundle *b, const char *name, mlist *list)
 		             "too large to be a manifest");
 		return;
 	}
-	mctx ctx = {b, list, name, 0};
+	mctx ctx = {b, list, name, ap_digest_hex_len(alg), 0};
 	each_line(rm->data.data ? rm->data.data : "", rm->data.len,
 	          manifest_line, &ctx);
 	if (list->n > 1)
@@ -493,8 +538,11 @@ static void info_line(void *ctx, char *line, long no)
 		free(v);
 		return;
 	}
+	/* RFC 8493 section 2.2.2: a label, a colon, one linear whitespace
+	 * character, a value. */
 	char *colon = strchr(line, ':');
-	if (!colon || colon == line) {
+	if (!colon || colon == line || (colon[1] != ' ' && colon[1] != '\t') ||
+	    colon[-1] == ' ' || colon[-1] == '\t') {
 		ap_diags_add(b->parse, AP_ERROR, b->file, 0, "bag-info.txt",
 		             "line %ld: not 'Label: value'", no);
 		return;
@@ -530,14 +578,98 @@ static void set_kind(ap_bundle *b, struct archive *a)
 	}
 }
 
+void bundle_hash_begin(bundle_hashing *h)
+{
+	for (int a = 0; a < AP_DIGEST_ALGS; a++)
+		ap_digest_init(&h->s[a], (ap_digest_alg)a);
+}
+
+void bundle_hash_end(bundle_hashing *h, rmember *rm)
+{
+	ap_digest_final(&h->s[AP_DIGEST_SHA256], rm->m.sha256);
+	ap_digest_final(&h->s[AP_DIGEST_SHA512], rm->m.sha512);
+}
+
+int bundle_member_bytes(bundle_hashing *h, rmember *rm, const char *buf,
+                        size_t k, const limits *lm, uint64_t *total,
+                        const char *file, const char *name, ap_diags *d)
+{
+	rm->m.size += (uint64_t)k;
+	*total += (uint64_t)k;
+	if (rm->m.size > lm->member) {
+		ap_diags_add(d, AP_ERROR, file, 0, name,
+		             "larger than the limit of %" PRIu64
+		             " bytes for one member: refused",
+		             lm->member);
+		return -1;
+	}
+	if (*total > lm->total) {
+		ap_diags_add(d, AP_ERROR, file, 0, name,
+		             "the archive expands to more than %u times "
+		             "its size: refused (a decompression bomb?)",
+		             lm->ratio);
+		return -1;
+	}
+	for (int a = 0; a < AP_DIGEST_ALGS; a++)
+		ap_digest_update(&h->s[a], buf, k);
+	if (rm->kept && rm->m.size <= KEEP_MAX) {
+		ap_buf_add(&rm->data, buf, k);
+	} else if (rm->kept) {
+		rm->kept = 0;
+		ap_buf_free(&rm->data);
+	}
+	return 0;
+}
+
+rmember *bundle_add_member(ap_bundle *b, const char *rel)
+{
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 32;
+		b->mem = ap_xrealloc(b->mem, b->cap * sizeof(*b->mem));
+	}
+	rmember *rm = &b->mem[b->n++];
+	memset(rm, 0, sizeof(*rm));
+	rm->path = ap_xstrdup(rel);
+	rm->kept = wants_kept(rel);
+	ap_buf_init(&rm->data);
+	return rm;
+}
+
+/* Once every member is read: sorted, bag-info.txt and the manifests
+ * parsed. */
+void bundle_finish_open(ap_bundle *b)
+{
+	if (b->n > 1)
+		qsort(b->mem, b->n, sizeof(*b->mem), cmp_rmember);
+	for (size_t i = 0; i < b->n; i++)
+		b->mem[i].m.path = b->mem[i].path;
+	const rmember *info = find_member(b, "bag-info.txt");
+	if (info && info->kept)
+		each_line(info->data.data ? info->data.data : "",
+		          info->data.len, info_line, b);
+	for (int a = 0; a < AP_DIGEST_ALGS; a++) {
+		parse_manifest(b, bundle_manifest[a], (ap_digest_alg)a,
+		               &b->manifest[a]);
+		parse_manifest(b, bundle_tagmanifest[a], (ap_digest_alg)a,
+		               &b->tagmanifest[a]);
+		if (b->manifest[a].present) {
+			size_t len = strlen(b->algorithms);
+			snprintf(b->algorithms + len,
+			         sizeof b->algorithms - len, "%s%s",
+			         len ? ", " : "",
+			         ap_digest_name((ap_digest_alg)a));
+		}
+	}
+}
+
 /* Reads one member's data: hashes it, keeps it when asked, enforces the
  * limits as the bytes come (a header's size can lie). */
 static int read_member(struct archive *a, const char *file, const char *name,
                        rmember *rm, char *buf, const limits *lm,
                        uint64_t *total, ap_diags *d)
 {
-	ap_sha256 s;
-	ap_sha256_init(&s);
+	bundle_hashing h;
+	bundle_hash_begin(&h);
 	int rc = -1;
 	for (;;) {
 		la_ssize_t k = archive_read_data(a, buf, IO_BUF);
@@ -548,34 +680,13 @@ static int read_member(struct archive *a, const char *file, const char *name,
 		}
 		if (k == 0)
 			break;
-		rm->m.size += (uint64_t)k;
-		*total += (uint64_t)k;
-		if (rm->m.size > lm->member) {
-			ap_diags_add(d, AP_ERROR, file, 0, name,
-			             "larger than the limit of %" PRIu64
-			             " bytes for one member: refused",
-			             lm->member);
+		if (bundle_member_bytes(&h, rm, buf, (size_t)k, lm, total, file,
+		                        name, d) != 0)
 			goto out;
-		}
-		if (*total > lm->total) {
-			ap_diags_add(
-			    d, AP_ERROR, file, 0, name,
-			    "the archive expands to more than %u times "
-			    "its size: refused (a decompression bomb?)",
-			    lm->ratio);
-			goto out;
-		}
-		ap_sha256_update(&s, buf, (size_t)k);
-		if (rm->kept && rm->m.size <= KEEP_MAX) {
-			ap_buf_add(&rm->data, buf, (size_t)k);
-		} else if (rm->kept) {
-			rm->kept = 0;
-			ap_buf_free(&rm->data);
-		}
 	}
 	rc = 0;
 out:
-	ap_sha256_final(&s, rm->m.sha256);
+	bundle_hash_end(&h, rm);
 	return rc;
 }
 
@@ -583,6 +694,11 @@ int ap_bundle_open(ap_bundle **out, const char *path,
                    const ap_bundle_limits *lim, ap_diags *d)
 {
 	*out = NULL;
+	/* O_DIRECTORY: anything but a folder fails here, unopened (a FIFO
+	 * does not block). */
+	int dfd = open(path, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC);
+	if (dfd >= 0)
+		return bundle_open_dir(out, path, dfd, lim, d);
 	int rc = -1;
 	struct archive *a = NULL;
 	int fd = -1;
@@ -646,15 +762,7 @@ int ap_bundle_open(ap_bundle **out, const char *path,
 			free(norm);
 			goto fail;
 		}
-		if (b->n == b->cap) {
-			b->cap = b->cap ? b->cap * 2 : 32;
-			b->mem = ap_xrealloc(b->mem, b->cap * sizeof(*b->mem));
-		}
-		rmember *rm = &b->mem[b->n++];
-		memset(rm, 0, sizeof(*rm));
-		rm->path = ap_xstrdup(rel);
-		rm->kept = wants_kept(rel);
-		ap_buf_init(&rm->data);
+		rmember *rm = bundle_add_member(b, rel);
 		int ok = read_member(a, path, rel, rm, buf, &lm, &total, d);
 		free(norm);
 		if (ok != 0)
@@ -669,16 +777,7 @@ int ap_bundle_open(ap_bundle **out, const char *path,
 		b->name = ap_xstrdup("");
 	if (!b->kind)
 		set_kind(b, a);
-	if (b->n > 1)
-		qsort(b->mem, b->n, sizeof(*b->mem), cmp_rmember);
-	for (size_t i = 0; i < b->n; i++)
-		b->mem[i].m.path = b->mem[i].path;
-	const rmember *info = find_member(b, "bag-info.txt");
-	if (info && info->kept)
-		each_line(info->data.data ? info->data.data : "",
-		          info->data.len, info_line, b);
-	parse_manifest(b, MANIFEST, &b->manifest);
-	parse_manifest(b, TAGMANIFEST, &b->tagmanifest);
+	bundle_finish_open(b);
 	rc = 0;
 	*out = b;
 fail:
@@ -743,8 +842,16 @@ static const mline *find_mline(const mlist *l, const char *path)
 
 const char *ap_bundle_manifest_hash(const ap_bundle *b, const char *path)
 {
-	const mline *l = find_mline(&b->manifest, path);
+	const mlist *ml = b->manifest[AP_DIGEST_SHA256].present
+	                      ? &b->manifest[AP_DIGEST_SHA256]
+	                      : &b->manifest[AP_DIGEST_SHA512];
+	const mline *l = find_mline(ml, path);
 	return l ? l->hash : NULL;
+}
+
+const char *ap_bundle_manifest_algorithms(const ap_bundle *b)
+{
+	return b->algorithms;
 }
 
 size_t ap_bundle_info_count(const ap_bundle *b)
@@ -808,9 +915,25 @@ static void check_bagit_txt(const ap_bundle *b, ap_diags *d)
 		             "tag files in %s: appui reads UTF-8 only", enc);
 }
 
-/* A sorted manifest against the sorted members it should list. */
+/* A payload manifest, or a manifest of another algorithm: "manifest-ALG.txt"
+ * at the top (RFC 8493 section 2.1.3). */
+static int is_manifest(const char *rel)
+{
+	size_t n = strlen(rel);
+	return strncmp(rel, "manifest-", 9) == 0 && !strchr(rel, '/') &&
+	       n > 13 && strcmp(rel + n - 4, ".txt") == 0;
+}
+
+/*
+ * A sorted manifest against the sorted members it should list: for a
+ * payload manifest, every payload file, each an error when it is not listed;
+ * for a tag manifest, the tag files other than tag manifests, where an
+ * unlisted payload manifest is an error and another unlisted tag file a
+ * warning (RFC 8493 section 2.2.1: a tag manifest MUST list every payload
+ * manifest and SHOULD list the other tag files).
+ */
 static void check_list(const ap_bundle *b, const mlist *l, const char *name,
-                       int payload, ap_diags *d)
+                       ap_digest_alg alg, int payload, ap_diags *d)
 {
 	size_t i = 0, k = 0;
 	for (;;) {
@@ -826,8 +949,15 @@ static void check_list(const ap_bundle *b, const mlist *l, const char *name,
 		        : k >= l->n ? -1
 		                    : strcmp(b->mem[i].path, l->v[k].path);
 		if (c < 0) {
-			ap_diags_add(d, AP_ERROR, b->file, 0, b->mem[i].path,
-			             "extra: not listed in %s", name);
+			const char *rel = b->mem[i].path;
+			if (payload || is_manifest(rel))
+				ap_diags_add(d, AP_ERROR, b->file, 0, rel,
+				             "extra: not listed in %s", name);
+			else
+				ap_diags_add(d, AP_WARNING, b->file, 0, rel,
+				             "not listed in %s (a tag file "
+				             "need not be: not checked)",
+				             name);
 			i++;
 		} else if (c > 0) {
 			if (!find_member(b, l->v[k].path))
@@ -843,15 +973,40 @@ static void check_list(const ap_bundle *b, const mlist *l, const char *name,
 				             name, payload ? "payload" : "tag");
 			k++;
 		} else {
-			if (strcmp(b->mem[i].m.sha256, l->v[k].hash) != 0)
+			const ap_bundle_member *m = &b->mem[i].m;
+			const char *got =
+			    alg == AP_DIGEST_SHA512 ? m->sha512 : m->sha256;
+			if (strcmp(got, l->v[k].hash) != 0)
 				ap_diags_add(
 				    d, AP_ERROR, b->file, 0, l->v[k].path,
-				    "modified: its SHA-256 is %s, %s "
-				    "says %s",
-				    b->mem[i].m.sha256, name, l->v[k].hash);
+				    "modified: its %s is %s, %s says %s",
+				    ap_digest_label(alg), got, name,
+				    l->v[k].hash);
 			i++;
 			k++;
 		}
+	}
+}
+
+/* A manifest of an algorithm appui does not compute (md5, sha1, ...):
+ * valid in a bag, but its lines cannot be checked here. */
+static void check_other_manifests(const ap_bundle *b, ap_diags *d)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		const char *rel = b->mem[i].path;
+		const char *alg = is_manifest(rel)      ? rel + 9
+		                  : is_tagmanifest(rel) ? rel + 12
+		                                        : NULL;
+		if (!alg)
+			continue;
+		int known = 0;
+		for (int a = 0; a < AP_DIGEST_ALGS; a++)
+			known |= strcmp(rel, bundle_manifest[a]) == 0 ||
+			         strcmp(rel, bundle_tagmanifest[a]) == 0;
+		if (!known)
+			ap_diags_add(d, AP_WARNING, b->file, 0, rel,
+			             "not checked: appui checks the sha256 and "
+			             "sha512 manifests");
 	}
 }
 
@@ -860,15 +1015,28 @@ size_t ap_bundle_check(const ap_bundle *b, ap_diags *d)
 	size_t before = ap_diags_errors(d);
 	check_bagit_txt(b, d);
 	ap_diags_move(d, b->parse, 0);
-	if (!b->manifest.present) {
-		ap_diags_add(d, AP_ERROR, b->file, 0, MANIFEST,
-		             "missing: appui checks SHA-256 payload "
-		             "manifests");
-	} else {
-		check_list(b, &b->manifest, MANIFEST, 1, d);
+	int payload_manifests = 0;
+	for (int a = 0; a < AP_DIGEST_ALGS; a++) {
+		if (!b->manifest[a].present)
+			continue;
+		payload_manifests++;
+		check_list(b, &b->manifest[a], bundle_manifest[a],
+		           (ap_digest_alg)a, 1, d);
 	}
-	if (b->tagmanifest.present)
-		check_list(b, &b->tagmanifest, TAGMANIFEST, 0, d);
+	/* RFC 8493 section 2.1.3: at least one payload manifest. A bag with
+	 * SHA-256 alone (as appui made them before it added SHA-512) is
+	 * valid: SHA-512 is a SHOULD for the bags made (section 2.4), not a
+	 * condition of validity, so it is no warning either. */
+	if (!payload_manifests)
+		ap_diags_add(d, AP_ERROR, b->file, 0, MANIFEST,
+		             "missing: a bag has a payload manifest, and appui "
+		             "checks manifest-sha256.txt and "
+		             "manifest-sha512.txt");
+	for (int a = 0; a < AP_DIGEST_ALGS; a++)
+		if (b->tagmanifest[a].present)
+			check_list(b, &b->tagmanifest[a], bundle_tagmanifest[a],
+			           (ap_digest_alg)a, 0, d);
+	check_other_manifests(b, d);
 	const char *oxum = ap_bundle_info(b, "Payload-Oxum");
 	if (oxum) {
 		uint64_t bytes = 0, want_bytes;

@@ -90,9 +90,14 @@ void ap_bundle_show(FILE *out, const ap_bundle *b)
 	char size[32];
 	ap_shown sh = {0};
 	bundle_human_size(size, sizeof size, b->archive_bytes);
-	fprintf(out, _("bundle:       %s (%s, %s, %" PRIu64 " bytes)\n"),
-	        SHOWN(b->file), b->kind ? b->kind : "?", size,
-	        b->archive_bytes);
+	if (b->kind && strcmp(b->kind, "folder") == 0)
+		fprintf(out, _("bundle:       %s (an extracted bag folder)\n"),
+		        SHOWN(b->file));
+	else
+		fprintf(out,
+		        _("bundle:       %s (%s, %s, %" PRIu64 " bytes)\n"),
+		        SHOWN(b->file), b->kind ? b->kind : "?", size,
+		        b->archive_bytes);
 	size_t vlen;
 	const char *bagit = ap_bundle_member_data(b, "bagit.txt", &vlen);
 	char version[16] = "?";

@@ -221,8 +221,9 @@ fail:
 
 /*
  * The members are written in sorted order (bag-info.txt, bagit.txt, data/...,
- * manifest-sha256.txt, tagmanifest-sha256.txt), so the manifests, which sort
- * after data/, are built from hashes already known. Everything that could
+ * manifest-sha256.txt, manifest-sha512.txt, tagmanifest-sha256.txt,
+ * tagmanifest-sha512.txt), so the manifests, which sort after data/, are
+ * built from hashes already known. Everything that could
  * make two runs differ is fixed: member order, times (the diagnostic's date),
  * owners (0, no names), modes, the gzip header's timestamp; the score and the
  * explanation are computed with the case read under its name inside the bag,
@@ -311,8 +312,10 @@ static int put_data(writer *w, const char *p, size_t n, ap_diags *d)
 	return 0;
 }
 
-/* A manifest of the members of `kinds`, sorted by path (the members are). */
-static char *manifest_of(const writer *w, int kind1, int kind2, size_t *len)
+/* A manifest of the members of `kinds` in `alg`, sorted by path (the members
+ * are). */
+static char *manifest_of(const writer *w, int kind1, int kind2,
+                         ap_digest_alg alg, size_t *len)
 {
 	ap_buf b;
 	ap_buf_init(&b);
@@ -322,7 +325,7 @@ static char *manifest_of(const writer *w, int kind1, int kind2, size_t *len)
 		if (m->kind != kind1 && m->kind != kind2)
 			continue;
 		/* Two spaces: the separator `sha256sum -c` reads. */
-		ap_buf_printf(&b, "%s  %s\n", m->sha256, m->path);
+		ap_buf_printf(&b, "%s  %s\n", m->hash[alg], m->path);
 	}
 	*len = b.len;
 	return b.data;
@@ -347,18 +350,22 @@ static int put_member(writer *w, wmember *m, ap_diags *d)
 			}
 		}
 		size_t len;
-		m->data = m->kind == M_MANIFEST
-		              ? manifest_of(w, M_PAYLOAD, M_PAYLOAD, &len)
-		              : manifest_of(w, M_TAG, M_MANIFEST, &len);
+		m->data =
+		    m->kind == M_MANIFEST
+		        ? manifest_of(w, M_PAYLOAD, M_PAYLOAD, m->alg, &len)
+		        : manifest_of(w, M_TAG, M_MANIFEST, m->alg, &len);
 		m->size = len;
 	}
 	if (put_header(w, m->path, 0, m->size, d) != 0)
 		return -1;
-	ap_sha256 s;
-	ap_sha256_init(&s);
+	/* Every member in every algorithm, in the same pass. */
+	ap_digest s[AP_DIGEST_ALGS];
+	for (int a = 0; a < AP_DIGEST_ALGS; a++)
+		ap_digest_init(&s[a], (ap_digest_alg)a);
 	int rc = -1;
 	if (m->data) {
-		ap_sha256_update(&s, m->data, (size_t)m->size);
+		for (int a = 0; a < AP_DIGEST_ALGS; a++)
+			ap_digest_update(&s[a], m->data, (size_t)m->size);
 		if (put_data(w, m->data, (size_t)m->size, d) != 0)
 			goto out;
 	} else {
@@ -370,7 +377,8 @@ static int put_member(writer *w, wmember *m, ap_diags *d)
 				w->bad_input = 1;
 				goto out;
 			}
-			ap_sha256_update(&s, w->buf, chunk);
+			for (int a = 0; a < AP_DIGEST_ALGS; a++)
+				ap_digest_update(&s[a], w->buf, chunk);
 			if (put_data(w, w->buf, chunk, d) != 0)
 				goto out;
 			left -= chunk;
@@ -382,7 +390,8 @@ static int put_member(writer *w, wmember *m, ap_diags *d)
 	}
 	rc = 0;
 out:
-	ap_sha256_final(&s, m->sha256);
+	for (int a = 0; a < AP_DIGEST_ALGS; a++)
+		ap_digest_final(&s[a], m->hash[a]);
 	m->hashed = rc == 0;
 	return rc;
 }
@@ -960,8 +969,12 @@ static int add_tag_files(new_bag *nb, const ap_host *h, ap_diags *d)
 	static const char bagit[] = "BagIt-Version: 1.0\n"
 	                            "Tag-File-Character-Encoding: UTF-8\n";
 	add_data(nb, "bagit.txt", M_TAG, ap_xstrdup(bagit), sizeof bagit - 1);
-	add_member(w, &nb->cap, MANIFEST, M_MANIFEST);
-	add_member(w, &nb->cap, TAGMANIFEST, M_TAGMANIFEST);
+	for (int a = 0; a < AP_DIGEST_ALGS; a++) {
+		add_member(w, &nb->cap, bundle_manifest[a], M_MANIFEST)->alg =
+		    (ap_digest_alg)a;
+		add_member(w, &nb->cap, bundle_tagmanifest[a], M_TAGMANIFEST)
+		    ->alg = (ap_digest_alg)a;
+	}
 	qsort(w->m, w->n, sizeof(*w->m), cmp_wmember);
 	return 0;
 }
@@ -1000,8 +1013,8 @@ int ap_bundle_create(const char *path, const ap_bundle_spec *spec, ap_reader *r,
 		goto out;
 	}
 	/* Before reading anything: the cases, the attachments, the score's
-	 * two files, the four tag files and four folders at least. */
-	size_t least = nb.nc + spec->n_attachments + 10;
+	 * two files, the six tag files and four folders at least. */
+	size_t least = nb.nc + spec->n_attachments + 12;
 	if (least > AP_BUNDLE_MAX_MEMBERS) {
 		too_many_entries(path, least, d);
 		goto out;

@@ -60,6 +60,15 @@ static void teardown(void)
 /* ---- helpers ------------------------------------------------------------
  */
 
+static char *joined(const char *a, const char *b)
+{
+	size_t n = strlen(a) + strlen(b) + 1;
+	char *p = malloc(n);
+	ck_assert_ptr_nonnull(p);
+	snprintf(p, n, "%s%s", a, b);
+	return p;
+}
+
 static char *path_in(const char *name)
 {
 	size_t n = strlen(dir) + strlen(name) + 2;
@@ -303,14 +312,18 @@ START_TEST(bag_layout_and_labels)
 	    "data/score/score.json",
 	    "data/score/score.txt",
 	    "manifest-sha256.txt",
+	    "manifest-sha512.txt",
 	    "tagmanifest-sha256.txt",
+	    "tagmanifest-sha512.txt",
 	};
-	ck_assert_uint_eq(ap_bundle_member_count(b), 8);
+	ck_assert_uint_eq(ap_bundle_member_count(b), 10);
+	ck_assert_str_eq(ap_bundle_manifest_algorithms(b), "sha256, sha512");
 	uint64_t payload = 0;
-	for (size_t i = 0; i < 8; i++) {
+	for (size_t i = 0; i < 10; i++) {
 		const ap_bundle_member *m = ap_bundle_member_at(b, i);
 		ck_assert_str_eq(m->path, want[i]);
 		ck_assert_uint_eq(strlen(m->sha256), 64);
+		ck_assert_uint_eq(strlen(m->sha512), 128);
 		if (strncmp(m->path, "data/", 5) == 0)
 			payload += m->size;
 	}
@@ -363,6 +376,36 @@ START_TEST(bag_layout_and_labels)
 	}
 	ck_assert_uint_eq(lines, 4);
 
+	/* RFC 8493 section 2.4: SHA-512 beside SHA-256, the same paths in the
+	 * same order, each line the member's SHA-512. */
+	man = ap_bundle_member_data(b, "manifest-sha512.txt", &len);
+	lines = 0;
+	for (const char *p = man; *p; lines++) {
+		const char *nl = strchr(p, '\n');
+		ck_assert_ptr_nonnull(nl);
+		ck_assert_int_eq(p[128], ' ');
+		ck_assert_int_eq(p[129], ' ');
+		char path[256];
+		snprintf(path, sizeof path, "%.*s", (int)(nl - p - 130),
+		         p + 130);
+		const ap_bundle_member *m = NULL;
+		for (size_t i = 0; i < ap_bundle_member_count(b); i++)
+			if (strcmp(ap_bundle_member_at(b, i)->path, path) == 0)
+				m = ap_bundle_member_at(b, i);
+		ck_assert_ptr_nonnull(m);
+		ck_assert_int_eq(strncmp(p, m->sha512, 128), 0);
+		p = nl + 1;
+	}
+	ck_assert_uint_eq(lines, 4);
+	/* The tag manifests list both payload manifests, not each other. */
+	const char *tags =
+	    ap_bundle_member_data(b, "tagmanifest-sha512.txt", &len);
+	ck_assert_ptr_nonnull(strstr(tags, "  manifest-sha256.txt\n"));
+	ck_assert_ptr_nonnull(strstr(tags, "  manifest-sha512.txt\n"));
+	ck_assert_ptr_null(strstr(tags, "tagmanifest"));
+	ck_assert_uint_eq(ap_bundle_check(b, d), 0);
+	ck_assert_uint_eq(ap_diags_count(d), 0);
+
 	/* The score was computed from the bag's copy of the case. */
 	const char *score =
 	    ap_bundle_member_data(b, "data/score/score.json", &len);
@@ -410,7 +453,7 @@ START_TEST(entries_are_normalised)
 		                 0);
 		n++;
 	}
-	ck_assert_uint_eq(n, 8 + 5); /* 8 files, the top and 4 folders */
+	ck_assert_uint_eq(n, 10 + 5); /* 10 files, the top and 4 folders */
 	archive_read_free(a);
 	/* The gzip header carries no time (bytes 4-7). */
 	size_t len;
@@ -819,6 +862,98 @@ START_TEST(check_finds_modified_missing_extra)
 }
 END_TEST
 
+/* A bag of SHA-256 alone (as appui made them before SHA-512) is valid and
+ * no warning; manifests that disagree fail, naming the file and the
+ * algorithm; a manifest path outside the bag is an error. */
+START_TEST(every_manifest_is_checked)
+{
+	char *out = make_vlh("b.tar.gz", AP_BUNDLE_TAR_GZ);
+	char *mid = path_in("mid.tar.gz");
+	char *bad = path_in("bad.tar.gz");
+	ap_diags *d = ap_diags_new();
+	ap_bundle *b = NULL;
+
+	rewrite(out, mid, "drop", "manifest-sha512.txt", NULL);
+	rewrite(mid, bad, "drop", "tagmanifest-sha512.txt", NULL);
+	/* tagmanifest-sha256.txt lists the manifest dropped: rebuild it. */
+	ck_assert_int_eq(ap_bundle_open(&b, bad, NULL, d), 0);
+	char tags[1024];
+	int at = 0;
+	static const char *const tagged[] = {"bag-info.txt", "bagit.txt",
+	                                     "manifest-sha256.txt"};
+	for (size_t t = 0; t < 3; t++)
+		for (size_t i = 0; i < ap_bundle_member_count(b); i++) {
+			const ap_bundle_member *m = ap_bundle_member_at(b, i);
+			if (strcmp(m->path, tagged[t]) == 0)
+				at += snprintf(tags + at,
+				               sizeof tags - (size_t)at,
+				               "%s  %s\n", m->sha256, m->path);
+		}
+	ap_bundle_free(b);
+	rewrite(bad, mid, "edit", "tagmanifest-sha256.txt", tags);
+	ck_assert_int_eq(ap_bundle_open(&b, mid, NULL, d), 0);
+	ck_assert_str_eq(ap_bundle_manifest_algorithms(b), "sha256");
+	ck_assert_uint_eq(ap_bundle_check(b, d), 0);
+	dump(d);
+	ck_assert_uint_eq(ap_diags_count(d), 0);
+	ap_bundle_free(b);
+
+	/* SHA-512 alone is a bag too. */
+	rewrite(out, mid, "drop", "manifest-sha256.txt", NULL);
+	rewrite(mid, bad, "drop", "tagmanifest-sha256.txt", NULL);
+	ck_assert_int_eq(ap_bundle_open(&b, bad, NULL, d), 0);
+	ck_assert_str_eq(ap_bundle_manifest_algorithms(b), "sha512");
+	ck_assert_uint_gt(ap_bundle_check(b, d), 0);
+	/* ... but tagmanifest-sha512.txt lists the dropped manifest. */
+	ck_assert(has_diag(d, "manifest-sha256.txt",
+	                   "missing: listed in tagmanifest-sha512.txt"));
+	ck_assert_uint_eq(ap_diags_errors(d), 1);
+	ap_bundle_free(b);
+
+	/* The SHA-512 manifest says another thing than the SHA-256 one. */
+	ap_diags_clear(d);
+	ck_assert_int_eq(ap_bundle_open(&b, out, NULL, d), 0);
+	size_t len;
+	char *man =
+	    strdup(ap_bundle_member_data(b, "manifest-sha512.txt", &len));
+	ap_bundle_free(b);
+	char *line = strstr(man, "  data/score/score.txt");
+	ck_assert_ptr_nonnull(line);
+	line[-1] = line[-1] == '0' ? '1' : '0';
+	rewrite(out, bad, "edit", "manifest-sha512.txt", man);
+	ck_assert_int_eq(ap_bundle_open(&b, bad, NULL, d), 0);
+	ck_assert_uint_gt(ap_bundle_check(b, d), 0);
+	ck_assert(
+	    has_diag(d, "data/score/score.txt", "modified: its SHA-512 is"));
+	ck_assert(
+	    has_diag(d, "data/score/score.txt", "manifest-sha512.txt says"));
+	ck_assert(!has_diag(d, "data/score/score.txt", "SHA-256"));
+	ck_assert(has_diag(d, "manifest-sha512.txt", "modified: its SHA-256"));
+	ap_bundle_free(b);
+
+	/* A path that climbs out, and an absolute one. */
+	ap_diags_clear(d);
+	static const char zeros[] = "00000000000000000000000000000000"
+	                            "00000000000000000000000000000000";
+	char edited[4096];
+	snprintf(edited, sizeof edited, "%s  ../../etc/passwd\n%s  /etc/x\n",
+	         zeros, zeros);
+	rewrite(out, bad, "edit", "manifest-sha256.txt", edited);
+	ck_assert_int_eq(ap_bundle_open(&b, bad, NULL, d), 0);
+	ck_assert_uint_gt(ap_bundle_check(b, d), 0);
+	ck_assert(has_diag(d, "manifest-sha256.txt",
+	                   "../../etc/passwd contains '..': a path outside"));
+	ck_assert(has_diag(d, "manifest-sha256.txt",
+	                   "/etc/x is an absolute path: a path outside"));
+	ap_bundle_free(b);
+	ap_diags_free(d);
+	free(man);
+	free(out);
+	free(mid);
+	free(bad);
+}
+END_TEST
+
 START_TEST(rescore_names_theme_and_plugin_version)
 {
 	char *out = make_vlh("b.tar.gz", AP_BUNDLE_TAR_GZ);
@@ -940,6 +1075,88 @@ START_TEST(extract_a_bundle)
 	free(target);
 	free(out);
 	ap_diags_free(d);
+}
+END_TEST
+
+/* An extracted bag is read as its archive is: the same members, hashes
+ * and verdict; a hostile folder is reported, and nothing outside it is
+ * read or waited for. */
+START_TEST(folder_is_read_as_its_archive)
+{
+	char *out = make_vlh("b.zip", AP_BUNDLE_ZIP);
+	char *target = path_in("target");
+	ap_diags *d = ap_diags_new();
+	char *bag = NULL;
+	ck_assert_int_eq(ap_bundle_extract(out, target, NULL, &bag, d), 0);
+	ap_bundle *a = NULL, *b = NULL;
+	ck_assert_int_eq(ap_bundle_open(&a, out, NULL, d), 0);
+	ck_assert_int_eq(ap_bundle_open(&b, bag, NULL, d), 0);
+	ck_assert_str_eq(ap_bundle_kind(b), "folder");
+	ck_assert_str_eq(ap_bundle_name(b), VLH_BAG);
+	ck_assert_uint_eq(ap_bundle_member_count(b), ap_bundle_member_count(a));
+	for (size_t i = 0; i < ap_bundle_member_count(a); i++) {
+		const ap_bundle_member *x = ap_bundle_member_at(a, i);
+		const ap_bundle_member *y = ap_bundle_member_at(b, i);
+		ck_assert_str_eq(x->path, y->path);
+		ck_assert_str_eq(x->sha512, y->sha512);
+		ck_assert_uint_eq(x->size, y->size);
+	}
+	ck_assert_uint_eq(ap_bundle_check(b, d), 0);
+	ck_assert_uint_eq(ap_bundle_rescore(b, reader, host, NULL, d), 0);
+	dump(d);
+	ck_assert_uint_eq(ap_diags_errors(d), 0);
+	ap_bundle_free(a);
+	ap_bundle_free(b);
+
+	/* A secret outside the bag, linked from inside in place of a
+	 * payload file; a FIFO; a file no manifest lists. */
+	char *secret = path_in("secret");
+	write_file(secret, "%PDF-1.4 rapport\n", 17);
+	char *pdf = joined(bag, "/data/attachments/rapport.pdf");
+	ck_assert_int_eq(unlink(pdf), 0);
+	ck_assert_int_eq(symlink(secret, pdf), 0);
+	char *fifo = joined(bag, "/data/fifo");
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	char *extra = joined(bag, "/data/attachments/extra.txt");
+	write_file(extra, "smuggled\n", 9);
+	ck_assert_int_eq(ap_bundle_open(&b, bag, NULL, d), 0);
+	ck_assert(
+	    has_diag(d, "data/attachments/rapport.pdf", "is a symbolic link"));
+	ck_assert(has_diag(d, "data/fifo", "is a FIFO"));
+	ck_assert_uint_gt(ap_bundle_check(b, d), 0);
+	ck_assert(has_diag(d, "data/attachments/rapport.pdf",
+	                   "missing: listed in manifest-sha256.txt"));
+	ck_assert(has_diag(d, "data/attachments/extra.txt",
+	                   "extra: not listed in manifest-sha512.txt"));
+	ap_bundle_free(b);
+
+	/* The limits: one member's size, the number of entries, the depth. */
+	ap_diags_clear(d);
+	ap_bundle_limits small = {.max_member_bytes = 1000};
+	ck_assert_int_eq(ap_bundle_open(&b, bag, &small, d), -1);
+	ck_assert_ptr_null(b);
+	ck_assert(has_diag(d, NULL, "over the limit of 1000 bytes"));
+	ap_diags_clear(d);
+	ap_bundle_limits few = {.max_members = 5};
+	ck_assert_int_eq(ap_bundle_open(&b, bag, &few, d), -1);
+	ck_assert(has_diag(d, NULL, "more than 5 members: refused"));
+	ap_diags_clear(d);
+	char deep[4096];
+	int at = snprintf(deep, sizeof deep, "%s/data", bag);
+	for (int i = 0; i < 70; i++) {
+		at += snprintf(deep + at, sizeof deep - (size_t)at, "/d");
+		ck_assert_int_eq(mkdir(deep, 0755), 0);
+	}
+	ck_assert_int_eq(ap_bundle_open(&b, bag, NULL, d), -1);
+	ck_assert(has_diag(d, NULL, "folders nested more than 64 deep"));
+	ap_diags_free(d);
+	free(extra);
+	free(fifo);
+	free(pdf);
+	free(secret);
+	free(bag);
+	free(target);
+	free(out);
 }
 END_TEST
 
@@ -1259,6 +1476,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, check_finds_modified_missing_extra);
+	tcase_add_test(tc, every_manifest_is_checked);
 	tcase_add_test(tc, rescore_names_theme_and_plugin_version);
 	tcase_add_test(tc, show_describes_the_bag);
 	suite_add_tcase(s, tc);
@@ -1270,6 +1488,7 @@ int main(void)
 	tcase_add_test(tc, open_reports_bad_members);
 	tcase_add_test(tc, cancel_leaves_nothing);
 	tcase_add_test(tc, written_as_read);
+	tcase_add_test(tc, folder_is_read_as_its_archive);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -97,7 +97,8 @@ typedef struct ap_bundle ap_bundle;
 typedef struct ap_bundle_member {
 	const char *path; /* inside the bag: "bagit.txt", "data/score/..." */
 	uint64_t size;
-	char sha256[65]; /* lower-case hex */
+	char sha256[65];  /* lower-case hex */
+	char sha512[129]; /* lower-case hex */
 } ap_bundle_member;
 
 /*
@@ -105,6 +106,14 @@ typedef struct ap_bundle_member {
  * when it could be read (problems with members, such as a symbolic link or
  * a member outside the top folder, are errors in `d`), -1 when it could not
  * (not an archive, truncated, a limit exceeded: the reason in `d`).
+ *
+ * When `path` is a folder, it is read as an extracted bag (the folder that
+ * `appui extract`, tar or unzip leave): the folder is the bag, its name the
+ * bag's name, kind "folder". Nothing but regular files and folders is read:
+ * a symbolic link (followed nowhere), a FIFO, a device or a socket is an
+ * error, never opened; the member limits apply (the expansion ratio does
+ * not: nothing is decompressed), and folders nested over 64 deep are
+ * refused.
  */
 AP_API int ap_bundle_open(ap_bundle **out, const char *path,
                           const ap_bundle_limits *lim, ap_diags *d);
@@ -124,9 +133,15 @@ AP_API const ap_bundle_member *ap_bundle_member_at(const ap_bundle *b,
  * entry), or NULL. */
 AP_API const char *ap_bundle_member_data(const ap_bundle *b, const char *path,
                                          size_t *len);
-/* The manifest's hash of a payload file, or NULL when it is not listed. */
+/* manifest-sha256.txt's hash of a payload file (else manifest-sha512.txt's,
+ * in a bag without SHA-256), or NULL when it is not listed. */
 AP_API const char *ap_bundle_manifest_hash(const ap_bundle *b,
                                            const char *path);
+
+/* The algorithms of the payload manifests present, as the summary of
+ * `appui verify` names them: "sha256, sha512", "sha256" (a bag made before
+ * appui wrote SHA-512), or "" when there is none it reads. */
+AP_API const char *ap_bundle_manifest_algorithms(const ap_bundle *b);
 
 /* The lines of bag-info.txt, in file order (continuation lines joined). */
 AP_API size_t ap_bundle_info_count(const ap_bundle *b);
@@ -136,10 +151,14 @@ AP_API void ap_bundle_info_at(const ap_bundle *b, size_t i, const char **label,
 AP_API const char *ap_bundle_info(const ap_bundle *b, const char *label);
 
 /*
- * Checks the bag (RFC 8493): bagit.txt, every payload file against
- * manifest-sha256.txt (missing, extra, modified), every tag file against
- * tagmanifest-sha256.txt, and Payload-Oxum. Each problem is an error in `d`
- * (file: the bundle, field: the member). Returns the number of problems.
+ * Checks the bag (RFC 8493): bagit.txt, every payload file against every
+ * payload manifest present (manifest-sha256.txt, manifest-sha512.txt: at
+ * least one; missing, extra, modified, naming the manifest), the paths the
+ * manifests list (none outside the bag), every tag file against every tag
+ * manifest present, and Payload-Oxum. Each problem is an error in `d` (file:
+ * the bundle, field: the member); a tag file that no tag manifest lists,
+ * which the RFC allows, and a manifest of an algorithm appui does not
+ * check, are warnings. Returns the number of errors.
  */
 AP_API size_t ap_bundle_check(const ap_bundle *b, ap_diags *d);
 
