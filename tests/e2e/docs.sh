@@ -13,15 +13,20 @@ PAGE=$4
 . "$SRC/tests/e2e/lib.sh"
 TOP=$(cd "$(dirname "$APPUI")/.." && pwd)
 
-# The reader's folder: the source tree's files (read only: links), and a
+# The reader's folder: the source tree's files (links, never written), and a
 # build/ of its own whose bin, lib, etc and share are the build's, so an
 # example may write build/demo.db without touching the real build tree.
 W=$TMP/appui
 mkdir -p "$W/build"
 for f in "$SRC"/* "$SRC"/.clang-format; do
 	[ -e "$f" ] || continue
-	case $(basename "$f") in build | build-*) continue ;; esac
-	ln -s "$f" "$W/$(basename "$f")"
+	case $(basename "$f") in
+	build | build-*) continue ;;
+	# A copy: the scripts find the tree from where they are, and write
+	# into its build/.
+	scripts) cp -r "$f" "$W/scripts" ;;
+	*) ln -s "$f" "$W/$(basename "$f")" ;;
+	esac
 done
 for d in bin lib etc share; do
 	ln -s "$TOP/$d" "$W/build/$d"
