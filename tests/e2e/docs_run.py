@@ -12,6 +12,12 @@ directly, the output must be that text exactly; otherwise it must print
 nothing. The block must exit 0, or with N when its fence says so:
 ```sh status=N (a block that shows a failure ends with the failing command).
 
+A block of another kind whose fence names a file, ```xml file=PATH, is that
+file: when PATH exists in WORKDIR (a file the repository ships), it must
+hold exactly the block; otherwise the block is written to PATH when the
+examples reach it (never outside WORKDIR). Either way the file the examples
+use is the one the reader sees.
+
 Blocks of any other kind (```console, ```ini, ```xml, ...) are shown, not
 run, and should be few: a block that is not the output of an ```sh block and
 whose first line starts with `$ appui` or `appui ` is a failure, so an
@@ -102,6 +108,30 @@ def main():
     for i, (kind, info, body, line, _) in enumerate(bs):
         if kind != "sh":
             if i in outputs:
+                continue
+            m = re.fullmatch(r"file=([\w./-]+)", info)
+            if m and ".." not in m.group(1).split("/"):
+                path = os.path.join(work, m.group(1))
+                if os.path.lexists(path):
+                    have = open(path, encoding="utf-8").read()
+                    if have == body:
+                        passed += 1
+                    else:
+                        failure(line, "the block is not the file %s" %
+                                m.group(1), None, body, have)
+                    continue
+                top = os.path.realpath(work) + os.sep
+                if not os.path.realpath(path).startswith(top):
+                    failure(line, "%s is outside the work folder" % m.group(1))
+                    continue
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(body)
+                passed += 1
+                continue
+            if info:
+                failure(line, "unknown fence ```%s %s (file=PATH is known)"
+                        % (kind, info))
                 continue
             first = body.split("\n", 1)[0]
             if HIDDEN.match(first):
