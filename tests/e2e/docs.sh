@@ -14,8 +14,9 @@ PAGE=$4
 TOP=$(cd "$(dirname "$APPUI")/.." && pwd)
 
 # The reader's folder: the source tree's files (links, never written), and a
-# build/ of its own whose bin, lib, etc and share are the build's, so an
-# example may write build/demo.db without touching the real build tree.
+# build/ of its own whose bin, lib, etc and share are the build's (and its
+# install script: `cmake --install build` works), so an example may write
+# build/demo.db without touching the real build tree.
 W=$TMP/appui
 mkdir -p "$W/build"
 for f in "$SRC"/* "$SRC"/.clang-format; do
@@ -28,7 +29,7 @@ for f in "$SRC"/* "$SRC"/.clang-format; do
 	*) ln -s "$f" "$W/$(basename "$f")" ;;
 	esac
 done
-for d in bin lib etc share; do
+for d in bin lib etc share cmake_install.cmake CMakeCache.txt; do
 	ln -s "$TOP/$d" "$W/build/$d"
 done
 PATH=$TOP/bin:$PATH
