@@ -151,7 +151,7 @@ def main():
             failure(line, "unknown fence ```sh %s (status=N and "
                     "output=elsewhere are known)" % info)
             continue
-        want_status, shown = asked
+        want_status, compared = asked
         want = None
         if i + 1 < len(bs) and bs[i + 1][0] == "text" and \
                 text[bs[i][4]:].lstrip("\n").startswith("```text"):
@@ -169,7 +169,7 @@ def main():
             failure(line, "the example exited %s, not %d" %
                     (status, want_status), body, want, out)
             continue
-        if not shown:
+        if not compared:
             passed += 1
             continue
         if update:
