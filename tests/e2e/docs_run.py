@@ -91,6 +91,8 @@ def normalise(out, work):
 def main():
     update = sys.argv[1] == "--update"
     doc, work = sys.argv[1 + update], sys.argv[2 + update]
+    if not os.path.isdir(work):  # never made here: the caller prepares it
+        sys.exit("docs_run.py: %s is not a folder" % work)
     text = open(doc, encoding="utf-8").read()
     lines = text.split("\n")
     bs = blocks(text)
