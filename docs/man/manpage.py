@@ -71,6 +71,9 @@ def shift(lines, by):
 def include(base, ref, lead=False):
     path, _, want = ref.partition("#")
     lines = open(os.path.join(base, path), encoding="utf-8").read().split("\n")
+    # The fences' words after the language (```sh status=1, ```xml
+    # file=NAME) are for the examples' runner; pandoc would not see a fence.
+    lines = [re.sub(r"^(```\w*) .*$", r"\1", l) for l in lines]
     hs = headings(lines)
     if not want:  # the whole page but its title
         start = hs[0][0] + 1 if hs and hs[0][1] == 1 else 0

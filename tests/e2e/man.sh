@@ -33,6 +33,8 @@ for p in $PAGES; do
 	else
 		pass
 	fi
+	# A fence pandoc did not take for one shows as text.
+	expect_no_grep "$p: a code block shown as text" "$TMP/page.txt" '```'
 done
 
 # appui(1) against the code: each command of `appui --help` has its section,
