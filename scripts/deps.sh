@@ -12,6 +12,7 @@ $SUDO apt-get update -qq
 # curl, jq, openssl, wrk, systemd (systemd-analyze), chromium,
 # chromium-driver, python3-selenium: the
 # service's tests (a client, a test certificate, a load, a real browser).
+# pandoc: renders the man pages from the docs (docs/man/).
 # clang + libclang-rt-dev: the libFuzzer targets (tests/fuzz); clang only
 # recommends the runtime that -fsanitize=fuzzer links.
 $SUDO apt-get install -y -qq --no-install-recommends \
@@ -20,7 +21,8 @@ $SUDO apt-get install -y -qq --no-install-recommends \
 	libmicrohttpd-dev libgnutls28-dev libxlsxwriter-dev \
 	libxml2-utils python3 strace valgrind make time \
 	zstd libarchive-tools unzip hyperfine \
-	curl jq openssl wrk systemd chromium chromium-driver python3-selenium python3-openpyxl >/dev/null
+	curl jq openssl wrk systemd chromium chromium-driver python3-selenium python3-openpyxl \
+	pandoc >/dev/null
 # gettext: the message catalogues (po/: msgfmt, xgettext, msgmerge); locales:
 # the French locale the tests of the translation run in.
 $SUDO apt-get install -y -qq --no-install-recommends gettext locales >/dev/null
