@@ -58,6 +58,17 @@ run "bundle" 0 "$APPUI" bundle -o "$tmp/b.tar.gz" --attach "$SRC/README.md" \
 run "verify" 0 "$APPUI" verify "$tmp/b.tar.gz"
 run "show" 0 "$APPUI" show "$tmp/b.tar.gz"
 run "extract" 0 "$APPUI" extract "$tmp/b.tar.gz" -C "$tmp/x"
+for bag in "$tmp/x"/*; do
+	run "verify folder" 0 "$APPUI" verify "$bag"
+done
+# Standard input as a case file; problems translated (the French catalogue,
+# through the worker pool) beside their English message in JSON.
+run "validate -" 0 "$APPUI" validate - <"$EX/cf-2016-003-vlh-mail.xml"
+export LANG=fr_FR.UTF-8 LANGUAGE=
+run "validate invalid, French" 1 "$APPUI" validate "$SRC/tests/casefiles/invalid"
+run "score json, French" 1 "$APPUI" score --format json "$SRC/tests/casefiles/invalid"
+run "plan table, French" 0 "$APPUI" plan --campaign "$SRC/configs/campaign.cfg" "$EX"
+unset LANG LANGUAGE
 run "store init" 0 "$APPUI" store init --store "$tmp/s.db"
 run "store add" 1 "$APPUI" store add --store "$tmp/s.db" "$EX" "$SRC/tests/casefiles/invalid"
 run "store list" 0 "$APPUI" store list --all --store "$tmp/s.db"
