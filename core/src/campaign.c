@@ -578,8 +578,8 @@ static void override_error(ap_diags *d, const ap_campaign *c, const char *field,
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	ap_diags_addv(d, AP_ERROR, c->path ? c->path : "campaign", 0, field, fmt,
-	              ap);
+	ap_diags_addv(d, AP_ERROR, c->path ? c->path : "campaign", 0, field,
+	              fmt, ap);
 	va_end(ap);
 }
 

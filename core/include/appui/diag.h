@@ -23,9 +23,9 @@ typedef enum ap_severity { AP_ERROR = 0, AP_WARNING = 1 } ap_severity;
 
 typedef struct ap_diag {
 	ap_severity severity;
-	const char *file;  /* never NULL */
-	long line;         /* 0 when not tied to a line */
-	const char *field; /* may be "" */
+	const char *file;    /* never NULL */
+	long line;           /* 0 when not tied to a line */
+	const char *field;   /* may be "" */
 	const char *message; /* in English: what programs read (JSON, the
 	                        store, the service) */
 	const char *shown;   /* in the user's language (appui/i18n.h): what
