@@ -1,6 +1,7 @@
 #!/bin/sh
 # The full test suite: install the dependencies, build with warnings as
-# errors, run every test (Check unit suites, corpus, end-to-end); then the
+# errors, run every test (Check unit suites, corpus, end-to-end) and the
+# Debian package's; then the
 # same suite under AddressSanitizer + UndefinedBehaviorSanitizer, the
 # libFuzzer targets for a bounded time, and the end-to-end tests of the
 # command under valgrind memcheck.
@@ -12,6 +13,12 @@ jobs=$(nproc)
 cmake -S . -B build -DAPPUI_WERROR=ON >/dev/null
 cmake --build build -j"$jobs"
 (cd build && ctest --output-on-failure -j"$jobs")
+
+# The Debian package: built from a clean copy of the tree, lintian without
+# error, installed with apt in a fresh Debian 12 (debootstrap) and used there
+# (tests/package/check.sh; as root, with a Debian mirror reachable).
+cmake -S . -B build -DAPPUI_PACKAGE_TEST=ON >/dev/null
+(cd build && ctest -L package --output-on-failure)
 
 cmake -S . -B build-asan -DAPPUI_WERROR=ON -DAPPUI_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-asan -j"$jobs"
