@@ -78,21 +78,8 @@ static int copy_data(struct archive *a, struct archive *w, const char *path,
 			break;
 		size += (uint64_t)k;
 		*total += (uint64_t)k;
-		if (size > lm->member) {
-			ap_diags_add(d, AP_ERROR, path, 0, norm,
-			             "larger than the limit of %" PRIu64
-			             " bytes for one member: refused",
-			             lm->member);
+		if (bundle_within_limits(lm, size, *total, path, norm, d) != 0)
 			return -1;
-		}
-		if (*total > lm->total) {
-			ap_diags_add(d, AP_ERROR, path, 0, norm,
-			             "the archive expands to more than %u "
-			             "times its size: refused (a "
-			             "decompression bomb?)",
-			             lm->ratio);
-			return -1;
-		}
 		if (archive_write_data(w, buf, (size_t)k) != k) {
 			ap_diags_add(d, AP_ERROR, path, 0, norm,
 			             "cannot extract: %s",

@@ -164,6 +164,11 @@ typedef struct limits {
 	unsigned ratio;
 } limits;
 
+/* 0, or -1 with the problem in `d` (FILE:0: NAME: ...) when a member of
+ * `member` bytes, or an archive expanded to `total`, is over the limits. */
+int bundle_within_limits(const limits *lm, uint64_t member, uint64_t total,
+                         const char *file, const char *name, ap_diags *d);
+
 typedef struct rmember {
 	ap_bundle_member m; /* m.path points to path */
 	char *path;

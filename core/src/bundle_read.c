@@ -590,26 +590,34 @@ void bundle_hash_end(bundle_hashing *h, rmember *rm)
 	ap_digest_final(&h->s[AP_DIGEST_SHA512], rm->m.sha512);
 }
 
-int bundle_member_bytes(bundle_hashing *h, rmember *rm, const char *buf,
-                        size_t k, const limits *lm, uint64_t *total,
-                        const char *file, const char *name, ap_diags *d)
+int bundle_within_limits(const limits *lm, uint64_t member, uint64_t total,
+                         const char *file, const char *name, ap_diags *d)
 {
-	rm->m.size += (uint64_t)k;
-	*total += (uint64_t)k;
-	if (rm->m.size > lm->member) {
+	if (member > lm->member) {
 		ap_diags_add(d, AP_ERROR, file, 0, name,
 		             "larger than the limit of %" PRIu64
 		             " bytes for one member: refused",
 		             lm->member);
 		return -1;
 	}
-	if (*total > lm->total) {
+	if (total > lm->total) {
 		ap_diags_add(d, AP_ERROR, file, 0, name,
 		             "the archive expands to more than %u times "
 		             "its size: refused (a decompression bomb?)",
 		             lm->ratio);
 		return -1;
 	}
+	return 0;
+}
+
+int bundle_member_bytes(bundle_hashing *h, rmember *rm, const char *buf,
+                        size_t k, const limits *lm, uint64_t *total,
+                        const char *file, const char *name, ap_diags *d)
+{
+	rm->m.size += (uint64_t)k;
+	*total += (uint64_t)k;
+	if (bundle_within_limits(lm, rm->m.size, *total, file, name, d) != 0)
+		return -1;
 	for (int a = 0; a < AP_DIGEST_ALGS; a++)
 		ap_digest_update(&h->s[a], buf, k);
 	if (rm->kept && rm->m.size <= KEEP_MAX) {
