@@ -50,19 +50,9 @@ void bundle_human_size(char *out, size_t n, uint64_t bytes)
 }
 
 /* The C.UTF-8 locale of a call: see bundle_impl.h. */
-void bundle_utf8_enter(utf8_locale *u)
+void bundle_utf8_enter(ap_call_locale *u)
 {
-	u->loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-	u->old = u->loc ? uselocale(u->loc) : (locale_t)0;
-}
-
-void bundle_utf8_leave(utf8_locale *u)
-{
-	if (!u->loc)
-		return;
-	uselocale(u->old);
-	freelocale(u->loc);
-	u->loc = (locale_t)0;
+	ap_locale_enter(u, LC_CTYPE_MASK, "C.UTF-8");
 }
 
 /* ---- formats ------------------------------------------------------------

@@ -299,7 +299,7 @@ int ap_bundle_extract(const char *path, const char *dir,
 	char *tmp = NULL, *top = NULL, *src = NULL, *dst = NULL;
 	struct archive *a = NULL;
 	int fd = -1;
-	utf8_locale loc = {(locale_t)0, (locale_t)0};
+	ap_call_locale loc = {(locale_t)0, (locale_t)0};
 	limits lm;
 	if (extracted)
 		*extracted = NULL;
@@ -349,7 +349,7 @@ fail:
 		archive_read_free(a);
 	if (fd >= 0)
 		close(fd);
-	bundle_utf8_leave(&loc);
+	ap_locale_leave(&loc);
 	if (rc != 0 && tmp)
 		remove_tree(tmp);
 	if (rc != 0 && made_dir)

@@ -50,12 +50,7 @@ extern const char *const bundle_tagmanifest[AP_DIGEST_ALGS];
  * Bag names are UTF-8, so the calling thread works in C.UTF-8 for the
  * duration of a call (uselocale: this thread only, nothing global).
  */
-typedef struct utf8_locale {
-	locale_t loc, old;
-} utf8_locale;
-
-void bundle_utf8_enter(utf8_locale *u);
-void bundle_utf8_leave(utf8_locale *u);
+void bundle_utf8_enter(ap_call_locale *u); /* ap_locale_leave() ends it */
 
 int bundle_has_control(const char *s);
 /* Why `name` cannot be the file name of a member, or NULL. */

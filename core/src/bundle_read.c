@@ -715,7 +715,7 @@ int ap_bundle_open(ap_bundle **out, const char *path,
 	ap_bundle *b = ap_xcalloc(1, sizeof(*b));
 	b->file = ap_xstrdup(path);
 	b->parse = ap_diags_new();
-	utf8_locale loc;
+	ap_call_locale loc;
 	bundle_utf8_enter(&loc);
 	a = bundle_reader_open(path, &fd, &b->archive_bytes, d);
 	if (!a)
@@ -793,7 +793,7 @@ fail:
 		archive_read_free(a);
 	if (fd >= 0)
 		close(fd);
-	bundle_utf8_leave(&loc);
+	ap_locale_leave(&loc);
 	free(buf);
 	bundle_names_free(&seen);
 	if (rc != 0)

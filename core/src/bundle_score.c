@@ -69,9 +69,10 @@ int bundle_score_blobs(ap_reader *r, const ap_host *h, const blob *cs, size_t n,
 	memset(out, 0, sizeof(*out));
 	/* The score text of a bag is English in every locale: the workers
 	 * forked here write it. */
-	void *english = i18n_english_begin();
+	ap_call_locale english;
+	ap_locale_enter(&english, LC_ALL_MASK, "C");
 	ap_pool_result **res = score_in_pool(r, h, cs, n, strict, d);
-	i18n_english_end(english);
+	ap_locale_leave(&english);
 	if (!res)
 		return -1;
 	int rc = -1;

@@ -563,7 +563,7 @@ static int write_bag(writer *w, ap_bundle_format format, ap_diags *d)
 {
 	int rc = -1;
 	struct stat st;
-	utf8_locale loc = {(locale_t)0, (locale_t)0};
+	ap_call_locale loc = {(locale_t)0, (locale_t)0};
 	ap_atomic out;
 	w->fd = -1;
 	if (stat(w->path, &st) == 0 && !S_ISREG(st.st_mode)) {
@@ -588,7 +588,7 @@ static int write_bag(writer *w, ap_bundle_format format, ap_diags *d)
 		rc = ap_atomic_commit(&out, d) == 0 ? 0 : -1;
 	else
 		ap_atomic_abort(&out);
-	bundle_utf8_leave(&loc);
+	ap_locale_leave(&loc);
 	free(w->buf);
 	w->buf = NULL;
 	if (w->cancelled) {

@@ -528,3 +528,18 @@ void ap_buf_html(ap_buf *b, const char *s)
 	}
 	ap_buf_free(&t);
 }
+
+void ap_locale_enter(ap_call_locale *u, int mask, const char *name)
+{
+	u->loc = newlocale(mask, name, (locale_t)0);
+	u->old = u->loc ? uselocale(u->loc) : (locale_t)0;
+}
+
+void ap_locale_leave(ap_call_locale *u)
+{
+	if (!u->loc)
+		return;
+	uselocale(u->old);
+	freelocale(u->loc);
+	u->loc = (locale_t)0;
+}

@@ -2,6 +2,7 @@
 #ifndef APPUI_UTIL_H
 #define APPUI_UTIL_H
 
+#include <locale.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
@@ -17,12 +18,15 @@
 #define _(text)  ap_tr(text)
 #define N_(text) AP_N_(text)
 
-/* What is kept, not shown (a bag's score text), is written in English in
- * every locale, so that the same inputs give the same bytes: messages of the
- * calling thread (and of the processes it forks) are English between these
- * two (i18n.c). */
-void *i18n_english_begin(void);
-void i18n_english_end(void *token);
+/* The locale of a call: the calling thread works in locale `name` for the
+ * categories of `mask` (and "C" for the others) from ap_locale_enter() to
+ * ap_locale_leave() (uselocale: this thread, and the processes it forks,
+ * nothing global). When the locale cannot be made, nothing changes. */
+typedef struct ap_call_locale {
+	locale_t loc, old;
+} ap_call_locale;
+void ap_locale_enter(ap_call_locale *u, int mask, const char *name);
+void ap_locale_leave(ap_call_locale *u);
 
 #define AP_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
