@@ -68,9 +68,10 @@ static int record_refusal(add_ctx *a, const char *path, const ap_pool_meta *m,
 	return rc;
 }
 
-static int store_valid(add_ctx *a, const char *path, const ap_pool_meta *m,
+static int store_valid(add_ctx *a, size_t index, const ap_pool_meta *m,
                        ap_diags *t)
 {
+	const char *path = a->in->paths[index];
 	char date[16];
 	snprintf(date, sizeof date, "%04d-%02d-%02d", m->diagnosed.year,
 	         m->diagnosed.month, m->diagnosed.day);
@@ -84,7 +85,7 @@ static int store_valid(add_ctx *a, const char *path, const ap_pool_meta *m,
 	u.sender = local_actor();
 	ap_store_added r;
 	int rc;
-	if (strcmp(path, "-") == 0 && a->in->stdin_body) {
+	if (input_is_stdin(a->in, index)) {
 		/* Standard input: the bytes checked are the bytes kept. */
 		u.data = a->in->stdin_body;
 		u.len = a->in->stdin_size;
@@ -126,7 +127,7 @@ static void add_result(void *ctx, size_t index, const batch_result *res)
 	 * since checked) join its others; the store's own go to stderr. */
 	ap_diags *t = ap_diags_new();
 	int rc = res->valid && res->meta && res->meta->case_id
-	             ? store_valid(a, path, res->meta, t)
+	             ? store_valid(a, index, res->meta, t)
 	             : AP_EINVALID;
 	if (rc != AP_OK && !store_failed(rc)) {
 		ap_diags_move(a->all, t, 0);
