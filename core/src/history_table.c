@@ -9,90 +9,7 @@
 
 #include "appui/status.h"
 #include "history_impl.h"
-
-/* Columns sized from their cells, measured in code points. */
-typedef struct htable {
-	size_t ncols;
-	const char *const *head;
-	const char *align; /* 'l' or 'r' per column */
-	ap_ptrs cells;
-} htable;
-
-static size_t width(const char *s)
-{
-	size_t w = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			w++;
-	return w;
-}
-
-static void cell(htable *t, const char *s)
-{
-	ap_buf b;
-	ap_buf_init(&b);
-	ap_buf_puts(&b, "");
-	ap_buf_inert(&b, s ? s : "-", 0);
-	ap_ptrs_push(&t->cells, b.data);
-}
-
-static void cellf(htable *t, const char *fmt, ...) AP_PRINTF(2, 3);
-static void cellf(htable *t, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = ap_xvasprintf(fmt, ap);
-	va_end(ap);
-	cell(t, s);
-	free(s);
-}
-
-static void line(FILE *out, const htable *t, const char *const *row,
-                 const size_t *w)
-{
-	ap_buf b;
-	ap_buf_init(&b);
-	ap_buf_puts(&b, "  ");
-	for (size_t c = 0; c < t->ncols; c++) {
-		size_t pad = w[c] - width(row[c]);
-		if (c)
-			ap_buf_puts(&b, "  ");
-		for (size_t k = 0; t->align[c] == 'r' && k < pad; k++)
-			ap_buf_putc(&b, ' ');
-		ap_buf_puts(&b, row[c]);
-		for (size_t k = 0; t->align[c] != 'r' && k < pad; k++)
-			ap_buf_putc(&b, ' ');
-	}
-	while (b.len && b.data[b.len - 1] == ' ')
-		b.len--;
-	fwrite(b.data, 1, b.len, out);
-	fputc('\n', out);
-	ap_buf_free(&b);
-}
-
-static void print_table(FILE *out, htable *t)
-{
-	size_t *w = ap_xcalloc(t->ncols, sizeof(*w));
-	const char **head = ap_xcalloc(t->ncols, sizeof(*head));
-	for (size_t c = 0; c < t->ncols; c++) {
-		head[c] =
-		    _(t->head[c]); /* the headings, in the user's language */
-		w[c] = width(head[c]);
-	}
-	for (size_t i = 0; i < t->cells.len; i++) {
-		size_t cw = width(t->cells.items[i]);
-		if (cw > w[i % t->ncols])
-			w[i % t->ncols] = cw;
-	}
-	line(out, t, head, w);
-	for (size_t i = 0; i + t->ncols <= t->cells.len; i += t->ncols)
-		line(out, t, (const char *const *)&t->cells.items[i], w);
-	for (size_t i = 0; i < t->cells.len; i++)
-		free(t->cells.items[i]);
-	ap_ptrs_free(&t->cells);
-	free(head);
-	free(w);
-}
+#include "text_table.h"
 
 /* Inert text for a line of its own. */
 static void put_inert(FILE *out, const char *s)
@@ -110,28 +27,29 @@ static void table_diagnostics(FILE *out, const ap_history *h)
 	static const char *const head[] = {
 	    N_("DATE"), N_("CASE"),     N_("FIRM"), N_("THEME"),
 	    N_("NEED"), N_("INTERVAL"), N_("BAND")};
-	htable t = {AP_ARRAY_LEN(head), head, "llllrrl", {0}};
+	text_table t = {AP_ARRAY_LEN(head), head, "llllrrl", {0}};
 	for (size_t i = 0; i < h->n_diags; i++) {
 		const ap_history_diagnostic *d = &h->diags[i].pub;
 		for (size_t k = 0; k < d->n_themes || k == 0; k++) {
-			cell(&t, k ? "" : d->diagnosed);
-			cell(&t, k ? "" : d->case_id);
-			cell(&t, k ? "" : d->firm);
+			text_table_add(&t, k ? "" : d->diagnosed);
+			text_table_add(&t, k ? "" : d->case_id);
+			text_table_add(&t, k ? "" : d->firm);
 			if (!d->n_themes) {
 				for (int c = 0; c < 4; c++)
-					cell(&t, "-");
+					text_table_add(&t, "-");
 				break;
 			}
 			const ap_history_theme *th = &d->themes[k];
-			cell(&t, th->theme);
-			cellf(&t, "%.2f", th->need);
-			cellf(&t, "%.2f..%.2f", th->need_low, th->need_high);
-			cellf(&t, "%s (%s)", ap_band_name(th->band),
-			      hist_band_fr(th->band));
+			text_table_add(&t, th->theme);
+			text_table_addf(&t, "%.2f", th->need);
+			text_table_addf(&t, "%.2f..%.2f", th->need_low,
+			                th->need_high);
+			text_table_addf(&t, "%s (%s)", ap_band_name(th->band),
+			                hist_band_fr(th->band));
 		}
 	}
 	fputs(_("Diagnostics (diagnostics du site), by date:\n"), out);
-	print_table(out, &t);
+	text_table_print(out, &t, "  ");
 }
 
 static const ap_history_theme *theme_of(const hist_diag *d, const char *id)
@@ -142,52 +60,53 @@ static const ap_history_theme *theme_of(const hist_diag *d, const char *id)
 	return NULL;
 }
 
-static void band_cell(htable *t, const hist_diag *x, const hist_diag *y,
+static void band_cell(text_table *t, const hist_diag *x, const hist_diag *y,
                       const ap_history_change *c)
 {
 	const ap_history_theme *a = theme_of(x, c->theme);
 	const ap_history_theme *b = theme_of(y, c->theme);
 	if (c->band_change == AP_HISTORY_BAND_NONE || !a || !b)
-		cell(t, "-");
+		text_table_add(t, "-");
 	else if (c->band_change == AP_HISTORY_BAND_SAME)
-		cellf(t, "same band (%s)", ap_band_name(a->band));
+		text_table_addf(t, "same band (%s)", ap_band_name(a->band));
 	else
-		cellf(t, "%s (%s -> %s)",
-		      ap_history_band_change_name(c->band_change),
-		      ap_band_name(a->band), ap_band_name(b->band));
+		text_table_addf(t, "%s (%s -> %s)",
+		                ap_history_band_change_name(c->band_change),
+		                ap_band_name(a->band), ap_band_name(b->band));
 }
 
 static void table_themes(FILE *out, const ap_history *h, size_t i)
 {
 	static const char *const head[] = {N_("THEME"), N_("DELTA"),
 	                                   N_("VERDICT"), N_("BAND")};
-	htable t = {AP_ARRAY_LEN(head), head, "lrll", {0}};
+	text_table t = {AP_ARRAY_LEN(head), head, "lrll", {0}};
 	const hist_pair *p = &h->pairs[i];
 	for (size_t c = 0; c < p->n; c++) {
 		const ap_history_change *ch = &p->changes[c];
-		cell(&t, ch->theme);
+		text_table_add(&t, ch->theme);
 		if (ch->verdict == AP_HISTORY_NOT_COMPARABLE)
-			cell(&t, "-");
+			text_table_add(&t, "-");
 		else
-			cellf(&t, "%+.2f", ch->delta);
-		cellf(&t, "%s (%s)", ap_history_verdict_name(ch->verdict),
-		      hist_verdict_fr(ch->verdict));
+			text_table_addf(&t, "%+.2f", ch->delta);
+		text_table_addf(&t, "%s (%s)",
+		                ap_history_verdict_name(ch->verdict),
+		                hist_verdict_fr(ch->verdict));
 		band_cell(&t, &h->diags[i], &h->diags[i + 1], ch);
 	}
-	print_table(out, &t);
+	text_table_print(out, &t, "  ");
 }
 
-static void side_cells(htable *t, const hist_move *m)
+static void side_cells(text_table *t, const hist_move *m)
 {
 	char from[32] = "-", to[32] = "-";
 	if (m->has_from)
 		snprintf(from, sizeof from, "%d", m->from_level);
 	if (m->has_to)
 		snprintf(to, sizeof to, "%d", m->to_level);
-	cellf(t, "%s -> %s", from, to);
+	text_table_addf(t, "%s -> %s", from, to);
 	snprintf(from, sizeof from, m->has_from ? "%.15g" : "-", m->from_value);
 	snprintf(to, sizeof to, m->has_to ? "%.15g" : "-", m->to_value);
-	cellf(t, "%s -> %s", from, to);
+	text_table_addf(t, "%s -> %s", from, to);
 }
 
 static void table_moves(FILE *out, const ap_history *h, size_t i)
@@ -195,22 +114,22 @@ static void table_moves(FILE *out, const ap_history *h, size_t i)
 	static const char *const head[] = {N_("THEME"), N_("INDICATOR"),
 	                                   N_("LEVEL"), N_("VALUE"),
 	                                   N_("CONTRIBUTION")};
-	htable t = {AP_ARRAY_LEN(head), head, "llllr", {0}};
+	text_table t = {AP_ARRAY_LEN(head), head, "llllr", {0}};
 	const hist_pair *p = &h->pairs[i];
 	for (size_t c = 0; c < p->n; c++)
 		for (size_t k = 0; k < p->changes[c].n_moved; k++) {
 			const hist_move *m = &p->moves[c][k];
-			cell(&t, p->changes[c].theme);
-			cell(&t, m->ref);
+			text_table_add(&t, p->changes[c].theme);
+			text_table_add(&t, m->ref);
 			side_cells(&t, m);
-			cellf(&t, "%+.2f", m->contribution_delta);
+			text_table_addf(&t, "%+.2f", m->contribution_delta);
 		}
 	if (!t.cells.len) {
 		fputs(_("  No indicator moved.\n"), out);
 		return;
 	}
 	fputs(_("  Indicators that moved (leviers qui ont bougé):\n"), out);
-	print_table(out, &t);
+	text_table_print(out, &t, "  ");
 }
 
 static void between(FILE *out, const ap_history *h, size_t i)
@@ -254,18 +173,18 @@ static void table_missions(FILE *out, const ap_history *h)
 {
 	static const char *const head[] = {N_("MISSION"), N_("FIRM"),
 	                                   N_("STATUS"), N_("DAYS")};
-	htable t = {AP_ARRAY_LEN(head), head, "llll", {0}};
+	text_table t = {AP_ARRAY_LEN(head), head, "llll", {0}};
 	if (!h->n_missions)
 		return;
 	for (size_t k = 0; k < h->n_missions; k++) {
 		const hist_mission *m = &h->missions[k];
-		cell(&t, m->m.mission_id);
-		cell(&t, m->m.firm);
-		cell(&t, m->m.status);
-		cellf(&t, "%s..%s", m->m.first, m->m.last);
+		text_table_add(&t, m->m.mission_id);
+		text_table_add(&t, m->m.firm);
+		text_table_add(&t, m->m.status);
+		text_table_addf(&t, "%s..%s", m->m.first, m->m.last);
 	}
 	fputs(_("\nMissions of the site (missions d'appui):\n"), out);
-	print_table(out, &t);
+	text_table_print(out, &t, "  ");
 }
 
 int ap_history_table(FILE *out, const ap_history *h)

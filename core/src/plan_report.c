@@ -24,6 +24,7 @@
 #include "csv.h"
 #include "jsonout.h"
 #include "plan_report.h"
+#include "text_table.h"
 #include "util.h"
 
 #define JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(12))
@@ -144,105 +145,10 @@ static double firm_euros(const ap_plan *p, size_t f)
 
 /* ---- table --------------------------------------------------------------- */
 
-/*
- * A table whose column widths come from the data. Cells are made safe for a
- * terminal (valid UTF-8, no control character: a detail text must not move
- * the cursor) and measured in code points, which is the display width of the
- * Latin text of this domain.
- */
-typedef struct table {
-	size_t ncols;
-	const char *const *head;
-	const char *align; /* 'l' or 'r', one per column */
-	ap_ptrs cells;     /* row-major, owned */
-} table;
-
-/* A cell of text from the case files or the campaign, inert (see
- * ap_buf_inert): a control, a bidirectional override or a line separator
- * is shown as its escape, never obeyed by the terminal. */
-static char *cell_text(const char *s)
+/* A cell; an empty text is "-" too. */
+static void tbl_add(text_table *t, const char *s)
 {
-	ap_buf b;
-	ap_buf_init(&b);
-	ap_buf_puts(&b, "");
-	ap_buf_inert(&b, s, 0);
-	return b.data;
-}
-
-static size_t width(const char *s)
-{
-	size_t w = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			w++;
-	return w;
-}
-
-static void tbl_add(table *t, const char *s)
-{
-	ap_ptrs_push(&t->cells, cell_text(s && *s ? s : "-"));
-}
-
-static void tbl_addf(table *t, const char *fmt, ...) AP_PRINTF(2, 3);
-static void tbl_addf(table *t, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = ap_xvasprintf(fmt, ap);
-	va_end(ap);
-	tbl_add(t, s);
-	free(s);
-}
-
-static void tbl_line(FILE *out, const table *t, const char *const *row,
-                     const size_t *w, const char *indent)
-{
-	ap_buf b;
-	ap_buf_init(&b);
-	ap_buf_puts(&b, indent);
-	for (size_t c = 0; c < t->ncols; c++) {
-		size_t pad = w[c] - width(row[c]);
-		if (c)
-			ap_buf_puts(&b, "  ");
-		if (t->align[c] == 'r')
-			for (size_t k = 0; k < pad; k++)
-				ap_buf_putc(&b, ' ');
-		ap_buf_puts(&b, row[c]);
-		if (t->align[c] != 'r')
-			for (size_t k = 0; k < pad; k++)
-				ap_buf_putc(&b, ' ');
-	}
-	/* A left-aligned last column would leave trailing spaces. */
-	while (b.len && b.data[b.len - 1] == ' ')
-		b.len--;
-	fwrite(b.data, 1, b.len, out);
-	fputc('\n', out);
-	ap_buf_free(&b);
-}
-
-static void tbl_print(FILE *out, table *t, const char *indent)
-{
-	size_t *w = ap_xcalloc(t->ncols, sizeof(*w));
-	const char **head = ap_xcalloc(t->ncols, sizeof(*head));
-	for (size_t c = 0; c < t->ncols; c++) {
-		head[c] =
-		    _(t->head[c]); /* the headings, in the user's language */
-		w[c] = width(head[c]);
-	}
-	for (size_t i = 0; i < t->cells.len; i++) {
-		size_t cw = width(t->cells.items[i]);
-		if (cw > w[i % t->ncols])
-			w[i % t->ncols] = cw;
-	}
-	tbl_line(out, t, head, w, indent);
-	for (size_t i = 0; i + t->ncols <= t->cells.len; i += t->ncols)
-		tbl_line(out, t, (const char *const *)&t->cells.items[i], w,
-		         indent);
-	for (size_t i = 0; i < t->cells.len; i++)
-		free(t->cells.items[i]);
-	ap_ptrs_free(&t->cells);
-	free(head);
-	free(w);
+	text_table_add(t, s && *s ? s : "-");
 }
 
 /* "2019-09-02..2019-10-07 (5 d)": the first and last day and the count; the
@@ -269,7 +175,7 @@ static void table_missions(FILE *out, const ap_plan *p)
 	static const char *const head[] = {
 	    N_("MISSION"), N_("SITE"), N_("ORGANISATION"), N_("THEMES"),
 	    N_("DAYS"),    N_("FIRM"), N_("DATES"),        N_("COST")};
-	table t = {AP_ARRAY_LEN(head), head, "llllrllr", {0}};
+	text_table t = {AP_ARRAY_LEN(head), head, "llllrllr", {0}};
 	if (!p->n_missions) {
 		fputs(_("No mission planned.\n"), out);
 		return;
@@ -285,14 +191,14 @@ static void table_missions(FILE *out, const ap_plan *p)
 		char *themes = plan_mission_themes(p, m, ",");
 		tbl_add(&t, themes);
 		free(themes);
-		tbl_addf(&t, "%d", m->days);
+		text_table_addf(&t, "%d", m->days);
 		tbl_add(&t, firm_of(p, m->firm)->id);
 		char *dates = compact_dates(m);
 		tbl_add(&t, dates);
 		free(dates);
-		tbl_addf(&t, "%.2f", r2(m->cost));
+		text_table_addf(&t, "%.2f", r2(m->cost));
 	}
-	tbl_print(out, &t, "");
+	text_table_print(out, &t, "");
 }
 
 static void table_totals(FILE *out, const ap_plan *p)
@@ -335,18 +241,18 @@ static void table_firms(FILE *out, const ap_plan *p)
 	static const char *const head[] = {N_("FIRM"), N_("NAME"), N_("DAYS"),
 	                                   N_("CAPACITY"), N_("EUROS")};
 	const ap_campaign *c = p->campaign;
-	table t = {AP_ARRAY_LEN(head), head, "llrrr", {0}};
+	text_table t = {AP_ARRAY_LEN(head), head, "llrrr", {0}};
 	if (!c->n_firms)
 		return;
 	fputs(_("\nFirms (days booked / capacity)\n"), out);
 	for (size_t f = 0; f < c->n_firms; f++) {
 		tbl_add(&t, c->firms[f].id);
 		tbl_add(&t, c->firms[f].name);
-		tbl_addf(&t, "%d", firm_days(p, f));
-		tbl_addf(&t, "%d", c->firms[f].capacity);
-		tbl_addf(&t, "%.2f", r2(firm_euros(p, f)));
+		text_table_addf(&t, "%d", firm_days(p, f));
+		text_table_addf(&t, "%d", c->firms[f].capacity);
+		text_table_addf(&t, "%.2f", r2(firm_euros(p, f)));
 	}
-	tbl_print(out, &t, "  ");
+	text_table_print(out, &t, "  ");
 }
 
 /* "N sites not planned: 4 theme not covered, 2 region not served". */
@@ -381,7 +287,7 @@ static void table_idle(FILE *out, const ap_plan *p)
 	for (size_t i = 0; i < idle->n_firms; i++) {
 		const ap_idle_firm *e = &idle->firms[i];
 		const ap_firm *f = firm_of(p, e->firm);
-		char *id = cell_text(f->id);
+		char *id = text_table_inert(f->id);
 		fprintf(out, _("  %s: %d of %d days left\n"), id, e->days_left,
 		        f->capacity);
 		free(id);
@@ -403,7 +309,7 @@ static void table_unplanned(FILE *out, const ap_plan *p)
 	static const char *const head[] = {N_("SITE"),   N_("ORGANISATION"),
 	                                   N_("DAYS"),   N_("PRIORITY"),
 	                                   N_("REASON"), N_("DETAIL")};
-	table t = {AP_ARRAY_LEN(head), head, "llrrll", {0}};
+	text_table t = {AP_ARRAY_LEN(head), head, "llrrll", {0}};
 	if (!p->n_unplanned)
 		return;
 	fprintf(out, _("\nNot planned (%zu)\n"), p->n_unplanned);
@@ -412,12 +318,12 @@ static void table_unplanned(FILE *out, const ap_plan *p)
 		const ap_plan_site *s = site_of(p, u->site);
 		tbl_add(&t, s->site_id);
 		tbl_add(&t, s->organisation_id);
-		tbl_addf(&t, "%d", s->days);
-		tbl_addf(&t, "%.2f", r2(s->priority));
+		text_table_addf(&t, "%d", s->days);
+		text_table_addf(&t, "%.2f", r2(s->priority));
 		tbl_add(&t, _(ap_unplanned_reason_name(u->reason)));
 		tbl_add(&t, u->detail);
 	}
-	tbl_print(out, &t, "  ");
+	text_table_print(out, &t, "  ");
 }
 
 /* For each site not planned, the smallest change that would take it. */
@@ -433,8 +339,8 @@ static void table_would_take(FILE *out, const ap_plan *p)
 			        "the "
 			        "site)\n"),
 			      out);
-		char *site = cell_text(site_of(p, u->site)->site_id);
-		char *what = cell_text(u->would_take);
+		char *site = text_table_inert(site_of(p, u->site)->site_id);
+		char *what = text_table_inert(u->would_take);
 		fprintf(out, "  %s: %s\n", site, what);
 		free(site);
 		free(what);
@@ -450,9 +356,9 @@ static void table_why(FILE *out, const ap_plan *p)
 		const ap_planned *m = &p->missions[i];
 		char id[32];
 		mission_id(p, i, id);
-		char *site = cell_text(site_of(p, m->site)->site_id);
-		char *firm = cell_text(firm_of(p, m->firm)->id);
-		char *why = cell_text(m->why && *m->why ? m->why : "-");
+		char *site = text_table_inert(site_of(p, m->site)->site_id);
+		char *firm = text_table_inert(firm_of(p, m->firm)->id);
+		char *why = text_table_inert(m->why && *m->why ? m->why : "-");
 		fprintf(out, "  %s %s -> %s: %s\n", id, site, firm, why);
 		free(site);
 		free(firm);
@@ -511,7 +417,7 @@ static char *firm_and_days(const char *firm, const ap_day *dates, size_t n)
 }
 
 /* The row of one change: what the site had before, what it has now. */
-static void change_row(table *t, const ap_plan_change *c)
+static void change_row(text_table *t, const ap_plan_change *c)
 {
 	tbl_add(t, ap_change_kind_name(c->kind));
 	tbl_add(t, c->site_id);
@@ -546,8 +452,8 @@ static void table_changes(FILE *out, const ap_plan_changes *ch)
 	static const char *const head[] = {N_("CHANGE"), N_("SITE"),
 	                                   N_("ORGANISATION"), N_("BEFORE"),
 	                                   N_("NOW")};
-	table t = {AP_ARRAY_LEN(head), head, "lllll", {0}};
-	char *name = cell_text(ch->against ? ch->against : "-");
+	text_table t = {AP_ARRAY_LEN(head), head, "lllll", {0}};
+	char *name = text_table_inert(ch->against ? ch->against : "-");
 	if (!ch->n_changes) {
 		fprintf(out,
 		        _("\nNo change from %s: the same sites, firms and "
@@ -563,7 +469,7 @@ static void table_changes(FILE *out, const ap_plan_changes *ch)
 	free(name);
 	for (size_t i = 0; i < ch->n_changes; i++)
 		change_row(&t, &ch->changes[i]);
-	tbl_print(out, &t, "  ");
+	text_table_print(out, &t, "  ");
 }
 
 /* The options, or NULL when they are absent or of another version. */
@@ -587,7 +493,7 @@ void ap_plan_table_with(FILE *out, const ap_plan *p,
 	char a[11], b[11];
 	day_str(c->window_first, a);
 	day_str(c->window_last, b);
-	char *name = cell_text(c->name ? c->name : c->id);
+	char *name = text_table_inert(c->name ? c->name : c->id);
 	fprintf(out, _("Campaign %s, %s to %s\n"), name, a, b);
 	free(name);
 	table_overrides(out, c);
